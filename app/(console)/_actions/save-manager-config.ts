@@ -1,0 +1,20 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/lib/server/action";
+import { saveConfig, saveConfigInput } from "@/lib/managers/config-store";
+import { resolveScope } from "@/lib/managers/scope";
+import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
+
+export const saveManagerConfigAction = defineAction({
+  name: "config.save",
+  permission: "config:write",
+  input: saveConfigInput.extend({ tenant: tenantSlugSchema, namespace: namespacePathSchema.nullable() }),
+  tenant: (i) => i.tenant,
+  run: async ({ prisma, tenant, session }, { namespace, ...input }) => {
+    const scope = await resolveScope(prisma, tenant!.id, namespace);
+    const view = await saveConfig(prisma, scope, input, session.actor);
+    revalidatePath(`/tenants/${tenant!.slug}`, "layout");
+    return view;
+  },
+});

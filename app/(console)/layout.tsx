@@ -1,0 +1,24 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { KeyRound } from "lucide-react";
+import { ThemeToggle } from "@/components/shell/theme-toggle";
+
+export default function ConsoleLayout({ children }: { children: ReactNode }) {
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-zinc-900">
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-30 flex h-12 items-center justify-between border-b border-zinc-200 bg-white/90 px-4 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
+        <Link href="/" className="flex items-center gap-2 text-sm font-semibold tracking-tight">
+          <span className="inline-flex size-7 items-center justify-center rounded-md bg-indigo-600 text-white">
+            <KeyRound className="size-4" aria-hidden />
+          </span>
+          Keyhold
+        </Link>
+        <ThemeToggle />
+      </header>
+      <div className="flex flex-1">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { ReactNode } from "react";
+import { namespaceLineage } from "@/lib/tenancy/names";
+import { PageHeader } from "@/components/shell/page-header";
+import { NamespaceTabs } from "@/components/shell/namespace-tabs";
+
+export default async function NamespaceLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string; namespace: string }> }) {
+  const { tenant, namespace: raw } = await params;
+  const namespace = decodeURIComponent(raw);
+  const lineage = namespaceLineage(namespace);
+  return (
+    <div className="mx-auto max-w-5xl">
+      <PageHeader
+        crumbs={[
+          { label: "Tenants", href: "/" },
+          { label: tenant, href: `/tenants/${tenant}` },
+          ...lineage.map((p, i) => ({ label: p.split(".").pop()!, href: i < lineage.length - 1 ? `/tenants/${tenant}/namespaces/${p}` : undefined })),
+        ]}
+        title={<span className="font-mono">{namespace}</span>}
+      />
+      <NamespaceTabs base={`/tenants/${tenant}/namespaces/${namespace}`} />
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { cookies } from "next/headers";
+import { Providers } from "@/components/providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Keyhold", template: "%s · Keyhold" },
+  description: "Admin console for external secrets managers",
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const theme = (await cookies()).get("keyhold-theme")?.value;
+  return (
+    <html lang="en" className={theme === "dark" ? "dark" : undefined} data-theme={theme ?? "system"} suppressHydrationWarning>
+      <body className="min-h-screen">
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

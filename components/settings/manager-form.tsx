@@ -1,0 +1,226 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { KeyRound, Save } from "lucide-react";
+import { saveManagerConfigAction } from "@/app/(console)/_actions/save-manager-config";
+import { BACKEND_LABELS, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "@/lib/backends/types";
+import type { ConfigView } from "@/lib/managers/config-view";
+import type { ErrorShape } from "@/lib/errors";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Switch } from "@/components/ui/switch";
+import { detectAuthMethod, FORM_SPECS, get, set } from "./backend-form-spec";
+import { FieldInput } from "./field-input";
+import { hasRowProblems, rowsOf, type TagRow } from "./tag-map-editor";
+import { FilterFields, type FilterState } from "./filter-fields";
+
+function initialState(view: ConfigView, type: ExternalBackendType) {
+  const section = (view.type === type ? (view.settings[type] as Record<string, unknown>) : undefined) ?? {};
+  const values: Record<string, string> = {};
+  const spec = FORM_SPECS[type];
+  for (const f of [...spec.fields, ...spec.auth.flatMap((m) => m.fields)]) {
+    const v = get(section, f.path);
+    if (v !== undefined && f.kind !== "secret" && f.kind !== "secret-multiline") values[f.path] = String(v);
+  }
+  const filters: FilterState = {
+    prefix: String(section.prefix ?? "kestra"),
+    tags: rowsOf(section.tags),
+    filterTags: rowsOf(get(section, "filter-on-tags.tags")),
+    excludedTags: rowsOf(get(section, "excluded-tags.tags")),
+    prefixFilterOn: !!section["filter-on-prefix"],
+    prefixFilter: String(get(section, "filter-on-prefix.prefix") ?? ""),
+    keepPrefix: get(section, "filter-on-prefix.keep-prefix") === true,
+  };
+  const auth = view.type === type ? detectAuthMethod(type, section, view.credentialsSet) : spec.auth[0].id;
+  return { values, filters, auth };
+}
+
+const toMap = (rows: TagRow[]) => Object.fromEntries(rows.map((r) => [r.key.trim(), r.value]));
+
+export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: string; namespace: string | null; view: ConfigView }) {
+  const router = useRouter();
+  const [view, setView] = useState(initialView);
+  const [enabled, setEnabled] = useState(initialView.exists ? initialView.enabled : false);
+  const [type, setType] = useState<ExternalBackendType>(initialView.type ?? "aws-secret-manager");
+  const [readOnly, setReadOnly] = useState(initialView.readOnly);
+  const [init] = useState(() => initialState(initialView, initialView.type ?? "aws-secret-manager"));
+  const [values, setValues] = useState(init.values);
+  const [filters, setFilters] = useState(init.filters);
+  const [auth, setAuth] = useState(init.auth);
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const [replacing, setReplacing] = useState<Set<string>>(new Set());
+  const [error, setError] = useState<ErrorShape | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const spec = FORM_SPECS[type];
+  const method = spec.auth.find((m) => m.id === auth) ?? spec.auth[0];
+  const credentialsSet = view.type === type ? view.credentialsSet : [];
+  const isSet = (path: string) => credentialsSet.includes(`${type}.${path}`) && !replacing.has(path);
+  const fieldError = (path: string) => error?.fieldErrors?.[`${type}.${path}`];
+
+  function changeType(next: ExternalBackendType) {
+    const s = initialState(view, next);
+    setType(next);
+    setValues(s.values);
+    setFilters(s.filters);
+    setAuth(s.auth);
+    setSecrets({});
+    setReplacing(new Set());
+    setError(null);
+  }
+
+  function buildDocument() {
+    const section: Record<string, unknown> = {};
+    const keepCredentials: string[] = [];
+    for (const f of [...spec.fields, ...method.fields]) {
+      if (f.kind === "secret" || f.kind === "secret-multiline") {
+        if (isSet(f.path)) {
+          keepCredentials.push(`${type}.${f.path}`);
+          const parent = f.path.split(".").slice(0, -1).join(".");
+          if (parent && get(section, parent) === undefined) set(section, parent, {});
+        } else if (secrets[f.path]) set(section, f.path, secrets[f.path]);
+        continue;
+      }
+      const v = values[f.path]?.trim();
+      if (v) set(section, f.path, f.path === "engine-version" ? Number(v) : v);
+    }
+    if (spec.tagged) {
+      section.prefix = filters.prefix.trim() || "kestra";
+      if (filters.tags.length) section.tags = toMap(filters.tags);
+      if (filters.filterTags.length) section["filter-on-tags"] = { tags: toMap(filters.filterTags) };
+      if (filters.excludedTags.length) section["excluded-tags"] = { tags: toMap(filters.excludedTags) };
+      if (filters.prefixFilterOn) section["filter-on-prefix"] = { prefix: filters.prefixFilter, "keep-prefix": filters.keepPrefix };
+    }
+    return { document: { type, "read-only": readOnly, [type]: section }, keepCredentials };
+  }
+
+  function submit() {
+    setSaved(null);
+    if (spec.tagged && [filters.tags, filters.filterTags, filters.excludedTags].some(hasRowProblems)) {
+      setError({ code: "invalid-input", message: "Fix the highlighted tag rows; nothing was saved." });
+      return;
+    }
+    const { document, keepCredentials } = buildDocument();
+    startTransition(async () => {
+      const result = await saveManagerConfigAction({ tenant, namespace, expectedVersion: view.version, enabled, document, keepCredentials });
+      if (!result.ok) {
+        setError(result.error);
+        return;
+      }
+      setError(null);
+      setView(result.data);
+      setSecrets({});
+      setReplacing(new Set());
+      setSaved(result.data.exists ? `Saved (version ${result.data.version}).` : "Saved.");
+      router.refresh();
+    });
+  }
+
+  const knownErrorPaths = new Set([...spec.fields, ...spec.auth.flatMap((m) => m.fields)].map((f) => `${type}.${f.path}`));
+  const otherErrors = Object.entries(error?.fieldErrors ?? {}).filter(([p]) => !knownErrorPaths.has(p));
+
+  return (
+    <form
+      aria-label="Dedicated secrets manager"
+      className="space-y-6"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+      noValidate
+    >
+      {error ? (
+        <Alert tone="error" title={error.code === "conflict" ? "Conflict: not saved" : "Not saved"} data-testid="form-error">
+          <p>{error.message}</p>
+          {otherErrors.length ? (
+            <ul className="mt-1 list-disc pl-5">
+              {otherErrors.map(([p, m]) => (
+                <li key={p}>
+                  <span className="font-mono">{p}</span>: {m}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </Alert>
+      ) : null}
+      {saved ? (
+        <Alert tone="success" data-testid="form-saved">
+          {saved}
+        </Alert>
+      ) : null}
+
+      <Switch id="manager-enabled" checked={enabled} onChange={setEnabled} label="Use a dedicated secrets manager" description={namespace ? `Serves ${namespace} and its children that have none of their own.` : "Serves every namespace of this tenant that has none of its own."} />
+
+      {enabled ? (
+        <>
+          <div className="space-y-2">
+            <span id="backend-type-label" className="block text-sm font-medium">
+              Type
+            </span>
+            <div role="radiogroup" aria-labelledby="backend-type-label" className="grid gap-2 sm:grid-cols-4">
+              {EXTERNAL_BACKEND_TYPES.map((t) => (
+                <label key={t} className="flex cursor-pointer items-center gap-2 rounded-md border border-zinc-300 px-3 py-2 text-sm has-[:checked]:border-indigo-600 has-[:checked]:bg-indigo-50 dark:border-zinc-700 dark:has-[:checked]:bg-indigo-950">
+                  <input type="radio" name="backend-type" value={t} checked={type === t} onChange={() => changeType(t)} className="accent-indigo-600" />
+                  {BACKEND_LABELS[t]}
+                </label>
+              ))}
+            </div>
+          </div>
+
+          <Switch id="manager-read-only" checked={readOnly} onChange={setReadOnly} label="Read-only" description="Keyhold never creates, updates or deletes secrets in this backend; the backend is the source of truth." />
+
+          <div className="grid gap-4 sm:grid-cols-2">
+            {spec.fields.map((f) => (
+              <FieldInput key={`${type}-${f.path}`} field={f} value={values[f.path] ?? ""} onChange={(v) => setValues({ ...values, [f.path]: v })} error={fieldError(f.path)} />
+            ))}
+          </div>
+
+          <fieldset className="space-y-3 rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+            <legend className="flex items-center gap-1.5 px-1 text-sm font-medium">
+              <KeyRound className="size-4" aria-hidden /> Authentication
+            </legend>
+            <div role="radiogroup" aria-label="Auth method" className="flex flex-wrap gap-3">
+              {spec.auth.map((m) => (
+                <label key={m.id} className="flex items-center gap-1.5 text-sm">
+                  <input type="radio" name="auth-method" value={m.id} checked={method.id === m.id} onChange={() => setAuth(m.id)} className="accent-indigo-600" />
+                  {m.label}
+                </label>
+              ))}
+            </div>
+            {method.fields.length === 0 ? <p className="text-xs text-zinc-500">Credentials come from the server&apos;s environment (instance role, managed identity or workload identity).</p> : null}
+            <div className="grid gap-4 sm:grid-cols-2">
+              {method.fields.map((f) => (
+                <FieldInput
+                  key={`${type}-${method.id}-${f.path}`}
+                  field={f}
+                  value={f.kind === "secret" || f.kind === "secret-multiline" ? secrets[f.path] ?? "" : values[f.path] ?? ""}
+                  onChange={(v) => (f.kind === "secret" || f.kind === "secret-multiline" ? setSecrets({ ...secrets, [f.path]: v }) : setValues({ ...values, [f.path]: v }))}
+                  error={fieldError(f.path)}
+                  credentialSet={isSet(f.path)}
+                  canCancelReplace={credentialsSet.includes(`${type}.${f.path}`) && replacing.has(f.path)}
+                  onReplace={() => setReplacing(new Set(replacing).add(f.path))}
+                  onCancelReplace={() => {
+                    const next = new Set(replacing);
+                    next.delete(f.path);
+                    setReplacing(next);
+                    setSecrets({ ...secrets, [f.path]: "" });
+                  }}
+                />
+              ))}
+            </div>
+          </fieldset>
+
+          {spec.tagged ? <FilterFields type={type} state={filters} onChange={setFilters} errors={error?.fieldErrors ?? {}} /> : null}
+        </>
+      ) : null}
+
+      <div className="flex items-center gap-3 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+        <Button type="submit" disabled={pending}>
+          <Save className="size-4" aria-hidden /> {pending ? "Saving…" : "Save"}
+        </Button>
+        {view.exists ? <span className="text-xs text-zinc-500">Version {view.version}</span> : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { cloudCommon, optionalText, optionalUrl, type SectionIssue } from "../config-fields";
+
+export const awsSection = z
+  .strictObject({
+    "access-key-id": optionalText(128),
+    "secret-key-id": optionalText(256),
+    "session-token": optionalText(4096),
+    region: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "An AWS region such as us-east-1").optional(),
+    ),
+    "endpoint-override": optionalUrl,
+    ...cloudCommon,
+  })
+  .superRefine((v, ctx) => {
+    if (!!v["access-key-id"] !== !!v["secret-key-id"]) {
+      const missing = v["access-key-id"] ? "secret-key-id" : "access-key-id";
+      ctx.addIssue({ code: "custom", path: [missing], message: "Give both the access key id and the secret key, or neither to use the default provider chain" });
+    }
+    if (v["session-token"] && !v["access-key-id"]) {
+      ctx.addIssue({ code: "custom", path: ["session-token"], message: "A session token goes with an access key id and secret key" });
+    }
+  });
+
+export type AwsSection = z.infer<typeof awsSection>;
+
+/** Seed snippets omit the region (the SDK then reads AWS_REGION): a warning in the file, required in forms. */
+export function awsIncomplete(v: AwsSection): SectionIssue[] {
+  return v.region ? [] : [{ path: ["region"], message: "Give a region such as us-east-1; without one the AWS SDK's default region (AWS_REGION) is used" }];
+}
+
+export const awsCredentialPaths = [["secret-key-id"], ["session-token"]];

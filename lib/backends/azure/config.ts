@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { cloudCommon, optionalText, optionalUrl, text, type SectionIssue } from "../config-fields";
+
+const guid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$|^[A-Za-z0-9.-]{1,253}$/, "A GUID or a directory domain name");
+
+export const azureSection = z
+  .strictObject({
+    "vault-name": optionalText(24).pipe(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, "3-24 letters, digits and dashes, starting with a letter").optional(),
+    ),
+    "key-vault-uri": optionalUrl,
+    clientSecret: z
+      .strictObject({
+        tenantId: guid,
+        clientId: text(128),
+        clientSecret: text(1024),
+      })
+      .optional(),
+    ...cloudCommon,
+  })
+  .superRefine((v, ctx) => {
+    if (v["vault-name"] && v["key-vault-uri"]) {
+      ctx.addIssue({ code: "custom", path: ["vault-name"], message: "Give either the vault name or the vault URI, not both" });
+    }
+  });
+
+export type AzureSection = z.infer<typeof azureSection>;
+
+/** The seed's snippets name no vault: they load with a warning, and forms require one. */
+export function azureIncomplete(v: AzureSection): SectionIssue[] {
+  return v["vault-name"] || v["key-vault-uri"] ? [] : [{ path: ["vault-name"], message: "Give either the vault name or the vault URI; without one the backend cannot connect" }];
+}
+
+export const azureCredentialPaths = [["clientSecret", "clientSecret"]];

@@ -1,0 +1,70 @@
+import { z } from "zod";
+
+// Building blocks shared by the per-backend configuration schemas. Every string has a length limit.
+
+/** A valid but incomplete setting (path inside the section): a warning in the configuration file, an error in forms. */
+export interface SectionIssue {
+  path: string[];
+  message: string;
+}
+
+/** Missing keys read "Required", like empty ones, so forms and the configuration file say the same. */
+export const requiredString = () => z.string({ error: (iss) => (iss.input === undefined ? "Required" : "Must be text") });
+
+export const text = (max = 255) => requiredString().trim().min(1, "Required").max(max, `At most ${max} characters`);
+
+export const optionalText = (max = 255) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), text(max).optional());
+
+export const url = requiredString()
+  .trim()
+  .max(2048)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "Must be an http:// or https:// URL");
+
+export const optionalUrl = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), url.optional());
+
+const tagKey = z.string().trim().min(1, "Tag key is required").max(128, "Tag keys are at most 128 characters");
+const tagValue = z.string().max(256, "Tag values are at most 256 characters");
+
+/** A map of tag key to value; YAML numbers and booleans are accepted and kept as text. */
+export const tagMap = z
+  .record(tagKey, z.union([tagValue, z.number(), z.boolean()]).transform(String))
+  .refine((m) => Object.keys(m).length <= 50, "At most 50 tags");
+
+export const filterOnTags = z.strictObject({ tags: tagMap });
+
+/** `excluded-tags` accepts `{ tags: {...} }` like filter-on-tags, or the map itself. */
+export const excludedTags = z.preprocess(
+  (v) => (v && typeof v === "object" && !Array.isArray(v) && !("tags" in v) ? { tags: v } : v),
+  z.strictObject({ tags: tagMap }),
+);
+
+export const filterOnPrefix = z.strictObject({
+  prefix: text(255),
+  "keep-prefix": z.boolean().default(false),
+});
+
+/** Marker prefix written as the `prefix` tag in managed mode and required when reading. */
+export const managedPrefix = z
+  .string()
+  .trim()
+  .min(1, "Required")
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, "Letters, digits, '.', '_' and '-' only")
+  .default("kestra");
+
+/** The filters and tagging options of the cloud backends (AWS, Azure, Google). */
+export const cloudCommon = {
+  prefix: managedPrefix,
+  tags: tagMap.optional(),
+  "filter-on-tags": filterOnTags.optional(),
+  "filter-on-prefix": filterOnPrefix.optional(),
+  "excluded-tags": excludedTags.optional(),
+};

@@ -1,0 +1,132 @@
+import { z } from "zod";
+import type { SectionIssue } from "./config-fields";
+import { backendRegistry } from "./registry";
+import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "./types";
+
+/**
+ * A backend configuration document in the configuration file's shape:
+ * `{ type, read-only, <type>: { ...section } }`. The settings form posts the same shape, so one
+ * schema per backend validates both.
+ */
+export type ConfigDocument = {
+  type: ExternalBackendType;
+  "read-only": boolean;
+} & { [K in ExternalBackendType]?: Record<string, unknown> };
+
+const documentSchemas = EXTERNAL_BACKEND_TYPES.map((type) =>
+  z.strictObject({
+    type: z.literal(type),
+    "read-only": z.boolean().default(false),
+    [type]: backendRegistry[type].section,
+  }),
+);
+
+export const configDocumentSchema = z.discriminatedUnion(
+  "type",
+  documentSchemas as unknown as [z.ZodObject, ...z.ZodObject[]],
+  { error: () => `type must be one of ${EXTERNAL_BACKEND_TYPES.join(", ")}` },
+);
+
+export interface DocumentIssue {
+  /** Dotted path from the document root, e.g. `vault.token.token`. */
+  path: string;
+  message: string;
+}
+
+export type DocumentParse =
+  | { ok: true; document: ConfigDocument; warnings: DocumentIssue[] }
+  | { ok: false; errors: DocumentIssue[]; warnings: DocumentIssue[] };
+
+function joinPath(path: PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+/** zod reports a bad record key as "Invalid key in record"; the key schema's own message says why. */
+function messageOf(issue: z.core.$ZodIssue): string {
+  return (issue.code === "invalid_key" && issue.issues[0]?.message) || issue.message;
+}
+
+/**
+ * Validates a document. Unknown keys are errors for forms (`unknownKeys: "error"`) and warnings
+ * for the configuration file, where they are stripped before the document is used. Incomplete
+ * settings (a backend's `incomplete` check) follow `incomplete`, which defaults to `unknownKeys`.
+ */
+export function parseConfigDocument(
+  input: unknown,
+  options: { unknownKeys: "error" | "warn"; incomplete?: "error" | "warn" },
+): DocumentParse {
+  const warnings: DocumentIssue[] = [];
+  let value = structuredClone(input);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const result = configDocumentSchema.safeParse(value);
+    if (result.success) {
+      const document = result.data as ConfigDocument;
+      const check = backendRegistry[document.type].incomplete as ((s: unknown) => SectionIssue[]) | undefined;
+      const incomplete = (check?.(document[document.type]) ?? []).map((i) => ({ path: joinPath([document.type, ...i.path]), message: i.message }));
+      if (incomplete.length && (options.incomplete ?? options.unknownKeys) === "error") return { ok: false, errors: incomplete, warnings };
+      return { ok: true, document, warnings: [...warnings, ...incomplete] };
+    }
+    const unknown = result.error.issues.filter((i) => i.code === "unrecognized_keys");
+    const others = result.error.issues.filter((i) => i.code !== "unrecognized_keys");
+    const unknownIssues = unknown.flatMap((i) =>
+      (i as { keys: string[] }).keys.map((k) => ({ path: joinPath([...i.path, k]), message: `Unknown key '${k}'` })),
+    );
+    if (options.unknownKeys === "error" || others.length) {
+      const errors = others.map((i) => ({ path: joinPath(i.path), message: messageOf(i) }));
+      if (options.unknownKeys === "error") errors.push(...unknownIssues);
+      else warnings.push(...unknownIssues);
+      return { ok: false, errors, warnings };
+    }
+    warnings.push(...unknownIssues);
+    for (const issue of unknown) {
+      const parent = issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k], value) as Record<string, unknown>;
+      for (const k of (issue as { keys: string[] }).keys) delete parent[k];
+    }
+  }
+  return { ok: false, errors: [{ path: "", message: "Too many unknown keys" }], warnings };
+}
+
+function getPath(obj: Record<string, unknown> | undefined, path: string[]): unknown {
+  return path.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+function deletePath(obj: Record<string, unknown>, path: string[]): void {
+  const parent = getPath(obj, path.slice(0, -1)) as Record<string, unknown> | undefined;
+  if (parent && typeof parent === "object") delete parent[path[path.length - 1]];
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let cursor = obj;
+  for (const k of path.slice(0, -1)) {
+    if (!cursor[k] || typeof cursor[k] !== "object") cursor[k] = {};
+    cursor = cursor[k] as Record<string, unknown>;
+  }
+  cursor[path[path.length - 1]] = value;
+}
+
+/** Credential values keyed by their dotted path inside the document (`vault.token.token`). */
+export type Credentials = Record<string, string>;
+
+export function credentialPathsOf(type: ExternalBackendType): string[] {
+  return backendRegistry[type].credentialPaths.map((p) => [type, ...p].join("."));
+}
+
+/** Separates what may be stored in clear and shown again from what must be encrypted and never shown. */
+export function splitCredentials(document: ConfigDocument): { settings: ConfigDocument; credentials: Credentials } {
+  const settings = structuredClone(document);
+  const credentials: Credentials = {};
+  for (const dotted of credentialPathsOf(document.type)) {
+    const path = dotted.split(".");
+    const value = getPath(settings as Record<string, unknown>, path);
+    if (typeof value === "string" && value !== "") credentials[dotted] = value;
+    deletePath(settings as Record<string, unknown>, path);
+  }
+  return { settings, credentials };
+}
+
+/** Puts credentials back into a settings object (for validation and for the backend). */
+export function mergeCredentials(settings: Record<string, unknown>, credentials: Credentials): Record<string, unknown> {
+  const merged = structuredClone(settings);
+  for (const [dotted, value] of Object.entries(credentials)) setPath(merged, dotted.split("."), value);
+  return merged;
+}

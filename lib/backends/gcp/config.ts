@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { cloudCommon, optionalUrl, type SectionIssue } from "../config-fields";
+
+// Any text is accepted here so the seed's placeholder loads; whether it is a usable key is checked by gcpIncomplete.
+const serviceAccount = z.string().trim().max(16384, "A service-account key is at most 16 KiB");
+
+export const gcpSection = z.strictObject({
+  project: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "A project id: 6-30 lowercase letters, digits and dashes")
+      .optional(),
+  ),
+  "service-account": z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), serviceAccount.optional()),
+  /** Test and private-endpoint override (host:port or URL); the default is Google's endpoint. */
+  "endpoint-override": optionalUrl,
+  ...cloudCommon,
+});
+
+export type GcpSection = z.infer<typeof gcpSection>;
+
+function serviceAccountProblem(text: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return "Must be the JSON key file of a service account; the backend cannot authenticate until it is replaced";
+  }
+  const o = parsed as Record<string, unknown>;
+  if (!o || typeof o !== "object" || o.type !== "service_account" || typeof o.client_email !== "string" || typeof o.private_key !== "string") {
+    return "The JSON needs type \"service_account\", client_email and private_key";
+  }
+  return null;
+}
+
+/** What the seed's snippets leave out or stub: warnings in the configuration file, errors in forms. */
+export function gcpIncomplete(v: GcpSection): SectionIssue[] {
+  const issues: SectionIssue[] = [];
+  if (!v.project) issues.push({ path: ["project"], message: "Give the project id; without one it is taken from Application Default Credentials" });
+  const problem = v["service-account"] ? serviceAccountProblem(v["service-account"]) : null;
+  if (problem) issues.push({ path: ["service-account"], message: problem });
+  return issues;
+}
+
+export const gcpCredentialPaths = [["service-account"]];

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { text, url } from "../config-fields";
+
+const pathSegment = z
+  .string()
+  .trim()
+  .max(255)
+  .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "Path segments of letters, digits, '.', '_' and '-', separated by '/'")
+  // "." and ".." would be normalised away in the request URL and reach another engine or path.
+  .refine((v) => !v.split("/").some((s) => s === "." || s === ".."), "Path segments cannot be '.' or '..'");
+
+export const vaultSection = z
+  .strictObject({
+    address: url,
+    "root-engine": pathSegment.default("secret"),
+    "secret-path-prefix": z.preprocess((v) => (v === "" ? undefined : v), pathSegment.optional()),
+    namespace: z.preprocess((v) => (v === "" ? undefined : v), pathSegment.optional()),
+    "engine-version": z.union([z.literal(1), z.literal(2)]).default(2),
+    token: z.strictObject({ token: text(4096) }).optional(),
+    password: z.strictObject({ user: text(255), password: text(1024) }).optional(),
+    "app-role": z
+      .strictObject({
+        path: pathSegment.default("approle"),
+        "role-id": text(255),
+        "secret-id": text(1024),
+      })
+      .optional(),
+  })
+  .superRefine((v, ctx) => {
+    const methods = (["token", "password", "app-role"] as const).filter((m) => v[m]);
+    if (methods.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["token"],
+        message: methods.length ? `Choose one auth method, not ${methods.join(" and ")}` : "Choose an auth method: token, password (userpass) or app-role",
+      });
+    }
+  });
+
+export type VaultSection = z.infer<typeof vaultSection>;
+
+export const vaultCredentialPaths = [["token", "token"], ["password", "password"], ["app-role", "secret-id"]];
+

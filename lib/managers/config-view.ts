@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { EXTERNAL_BACKEND_TYPES } from "../backends/types";
+
+/**
+ * What the browser receives about a dedicated manager. It has no credential field: credentials
+ * are reported only as the list of paths that are set.
+ */
+export const configViewSchema = z.strictObject({
+  exists: z.boolean(),
+  enabled: z.boolean(),
+  version: z.number().int().nullable(),
+  type: z.enum(EXTERNAL_BACKEND_TYPES).nullable(),
+  readOnly: z.boolean(),
+  /** The configuration document with every credential path removed. */
+  settings: z.record(z.string(), z.unknown()),
+  credentialsSet: z.array(z.string()),
+  lastVerify: z
+    .strictObject({ at: z.string(), status: z.string(), message: z.string().nullable(), latencyMs: z.number().nullable() })
+    .nullable(),
+  updatedAt: z.string().nullable(),
+});
+
+export type ConfigView = z.infer<typeof configViewSchema>;
+
+export const EMPTY_CONFIG_VIEW: ConfigView = {
+  exists: false,
+  enabled: false,
+  version: null,
+  type: null,
+  readOnly: false,
+  settings: {},
+  credentialsSet: [],
+  lastVerify: null,
+  updatedAt: null,
+};

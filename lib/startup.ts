@@ -1,0 +1,42 @@
+import "server-only";
+import { closeDb, db, dbDriver } from "./db/client";
+import { initEncryption } from "./crypto";
+import { globalConfig } from "./config/global";
+import { configFilePath } from "./config/config-file";
+import { logger } from "./log";
+import { dataDir } from "./settings";
+
+/** Runs once when the server starts: configuration file, encryption key, migrations. Throws to stop start-up. */
+export async function startup(): Promise<void> {
+  const config = globalConfig();
+  for (const warning of config.warnings) logger.warn({ file: configFilePath().file }, `configuration file: ${warning}`);
+  const { keyId } = initEncryption();
+  await db();
+  const driver = dbDriver();
+  logger.info(
+    {
+      database: driver.kind,
+      location: driver.location,
+      dataDir: dataDir(),
+      encryptionKey: keyId,
+      globalBackend: config.backend ? `${config.backend.settings.type} (${config.backend.file})` : "builtin",
+    },
+    "Keyhold is ready",
+  );
+}
+
+export async function shutdown(): Promise<void> {
+  await closeDb();
+}
+
+/** Called by instrumentation.ts: start, or explain why not and exit. */
+export async function boot(): Promise<void> {
+  // scripts/start.mjs calls this on SIGINT/SIGTERM so the database closes before exit.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("keyhold.shutdown")] = shutdown;
+  try {
+    await startup();
+  } catch (error) {
+    console.error(`Keyhold cannot start:\n${(error as Error).message}`);
+    process.exit(1);
+  }
+}

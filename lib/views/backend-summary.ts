@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { BACKEND_LABELS, type BackendType } from "../backends/types";
+import { describeSource, type EffectiveBackend } from "../secrets/effective-backend";
+
+/** What the browser sees of an effective backend: names and where it came from, nothing else. */
+export const backendSummarySchema = z.strictObject({
+  type: z.string(),
+  label: z.string(),
+  readOnly: z.boolean(),
+  sourceKind: z.enum(["namespace", "tenant", "file", "builtin"]),
+  sourceLabel: z.string(),
+  sourceNamespace: z.string().nullable(),
+});
+
+export type BackendSummary = z.infer<typeof backendSummarySchema>;
+
+export function summarizeBackend(b: EffectiveBackend): BackendSummary {
+  return backendSummarySchema.parse({
+    type: b.type,
+    label: BACKEND_LABELS[b.type as BackendType],
+    readOnly: b.readOnly,
+    sourceKind: b.source.kind,
+    sourceLabel: describeSource(b.source),
+    sourceNamespace: b.source.kind === "namespace" ? b.source.namespace : null,
+  });
+}

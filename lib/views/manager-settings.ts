@@ -1,0 +1,33 @@
+import "server-only";
+import { z } from "zod";
+import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
+import { loadConfigView } from "../managers/config-store";
+import { effectiveBackends, globalCandidate } from "../managers/effective";
+import { resolveScope } from "../managers/scope";
+import { listNamespaces } from "../tenancy/namespaces";
+import type { GuardSpec } from "../server/guard";
+import { summarizeBackend } from "./backend-summary";
+
+const input = z.object({ tenant: tenantSlugSchema, namespace: namespacePathSchema.optional() });
+
+/** The dedicated-manager settings page of a tenant or namespace: its own configuration and what serves it. */
+export const managerSettingsView = {
+  name: "view.manager-settings",
+  permission: "config:read",
+  input,
+  tenant: (i) => i.tenant,
+  run: async ({ prisma, tenant }, { namespace }) => {
+    const scope = await resolveScope(prisma, tenant!.id, namespace);
+    const [config, backends, namespaces] = await Promise.all([
+      loadConfigView(prisma, scope),
+      effectiveBackends(prisma, tenant!, [namespace ?? null]),
+      namespace ? Promise.resolve([]) : listNamespaces(prisma, tenant!.id),
+    ]);
+    return {
+      config,
+      effective: summarizeBackend(backends.get(namespace ?? null)!),
+      fileBackendShared: globalCandidate() !== null,
+      namespaceCount: namespaces.length,
+    };
+  },
+} satisfies GuardSpec<typeof input, unknown>;

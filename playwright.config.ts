@@ -1,0 +1,42 @@
+import { defineConfig } from "@playwright/test";
+import os from "node:os";
+import path from "node:path";
+
+// One server per run; scripts/test/all.sh runs this config once on PGlite and once on PostgreSQL.
+const port = Number(process.env.KEYHOLD_E2E_PORT ?? 3100);
+const dataDir = process.env.KEYHOLD_E2E_DATA_DIR ?? path.join(os.tmpdir(), `keyhold-e2e-${process.pid}`);
+const label = process.env.KEYHOLD_E2E_LABEL ?? "pglite";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: `test-results/e2e-${label}`,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["json", { outputFile: `test-results/summary/playwright-${label}.json` }]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.KEYHOLD_CHROMIUM ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+    },
+  },
+  webServer: {
+    command: "node scripts/start.mjs",
+    url: `http://localhost:${port}/`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(port),
+      KEYHOLD_DATA_DIR: dataDir,
+      KEYHOLD_CONFIG_FILE: process.env.KEYHOLD_CONFIG_FILE ?? "",
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    },
+  },
+});

@@ -1,0 +1,54 @@
+// `npm start`: builds once if needed, then serves the production build. Migrations and the
+// configuration file check run inside the server (instrumentation.ts) before it accepts requests.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import http from "node:http";
+import next from "next";
+
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME ?? "localhost";
+
+if (!existsSync(".next/BUILD_ID") || process.env.KEYHOLD_REBUILD === "1") {
+  console.log("Building Keyhold (first start)…");
+  const build = spawnSync("npx", ["--no-install", "next", "build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const app = next({ dev: false, hostname, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+const server = http.createServer((req, res) => handle(req, res));
+server.on("error", (error) => {
+  console.error(`Keyhold cannot listen on ${hostname}:${port}: ${error.message}`);
+  process.exit(1);
+});
+server.listen(port, hostname, async () => {
+  // The first request runs instrumentation.ts (configuration check, migrations); make it now, not on a user's click.
+  const response = await fetch(`http://${hostname}:${port}/api/health`).catch((error) => ({ ok: false, statusText: error.message }));
+  if (!response.ok) {
+    console.error(`Keyhold started but is not healthy: ${response.statusText}`);
+    process.exit(1);
+  }
+  console.log(`Keyhold is running at http://${hostname}:${port}`);
+});
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down…`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  server.close();
+  server.closeAllConnections?.();
+  const closeDb = globalThis[Symbol.for("keyhold.shutdown")];
+  try {
+    if (typeof closeDb === "function") await closeDb();
+    await app.close?.();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));

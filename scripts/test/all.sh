@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `npm test`: every test runner, on PGlite and on a real PostgreSQL, ending with one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export NEXT_TELEMETRY_DISABLED=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+if [ ! -d node_modules/next ] || [ ! -d lib/db/generated ]; then
+  step "installing dependencies"
+  npm ci --no-audit --no-fund || exit 1
+fi
+
+CHROMIUM="${KEYHOLD_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  step "installing Debian's chromium"
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || exit 1
+  else
+    echo "Chromium is missing: run 'sudo apt-get install chromium' or set KEYHOLD_CHROMIUM" >&2
+    exit 1
+  fi
+fi
+
+step "starting PostgreSQL"
+PG_ADMIN_URL="$(bash scripts/test/postgres.sh)" || exit 1
+RUN_ID="$(date +%s)_$$"
+E2E_DB="keyhold_e2e_${RUN_ID}"
+E2E_DATA="$(mktemp -d -t keyhold-e2e-XXXX)"
+cleanup() {
+  psql "$PG_ADMIN_URL" -qtAc "DROP DATABASE IF EXISTS \"$E2E_DB\"" >/dev/null 2>&1 || true
+  rm -rf "$E2E_DATA"
+}
+trap cleanup EXIT
+
+SUMMARY=test-results/summary
+rm -rf "$SUMMARY" && mkdir -p "$SUMMARY"
+
+step "unit and integration tests (Vitest; database tests on PGlite and PostgreSQL)"
+KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --reporter=default --reporter=json --outputFile.json="$SUMMARY/vitest.json"
+
+step "production build"
+if npx next build; then
+  step "end-to-end tests on PGlite"
+  KEYHOLD_E2E_LABEL=pglite KEYHOLD_E2E_DATA_DIR="$E2E_DATA/pglite" KEYHOLD_CHROMIUM="$CHROMIUM" npx playwright test
+
+  step "end-to-end tests on PostgreSQL"
+  psql "$PG_ADMIN_URL" -qtAc "CREATE DATABASE \"$E2E_DB\"" >/dev/null
+  PG_E2E_URL="${PG_ADMIN_URL%/postgres}/$E2E_DB"
+  DATABASE_URL="$PG_E2E_URL" KEYHOLD_E2E_LABEL=postgres KEYHOLD_E2E_DATA_DIR="$E2E_DATA/postgres" KEYHOLD_CHROMIUM="$CHROMIUM" npx playwright test
+else
+  echo "build failed: end-to-end tests not run"
+fi
+
+step "summary"
+node scripts/test/summarize.mjs "$SUMMARY/vitest.json" "$SUMMARY/playwright-pglite.json" "$SUMMARY/playwright-postgres.json"
