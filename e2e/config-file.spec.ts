@@ -1,0 +1,69 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test } from "./fixtures";
+
+// These tests start their own Keyhold processes with a configuration file, beside the suite's server.
+const PORT = 3190;
+
+function startKeyhold(configYaml: string, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), "keyhold-config-"));
+  const file = path.join(dir, "keyhold.yaml");
+  writeFileSync(file, configYaml);
+  const child = spawn("node", ["scripts/start.mjs"], {
+    env: { ...process.env, ...env, PORT: String(PORT), KEYHOLD_DATA_DIR: path.join(dir, "data"), KEYHOLD_CONFIG_FILE: file, DATABASE_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes("Keyhold is running")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`exited with ${code}: ${output}`));
+    });
+  });
+  ready.catch(() => undefined);
+  return { file, child, exited, ready, output: () => output };
+}
+
+test("a broken configuration file stops start-up naming the file, the line and the key", async () => {
+  const keyhold = startKeyhold(["kestra:", "  secret:", "    type: vault", "    read-only: true", "    vault:", "      address: not-a-url", "      token:", "        token: t"].join("\n"));
+  try {
+    expect(await keyhold.exited).toBe(1);
+    expect(keyhold.output()).toContain(`${keyhold.file}:6: kestra.secret.vault.address: Must be an http:// or https:// URL`);
+  } finally {
+    keyhold.child.kill();
+  }
+});
+
+test("the configuration file's backend serves tenants without their own, with ${ENV} resolved and a sharing warning", async ({ page }) => {
+  const yaml = ["secret:", "  type: aws-secret-manager", "  read-only: true", "  aws-secret-manager:", "    access-key-id: ${KH_TEST_KEY_ID}", "    secret-key-id: ${KH_TEST_SECRET}", "    region: us-east-1", "    colour: blue"].join("\n");
+  const keyhold = startKeyhold(yaml, { KH_TEST_KEY_ID: "AKIAFROMENV", KH_TEST_SECRET: "CANARY-from-env" });
+  try {
+    await keyhold.ready;
+    expect(keyhold.output()).toContain("secret.aws-secret-manager.colour: Unknown key 'colour'");
+    expect(keyhold.output()).not.toContain("CANARY-from-env");
+    const base = `http://localhost:${PORT}`;
+    await page.goto(`${base}/`);
+    await page.getByLabel("Tenant id").fill("filetenant");
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    await expect(page.getByTestId("tenant-backend")).toContainText("AWS Secrets Manager");
+    await expect(page.getByTestId("tenant-backend")).toContainText("From the configuration file");
+    await expect(page.getByTestId("tenant-backend").getByTestId("read-only-badge")).toBeVisible();
+    await page.goto(`${base}/tenants/filetenant/settings`);
+    await expect(page.getByText("Shared with every tenant")).toBeVisible();
+    expect(await page.content()).not.toContain("CANARY-from-env");
+  } finally {
+    keyhold.child.kill("SIGINT");
+    expect(await keyhold.exited).toBe(0);
+  }
+});

@@ -1,0 +1,63 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+
+// The guard uses the process-wide database: point it at a throw-away PGlite folder first.
+process.env.KEYHOLD_DATA_DIR = mkdtempSync(path.join(tmpdir(), "keyhold-guard-"));
+delete process.env.DATABASE_URL;
+
+const { runGuarded } = await import("./guard");
+const { closeDb, db } = await import("../db/client");
+const { KeyholdError } = await import("../errors");
+
+afterAll(() => closeDb());
+
+const spec = <R,>(run: () => Promise<R>) => ({
+  name: "test.call",
+  permission: "tenant:read" as const,
+  input: z.strictObject({ tenant: z.string().min(2, "Too short") }),
+  tenant: (i: { tenant: string }) => i.tenant,
+  run,
+});
+
+describe("the guard in front of every action and handler", () => {
+  it("validates input before anything else and reports field errors", async () => {
+    const run = vi.fn();
+    const result = await runGuarded(spec(run), { tenant: "a", extra: 1 });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: "invalid-input", message: "Some fields need attention.", fieldErrors: { tenant: "Too short", _: expect.stringContaining("extra") } },
+    });
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it("resolves the tenant and refuses an unknown one", async () => {
+    const run = vi.fn();
+    expect(await runGuarded(spec(run), { tenant: "nobody" })).toEqual({ ok: false, error: { code: "not-found", message: "Tenant 'nobody' does not exist." } });
+    expect(run).not.toHaveBeenCalled();
+
+    const prisma = await db();
+    const created = await prisma.tenant.create({ data: { slug: "acme", displayName: "Acme" } });
+    const result = await runGuarded({ ...spec(async () => "x"), run: async (ctx) => ctx.tenant }, { tenant: "acme" });
+    expect(result).toEqual({ ok: true, data: { id: created.id, slug: "acme" } });
+  });
+
+  it("passes typed errors through as { code, message }", async () => {
+    const result = await runGuarded(spec(async () => Promise.reject(new KeyholdError("conflict", "Changed meanwhile."))), { tenant: "acme" });
+    expect(result).toEqual({ ok: false, error: { code: "conflict", message: "Changed meanwhile." } });
+  });
+
+  it("hides unexpected errors behind a reference, without their message", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const result = await runGuarded(spec(async () => Promise.reject(new Error("password=CANARY-hunter2"))), { tenant: "acme" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe("internal");
+    expect(result.error.message).toMatch(/^Something went wrong \(reference [0-9a-f]{8}\)\. Nothing was changed\.$/);
+    expect(JSON.stringify(log.mock.calls)).not.toContain("CANARY");
+    expect(JSON.stringify(log.mock.calls)).toContain("test.call");
+    log.mockRestore();
+  });
+});
