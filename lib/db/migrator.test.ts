@@ -156,6 +156,24 @@ for (const { kind, available } of TEST_DATABASES) {
       await expect(migrate(db.driver, MIGRATIONS)).rejects.toThrow("Migration 29990101000000_crashed started but did not finish");
     });
 
+    it("retries a failed migration once it is marked rolled back (prisma migrate resolve --rolled-back)", async () => {
+      const dir = copyMigrations();
+      try {
+        await migrate(db.driver, dir);
+        const name = "29990101000000_retry";
+        addMigration(dir, name, `CREATE TABLE "Retried" ("a" INTEGER);`);
+        await db.driver.exec(
+          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, rolled_back_at, applied_steps_count) VALUES ('00000000-0000-4000-8000-000000000001', 'old', '${name}', now(), 0)`,
+        );
+        expect(await migrate(db.driver, dir)).toEqual([name]);
+        expect(await tableExists(db, "Retried")).toBe(true);
+        const attempts = (await rowsOf(db)).filter((r) => r.migration_name === name);
+        expect(attempts.map((r) => (r.rolled_back_at ? "rolled back" : r.finished_at ? "finished" : "open")).sort()).toEqual(["finished", "rolled back"]);
+      } finally {
+        rmSync(path.dirname(dir), { recursive: true, force: true });
+      }
+    });
+
     it("refuses a database that has migrations this folder does not know", async () => {
       const dir = copyMigrations();
       try {

@@ -159,6 +159,7 @@ kh_spawn() {
   echo $! >"$(kh_pidfile "$name")"
 }
 
+KH_STOPPED=()
 # kh_kill NAME -> stop the process recorded in NAME.pid (idempotent).
 kh_kill() {
   local name="$1" pf pid
@@ -175,6 +176,7 @@ kh_kill() {
       kill -KILL "$pid" 2>/dev/null || true
     fi
     kh_log "stopped $name (pid $pid)"
+    KH_STOPPED+=("$name")
   fi
   rm -f "$pf" "$KH_RUN/$name.vars"
 }

@@ -24,7 +24,8 @@ kh_restart_if_stale() { # NAME BINARY
 
 kh_check_port() { # NAME PORT ENVVAR
   if kh_port_busy "$2"; then
-    kh_die "$1: port $KH_HOST:$2 is already in use by another process; stop it or set $3"
+    kh_log "$1: port $KH_HOST:$2 is already in use by another process; stop it or set $3"
+    return 1
   fi
 }
 
@@ -34,7 +35,7 @@ kh_ready_aws() { curl -fsS -o /dev/null "http://$KH_HOST:$KH_MOTO_PORT/moto-api/
 
 kh_start_aws() {
   if ! kh_running aws; then
-    kh_check_port aws "$KH_MOTO_PORT" KEYHOLD_MOTO_PORT
+    kh_check_port aws "$KH_MOTO_PORT" KEYHOLD_MOTO_PORT || return 1
     kh_spawn aws "$(kh_moto_bin)" -H "$KH_HOST" -p "$KH_MOTO_PORT"
   fi
   kh_wait aws kh_ready_aws || return 1
@@ -58,8 +59,8 @@ kh_ready_azure() {
 kh_start_azure() {
   kh_restart_if_stale azure "$(kh_fakes_dir)/azure-kv-fake"
   if ! kh_running azure; then
-    kh_check_port azure "$KH_AZURE_PORT" KEYHOLD_AZURE_PORT
-    kh_check_port azure "$KH_AZURE_TOKEN_PORT" KEYHOLD_AZURE_TOKEN_PORT
+    kh_check_port azure "$KH_AZURE_PORT" KEYHOLD_AZURE_PORT || return 1
+    kh_check_port azure "$KH_AZURE_TOKEN_PORT" KEYHOLD_AZURE_TOKEN_PORT || return 1
     kh_spawn azure "$(kh_fakes_dir)/azure-kv-fake" -addr "$KH_HOST:$KH_AZURE_PORT" \
       -token-addr "$KH_HOST:$KH_AZURE_TOKEN_PORT" -cert-dir "$(kh_azure_cert_dir)" \
       ${KEYHOLD_EMULATOR_VERBOSE:+-v}
@@ -131,7 +132,7 @@ kh_start_vault() {
     kh_kill vault
   fi
   if ! kh_running vault; then
-    kh_check_port vault "$KH_VAULT_PORT" KEYHOLD_VAULT_PORT
+    kh_check_port vault "$KH_VAULT_PORT" KEYHOLD_VAULT_PORT || return 1
     rm -f "$KH_RUN/vault.vars" "$KH_RUN/vault.setup.log"
     kh_spawn vault "$(kh_bao_bin)" server -dev -dev-no-store-token \
       -dev-root-token-id="$KH_VAULT_ROOT_TOKEN" -dev-listen-address="$KH_HOST:$KH_VAULT_PORT"
@@ -149,7 +150,7 @@ kh_ready_gcp() { kh_port_busy "$KH_GCP_PORT"; }
 kh_start_gcp() {
   kh_restart_if_stale gcp "$(kh_fakes_dir)/gcp-sm-fake"
   if ! kh_running gcp; then
-    kh_check_port gcp "$KH_GCP_PORT" KEYHOLD_GCP_PORT
+    kh_check_port gcp "$KH_GCP_PORT" KEYHOLD_GCP_PORT || return 1
     kh_spawn gcp "$(kh_fakes_dir)/gcp-sm-fake" -addr "$KH_HOST:$KH_GCP_PORT" ${KEYHOLD_EMULATOR_VERBOSE:+-v}
   fi
   kh_wait gcp kh_ready_gcp || return 1

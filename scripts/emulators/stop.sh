@@ -20,4 +20,8 @@ if ls "$KH_RUN"/*.vars >/dev/null 2>&1; then
 else
   rm -f "$KH_RUN/emulators.env" "$KH_RUN/emulators.json"
 fi
-kh_log "stopped: ${names//$'\n'/ }"
+if [ "${#KH_STOPPED[@]}" -eq 0 ]; then
+  kh_log "nothing to stop in $KH_RUN (requested: ${names//$'\n'/ })"
+else
+  kh_log "stopped: ${KH_STOPPED[*]}"
+fi
