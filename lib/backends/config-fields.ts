@@ -38,6 +38,10 @@ export const tagMap = z
   .record(tagKey, z.union([tagValue, z.number(), z.boolean()]).transform(String))
   .refine((m) => Object.keys(m).length <= 50, "At most 50 tags");
 
+/** A boolean that also accepts "true"/"false" text, as `${ENV}` references in the configuration file produce. */
+export const flag = (fallback: boolean) =>
+  z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "Must be true or false" })).default(fallback);
+
 export const filterOnTags = z.strictObject({ tags: tagMap });
 
 /** `excluded-tags` accepts `{ tags: {...} }` like filter-on-tags, or the map itself. */
@@ -48,7 +52,7 @@ export const excludedTags = z.preprocess(
 
 export const filterOnPrefix = z.strictObject({
   prefix: text(255),
-  "keep-prefix": z.boolean().default(false),
+  "keep-prefix": flag(false),
 });
 
 /** Marker prefix written as the `prefix` tag in managed mode and required when reading. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { SectionIssue } from "./config-fields";
+import { flag } from "./config-fields";
 import { backendRegistry } from "./registry";
 import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "./types";
 
@@ -16,7 +17,7 @@ export type ConfigDocument = {
 const documentSchemas = EXTERNAL_BACKEND_TYPES.map((type) =>
   z.strictObject({
     type: z.literal(type),
-    "read-only": z.boolean().default(false),
+    "read-only": flag(false),
     [type]: backendRegistry[type].section,
   }),
 );

@@ -267,7 +267,7 @@ describe("errors name the file, the line and the key", () => {
   it("several errors, one a line", () => {
     const source = "kestra:\n  secret:\n    type: vault\n    read-only: maybe\n    vault:\n      address: nope\n      token:\n        token: t\n";
     expect(errorOf(() => parseConfigFile(source, FILE, {})).split("\n")).toEqual([
-      `${FILE}:4: kestra.secret.read-only: Invalid input: expected boolean, received string`,
+      `${FILE}:4: kestra.secret.read-only: Must be true or false`,
       `${FILE}:6: kestra.secret.vault.address: Must be an http:// or https:// URL`,
     ]);
   });
@@ -365,5 +365,20 @@ describe("loadConfigFile", () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe("configuration file edge cases", () => {
+  it("reads booleans and numbers given through ${ENV} references", () => {
+    const yaml = ["secret:", "  type: vault", "  read-only: ${RO}", "  vault:", "    address: https://v:8200", "    engine-version: ${V}", "    token:", "      token: t"].join("\n");
+    const { backend } = parseConfigFile(yaml, "/etc/k.yaml", { RO: "true", V: "1" });
+    expect(backend?.settings["read-only"]).toBe(true);
+    expect((backend?.settings.vault as Record<string, unknown>)["engine-version"]).toBe(1);
+  });
+
+  it("treats an empty file as no global backend, with a warning", () => {
+    const result = parseConfigFile("# nothing here\n", "/etc/k.yaml", {});
+    expect(result.backend).toBeNull();
+    expect(result.warnings).toEqual(["/etc/k.yaml: the file is empty; no global backend is configured"]);
   });
 });

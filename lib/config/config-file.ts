@@ -47,6 +47,10 @@ export function parseConfigFile(source: string, file: string, env: Record<string
     const e = doc.errors[0];
     throw new ConfigFileError(`${where(lines.linePos(e.pos[0]).line)}: invalid YAML: ${e.message.split("\n")[0]}`);
   }
+  if (doc.contents === null) {
+    // An empty file (or only comments) configures nothing: the builtin store serves.
+    return { backend: null, warnings: [`${file}: the file is empty; no global backend is configured`] };
+  }
   const root = isMap(doc.contents) && doc.has("kestra") ? ["kestra"] : [];
   const secretPath = [...root, "secret"];
   const secretNode = doc.getIn(secretPath, true) as Node | undefined;

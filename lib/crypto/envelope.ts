@@ -10,6 +10,7 @@ const TAG_BYTES = 16;
 export class DecryptionError extends Error {
   constructor(reason: string) {
     super(`Cannot decrypt stored value: ${reason}`);
+    this.name = "DecryptionError";
   }
 }
 

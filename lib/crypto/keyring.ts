@@ -40,7 +40,12 @@ export function loadKeyring(dataDir: string, env: Record<string, string | undefi
     const file = path.join(dataDir, KEY_FILE);
     if (!existsSync(file)) {
       mkdirSync(dataDir, { recursive: true });
-      writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+      try {
+        writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+      } catch (error) {
+        // Another process created it first: use theirs.
+        if ((error as { code?: string }).code !== "EEXIST") throw error;
+      }
     }
     const mode = statSync(file).mode & 0o777;
     if (mode & 0o077) chmodSync(file, 0o600);

@@ -100,7 +100,7 @@ export async function migrate(driver: Driver, dir = defaultMigrationsDir()): Pro
           );
           await conn.exec("COMMIT");
         } catch (error) {
-          await conn.exec("ROLLBACK");
+          await conn.exec("ROLLBACK").catch(() => undefined);
           throw new MigrationError(`Migration ${file.name} failed: ${(error as Error).message}`);
         }
         done.push(file.name);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -12,7 +12,10 @@ const { runGuarded } = await import("./guard");
 const { closeDb, db } = await import("../db/client");
 const { KeyholdError } = await import("../errors");
 
-afterAll(() => closeDb());
+afterAll(async () => {
+  await closeDb();
+  rmSync(process.env.KEYHOLD_DATA_DIR!, { recursive: true, force: true });
+});
 
 const spec = <R,>(run: () => Promise<R>) => ({
   name: "test.call",
