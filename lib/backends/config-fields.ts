@@ -72,3 +72,12 @@ export const cloudCommon = {
   "filter-on-prefix": filterOnPrefix.optional(),
   "excluded-tags": excludedTags.optional(),
 };
+
+const pem = z
+  .string()
+  .trim()
+  .max(65536)
+  .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "PEM certificates (-----BEGIN CERTIFICATE-----)");
+
+/** Extra CA certificates to trust for a backend behind a private CA (PEM). Not a credential. */
+export const caCertificate = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), pem.optional());

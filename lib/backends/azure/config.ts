@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cloudCommon, optionalText, optionalUrl, text, type SectionIssue } from "../config-fields";
+import { caCertificate, cloudCommon, flag, optionalText, optionalUrl, text, type SectionIssue } from "../config-fields";
 
 const guid = z
   .string()
@@ -19,6 +19,11 @@ export const azureSection = z
         clientSecret: text(1024),
       })
       .optional(),
+    /** Azure AD authority for sovereign clouds or Azure Stack, e.g. https://login.microsoftonline.us. */
+    "authority-host": optionalUrl,
+    "ca-certificate": caCertificate,
+    /** For vaults whose challenge names another resource (private clouds, emulators). */
+    "disable-challenge-resource-verification": flag(false),
     ...cloudCommon,
   })
   .superRefine((v, ctx) => {

@@ -14,7 +14,7 @@ export const gcpSection = z.strictObject({
       .optional(),
   ),
   "service-account": z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), serviceAccount.optional()),
-  /** Test and private-endpoint override (host:port or URL); the default is Google's endpoint. */
+  /** Private endpoint, e.g. https://secretmanager.eu-west1.rep.googleapis.com; http:// means a plaintext gRPC channel. */
   "endpoint-override": optionalUrl,
   ...cloudCommon,
 });

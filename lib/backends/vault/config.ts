@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { text, url } from "../config-fields";
+import { caCertificate, text, url } from "../config-fields";
 
 const pathSegment = z
   .string()
@@ -15,6 +15,7 @@ export const vaultSection = z
     "root-engine": pathSegment.default("secret"),
     "secret-path-prefix": z.preprocess((v) => (v === "" ? undefined : v), pathSegment.optional()),
     namespace: z.preprocess((v) => (v === "" ? undefined : v), pathSegment.optional()),
+    "ca-certificate": caCertificate,
     "engine-version": z.preprocess((v) => (v === "1" || v === "2" ? Number(v) : v), z.union([z.literal(1), z.literal(2)], { error: "1 or 2" })).default(2),
     token: z.strictObject({ token: text(4096) }).optional(),
     password: z.strictObject({ user: text(255), password: text(1024) }).optional(),
