@@ -30,8 +30,13 @@ E2E_DATA="$(mktemp -d -t keyhold-e2e-XXXX)"
 cleanup() {
   psql "$PG_ADMIN_URL" -qtAc "DROP DATABASE IF EXISTS \"$E2E_DB\"" >/dev/null 2>&1 || true
   rm -rf "$E2E_DATA"
+  bash scripts/emulators/stop.sh all >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+
+step "starting the backend emulators"
+EMULATORS_ENV="$(bash scripts/emulators/start.sh all)" || { echo "emulators failed to start" >&2; exit 1; }
+export KEYHOLD_EMULATORS_ENV_FILE="$EMULATORS_ENV"
 
 SUMMARY=test-results/summary
 rm -rf "$SUMMARY" && mkdir -p "$SUMMARY"
