@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   "tls",
   "timeout",
   "invalid-config",
+  "too-many-secrets",
   "internal",
 ] as const;
 

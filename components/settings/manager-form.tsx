@@ -1,8 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { KeyRound, Save } from "lucide-react";
+import { KeyRound, Save, ShieldCheck } from "lucide-react";
 import { saveManagerConfigAction } from "@/app/(console)/_actions/save-manager-config";
+import { verifyConfigFormAction } from "@/app/(console)/_actions/verify-config-form";
+import { VerifyResult, type VerifyOutcomeView } from "@/components/secrets/verify-result";
 import { BACKEND_LABELS, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "@/lib/backends/types";
 import type { ConfigView } from "@/lib/managers/config-view";
 import type { ErrorShape } from "@/lib/errors";
@@ -52,6 +54,18 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
   const [error, setError] = useState<ErrorShape | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const [verify, setVerify] = useState<VerifyOutcomeView | null>(null);
+  const [verifying, startVerify] = useTransition();
+
+  function runVerify() {
+    const { document, keepCredentials } = buildDocument();
+    startVerify(async () => {
+      const r = await verifyConfigFormAction({ tenant, namespace, document, keepCredentials });
+      if (!r.ok) return setVerify({ status: r.error.code, ok: false, latencyMs: null, checked: null, message: r.error.message, explanation: "", at: new Date().toISOString() });
+      setVerify(r.data);
+      if ("fieldErrors" in r.data && r.data.fieldErrors) setError({ code: "invalid-input", message: "Fix the highlighted fields before verifying.", fieldErrors: r.data.fieldErrors });
+    });
+  }
 
   const spec = FORM_SPECS[type];
   const method = spec.auth.find((m) => m.id === auth) ?? spec.auth[0];
@@ -219,8 +233,21 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
         <Button type="submit" disabled={pending}>
           <Save className="size-4" aria-hidden /> {pending ? "Saving…" : "Save"}
         </Button>
+        {enabled ? (
+          <Button variant="secondary" onClick={runVerify} disabled={verifying}>
+            <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden /> {verifying ? "Verifying…" : "Verify connection"}
+          </Button>
+        ) : null}
         {view.exists ? <span className="text-xs text-zinc-500">Version {view.version}</span> : null}
       </div>
+      {verify ? <VerifyResult outcome={verify} /> : null}
+      {view.lastVerify ? (
+        <p className="text-xs text-zinc-500" data-testid="last-verify">
+          Last verified {new Date(view.lastVerify.at).toLocaleString()}: <span className="font-mono">{view.lastVerify.status.toLowerCase().replace("_", "-")}</span>
+          {view.lastVerify.latencyMs !== null ? ` in ${view.lastVerify.latencyMs} ms` : ""}
+          {view.lastVerify.message ? ` — ${view.lastVerify.message}` : ""}
+        </p>
+      ) : null}
     </form>
   );
 }

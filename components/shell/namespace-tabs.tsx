@@ -7,6 +7,7 @@ export function NamespaceTabs({ base }: { base: string }) {
   const pathname = usePathname();
   const tabs = [
     { href: base, label: "Overview" },
+    { href: `${base}/secrets`, label: "Secrets" },
     { href: `${base}/edit`, label: "Edit" },
   ];
   return (

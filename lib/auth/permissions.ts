@@ -8,6 +8,10 @@ export const PERMISSIONS = [
   "namespace:create",
   "config:read",
   "config:write",
+  "config:verify",
+  "secret:list",
+  "secret:write",
+  "secret:check",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

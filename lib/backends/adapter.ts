@@ -58,6 +58,8 @@ export interface ListQuery {
   pageSize?: number;
   /** Read each item of the page to list its subkeys (default true). */
   withSubkeys?: boolean;
+  /** Only these keys (exact), e.g. to fill the subkeys of rows chosen elsewhere. */
+  keys?: string[];
   /** Ask the backend again instead of using the list kept for a few seconds. */
   refresh?: boolean;
 }

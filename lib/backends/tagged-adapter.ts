@@ -131,9 +131,11 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       const needle = query.search?.trim().toLowerCase();
       const own = snap.entries.filter((e) => ownedBy(e.selected, ctx.attachment, query.tenant, query.namespace));
       const otherTenant = snap.entries.length - snap.entries.filter((e) => e.selected.tenant === null || e.selected.tenant === query.tenant).length;
+      const wanted = query.keys ? new Set(query.keys) : null;
+      const selected = wanted ? own.filter((e) => wanted.has(e.selected.key)) : own;
       const matching = needle
-        ? own.filter((e) => e.selected.key.toLowerCase().includes(needle) || Object.entries(e.raw.tags).some(([k, v]) => k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)))
-        : own;
+        ? selected.filter((e) => e.selected.key.toLowerCase().includes(needle) || Object.entries(e.raw.tags).some(([k, v]) => k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)))
+        : selected;
       const offset = decodeCursor(query.cursor);
       const size = pageSizeOf(query.pageSize);
       const slice = matching.slice(offset, offset + size);

@@ -63,6 +63,31 @@ function parentExists(document: Record<string, unknown>, dotted: string): boolea
   return !!parent && typeof parent === "object";
 }
 
+/**
+ * The submitted document with the stored credentials the form kept ("set", not replaced) put back:
+ * only for the same backend type and only where the credential's parent section is still present.
+ */
+export async function documentWithKeptCredentials(
+  prisma: PrismaClient,
+  scope: ResolvedScope,
+  document: unknown,
+  keepCredentials: string[],
+  existing?: Awaited<ReturnType<typeof findRow>>,
+) {
+  const row = existing === undefined ? await findRow(prisma, scope) : existing;
+  const submitted = (document ?? {}) as Record<string, unknown>;
+  const type = typeof submitted.type === "string" && (EXTERNAL_BACKEND_TYPES as readonly string[]).includes(submitted.type) ? submitted.type : null;
+  const kept: Credentials = {};
+  if (row?.credentials && type && fromDbType(row.type) === type) {
+    const stored = readCredentials(row.credentials, scope);
+    const allowed = new Set(credentialPathsOf(type as never));
+    for (const path of keepCredentials) {
+      if (allowed.has(path) && stored[path] !== undefined && parentExists(submitted, path)) kept[path] = stored[path];
+    }
+  }
+  return { parsed: parseConfigDocument(mergeCredentials(submitted, kept), { unknownKeys: "error" }), kept };
+}
+
 /** Validates and saves a dedicated manager with optimistic locking; nothing is written when anything is invalid. */
 export async function saveConfig(prisma: PrismaClient, scope: ResolvedScope, input: SaveConfigInput, actor: string): Promise<ConfigView> {
   const row = await findRow(prisma, scope);
@@ -80,17 +105,7 @@ export async function saveConfig(prisma: PrismaClient, scope: ResolvedScope, inp
     return loadConfigView(prisma, scope);
   }
 
-  const submitted = (input.document ?? {}) as Record<string, unknown>;
-  const type = typeof submitted.type === "string" && (EXTERNAL_BACKEND_TYPES as readonly string[]).includes(submitted.type) ? submitted.type : null;
-  let kept: Credentials = {};
-  if (row?.credentials && type && fromDbType(row.type) === type) {
-    const stored = readCredentials(row.credentials, scope);
-    const allowed = new Set(credentialPathsOf(type as never));
-    for (const path of input.keepCredentials) {
-      if (allowed.has(path) && stored[path] !== undefined && parentExists(submitted, path)) kept[path] = stored[path];
-    }
-  }
-  const parsed = parseConfigDocument(mergeCredentials(submitted, kept), { unknownKeys: "error" });
+  const { parsed, kept } = await documentWithKeptCredentials(prisma, scope, input.document, input.keepCredentials, row);
   if (!parsed.ok) {
     const fieldErrors = Object.fromEntries(parsed.errors.map((e) => [e.path || "_", e.message]));
     throw new KeyholdError("invalid-input", "The configuration is not valid; nothing was saved.", fieldErrors);

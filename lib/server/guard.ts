@@ -7,6 +7,7 @@ import { currentSession, type Session } from "../auth/session";
 import { isAllowed, type Permission } from "../auth/permissions";
 import { KeyholdError, type ActionResult } from "../errors";
 import { logger } from "../log";
+import { isBackendError } from "../backends/backend-error";
 
 export interface TenantRef {
   id: string;
@@ -62,6 +63,7 @@ export async function runGuarded<S extends z.ZodType, R>(spec: GuardSpec<S, R>, 
     return { ok: true, data: await spec.run({ session, prisma, tenant }, parsed.data) };
   } catch (error) {
     if (error instanceof KeyholdError) return { ok: false, error: error.toShape() };
+    if (isBackendError(error)) return { ok: false, error: { code: error.code, message: error.message } };
     const reference = randomUUID().slice(0, 8);
     logger.error({ call: spec.name, reference, error: (error as Error)?.name }, "unexpected error");
     return { ok: false, error: { code: "internal", message: `Something went wrong (reference ${reference}). Nothing was changed.` } };

@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   unreachable: 502,
   tls: 502,
   timeout: 504,
+  "too-many-secrets": 422,
   internal: 500,
 };
 

@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { listTenants } from "../tenancy/tenants";
 import { listNamespaces, namespaceTree } from "../tenancy/namespaces";
-import { tenantSlugSchema } from "../tenancy/names";
+import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
+import { KeyholdError } from "../errors";
 import type { GuardSpec } from "../server/guard";
 
 export const consoleHomeView = {
@@ -26,3 +27,16 @@ export const tenantShellView = {
     return { tenant: { slug: tenant!.slug, displayName: info.displayName }, tenants, tree: namespaceTree(namespaces) };
   },
 } satisfies GuardSpec<z.ZodObject<{ tenant: typeof tenantSlugSchema }>, unknown>;
+
+/** Guards the namespace pages: the namespace must exist in the tenant. */
+export const namespaceView = {
+  name: "view.namespace",
+  permission: "tenant:read",
+  input: z.object({ tenant: tenantSlugSchema, namespace: namespacePathSchema }),
+  tenant: (i) => i.tenant,
+  run: async ({ prisma, tenant }, { namespace }) => {
+    const ns = await prisma.namespace.findUnique({ where: { tenantId_path: { tenantId: tenant!.id, path: namespace } }, select: { path: true } });
+    if (!ns) throw new KeyholdError("not-found", `Namespace '${namespace}' does not exist.`);
+    return ns;
+  },
+} satisfies GuardSpec<z.ZodObject<{ tenant: typeof tenantSlugSchema; namespace: typeof namespacePathSchema }>, unknown>;

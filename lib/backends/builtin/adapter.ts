@@ -33,7 +33,7 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
     async list(query: ListQuery): Promise<SecretPage> {
       const nsId = await namespaceId(query.namespace);
       const rows = await prisma.builtinSecret.findMany({
-        where: { tenantId, namespaceId: nsId },
+        where: { tenantId, namespaceId: nsId, ...(query.keys ? { key: { in: query.keys } } : {}) },
         select: { key: true, description: true, tags: true, updatedAt: true },
         orderBy: { key: "asc" },
       });

@@ -1,11 +1,14 @@
 import type { ReactNode } from "react";
 import { namespaceLineage } from "@/lib/tenancy/names";
+import { loadPage } from "@/lib/server/page";
+import { namespaceView } from "@/lib/views/console-shell";
 import { PageHeader } from "@/components/shell/page-header";
 import { NamespaceTabs } from "@/components/shell/namespace-tabs";
 
 export default async function NamespaceLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string; namespace: string }> }) {
   const { tenant, namespace: raw } = await params;
   const namespace = decodeURIComponent(raw);
+  await loadPage(namespaceView, { tenant, namespace });
   const lineage = namespaceLineage(namespace);
   return (
     <div className="mx-auto max-w-5xl">

@@ -1,0 +1,24 @@
+"use server";
+import { z } from "zod";
+import { defineAction } from "@/lib/server/action";
+import { KeyholdError } from "@/lib/errors";
+import { parseSecretExpression } from "@/lib/secrets/expression";
+import { resolveSecretValue } from "@/lib/secrets/namespace-secrets";
+import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
+
+/** Checks that an expression resolves; answers with where and how long, never the value. */
+export const checkExpressionAction = defineAction({
+  name: "secret.check-expression",
+  permission: "secret:check",
+  input: z.strictObject({ tenant: tenantSlugSchema, namespace: namespacePathSchema, expression: z.string().max(1000) }),
+  tenant: (i) => i.tenant,
+  run: async ({ prisma, tenant }, { namespace, expression }) => {
+    const parsed = parseSecretExpression(expression);
+    if (!parsed.ok) throw new KeyholdError("invalid-input", parsed.error);
+    const target = parsed.expression.namespace ?? namespace;
+    const check = namespacePathSchema.safeParse(target);
+    if (!check.success) throw new KeyholdError("invalid-input", `'${target}' is not a namespace path.`);
+    const resolved = await resolveSecretValue(prisma, tenant!, check.data, parsed.expression.key, parsed.expression.subkey);
+    return { ...resolved, expression: parsed.expression };
+  },
+});

@@ -1,0 +1,15 @@
+"use server";
+import { defineAction } from "@/lib/server/action";
+import { updateSecret } from "@/lib/secrets/mutations";
+import { updateSecretInput } from "@/lib/secrets/secret-input";
+
+export const updateSecretAction = defineAction({
+  name: "secret.update",
+  permission: "secret:write",
+  input: updateSecretInput,
+  tenant: (i) => i.tenant,
+  run: async ({ prisma, tenant, session }, input) => {
+    await updateSecret(prisma, tenant!, session, input);
+    return { key: input.key };
+  },
+});

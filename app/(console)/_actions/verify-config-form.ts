@@ -1,0 +1,23 @@
+"use server";
+import { z } from "zod";
+import { defineAction } from "@/lib/server/action";
+import { resolveScope } from "@/lib/managers/scope";
+import { verifyForm } from "@/lib/secrets/verify";
+import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
+
+/** Verifies the values of a settings form before (or without) saving them. */
+export const verifyConfigFormAction = defineAction({
+  name: "config.verify-form",
+  permission: "config:verify",
+  input: z.strictObject({
+    tenant: tenantSlugSchema,
+    namespace: namespacePathSchema.nullable(),
+    document: z.unknown(),
+    keepCredentials: z.array(z.string().max(128)).max(20).default([]),
+  }),
+  tenant: (i) => i.tenant,
+  run: async ({ prisma, tenant }, { namespace, document, keepCredentials }) => {
+    const scope = await resolveScope(prisma, tenant!.id, namespace);
+    return verifyForm(prisma, tenant!, scope, document, keepCredentials);
+  },
+});

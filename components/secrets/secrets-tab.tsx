@@ -1,0 +1,217 @@
+"use client";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import { Lock, Plus, RefreshCw, Search, ShieldCheck } from "lucide-react";
+import { verifyConnectionAction } from "@/app/(console)/_actions/verify-connection";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { inputClass } from "@/components/ui/field";
+import { BackendSummaryLine } from "@/components/backends/backend-card";
+import type { SecretListQuery } from "@/lib/query/secret-keys";
+import type { SecretRowView } from "@/lib/views/secrets-list";
+import { DeleteSecretDialog } from "./delete-dialog";
+import { ExpressionPanel } from "./expression-panel";
+import { IgnoredLine } from "./ignored-line";
+import { SecretDrawer } from "./secret-drawer";
+import { SecretsTable } from "./secrets-table";
+import { RequestError, useDeleteSecret, useSecretsList } from "./use-secrets";
+import { VerifyResult, type VerifyOutcomeView } from "./verify-result";
+
+function useUrlQuery(): [SecretListQuery, (patch: Partial<SecretListQuery>) => void] {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const query: SecretListQuery = {
+    search: params.get("q") ?? "",
+    sort: (["key", "namespace", "updated"].includes(params.get("sort") ?? "") ? params.get("sort") : "key") as SecretListQuery["sort"],
+    dir: params.get("dir") === "desc" ? "desc" : "asc",
+    page: Math.max(1, Number(params.get("page")) || 1),
+  };
+  const set = (patch: Partial<SecretListQuery>) => {
+    const next = { ...query, ...patch };
+    const sp = new URLSearchParams();
+    if (next.search) sp.set("q", next.search);
+    if (next.sort !== "key") sp.set("sort", next.sort);
+    if (next.dir !== "asc") sp.set("dir", next.dir);
+    if (next.page > 1) sp.set("page", String(next.page));
+    router.replace(`${pathname}${sp.size ? `?${sp}` : ""}`, { scroll: false });
+  };
+  return [query, set];
+}
+
+function Skeleton() {
+  return (
+    <div className="space-y-2 p-4" aria-busy="true" aria-label="Loading secrets">
+      {Array.from({ length: 6 }, (_, i) => (
+        <div key={i} className="h-8 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
+      ))}
+    </div>
+  );
+}
+
+export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: string }) {
+  const [query, setQuery] = useUrlQuery();
+  const [search, setSearch] = useState(query.search);
+  const [refreshNonce, setRefreshNonce] = useState(0);
+  const list = useSecretsList(tenant, namespace, query, refreshNonce);
+  const remove = useDeleteSecret(tenant, namespace, query);
+  const [drawer, setDrawer] = useState<{ row: SecretRowView | null } | null>(null);
+  const [deleting, setDeleting] = useState<SecretRowView | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [verify, setVerify] = useState<VerifyOutcomeView | null>(null);
+  const [verifying, startVerify] = useTransition();
+
+  useEffect(() => {
+    if (search === query.search) return;
+    const t = setTimeout(() => setQuery({ search, page: 1 }), 250);
+    return () => clearTimeout(t);
+  }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const data = list.data;
+  const backend = data?.backend;
+  const error = list.error as RequestError | null;
+  const runVerify = () =>
+    startVerify(async () => {
+      const r = await verifyConnectionAction({ tenant, namespace });
+      setVerify(r.ok ? r.data : { status: r.error.code, ok: false, latencyMs: null, checked: null, message: r.error.message, explanation: "", at: new Date().toISOString() });
+    });
+
+  return (
+    <div className="space-y-4">
+      {backend ? (
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <BackendSummaryLine backend={backend} />
+          <Button variant="secondary" size="sm" onClick={runVerify} disabled={verifying}>
+            <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden /> {verifying ? "Verifying…" : "Verify connection"}
+          </Button>
+        </div>
+      ) : null}
+      {verify ? <VerifyResult outcome={verify} /> : null}
+      {backend?.readOnly ? (
+        <Alert tone="warning" title="Read-only secrets manager" data-testid="read-only-banner">
+          {backend.label} serves this namespace in read-only mode ({backend.sourceLabel.toLowerCase()}). Keyhold shows its secrets but cannot create, edit or delete them; change them in {backend.label}.
+        </Alert>
+      ) : null}
+      {notice ? (
+        <Alert tone="success" data-testid="secrets-notice">
+          {notice}
+        </Alert>
+      ) : null}
+      {remove.error ? <Alert tone="error">{(remove.error as RequestError).shape?.message ?? "Delete failed."}</Alert> : null}
+
+      <Card>
+        <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
+          <div className="relative min-w-56 flex-1">
+            <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-zinc-400" aria-hidden />
+            <label htmlFor="secret-search" className="sr-only">
+              Search secrets by key or tag
+            </label>
+            <input id="secret-search" type="search" placeholder="Search by key or tag" className={`${inputClass} pl-8`} value={search} onChange={(e) => setSearch(e.target.value)} />
+          </div>
+          <Button variant="secondary" onClick={() => setRefreshNonce((n) => n + 1)} aria-label="Refresh" disabled={list.isFetching}>
+            <RefreshCw className={list.isFetching ? "size-4 animate-spin" : "size-4"} aria-hidden />
+          </Button>
+          {backend && !backend.readOnly ? (
+            <Button onClick={() => setDrawer({ row: null })}>
+              <Plus className="size-4" aria-hidden /> Create New Secret
+            </Button>
+          ) : null}
+        </div>
+
+        {list.isPending ? (
+          <Skeleton />
+        ) : error ? (
+          <div className="p-4" data-testid="secrets-error">
+            <Alert tone="error" title={`Cannot list secrets: ${error.shape?.code ?? "error"}`}>
+              <p>{error.shape?.message ?? error.message}</p>
+              <Button variant="secondary" size="sm" className="mt-2" onClick={runVerify}>
+                Verify connection
+              </Button>
+            </Alert>
+          </div>
+        ) : data ? (
+          <>
+            {data.errors.map((e) => (
+              <div key={e.namespace} className="p-3" data-testid="secrets-error">
+                <Alert tone="error" title={`The backend of ${e.namespace} failed: ${e.code}`}>
+                  <p>{e.message}</p>
+                  <Button variant="secondary" size="sm" className="mt-2" onClick={runVerify}>
+                    Verify connection
+                  </Button>
+                </Alert>
+              </div>
+            ))}
+            {data.rows.length ? (
+              <div className="overflow-x-auto">
+                <SecretsTable
+                  tenant={tenant}
+                  namespace={namespace}
+                  rows={data.rows}
+                  query={query}
+                  onSort={(c) => setQuery({ sort: c, dir: query.sort === c && query.dir === "asc" ? "desc" : "asc", page: 1 })}
+                  onEdit={(r) => setDrawer({ row: r })}
+                  onDelete={setDeleting}
+                />
+              </div>
+            ) : data.errors.length ? null : (
+              <div className="px-5 py-10 text-center text-sm text-zinc-500" data-testid="secrets-empty">
+                {query.search ? (
+                  <p>No secret matches “{query.search}”.</p>
+                ) : backend?.readOnly ? (
+                  <p>
+                    {backend.label} holds no secret for {namespace}. Secrets appear here when they carry the tags <code>namespace={namespace}</code>, <code>key</code> and the configured <code>prefix</code>, or match the configured filters.
+                  </p>
+                ) : (
+                  <p>No secrets in {namespace} yet. Use Create New Secret to add the first.</p>
+                )}
+              </div>
+            )}
+            <div className="flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
+              <span aria-live="polite" data-testid="secrets-count">
+                {data.total} secret{data.total === 1 ? "" : "s"}
+                {data.pageCount > 1 ? ` · page ${data.page} of ${data.pageCount}` : ""}
+              </span>
+              <IgnoredLine ignored={data.ignored} />
+              {data.pageCount > 1 ? (
+                <span className="flex gap-1">
+                  <Button variant="secondary" size="sm" disabled={data.page <= 1} onClick={() => setQuery({ page: data.page - 1 })}>
+                    Previous
+                  </Button>
+                  <Button variant="secondary" size="sm" disabled={data.page >= data.pageCount} onClick={() => setQuery({ page: data.page + 1 })}>
+                    Next
+                  </Button>
+                </span>
+              ) : null}
+            </div>
+          </>
+        ) : null}
+      </Card>
+
+      <Card className="p-4">
+        <ExpressionPanel tenant={tenant} namespace={namespace} />
+      </Card>
+
+      {backend?.readOnly ? (
+        <p className="flex items-center gap-1.5 text-xs text-zinc-500">
+          <Lock className="size-3" aria-hidden /> Turn read-only off in the dedicated manager&apos;s settings to manage secrets here.
+        </p>
+      ) : null}
+      {drawer ? <SecretDrawer key={drawer.row?.key ?? "new"} tenant={tenant} namespace={namespace} row={drawer.row} open onClose={() => setDrawer(null)} onSaved={setNotice} /> : null}
+      {deleting ? (
+        <DeleteSecretDialog
+          open
+          secretKey={deleting.key}
+          namespace={namespace}
+          backendLabel={deleting.backendLabel}
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => {
+            const key = deleting.key;
+            setDeleting(null);
+            remove.mutate(key, { onSuccess: () => setNotice(`Deleted ${key}.`) });
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

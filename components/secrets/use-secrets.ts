@@ -1,0 +1,78 @@
+"use client";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { createSecretAction } from "@/app/(console)/_actions/create-secret";
+import { deleteSecretAction } from "@/app/(console)/_actions/delete-secret";
+import { updateSecretAction } from "@/app/(console)/_actions/update-secret";
+import type { ActionResult, ErrorShape } from "@/lib/errors";
+import { affectsNamespace, secretKeys, type SecretListQuery } from "@/lib/query/secret-keys";
+import type { SecretsList } from "@/lib/views/secrets-list";
+
+export class RequestError extends Error {
+  constructor(readonly shape: ErrorShape) {
+    super(shape.message);
+  }
+}
+
+async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
+  const r = await result;
+  if (!r.ok) throw new RequestError(r.error);
+  return r.data;
+}
+
+export function useSecretsList(tenant: string, namespace: string, query: SecretListQuery, refreshNonce: number) {
+  return useQuery({
+    queryKey: secretKeys.list(tenant, namespace, query),
+    queryFn: async ({ signal }) => {
+      const params = new URLSearchParams({ page: String(query.page), sort: query.sort, dir: query.dir, pageSize: "50" });
+      if (query.search) params.set("search", query.search);
+      if (refreshNonce) params.set("refresh", "1");
+      const res = await fetch(`/api/tenants/${encodeURIComponent(tenant)}/namespaces/${encodeURIComponent(namespace)}/secrets?${params}`, { signal, cache: "no-store" });
+      const body = await res.json().catch(() => ({ error: { code: "internal", message: `The server answered ${res.status}.` } }));
+      if (!res.ok) throw new RequestError(body.error);
+      return body as SecretsList;
+    },
+    placeholderData: keepPreviousData,
+    staleTime: 10_000,
+  });
+}
+
+function useInvalidate(tenant: string, namespace: string) {
+  const client = useQueryClient();
+  return () => client.invalidateQueries({ predicate: (q) => affectsNamespace(q.queryKey, tenant, namespace) });
+}
+
+export function useCreateSecret(tenant: string, namespace: string) {
+  const invalidate = useInvalidate(tenant, namespace);
+  return useMutation({
+    mutationFn: (input: Omit<Parameters<typeof createSecretAction>[0], "tenant" | "namespace">) => unwrap(createSecretAction({ ...input, tenant, namespace })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateSecret(tenant: string, namespace: string) {
+  const invalidate = useInvalidate(tenant, namespace);
+  return useMutation({
+    mutationFn: (input: Omit<Parameters<typeof updateSecretAction>[0], "tenant" | "namespace">) => unwrap(updateSecretAction({ ...input, tenant, namespace })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteSecret(tenant: string, namespace: string, query: SecretListQuery) {
+  const client = useQueryClient();
+  const invalidate = useInvalidate(tenant, namespace);
+  return useMutation({
+    mutationFn: (key: string) => unwrap(deleteSecretAction({ tenant, namespace, key })),
+    // Optimistic: the row disappears at once and comes back if the backend refuses.
+    onMutate: async (key) => {
+      const listKey = secretKeys.list(tenant, namespace, query);
+      await client.cancelQueries({ queryKey: listKey });
+      const previous = client.getQueryData<SecretsList>(listKey);
+      if (previous) client.setQueryData<SecretsList>(listKey, { ...previous, rows: previous.rows.filter((r) => r.key !== key || r.inherited), total: previous.total - 1 });
+      return { previous, listKey };
+    },
+    onError: (_e, _key, context) => {
+      if (context?.previous) client.setQueryData(context.listKey, context.previous);
+    },
+    onSettled: invalidate,
+  });
+}

@@ -1,0 +1,20 @@
+/** TanStack Query keys for secrets: one factory so invalidation can be exact. */
+export interface SecretListQuery {
+  search: string;
+  sort: "key" | "namespace" | "updated";
+  dir: "asc" | "desc";
+  page: number;
+}
+
+export const secretKeys = {
+  all: ["secrets"] as const,
+  tenant: (tenant: string) => ["secrets", tenant] as const,
+  namespace: (tenant: string, namespace: string) => ["secrets", tenant, namespace] as const,
+  list: (tenant: string, namespace: string, query: SecretListQuery) => ["secrets", tenant, namespace, "list", query] as const,
+};
+
+/** A change in `namespace` shows in its own list and in every descendant's (they inherit it). */
+export function affectsNamespace(key: readonly unknown[], tenant: string, namespace: string): boolean {
+  const [root, t, ns] = key;
+  return root === "secrets" && t === tenant && typeof ns === "string" && (ns === namespace || ns.startsWith(`${namespace}.`));
+}

@@ -1,0 +1,162 @@
+import "server-only";
+import type { PrismaClient } from "../db/generated/client";
+import type { IgnoreReason, SecretsBackend, SecretSummary } from "../backends/adapter";
+import { BackendError, isBackendError, type BackendErrorCode } from "../backends/backend-error";
+import { BACKEND_LABELS, type BackendType } from "../backends/types";
+import { effectiveBackends } from "../managers/effective";
+import type { TenantRef } from "../server/guard";
+import { namespaceLineage } from "../tenancy/names";
+import { backendFor } from "./backend-for";
+import type { EffectiveBackend } from "./effective-backend";
+
+export interface SecretRow extends SecretSummary {
+  /** The namespace whose secrets this row came from (for rows without a namespace of their own: where the lookup found it). */
+  source: string;
+  inherited: boolean;
+  readOnly: boolean;
+  backendLabel: string;
+}
+
+export interface SourceError {
+  namespace: string;
+  code: BackendErrorCode | "internal";
+  message: string;
+}
+
+export interface NamespaceSecretsQuery {
+  search?: string;
+  sort?: "key" | "namespace" | "updated";
+  dir?: "asc" | "desc";
+  page?: number;
+  pageSize?: number;
+  refresh?: boolean;
+}
+
+export interface NamespaceSecrets {
+  rows: SecretRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  /** What the namespace's own backend skipped, by reason. */
+  ignored: Partial<Record<IgnoreReason, number>>;
+  /** Backends that failed; the rows of the others are still listed. */
+  errors: SourceError[];
+}
+
+interface Source {
+  namespace: string;
+  effective: EffectiveBackend;
+  backend: SecretsBackend;
+}
+
+const asSourceError = (namespace: string, error: unknown): SourceError =>
+  isBackendError(error) ? { namespace, code: error.code, message: error.message } : { namespace, code: "internal", message: "The backend could not be read." };
+
+async function sourcesOf(prisma: PrismaClient, tenant: TenantRef, namespace: string): Promise<{ sources: Source[]; errors: SourceError[] }> {
+  const lineage = namespaceLineage(namespace).reverse();
+  const backends = await effectiveBackends(prisma, tenant, lineage);
+  const sources: Source[] = [];
+  const errors: SourceError[] = [];
+  for (const ns of lineage) {
+    const effective = backends.get(ns)!;
+    try {
+      sources.push({ namespace: ns, effective, backend: await backendFor(prisma, tenant, effective) });
+    } catch (error) {
+      errors.push(asSourceError(ns, error));
+    }
+  }
+  return { sources, errors };
+}
+
+async function allOwn(source: Source, tenant: string, refresh: boolean): Promise<{ items: SecretSummary[]; ignored: SecretPageIgnored }> {
+  const items: SecretSummary[] = [];
+  let cursor: string | null = null;
+  let ignored: SecretPageIgnored = {};
+  for (let i = 0; i < 1000; i++) {
+    const page = await source.backend.list({ tenant, namespace: source.namespace, cursor, pageSize: 500, withSubkeys: false, refresh: refresh && i === 0 });
+    items.push(...page.items);
+    ignored = page.ignored;
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return { items, ignored };
+}
+type SecretPageIgnored = Partial<Record<IgnoreReason, number>>;
+
+/**
+ * The Secrets tab: a namespace's own secrets and those it inherits from its ancestors (each served by
+ * its own effective backend), a child's key hiding the parent's, then searched, sorted and paged.
+ */
+export async function listNamespaceSecrets(prisma: PrismaClient, tenant: TenantRef, namespace: string, query: NamespaceSecretsQuery): Promise<NamespaceSecrets> {
+  const { sources, errors } = await sourcesOf(prisma, tenant, namespace);
+  const lists = await Promise.all(
+    sources.map((s) => allOwn(s, tenant.slug, !!query.refresh).then((r) => ({ source: s, ...r }), (error: unknown) => ({ source: s, error }))),
+  );
+  const byKey = new Map<string, SecretRow>();
+  let ignored: SecretPageIgnored = {};
+  for (const list of lists) {
+    if ("error" in list) {
+      errors.push(asSourceError(list.source.namespace, list.error));
+      continue;
+    }
+    if (list.source.namespace === namespace) ignored = list.ignored;
+    for (const item of list.items) {
+      if (byKey.has(item.key)) continue; // the nearer namespace wins
+      byKey.set(item.key, {
+        ...item,
+        source: list.source.namespace,
+        inherited: list.source.namespace !== namespace,
+        readOnly: list.source.effective.readOnly,
+        backendLabel: BACKEND_LABELS[list.source.effective.type as BackendType],
+      });
+    }
+  }
+  const needle = query.search?.trim().toLowerCase();
+  let rows = [...byKey.values()];
+  if (needle) rows = rows.filter((r) => r.key.toLowerCase().includes(needle) || Object.entries(r.tags).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle)));
+  const dir = query.dir === "desc" ? -1 : 1;
+  const sortKey = query.sort ?? "key";
+  rows.sort((a, b) => {
+    const primary = sortKey === "namespace" ? a.source.localeCompare(b.source) : sortKey === "updated" ? (a.updatedAt ?? "").localeCompare(b.updatedAt ?? "") : 0;
+    return dir * (primary || a.key.localeCompare(b.key));
+  });
+  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 200);
+  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
+  const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
+  const slice = rows.slice((page - 1) * pageSize, page * pageSize);
+
+  // Subkeys need a read per secret: only for the rows on this page, from the backend that owns each.
+  await Promise.all(
+    sources.map(async (s) => {
+      const keys = slice.filter((r) => r.source === s.namespace).map((r) => r.key);
+      if (!keys.length) return;
+      try {
+        const detailed = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys, pageSize: 500, withSubkeys: true });
+        const subkeys = new Map(detailed.items.map((i) => [i.key, i.subkeys]));
+        for (const row of slice) if (row.source === s.namespace) row.subkeys = subkeys.get(row.key) ?? [];
+      } catch {
+        // Rows stay without subkeys; the list itself succeeded.
+      }
+    }),
+  );
+  return { rows: slice, total: rows.length, page, pageCount, ignored, errors };
+}
+
+export interface ResolvedSecret {
+  namespace: string;
+  backendLabel: string;
+  length: number;
+}
+
+/** Resolves `secret(key, namespace, subkey)` like a flow would: the namespace, then its ancestors. */
+export async function resolveSecretValue(prisma: PrismaClient, tenant: TenantRef, namespace: string, key: string, subkey?: string): Promise<ResolvedSecret> {
+  const { sources, errors } = await sourcesOf(prisma, tenant, namespace);
+  if (errors.length && !sources.length) throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
+  for (const s of sources) {
+    const found = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: [key], withSubkeys: false });
+    if (!found.items.length) continue;
+    const value = await s.backend.read({ tenant: tenant.slug, namespace: s.namespace, key }, subkey);
+    return { namespace: s.namespace, backendLabel: BACKEND_LABELS[s.effective.type as BackendType], length: [...value].length };
+  }
+  throw new BackendError("not-found", `Cannot find secret for key '${key}'.`);
+}

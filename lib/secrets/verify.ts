@@ -1,0 +1,83 @@
+import "server-only";
+import type { PrismaClient } from "../db/generated/client";
+import { VerifyStatus } from "../db/generated/enums";
+import { createBackend } from "../backends/adapters";
+import { isBackendError } from "../backends/backend-error";
+import type { SecretsBackend } from "../backends/adapter";
+import { explainVerify } from "../backends/verify-codes";
+import { BACKEND_LABELS, type BackendType } from "../backends/types";
+import { documentWithKeptCredentials } from "../managers/config-store";
+import { effectiveBackends } from "../managers/effective";
+import type { ResolvedScope } from "../managers/scope";
+import type { TenantRef } from "../server/guard";
+import { backendFor } from "./backend-for";
+import { describeSource } from "./effective-backend";
+
+export interface VerifyOutcome {
+  status: string;
+  ok: boolean;
+  latencyMs: number | null;
+  checked: string | null;
+  /** The backend's own message, scrubbed and truncated. */
+  message: string | null;
+  explanation: string;
+  backendLabel: string;
+  at: string;
+}
+
+const DB_STATUS: Record<string, VerifyStatus> = {
+  ok: VerifyStatus.OK,
+  unreachable: VerifyStatus.UNREACHABLE,
+  tls: VerifyStatus.TLS,
+  unauthenticated: VerifyStatus.UNAUTHENTICATED,
+  forbidden: VerifyStatus.FORBIDDEN,
+  "not-found": VerifyStatus.NOT_FOUND,
+  "invalid-config": VerifyStatus.INVALID_CONFIG,
+  timeout: VerifyStatus.TIMEOUT,
+};
+
+async function run(backend: () => Promise<SecretsBackend>, label: string): Promise<VerifyOutcome> {
+  const at = new Date().toISOString();
+  try {
+    const result = await (await backend()).verify();
+    return { status: "ok", ok: true, latencyMs: result.latencyMs, checked: result.checked, message: null, explanation: explainVerify("ok"), backendLabel: label, at };
+  } catch (error) {
+    const code = isBackendError(error) ? error.code : "unreachable";
+    const message = isBackendError(error) ? error.message : "The backend could not be reached.";
+    return { status: code, ok: false, latencyMs: null, checked: null, message, explanation: explainVerify(code), backendLabel: label, at };
+  }
+}
+
+/** Verifies the backend that serves a namespace (or the tenant) now, and records the result on its configuration. */
+export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, namespace: string | null): Promise<VerifyOutcome> {
+  const effective = (await effectiveBackends(prisma, tenant, [namespace])).get(namespace)!;
+  const outcome = await run(() => backendFor(prisma, tenant, effective), `${BACKEND_LABELS[effective.type as BackendType]} (${describeSource(effective.source)})`);
+  if (effective.configId) {
+    await prisma.secretsManagerConfig.updateMany({
+      where: { id: effective.configId, tenantId: tenant.id },
+      data: { lastVerifiedAt: new Date(outcome.at), lastVerifyStatus: DB_STATUS[outcome.status] ?? VerifyStatus.UNREACHABLE, lastVerifyMessage: outcome.message?.slice(0, 500) ?? null, lastVerifyLatency: outcome.latencyMs },
+    });
+  }
+  return outcome;
+}
+
+/** Verifies what a settings form holds, saved or not; nothing is stored. */
+export async function verifyForm(prisma: PrismaClient, tenant: TenantRef, scope: ResolvedScope, document: unknown, keepCredentials: string[]): Promise<VerifyOutcome & { fieldErrors?: Record<string, string> }> {
+  const { parsed } = await documentWithKeptCredentials(prisma, scope, document, keepCredentials);
+  if (!parsed.ok) {
+    const fieldErrors = Object.fromEntries(parsed.errors.map((e) => [e.path || "_", e.message]));
+    return {
+      status: "invalid-config",
+      ok: false,
+      latencyMs: null,
+      checked: null,
+      message: "Fix the highlighted fields first.",
+      explanation: explainVerify("invalid-config"),
+      backendLabel: "",
+      at: new Date().toISOString(),
+      fieldErrors,
+    };
+  }
+  const doc = parsed.document;
+  return run(async () => createBackend({ document: doc, attachment: { tenant: tenant.slug, namespace: scope.namespace } }), BACKEND_LABELS[doc.type]);
+}

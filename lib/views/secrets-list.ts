@@ -1,0 +1,77 @@
+import "server-only";
+import { z } from "zod";
+import { IGNORE_REASONS, type IgnoreReason } from "../backends/adapter";
+import { effectiveBackends } from "../managers/effective";
+import { listNamespaceSecrets } from "../secrets/namespace-secrets";
+import type { GuardSpec } from "../server/guard";
+import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
+import { backendSummarySchema, summarizeBackend } from "./backend-summary";
+
+/** One row as the browser receives it; there is no value field, so none can leak. */
+export const secretRowSchema = z.strictObject({
+  key: z.string(),
+  namespace: z.string().nullable(),
+  source: z.string(),
+  inherited: z.boolean(),
+  description: z.string().nullable(),
+  tags: z.record(z.string(), z.string()),
+  subkeys: z.array(z.string()),
+  backendLabel: z.string(),
+  readOnly: z.boolean(),
+  updatedAt: z.string().nullable(),
+});
+
+export const secretsListSchema = z.strictObject({
+  backend: backendSummarySchema,
+  rows: z.array(secretRowSchema),
+  total: z.number(),
+  page: z.number(),
+  pageCount: z.number(),
+  ignored: z.array(z.strictObject({ reason: z.string(), label: z.string(), count: z.number() })),
+  errors: z.array(z.strictObject({ namespace: z.string(), code: z.string(), message: z.string() })),
+});
+
+export type SecretsList = z.infer<typeof secretsListSchema>;
+export type SecretRowView = z.infer<typeof secretRowSchema>;
+
+const input = z.object({
+  tenant: tenantSlugSchema,
+  namespace: z.string().transform((v) => decodeURIComponent(v)).pipe(namespacePathSchema),
+  search: z.string().max(200).optional(),
+  sort: z.enum(["key", "namespace", "updated"]).optional(),
+  dir: z.enum(["asc", "desc"]).optional(),
+  page: z.coerce.number().int().min(1).max(100000).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).optional(),
+  refresh: z.enum(["1", "0"]).optional(),
+});
+
+export const secretsListView = {
+  name: "view.secrets-list",
+  permission: "secret:list",
+  input,
+  tenant: (i) => i.tenant,
+  run: async ({ prisma, tenant }, q): Promise<SecretsList> => {
+    const effective = (await effectiveBackends(prisma, tenant!, [q.namespace])).get(q.namespace)!;
+    const result = await listNamespaceSecrets(prisma, tenant!, q.namespace, { ...q, refresh: q.refresh === "1" });
+    return secretsListSchema.parse({
+      backend: summarizeBackend(effective),
+      rows: result.rows.map((r) => ({
+        key: r.key,
+        namespace: r.namespace,
+        source: r.source,
+        inherited: r.inherited,
+        description: r.description,
+        tags: r.tags,
+        subkeys: r.subkeys,
+        backendLabel: r.backendLabel,
+        readOnly: r.readOnly,
+        updatedAt: r.updatedAt,
+      })),
+      total: result.total,
+      page: result.page,
+      pageCount: result.pageCount,
+      ignored: Object.entries(result.ignored).map(([reason, count]) => ({ reason, label: IGNORE_REASONS[reason as IgnoreReason], count })),
+      errors: result.errors,
+    });
+  },
+} satisfies GuardSpec<typeof input, unknown>;
