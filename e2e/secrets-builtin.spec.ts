@@ -125,6 +125,14 @@ test("create, list, inherit, search, edit, check and delete secrets in the built
   await expect(page.locator("html")).toHaveClass(/dark/);
   await shot("secrets-builtin-dark");
 
+  // The tenant's Secrets tab lists every namespace's own secrets, edited in their namespace.
+  await page.goto("/tenants/beta/secrets");
+  await expect(page.locator("tr[data-secret-key]")).toHaveCount(2);
+  await expect(page.locator('tr[data-secret-key="DB_PASSWORD"]').nth(0)).toContainText("app");
+  await expect(page.locator('tr[data-secret-key="DB_PASSWORD"]').nth(1)).toContainText("app.web");
+  await expect(page.getByRole("button", { name: "Create New Secret" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Edit DB_PASSWORD" })).toHaveCount(0);
+
   for (const canary of [CANARY, "CANARY-json-token"]) {
     expect(await page.content()).not.toContain(canary);
     expect(await recorder.containing(canary), `responses containing ${canary}`).toEqual([]);

@@ -16,6 +16,13 @@ export function BackendSummaryLine({ backend, compact = false }: { backend: Back
           <Lock className="size-3" aria-hidden /> Read-only
         </Badge>
       ) : null}
+      {backend.lastVerify ? (
+        <span className="inline-flex items-center gap-1 text-xs text-zinc-500" title={`Last verified ${backend.lastVerify.at}: ${backend.lastVerify.status}`} data-testid="verify-dot" data-status={backend.lastVerify.status}>
+          <span className={backend.lastVerify.status === "ok" ? "size-2 rounded-full bg-emerald-500" : "size-2 rounded-full bg-red-500"} aria-hidden />
+          <span className="sr-only">Last check: </span>
+          {backend.lastVerify.status}
+        </span>
+      ) : null}
       <span className={compact ? "text-xs text-zinc-500 dark:text-zinc-400" : "text-sm text-zinc-500 dark:text-zinc-400"} data-testid="backend-source">
         {backend.sourceLabel}
       </span>

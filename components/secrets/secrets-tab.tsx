@@ -50,12 +50,13 @@ function Skeleton() {
   );
 }
 
-export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: string }) {
+/** A namespace's Secrets tab, or with `namespace` null the tenant's (every namespace, edited in its own tab). */
+export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: string | null }) {
   const [query, setQuery] = useUrlQuery();
   const [search, setSearch] = useState(query.search);
   const [refreshNonce, setRefreshNonce] = useState(0);
   const list = useSecretsList(tenant, namespace, query, refreshNonce);
-  const remove = useDeleteSecret(tenant, namespace, query);
+  const remove = useDeleteSecret(tenant, namespace ?? "", query);
   const [drawer, setDrawer] = useState<{ row: SecretRowView | null } | null>(null);
   const [deleting, setDeleting] = useState<SecretRowView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -88,7 +89,7 @@ export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: s
         </div>
       ) : null}
       {verify ? <VerifyResult outcome={verify} /> : null}
-      {backend?.readOnly ? (
+      {namespace && backend?.readOnly ? (
         <Alert tone="warning" title="Read-only secrets manager" data-testid="read-only-banner">
           {backend.label} serves this namespace in read-only mode ({backend.sourceLabel.toLowerCase()}). Keyhold shows its secrets but cannot create, edit or delete them; change them in {backend.label}.
         </Alert>
@@ -112,7 +113,7 @@ export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: s
           <Button variant="secondary" onClick={() => setRefreshNonce((n) => n + 1)} aria-label="Refresh" disabled={list.isFetching}>
             <RefreshCw className={list.isFetching ? "size-4 animate-spin" : "size-4"} aria-hidden />
           </Button>
-          {backend && !backend.readOnly ? (
+          {namespace && backend && !backend.readOnly ? (
             <Button onClick={() => setDrawer({ row: null })}>
               <Plus className="size-4" aria-hidden /> Create New Secret
             </Button>
@@ -150,14 +151,16 @@ export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: s
                   rows={data.rows}
                   query={query}
                   onSort={(c) => setQuery({ sort: c, dir: query.sort === c && query.dir === "asc" ? "desc" : "asc", page: 1 })}
-                  onEdit={(r) => setDrawer({ row: r })}
-                  onDelete={setDeleting}
+                  onEdit={namespace ? (r) => setDrawer({ row: r }) : undefined}
+                  onDelete={namespace ? setDeleting : undefined}
                 />
               </div>
             ) : data.errors.length ? null : (
               <div className="px-5 py-10 text-center text-sm text-zinc-500" data-testid="secrets-empty">
                 {query.search ? (
                   <p>No secret matches “{query.search}”.</p>
+                ) : namespace === null ? (
+                  <p>No secrets in any namespace of {tenant} yet.</p>
                 ) : backend?.readOnly ? (
                   <p>
                     {backend.label} holds no secret for {namespace}. Secrets appear here when they carry the tags <code>namespace={namespace}</code>, <code>key</code> and the configured <code>prefix</code>, or match the configured filters.
@@ -188,17 +191,19 @@ export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: s
         ) : null}
       </Card>
 
-      <Card className="p-4">
-        <ExpressionPanel tenant={tenant} namespace={namespace} />
-      </Card>
+      {namespace ? (
+        <Card className="p-4">
+          <ExpressionPanel tenant={tenant} namespace={namespace} />
+        </Card>
+      ) : null}
 
-      {backend?.readOnly ? (
+      {namespace && backend?.readOnly ? (
         <p className="flex items-center gap-1.5 text-xs text-zinc-500">
           <Lock className="size-3" aria-hidden /> Turn read-only off in the dedicated manager&apos;s settings to manage secrets here.
         </p>
       ) : null}
-      {drawer ? <SecretDrawer key={drawer.row?.key ?? "new"} tenant={tenant} namespace={namespace} row={drawer.row} open onClose={() => setDrawer(null)} onSaved={setNotice} /> : null}
-      {deleting ? (
+      {drawer && namespace ? <SecretDrawer key={drawer.row?.key ?? "new"} tenant={tenant} namespace={namespace} row={drawer.row} open onClose={() => setDrawer(null)} onSaved={setNotice} /> : null}
+      {deleting && namespace ? (
         <DeleteSecretDialog
           open
           secretKey={deleting.key}

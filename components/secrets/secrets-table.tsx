@@ -20,7 +20,8 @@ function SortHeader({ label, column, query, onSort }: { label: string; column: S
   );
 }
 
-export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, onDelete }: { tenant: string; namespace: string; rows: SecretRowView[]; query: SecretListQuery; onSort: (c: SecretListQuery["sort"]) => void; onEdit: (r: SecretRowView) => void; onDelete: (r: SecretRowView) => void }) {
+/** `namespace` null: the tenant-wide table, where rows link to their namespace and are edited there. */
+export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, onDelete }: { tenant: string; namespace: string | null; rows: SecretRowView[]; query: SecretListQuery; onSort: (c: SecretListQuery["sort"]) => void; onEdit?: (r: SecretRowView) => void; onDelete?: (r: SecretRowView) => void }) {
   return (
     <table className="w-full text-left text-sm" data-testid="secrets-table">
       <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
@@ -37,7 +38,7 @@ export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, o
       <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
         {rows.map((r) => {
           const tags = Object.entries(r.tags).filter(([k]) => !SYSTEM_TAGS.has(k));
-          const editable = !r.readOnly && !r.inherited;
+          const editable = !r.readOnly && !r.inherited && !!onEdit && !!onDelete;
           return (
             <tr key={`${r.source}/${r.key}`} data-secret-key={r.key} data-inherited={r.inherited} className="align-top">
               <td className="px-4 py-2.5">
@@ -51,7 +52,11 @@ export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, o
                 </span>
               </td>
               <td className="px-4 py-2.5 text-xs">
-                {r.inherited ? (
+                {namespace === null ? (
+                  <Link href={`/tenants/${tenant}/namespaces/${r.source}/secrets`} className="font-mono hover:underline">
+                    {r.namespace === null ? `${r.source} (tenant-wide)` : r.source}
+                  </Link>
+                ) : r.inherited ? (
                   <Link href={`/tenants/${tenant}/namespaces/${r.source}/secrets`} className="text-zinc-500 hover:underline" data-testid="inherited-from">
                     inherited from {r.source}
                   </Link>
@@ -78,10 +83,10 @@ export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, o
                   <CopyExpression secretKey={r.key} subkeys={r.subkeys} />
                   {editable ? (
                     <>
-                      <button type="button" onClick={() => onEdit(r)} aria-label={`Edit ${r.key}`} className="inline-flex size-7 items-center justify-center rounded text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800">
+                      <button type="button" onClick={() => onEdit?.(r)} aria-label={`Edit ${r.key}`} className="inline-flex size-7 items-center justify-center rounded text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800">
                         <Pencil className="size-3.5" aria-hidden />
                       </button>
-                      <button type="button" onClick={() => onDelete(r)} aria-label={`Delete ${r.key}`} className="inline-flex size-7 items-center justify-center rounded text-zinc-500 hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-950">
+                      <button type="button" onClick={() => onDelete?.(r)} aria-label={`Delete ${r.key}`} className="inline-flex size-7 items-center justify-center rounded text-zinc-500 hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-950">
                         <Trash2 className="size-3.5" aria-hidden />
                       </button>
                     </>

@@ -19,14 +19,17 @@ async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
   return r.data;
 }
 
-export function useSecretsList(tenant: string, namespace: string, query: SecretListQuery, refreshNonce: number) {
+/** `namespace` null lists the whole tenant (every namespace's own secrets). */
+export function useSecretsList(tenant: string, namespace: string | null, query: SecretListQuery, refreshNonce: number) {
   return useQuery({
-    queryKey: secretKeys.list(tenant, namespace, query),
+    queryKey: secretKeys.list(tenant, namespace ?? "*", query),
     queryFn: async ({ signal }) => {
       const params = new URLSearchParams({ page: String(query.page), sort: query.sort, dir: query.dir, pageSize: "50" });
       if (query.search) params.set("search", query.search);
       if (refreshNonce) params.set("refresh", "1");
-      const res = await fetch(`/api/tenants/${encodeURIComponent(tenant)}/namespaces/${encodeURIComponent(namespace)}/secrets?${params}`, { signal, cache: "no-store" });
+      const base = `/api/tenants/${encodeURIComponent(tenant)}`;
+      const url = namespace === null ? `${base}/secrets?${params}` : `${base}/namespaces/${encodeURIComponent(namespace)}/secrets?${params}`;
+      const res = await fetch(url, { signal, cache: "no-store" });
       const body = await res.json().catch(() => ({ error: { code: "internal", message: `The server answered ${res.status}.` } }));
       if (!res.ok) throw new RequestError(body.error);
       return body as SecretsList;

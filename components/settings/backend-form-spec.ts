@@ -4,7 +4,7 @@ import type { ExternalBackendType } from "@/lib/backends/types";
 export interface FieldSpec {
   path: string;
   label: string;
-  kind: "text" | "url" | "secret" | "secret-multiline" | "select";
+  kind: "text" | "url" | "multiline" | "secret" | "secret-multiline" | "select";
   required?: boolean;
   placeholder?: string;
   help?: string;
@@ -57,6 +57,18 @@ export const FORM_SPECS: Record<ExternalBackendType, BackendFormSpec> = {
     fields: [
       { path: "vault-name", label: "Vault name", kind: "text", placeholder: "my-vault", help: "Or give the vault URI below." },
       { path: "key-vault-uri", label: "Vault URI", kind: "url", placeholder: "https://my-vault.vault.azure.net" },
+      { path: "authority-host", label: "Authority host", kind: "url", placeholder: "https://login.microsoftonline.com", help: "Sovereign clouds and Azure Stack only." },
+      {
+        path: "disable-challenge-resource-verification",
+        label: "Challenge resource verification",
+        kind: "select",
+        options: [
+          { value: "false", label: "Verify (recommended)" },
+          { value: "true", label: "Do not verify" },
+        ],
+        help: "Turn off only for private clouds whose challenge names another resource.",
+      },
+      { path: "ca-certificate", label: "CA certificate (PEM)", kind: "multiline", help: "Extra CA to trust, for a vault behind a private CA." },
     ],
     auth: [
       {
@@ -73,7 +85,10 @@ export const FORM_SPECS: Record<ExternalBackendType, BackendFormSpec> = {
   },
   "google-secret-manager": {
     tagged: true,
-    fields: [{ path: "project", label: "Project id", kind: "text", required: true, placeholder: "my-project-123" }],
+    fields: [
+      { path: "project", label: "Project id", kind: "text", required: true, placeholder: "my-project-123" },
+      { path: "endpoint-override", label: "Endpoint override", kind: "url", placeholder: "https://secretmanager.googleapis.com", help: "Private or regional endpoint; http:// means a plaintext channel (test servers only)." },
+    ],
     auth: [
       {
         id: "service-account",
@@ -99,6 +114,7 @@ export const FORM_SPECS: Record<ExternalBackendType, BackendFormSpec> = {
       },
       { path: "secret-path-prefix", label: "Secret path prefix", kind: "text", placeholder: "app1", help: "Only entries under root-engine/prefix/ are secrets." },
       { path: "namespace", label: "Vault namespace", kind: "text", placeholder: "admin", help: "Vault Enterprise namespace, sent as X-Vault-Namespace." },
+      { path: "ca-certificate", label: "CA certificate (PEM)", kind: "multiline", help: "Extra CA to trust, for a Vault behind a private CA." },
     ],
     auth: [
       { id: "token", label: "Token", fields: [{ path: "token.token", label: "Vault token", kind: "secret", required: true }] },

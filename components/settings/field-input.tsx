@@ -39,6 +39,8 @@ export function FieldInput({
         </Button>
       </div>
     );
+  } else if (field.kind === "multiline") {
+    control = <textarea {...common} rows={4} className={`${inputClass} font-mono text-xs`} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />;
   } else if (field.kind === "secret-multiline") {
     control = <textarea {...common} rows={5} className={`${inputClass} font-mono text-xs`} value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" spellCheck={false} />;
   } else if (field.kind === "select") {
@@ -66,7 +68,7 @@ export function FieldInput({
     );
   }
   return (
-    <Field id={id} label={field.label} required={field.required} help={field.help} error={error} className={field.kind === "secret-multiline" ? "sm:col-span-2" : undefined}>
+    <Field id={id} label={field.label} required={field.required} help={field.help} error={error} className={field.kind === "secret-multiline" || field.kind === "multiline" ? "sm:col-span-2" : undefined}>
       {control}
       {canCancelReplace ? (
         <button type="button" className="text-xs text-indigo-600 hover:underline dark:text-indigo-400" onClick={onCancelReplace}>

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Folder, LayoutDashboard, Settings } from "lucide-react";
+import { Folder, KeyRound, LayoutDashboard, Settings } from "lucide-react";
 import type { NamespaceNode } from "@/lib/tenancy/namespaces";
 import { cn } from "@/components/ui/cn";
 import { CreateNamespaceForm } from "@/components/namespaces/create-namespace-form";
@@ -66,6 +66,9 @@ export function TenantSidebar({ tenant, tenants, tree }: { tenant: { slug: strin
       <nav className="space-y-0.5" aria-label="Tenant">
         <NavLink href={`/tenants/${tenant.slug}`} exact>
           <LayoutDashboard className="size-4" aria-hidden /> Overview
+        </NavLink>
+        <NavLink href={`/tenants/${tenant.slug}/secrets`}>
+          <KeyRound className="size-4" aria-hidden /> Secrets
         </NavLink>
         <NavLink href={`/tenants/${tenant.slug}/settings`}>
           <Settings className="size-4" aria-hidden /> Settings

@@ -10,5 +10,6 @@ describe("secret query keys", () => {
     expect(affectsNamespace(secretKeys.list("acme", "other", q), "acme", "company")).toBe(false);
     expect(affectsNamespace(secretKeys.list("globex", "company", q), "acme", "company")).toBe(false);
     expect(affectsNamespace(secretKeys.list("acme", "company", q), "acme", "company.team")).toBe(false);
+    expect(affectsNamespace(secretKeys.list("acme", "*", q), "acme", "company.team")).toBe(true);
   });
 });

@@ -16,5 +16,6 @@ export const secretKeys = {
 /** A change in `namespace` shows in its own list and in every descendant's (they inherit it). */
 export function affectsNamespace(key: readonly unknown[], tenant: string, namespace: string): boolean {
   const [root, t, ns] = key;
-  return root === "secrets" && t === tenant && typeof ns === "string" && (ns === namespace || ns.startsWith(`${namespace}.`));
+  // "*" is the tenant's Secrets tab, which lists every namespace.
+  return root === "secrets" && t === tenant && typeof ns === "string" && (ns === "*" || ns === namespace || ns.startsWith(`${namespace}.`));
 }

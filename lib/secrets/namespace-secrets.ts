@@ -52,8 +52,7 @@ interface Source {
 const asSourceError = (namespace: string, error: unknown): SourceError =>
   isBackendError(error) ? { namespace, code: error.code, message: error.message } : { namespace, code: "internal", message: "The backend could not be read." };
 
-async function sourcesOf(prisma: PrismaClient, tenant: TenantRef, namespace: string): Promise<{ sources: Source[]; errors: SourceError[] }> {
-  const lineage = namespaceLineage(namespace).reverse();
+async function sourcesOf(prisma: PrismaClient, tenant: TenantRef, lineage: string[]): Promise<{ sources: Source[]; errors: SourceError[] }> {
   const backends = await effectiveBackends(prisma, tenant, lineage);
   const sources: Source[] = [];
   const errors: SourceError[] = [];
@@ -88,11 +87,22 @@ type SecretPageIgnored = Partial<Record<IgnoreReason, number>>;
  * its own effective backend), a child's key hiding the parent's, then searched, sorted and paged.
  */
 export async function listNamespaceSecrets(prisma: PrismaClient, tenant: TenantRef, namespace: string, query: NamespaceSecretsQuery): Promise<NamespaceSecrets> {
-  const { sources, errors } = await sourcesOf(prisma, tenant, namespace);
+  const { sources, errors } = await sourcesOf(prisma, tenant, namespaceLineage(namespace).reverse());
+  return collect(tenant, sources, errors, query, namespace);
+}
+
+/** The tenant's Secrets tab: every namespace's own secrets, each row in the namespace it belongs to. */
+export async function listTenantSecrets(prisma: PrismaClient, tenant: TenantRef, namespaces: string[], query: NamespaceSecretsQuery): Promise<NamespaceSecrets> {
+  const { sources, errors } = await sourcesOf(prisma, tenant, namespaces);
+  return collect(tenant, sources, errors, query, null);
+}
+
+/** With `namespace`, rows merge by key (nearest wins); without, every namespace keeps its own rows. */
+async function collect(tenant: TenantRef, sources: Source[], errors: SourceError[], query: NamespaceSecretsQuery, namespace: string | null): Promise<NamespaceSecrets> {
   const lists = await Promise.all(
     sources.map((s) => allOwn(s, tenant.slug, !!query.refresh).then((r) => ({ source: s, ...r }), (error: unknown) => ({ source: s, error }))),
   );
-  const byKey = new Map<string, SecretRow>();
+  const merged = new Map<string, SecretRow>();
   let ignored: SecretPageIgnored = {};
   for (const list of lists) {
     if ("error" in list) {
@@ -101,21 +111,23 @@ export async function listNamespaceSecrets(prisma: PrismaClient, tenant: TenantR
     }
     if (list.source.namespace === namespace) ignored = list.ignored;
     for (const item of list.items) {
-      if (byKey.has(item.key)) continue; // the nearer namespace wins
-      byKey.set(item.key, {
+      // Secrets of a tenant-wide attachment show in every namespace's list: once is enough on the tenant tab.
+      const id = namespace ? item.key : `${item.namespace ?? "*"}/${item.key}/${list.source.effective.configId ?? list.source.effective.type}`;
+      if (merged.has(id)) continue; // the nearer namespace wins
+      merged.set(id, {
         ...item,
         source: list.source.namespace,
-        inherited: list.source.namespace !== namespace,
+        inherited: namespace !== null && list.source.namespace !== namespace,
         readOnly: list.source.effective.readOnly,
         backendLabel: BACKEND_LABELS[list.source.effective.type as BackendType],
       });
     }
   }
   const needle = query.search?.trim().toLowerCase();
-  let rows = [...byKey.values()];
+  let rows = [...merged.values()];
   if (needle) rows = rows.filter((r) => r.key.toLowerCase().includes(needle) || Object.entries(r.tags).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle)));
   const dir = query.dir === "desc" ? -1 : 1;
-  const sortKey = query.sort ?? "key";
+  const sortKey = query.sort ?? (namespace ? "key" : "namespace");
   rows.sort((a, b) => {
     const primary = sortKey === "namespace" ? a.source.localeCompare(b.source) : sortKey === "updated" ? (a.updatedAt ?? "").localeCompare(b.updatedAt ?? "") : 0;
     return dir * (primary || a.key.localeCompare(b.key));
@@ -126,14 +138,20 @@ export async function listNamespaceSecrets(prisma: PrismaClient, tenant: TenantR
   const slice = rows.slice((page - 1) * pageSize, page * pageSize);
 
   // Subkeys need a read per secret: only for the rows on this page, from the backend that owns each.
+  const bySource = new Map(sources.map((s) => [s.namespace, s]));
+  const groups = new Map<string, SecretRow[]>();
+  for (const row of slice) {
+    const owner = row.source;
+    groups.set(owner, [...(groups.get(owner) ?? []), row]);
+  }
   await Promise.all(
-    sources.map(async (s) => {
-      const keys = slice.filter((r) => r.source === s.namespace).map((r) => r.key);
-      if (!keys.length) return;
+    [...groups].map(async ([owner, rowsOfOwner]) => {
+      const s = bySource.get(owner);
+      if (!s) return;
       try {
-        const detailed = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys, pageSize: 500, withSubkeys: true });
+        const detailed = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: rowsOfOwner.map((r) => r.key), pageSize: 500, withSubkeys: true });
         const subkeys = new Map(detailed.items.map((i) => [i.key, i.subkeys]));
-        for (const row of slice) if (row.source === s.namespace) row.subkeys = subkeys.get(row.key) ?? [];
+        for (const row of rowsOfOwner) row.subkeys = subkeys.get(row.key) ?? [];
       } catch {
         // Rows stay without subkeys; the list itself succeeded.
       }
@@ -150,7 +168,7 @@ export interface ResolvedSecret {
 
 /** Resolves `secret(key, namespace, subkey)` like a flow would: the namespace, then its ancestors. */
 export async function resolveSecretValue(prisma: PrismaClient, tenant: TenantRef, namespace: string, key: string, subkey?: string): Promise<ResolvedSecret> {
-  const { sources, errors } = await sourcesOf(prisma, tenant, namespace);
+  const { sources, errors } = await sourcesOf(prisma, tenant, namespaceLineage(namespace).reverse());
   if (errors.length && !sources.length) throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
   for (const s of sources) {
     const found = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: [key], withSubkeys: false });

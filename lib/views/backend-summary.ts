@@ -10,11 +10,13 @@ export const backendSummarySchema = z.strictObject({
   sourceKind: z.enum(["namespace", "tenant", "file", "builtin"]),
   sourceLabel: z.string(),
   sourceNamespace: z.string().nullable(),
+  /** The last connectivity check of the configuration behind it (database configurations only). */
+  lastVerify: z.strictObject({ status: z.string(), at: z.string() }).nullable(),
 });
 
 export type BackendSummary = z.infer<typeof backendSummarySchema>;
 
-export function summarizeBackend(b: EffectiveBackend): BackendSummary {
+export function summarizeBackend(b: EffectiveBackend, lastVerify: { status: string; at: string } | null = null): BackendSummary {
   return backendSummarySchema.parse({
     type: b.type,
     label: BACKEND_LABELS[b.type as BackendType],
@@ -22,5 +24,6 @@ export function summarizeBackend(b: EffectiveBackend): BackendSummary {
     sourceKind: b.source.kind,
     sourceLabel: describeSource(b.source),
     sourceNamespace: b.source.kind === "namespace" ? b.source.namespace : null,
+    lastVerify,
   });
 }

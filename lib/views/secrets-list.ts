@@ -55,18 +55,7 @@ export const secretsListView = {
     const result = await listNamespaceSecrets(prisma, tenant!, q.namespace, { ...q, refresh: q.refresh === "1" });
     return secretsListSchema.parse({
       backend: summarizeBackend(effective),
-      rows: result.rows.map((r) => ({
-        key: r.key,
-        namespace: r.namespace,
-        source: r.source,
-        inherited: r.inherited,
-        description: r.description,
-        tags: r.tags,
-        subkeys: r.subkeys,
-        backendLabel: r.backendLabel,
-        readOnly: r.readOnly,
-        updatedAt: r.updatedAt,
-      })),
+      rows: result.rows.map(({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt }) => ({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt })),
       total: result.total,
       page: result.page,
       pageCount: result.pageCount,

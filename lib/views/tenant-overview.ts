@@ -14,9 +14,18 @@ export const tenantOverviewView = {
   run: async ({ prisma, tenant }) => {
     const namespaces = await listNamespaces(prisma, tenant!.id);
     const backends = await effectiveBackends(prisma, tenant!, [null, ...namespaces]);
+    const verified = await prisma.secretsManagerConfig.findMany({
+      where: { tenantId: tenant!.id, lastVerifiedAt: { not: null } },
+      select: { id: true, lastVerifyStatus: true, lastVerifiedAt: true },
+    });
+    const byId = new Map(verified.map((v) => [v.id, { status: (v.lastVerifyStatus ?? "OK").toLowerCase().replace("_", "-"), at: v.lastVerifiedAt!.toISOString() }]));
+    const summarize = (ns: string | null) => {
+      const b = backends.get(ns)!;
+      return summarizeBackend(b, b.configId ? byId.get(b.configId) ?? null : null);
+    };
     return {
-      tenantBackend: summarizeBackend(backends.get(null)!),
-      namespaces: namespaces.map((path) => ({ path, backend: summarizeBackend(backends.get(path)!) })),
+      tenantBackend: summarize(null),
+      namespaces: namespaces.map((path) => ({ path, backend: summarize(path) })),
       fileBackendShared: globalCandidate() !== null,
     };
   },

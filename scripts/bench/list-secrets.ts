@@ -1,0 +1,103 @@
+// Benchmark: Keyhold's adapter `list` against the shortest direct SDK loop over the same data,
+// on moto (AWS) and OpenBao (Vault). Prints medians and the ratio; the target is adapter <= 1.15x direct.
+//   scripts/bench/list-secrets [--count 2000] [--runs 7]
+import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import nodeVault from "node-vault";
+import { createBackend } from "../../lib/backends/adapters";
+import { mapLimit } from "../../lib/backends/snapshot";
+import type { SecretsBackend } from "../../lib/backends/adapter";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const COUNT = arg("count", 2000);
+const RUNS = arg("runs", 7);
+const env = (name: string) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run through scripts/bench/list-secrets, which starts the emulators`);
+  return v;
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function time(fn: () => Promise<number>): Promise<{ ms: number; count: number }[]> {
+  const out: { ms: number; count: number }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    const count = await fn();
+    out.push({ ms: performance.now() - t, count });
+  }
+  return out;
+}
+
+async function adapterListAll(backend: SecretsBackend, namespace: string): Promise<number> {
+  let cursor: string | null = null;
+  let n = 0;
+  let first = true;
+  do {
+    // refresh on the first page: every run asks the backend again instead of the few-second cache.
+    const page = await backend.list({ tenant: "bench", namespace, cursor, pageSize: 500, withSubkeys: false, refresh: first });
+    first = false;
+    n += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return n;
+}
+
+function report(name: string, adapter: { ms: number; count: number }[], direct: { ms: number; count: number }[]) {
+  const a = median(adapter.map((r) => r.ms));
+  const d = median(direct.map((r) => r.ms));
+  console.log(`${name}: ${adapter[0].count} secrets, adapter list median ${a.toFixed(1)} ms, direct SDK loop median ${d.toFixed(1)} ms, ratio ${(a / d).toFixed(3)}x (runs: ${RUNS})`);
+  if (adapter.some((r) => r.count !== COUNT) || direct.some((r) => r.count < COUNT)) console.log(`  warning: counts differ from ${COUNT}`);
+}
+
+async function aws() {
+  const endpoint = env("KEYHOLD_AWS_ENDPOINT");
+  const region = env("KEYHOLD_AWS_REGION");
+  const credentials = { accessKeyId: env("KEYHOLD_AWS_ACCESS_KEY_ID"), secretAccessKey: env("KEYHOLD_AWS_SECRET_ACCESS_KEY") };
+  const client = new SecretsManagerClient({ endpoint, region, credentials });
+  await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+  await mapLimit(Array.from({ length: COUNT }, (_, i) => i), 16, (i) =>
+    client.send(new CreateSecretCommand({ Name: `bench/${i}`, SecretString: `v${i}`, Tags: [{ Key: "namespace", Value: "bench" }, { Key: "key", Value: `KEY_${i}` }, { Key: "prefix", Value: "kestra" }] })),
+  );
+  const backend = createBackend({
+    document: { type: "aws-secret-manager", "read-only": true, "aws-secret-manager": { region, "endpoint-override": endpoint, "access-key-id": credentials.accessKeyId, "secret-key-id": credentials.secretAccessKey, prefix: "kestra" } },
+    attachment: { tenant: "bench", namespace: null },
+  });
+  const direct = async () => {
+    let token: string | undefined;
+    let n = 0;
+    do {
+      const page = await client.send(new ListSecretsCommand({ MaxResults: 100, NextToken: token }));
+      n += page.SecretList?.length ?? 0;
+      token = page.NextToken;
+    } while (token);
+    return n;
+  };
+  await direct();
+  await adapterListAll(backend, "bench");
+  report("aws-secret-manager (moto)", await time(() => adapterListAll(backend, "bench")), await time(direct));
+}
+
+async function vault() {
+  const address = env("KEYHOLD_VAULT_ADDR");
+  const token = env("KEYHOLD_VAULT_TOKEN");
+  const client = nodeVault({ endpoint: address, token, apiVersion: "v1" });
+  await client.request({ path: "/secret/metadata/bench", method: "DELETE" }).catch(() => undefined);
+  const existing = await client.list("secret/metadata/bench").then((r: { data: { keys: string[] } }) => r.data.keys, () => [] as string[]);
+  await mapLimit(existing, 16, (k: string) => client.delete(`secret/metadata/bench/${k}`));
+  await mapLimit(Array.from({ length: COUNT }, (_, i) => i), 16, (i) => client.write(`secret/data/bench/KEY_${i}`, { data: { value: `v${i}` } }));
+  const backend = createBackend({
+    document: { type: "vault", "read-only": true, vault: { address, "root-engine": "secret", "secret-path-prefix": "bench", "engine-version": 2, token: { token } } },
+    attachment: { tenant: "bench", namespace: "bench" },
+  });
+  const direct = async () => ((await client.list("secret/metadata/bench")) as { data: { keys: string[] } }).data.keys.length;
+  await direct();
+  await adapterListAll(backend, "bench");
+  report("vault (OpenBao, kv v2)", await time(() => adapterListAll(backend, "bench")), await time(direct));
+}
+
+await aws();
+await vault();
+process.exit(0);
