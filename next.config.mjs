@@ -3,6 +3,8 @@ const nextConfig = {
   // PGlite loads its WebAssembly and data files from its package folder; pg and the Prisma adapters stay external too.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
+  // Tests and scripts are type-checked by `npm run typecheck`; the build checks what it ships.
+  typescript: { tsconfigPath: "tsconfig.next.json" },
   typedRoutes: false,
   async headers() {
     return [

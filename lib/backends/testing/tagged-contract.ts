@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Attachment, SecretsBackend } from "../adapter";
 import type { BackendErrorCode } from "../backend-error";
 import type { ConfigDocument } from "../document";
+import { invalidateSnapshots } from "../snapshot";
 import type { ExternalBackendType } from "../types";
 
 export interface SeededSecret {
@@ -50,7 +51,10 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
 
 export function runTaggedContract(h: TaggedHarness) {
   describe(`${h.type}: selection rules`, () => {
-    beforeEach(() => h.clear());
+    beforeEach(async () => {
+      await h.clear();
+      invalidateSnapshots("");
+    });
 
     it("tag mode: lists by namespace/key/prefix tags and counts what it ignores", async () => {
       await h.seed("aws-name-1", "v1", tagged("company", "DB_PASSWORD", { team: "core" }), "the database");
@@ -73,8 +77,10 @@ export function runTaggedContract(h: TaggedHarness) {
 
       const team = await backend.list({ tenant: "acme", namespace: "company.team" });
       expect(team.items.map((s) => [s.key, s.namespace])).toEqual([["API_KEY", "company.team"]]);
-      const globex = await backend.list({ tenant: "globex", namespace: "company" });
-      expect(globex.items.map((s) => s.key)).toEqual(["DB_PASSWORD", "Z"]);
+      // The configuration file serves every tenant: there a `tenant` tag decides who sees a secret.
+      const shared = h.backend(h.document({}, true), { tenant: null, namespace: null });
+      expect((await shared.list({ tenant: "globex", namespace: "company" })).items.map((s) => s.key)).toEqual(["DB_PASSWORD", "Z"]);
+      expect((await shared.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual(["DB_PASSWORD", "OWN"]);
     });
 
     it("filter-on-prefix: keys are names without the prefix unless keep-prefix; untagged secrets belong to the attachment", async () => {
@@ -84,7 +90,9 @@ export function runTaggedContract(h: TaggedHarness) {
       const strip = h.backend(h.document({ "filter-on-prefix": { prefix: "prod_", "keep-prefix": false } }, true), COMPANY);
       const page = await strip.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => [s.key, s.namespace])).toEqual([["db", null]]);
-      expect(page.ignored).toEqual({ "name-prefix-mismatch": 1 });
+      // A backend that filters names in its API never returns dev_cache, so it may not be counted.
+      expect(Object.keys(page.ignored).filter((r) => r !== "name-prefix-mismatch")).toEqual([]);
+      expect([0, 1]).toContain(page.ignored["name-prefix-mismatch"] ?? 0);
       expect((await strip.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual(["api"]);
       expect((await strip.list({ tenant: "acme", namespace: "other" })).items).toEqual([]);
       expect(await strip.read({ tenant: "acme", namespace: "company", key: "db" })).toBe("a");
@@ -133,7 +141,10 @@ export function runTaggedContract(h: TaggedHarness) {
   });
 
   describe(`${h.type}: writes`, () => {
-    beforeEach(() => h.clear());
+    beforeEach(async () => {
+      await h.clear();
+      invalidateSnapshots("");
+    });
 
     it("read-only refuses every write before calling the backend, and nothing changes", async () => {
       await h.seed("existing", "keep me", tagged("company", "KEEP"));
@@ -212,6 +223,7 @@ export function runTaggedContract(h: TaggedHarness) {
   describe.skipIf(!h.bulk)(`${h.type}: paging`, () => {
     it(`lists ${h.bulk} secrets of one namespace, each exactly once across pages`, async () => {
       await h.clear();
+      invalidateSnapshots("");
       const items = Array.from({ length: h.bulk }, (_, i) => ({ name: `bulk-${String(i).padStart(5, "0")}`, value: String(i), tags: tagged("bulk", `KEY_${String(i).padStart(5, "0")}`) }));
       if (h.seedMany) await h.seedMany(items);
       else for (const item of items) await h.seed(item.name, item.value, item.tags);

@@ -1,0 +1,109 @@
+import { startEmulators } from "../scripts/test/emulator-env";
+import { awsSeeder } from "./backends/aws";
+import type { BackendSeeder } from "./backends/seeder";
+import { createNamespace, createTenant, expect, test } from "./fixtures";
+
+// Each cloud backend on its emulator: configured through the UI read-only, browsed, then managed.
+const SEEDERS: [string, () => BackendSeeder][] = [["aws", awsSeeder]];
+const VALUE_CANARY = "CANARY-backend-value-5e6f";
+const WRITTEN_CANARY = "CANARY-written-from-keyhold-91";
+
+test.beforeAll(() => {
+  startEmulators();
+});
+
+for (const [id, make] of SEEDERS) {
+  test(`${id}: read-only browsing with lock icons, then create, edit and delete in managed mode`, async ({ page, recorder, shot }) => {
+    test.setTimeout(120_000);
+    const backend = make();
+    await backend.reset();
+    const tenant = `t-${id}`;
+    await backend.seed(`prod/${id}/db`, VALUE_CANARY, { namespace: "company", key: "DB_PASSWORD", prefix: "kestra" }, "Primary database");
+    await backend.seed(`prod/${id}/api`, JSON.stringify({ API_TOKEN: "tok-123456", USER: "ops" }), { namespace: "company", key: "api", prefix: "kestra" });
+    await backend.seed(`prod/${id}/team`, "team-value", { namespace: "company.team", key: "TEAM_KEY", prefix: "kestra" });
+    await backend.seed(`prod/${id}/untagged`, "not for keyhold", { owner: "someone-else" });
+
+    await createTenant(page, tenant);
+    await createNamespace(page, tenant, "company.team");
+    await page.goto(`/tenants/${tenant}/namespaces/company/edit`);
+    await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+    await page.getByRole("radio", { name: backend.radio }).check();
+    await page.getByRole("switch", { name: "Read-only" }).click();
+    await backend.configure(page);
+    await page.getByRole("button", { name: "Verify connection" }).click();
+    await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByTestId("form-saved")).toBeVisible();
+
+    // Read-only: lock icons, no Create button anywhere in the DOM, a banner, the ignored secret counted.
+    await page.goto(`/tenants/${tenant}/namespaces/company/secrets`);
+    await expect(page.locator("tr[data-secret-key]")).toHaveCount(2);
+    await expect(page.getByTestId("lock-icon")).toHaveCount(2);
+    await expect(page.locator('tr[data-secret-key="api"]')).toContainText("API_TOKEN, USER");
+    await expect(page.locator('tr[data-secret-key="DB_PASSWORD"]')).toContainText("Primary database");
+    await expect(page.getByRole("button", { name: "Create New Secret" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /^(Edit|Delete) / })).toHaveCount(0);
+    await expect(page.getByTestId("read-only-banner")).toContainText(backend.label);
+    await expect(page.getByTestId("ignored-line")).toContainText("1 backend secret is ignored");
+    await page.getByRole("button", { name: "Why?" }).click();
+    await expect(page.locator('[data-reason="missing-prefix-tag"]')).toHaveText("1 × no 'prefix' tag");
+    await page.getByRole("button", { name: "Verify connection" }).click();
+    await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
+    await shot(`secrets-${id}-read-only`);
+
+    const expression = page.getByRole("textbox", { name: "Check an expression" });
+    await expression.fill("{{ secret('api', subkey='API_TOKEN') }}");
+    await page.getByRole("button", { name: "Check" }).click();
+    await expect(page.getByTestId("expression-result")).toHaveText(`Resolves, 10 characters, from company (${backend.label}).`);
+    await expression.fill("{{ secret('api', subkey='MISSING') }}");
+    await page.getByRole("button", { name: "Check" }).click();
+    await expect(page.getByTestId("expression-result")).toHaveText("Cannot find secret sub-key 'MISSING' in secret 'api'.");
+
+    // The child namespace: its own tagged secret, and the parent's inherited.
+    await page.goto(`/tenants/${tenant}/namespaces/company.team/secrets`);
+    await expect(page.locator('tr[data-secret-key="TEAM_KEY"]')).toHaveAttribute("data-inherited", "false");
+    await expect(page.locator('tr[data-secret-key="DB_PASSWORD"] [data-testid="inherited-from"]')).toHaveText("inherited from company");
+    await expect(page.getByTestId("backend-source")).toHaveText("Inherited from company");
+
+    // Read-only off: the console manages secrets, and the backend shows each change.
+    await page.goto(`/tenants/${tenant}/namespaces/company/edit`);
+    await page.getByRole("switch", { name: "Read-only" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByTestId("form-saved")).toContainText("version 2");
+    await page.goto(`/tenants/${tenant}/namespaces/company/secrets`);
+    await expect(page.getByTestId("lock-icon")).toHaveCount(0);
+    await page.getByRole("button", { name: "Create New Secret" }).click();
+    const drawer = page.getByRole("dialog");
+    await drawer.getByLabel(/^Key/).fill("NEW_KEY");
+    await drawer.getByLabel(/^Value/).fill(WRITTEN_CANARY);
+    await drawer.getByLabel("Description").fill("made in keyhold");
+    await drawer.getByRole("button", { name: "Create secret" }).click();
+    await expect(page.locator('tr[data-secret-key="NEW_KEY"]')).toBeVisible();
+    const where = { namespace: "company", key: "NEW_KEY" };
+    await expect.poll(async () => (await backend.find(where))?.value).toBe(WRITTEN_CANARY);
+    expect((await backend.find(where))?.tags).toMatchObject({ tenant, namespace: "company", key: "NEW_KEY", prefix: "kestra" });
+
+    await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Edit NEW_KEY" }).click();
+    await page.getByRole("dialog").getByLabel("Description").fill("described again");
+    await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByTestId("secrets-notice")).toHaveText("Updated NEW_KEY (description and tags).");
+    expect(await backend.find(where)).toMatchObject({ value: WRITTEN_CANARY, description: "described again" });
+
+    await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Edit NEW_KEY" }).click();
+    await page.getByRole("switch", { name: "Replace value" }).click();
+    await page.getByRole("dialog").getByLabel(/^Value/).fill("second-value");
+    await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByTestId("secrets-notice")).toHaveText("Updated NEW_KEY (value replaced).");
+    expect((await backend.find(where))?.value).toBe("second-value");
+    await shot(`secrets-${id}-writable`);
+
+    await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Delete NEW_KEY" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete NEW_KEY" }).click();
+    await expect(page.getByTestId("secrets-notice")).toHaveText("Deleted NEW_KEY.");
+    await expect.poll(() => backend.find(where)).toBeNull();
+
+    for (const canary of [VALUE_CANARY, WRITTEN_CANARY, "tok-123456"]) {
+      expect(await recorder.containing(canary), `responses containing ${canary}`).toEqual([]);
+    }
+  });
+}

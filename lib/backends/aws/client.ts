@@ -1,0 +1,47 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { AwsSection } from "./config";
+import { nonJsonErrors } from "./non-json-errors";
+
+/** One retry at most: a dead endpoint or a refused credential must fail fast, not after the SDK's 3 attempts with backoff. */
+const MAX_ATTEMPTS = 2;
+const MAX_CONNECT_MS = 5_000;
+const MAX_CLIENTS = 32;
+
+// Clients are reused per configuration: each holds a keep-alive agent (and memoised default-chain credentials).
+const holder = globalThis as unknown as { __keyholdAwsClients?: Map<string, SecretsManagerClient> };
+const clients = (holder.__keyholdAwsClients ??= new Map());
+
+/**
+ * The SDK client for a configuration. Without keys in the document the SDK's default provider chain
+ * is used (environment, shared files, SSO, web identity, container or instance role); without a
+ * region, AWS_REGION or the shared config file's.
+ */
+export function awsClient(section: AwsSection, requestTimeoutMs: number): SecretsManagerClient {
+  const keys = section["access-key-id"] && section["secret-key-id"]
+    ? { accessKeyId: section["access-key-id"], secretAccessKey: section["secret-key-id"], ...(section["session-token"] ? { sessionToken: section["session-token"] } : {}) }
+    : undefined;
+  const id = createHash("sha256").update(JSON.stringify([section.region, section["endpoint-override"], keys, requestTimeoutMs])).digest("hex");
+  const cached = clients.get(id);
+  if (cached) {
+    clients.delete(id);
+    clients.set(id, cached);
+    return cached;
+  }
+  const client = new SecretsManagerClient({
+    region: section.region,
+    endpoint: section["endpoint-override"],
+    credentials: keys,
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, MAX_CONNECT_MS), requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
+  });
+  client.middlewareStack.addRelativeTo(nonJsonErrors, { relation: "after", toMiddleware: "deserializerMiddleware", name: "keyholdNonJsonErrors" });
+  clients.set(id, client);
+  if (clients.size > MAX_CLIENTS) {
+    const [oldest, old] = clients.entries().next().value as [string, SecretsManagerClient];
+    clients.delete(oldest);
+    old.destroy();
+  }
+  return client;
+}

@@ -1,0 +1,48 @@
+import "server-only";
+import type { BackendErrorCode } from "../backend-error";
+
+// Error names of Secrets Manager (JSON `__type`), of AWS's auth layer, of the SDK's credential
+// providers, and of AWS-style XML answers (moto, gateways) that non-json-errors.ts turns into names.
+const BY_NAME: Record<string, BackendErrorCode> = {
+  ResourceNotFoundException: "not-found",
+  ResourceExistsException: "conflict",
+  InvalidRequestException: "conflict",
+  PreconditionNotMetException: "conflict",
+  InvalidParameterException: "invalid-input",
+  ValidationException: "invalid-input",
+  InvalidNextTokenException: "invalid-input",
+  LimitExceededException: "invalid-input",
+  AccessDeniedException: "forbidden",
+  AccessDenied: "forbidden",
+  DecryptionFailure: "forbidden",
+  EncryptionFailure: "forbidden",
+  UnrecognizedClientException: "unauthenticated",
+  InvalidClientTokenId: "unauthenticated",
+  InvalidSignatureException: "unauthenticated",
+  SignatureDoesNotMatch: "unauthenticated",
+  IncompleteSignature: "unauthenticated",
+  MissingAuthenticationToken: "unauthenticated",
+  MissingAuthenticationTokenException: "unauthenticated",
+  ExpiredTokenException: "unauthenticated",
+  ExpiredToken: "unauthenticated",
+  InvalidAccessKeyId: "unauthenticated",
+  CredentialsProviderError: "unauthenticated",
+  TokenProviderError: "unauthenticated",
+};
+
+const BY_STATUS: Record<number, BackendErrorCode> = { 401: "unauthenticated", 403: "forbidden", 407: "unauthenticated" };
+
+/** Maps an error of @aws-sdk/client-secrets-manager to a code; null leaves it to the network mapping. */
+export function awsErrorCode(error: unknown): BackendErrorCode | null {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } } | null;
+  if (!e || typeof e !== "object") return null;
+  const named = e.name ? BY_NAME[e.name] : undefined;
+  if (named) return named;
+  const message = String(e.message ?? "");
+  // The SDK throws a plain Error when neither the document nor AWS_REGION / ~/.aws/config names a region.
+  if (/Region is missing|invalid region/i.test(message)) return "invalid-config";
+  if (e.name === "TypeError" && /Invalid URL/i.test(message)) return "invalid-config";
+  // An answer the SDK could not parse (a proxy's or emulator's page): its HTTP status still says why.
+  const status = e.$metadata?.httpStatusCode;
+  return (status && BY_STATUS[status]) || null;
+}
