@@ -54,8 +54,7 @@ function Skeleton() {
 export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: string | null }) {
   const [query, setQuery] = useUrlQuery();
   const [search, setSearch] = useState(query.search);
-  const [refreshNonce, setRefreshNonce] = useState(0);
-  const list = useSecretsList(tenant, namespace, query, refreshNonce);
+  const list = useSecretsList(tenant, namespace, query);
   const remove = useDeleteSecret(tenant, namespace ?? "", query);
   const [drawer, setDrawer] = useState<{ row: SecretRowView | null } | null>(null);
   const [deleting, setDeleting] = useState<SecretRowView | null>(null);
@@ -110,7 +109,7 @@ export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: s
             </label>
             <input id="secret-search" type="search" placeholder="Search by key or tag" className={`${inputClass} pl-8`} value={search} onChange={(e) => setSearch(e.target.value)} />
           </div>
-          <Button variant="secondary" onClick={() => setRefreshNonce((n) => n + 1)} aria-label="Refresh" disabled={list.isFetching}>
+          <Button variant="secondary" onClick={() => void list.refresh()} aria-label="Refresh" disabled={list.isFetching}>
             <RefreshCw className={list.isFetching ? "size-4 animate-spin" : "size-4"} aria-hidden />
           </Button>
           {namespace && backend && !backend.readOnly ? (

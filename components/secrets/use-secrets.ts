@@ -1,5 +1,6 @@
 "use client";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
 import { createSecretAction } from "@/app/(console)/_actions/create-secret";
 import { deleteSecretAction } from "@/app/(console)/_actions/delete-secret";
 import { updateSecretAction } from "@/app/(console)/_actions/update-secret";
@@ -20,13 +21,16 @@ async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
 }
 
 /** `namespace` null lists the whole tenant (every namespace's own secrets). */
-export function useSecretsList(tenant: string, namespace: string | null, query: SecretListQuery, refreshNonce: number) {
-  return useQuery({
+export function useSecretsList(tenant: string, namespace: string | null, query: SecretListQuery) {
+  // Set by refresh(): the next fetch asks the backend again instead of Keyhold's short-lived list.
+  const force = useRef(false);
+  const result = useQuery({
     queryKey: secretKeys.list(tenant, namespace ?? "*", query),
     queryFn: async ({ signal }) => {
       const params = new URLSearchParams({ page: String(query.page), sort: query.sort, dir: query.dir, pageSize: "50" });
       if (query.search) params.set("search", query.search);
-      if (refreshNonce) params.set("refresh", "1");
+      if (force.current) params.set("refresh", "1");
+      force.current = false;
       const base = `/api/tenants/${encodeURIComponent(tenant)}`;
       const url = namespace === null ? `${base}/secrets?${params}` : `${base}/namespaces/${encodeURIComponent(namespace)}/secrets?${params}`;
       const res = await fetch(url, { signal, cache: "no-store" });
@@ -37,6 +41,11 @@ export function useSecretsList(tenant: string, namespace: string | null, query: 
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });
+  const refresh = () => {
+    force.current = true;
+    return result.refetch();
+  };
+  return { ...result, refresh };
 }
 
 function useInvalidate(tenant: string, namespace: string) {
