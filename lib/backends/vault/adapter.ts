@@ -1,0 +1,191 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import type { BackendContext, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "../adapter";
+import { BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout } from "../backend-error";
+import { isValidSecretKey, ownedBy, type Selected } from "../classify";
+import { credentialPathsOf, splitCredentials } from "../document";
+import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "../snapshot";
+import { createVaultClient } from "./client";
+import type { VaultSection } from "./config";
+import { vaultErrorCode, vaultMessage } from "./errors";
+import { customFromMeta, readField, subkeysOfFields } from "./fields";
+import { kvStore } from "./kv";
+import { scanFolder, scanTree, type Listing, type VaultEntry } from "./listing";
+import { isManagedKey, managedEntry, managedFolder, readOnlyEntry, type KvLayout } from "./paths";
+import { verifyVault } from "./verify";
+
+const DEFAULT_TIMEOUT = 15_000;
+const DETAIL_CONCURRENCY = 8;
+// Read-only entries carry no namespace or tenant: they belong to the scope the configuration is attached to.
+const UNSCOPED: Omit<Selected, "key"> = { ok: true, namespace: null, tenant: null };
+
+/** The address without credentials a URL could carry, for messages. */
+function shownAddress(address: string): string {
+  try {
+    const u = new URL(address);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return "(invalid address)";
+  }
+}
+
+export function createVaultBackend(ctx: BackendContext): SecretsBackend {
+  const section = ctx.document.vault as VaultSection;
+  const readOnly = ctx.document["read-only"];
+  const timeout = ctx.timeoutMs ?? DEFAULT_TIMEOUT;
+  const layout: KvLayout = { engine: section["root-engine"] ?? "secret", version: section["engine-version"] === 1 ? 1 : 2, prefix: section["secret-path-prefix"] };
+  const { settings, credentials } = splitCredentials(ctx.document);
+  const credentialValues = credentialPathsOf("vault").map((p) => credentials[p]);
+  const identity = createHash("sha256").update(JSON.stringify([settings, credentials, ctx.attachment])).digest("hex").slice(0, 24);
+  const cacheKey = `vault:${identity}`;
+  const target = `Vault ${shownAddress(section.address)}${section.namespace ? ` (namespace ${section.namespace})` : ""}`;
+  const vault = createVaultClient(section, timeout);
+  const store = kvStore(vault, layout);
+
+  const fail = (error: unknown, what: string, extra: (string | undefined)[] = []): never => {
+    const secrets = [...credentialValues, ...extra];
+    if (isBackendError(error)) throw new BackendError(error.code, scrubMessage(error.message, secrets));
+    const code = vaultErrorCode(error) ?? networkErrorCode(error) ?? "unreachable";
+    throw new BackendError(code, `${target}: ${what} failed: ${scrubMessage(vaultMessage(error), secrets)}`);
+  };
+  const call = async <T,>(what: string, fn: (signal: AbortSignal) => Promise<T>, extra: (string | undefined)[] = [], ms = timeout): Promise<T> => {
+    try {
+      return await withTimeout(ms, `${target} (${what})`, fn);
+    } catch (error) {
+      return fail(error, what, extra);
+    }
+  };
+  const refuseWrites = () => {
+    if (readOnly) throw new BackendError("read-only", `${target} is read-only: Keyhold does not create, change or delete its secrets.`);
+  };
+  const notFound = (key: string) => new BackendError("not-found", `Cannot find secret for key '${key}'.`);
+
+  function snapshot(query: Pick<ListQuery, "tenant" | "namespace" | "refresh">): Promise<Listing> {
+    const budget = new PageBudget(target);
+    const listAll = Math.max(timeout, 60_000);
+    if (readOnly) {
+      return cachedSnapshot(`${cacheKey}:tree`, () => call("list", (signal) => scanTree(store, layout.prefix ?? "", budget, signal, timeout), [], listAll), query);
+    }
+    return cachedSnapshot(
+      `${cacheKey}:ns:${query.tenant}:${query.namespace}`,
+      () => call("list", () => scanFolder(store, managedFolder(layout, query.tenant, query.namespace), budget, timeout), [], listAll),
+      query,
+    );
+  }
+
+  /** The entry path of a secret this configuration could show, or null. */
+  function locate(ref: SecretRef): string | null {
+    if (readOnly) return isValidSecretKey(ref.key) && ownedBy({ ...UNSCOPED, key: ref.key }, ctx.attachment, ref.tenant, ref.namespace) ? readOnlyEntry(layout, ref.key) : null;
+    return isManagedKey(ref.key) ? managedEntry(layout, ref.tenant, ref.namespace, ref.key) : null;
+  }
+
+  const summary = (e: VaultEntry, namespace: string | null, subkeys: string[]): SecretSummary => ({
+    key: e.key,
+    namespace,
+    description: e.description,
+    tags: e.tags,
+    subkeys,
+    backend: "vault",
+    updatedAt: e.updatedAt ? e.updatedAt.toISOString() : null,
+  });
+
+  /** One read for the subkeys; it also brings description, tags and time where the listing had none (read-only mode). */
+  const detailed = (e: VaultEntry, namespace: string | null) =>
+    call("read", () => store.read(e.rel, timeout)).then(
+      (entry) =>
+        entry
+          ? summary({ ...e, description: e.description ?? entry.description, tags: Object.keys(e.tags).length ? e.tags : entry.tags, updatedAt: e.updatedAt ?? entry.updatedAt }, namespace, subkeysOfFields(entry.fields))
+          : summary(e, namespace, []),
+      () => summary(e, namespace, []),
+    );
+
+  const refuseV1Metadata = (description: string | null | undefined, tags: Record<string, string> | undefined) => {
+    if (layout.version === 1 && (description || (tags && Object.keys(tags).length))) {
+      throw new BackendError("invalid-input", `${layout.engine}/ is a KV version 1 engine, which keeps no metadata: Keyhold cannot store a description or tags there.`);
+    }
+  };
+
+  return {
+    type: "vault",
+    readOnly,
+
+    async list(query: ListQuery): Promise<SecretPage> {
+      // Read-only entries outside the attachment scope: nothing to show, nothing to ask Vault.
+      if (readOnly && !ownedBy({ ...UNSCOPED, key: "" }, ctx.attachment, query.tenant, query.namespace)) return { items: [], total: 0, nextCursor: null, ignored: {} };
+      const snap = await snapshot(query);
+      const namespace = readOnly ? null : query.namespace;
+      const wanted = query.keys ? new Set(query.keys) : null;
+      const selected = wanted ? snap.entries.filter((e) => wanted.has(e.key)) : snap.entries;
+      const needle = query.search?.trim().toLowerCase();
+      const matching = needle
+        ? selected.filter((e) => e.key.toLowerCase().includes(needle) || Object.entries(e.tags).some(([k, v]) => k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)))
+        : selected;
+      const offset = decodeCursor(query.cursor);
+      const size = pageSizeOf(query.pageSize);
+      const slice = matching.slice(offset, offset + size);
+      const items = (query.withSubkeys ?? true) ? await mapLimit(slice, DETAIL_CONCURRENCY, (e) => detailed(e, namespace)) : slice.map((e) => summary(e, namespace, []));
+      return { items, total: matching.length, nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null, ignored: { ...snap.ignored } };
+    },
+
+    async read(ref: SecretRef, subkey?: string): Promise<string> {
+      const rel = locate(ref);
+      if (!rel) throw notFound(ref.key);
+      const entry = await call("read", () => store.read(rel, timeout));
+      if (!entry) throw notFound(ref.key);
+      return readField(ref.key, entry.fields, subkey);
+    },
+
+    async write(input: WriteInput): Promise<void> {
+      refuseWrites();
+      if (!isManagedKey(input.key)) {
+        throw new BackendError("invalid-input", `'${input.key}' is not a valid secret key for Vault: letters, digits, '_', '.' and '-' (a '/' would make a folder).`);
+      }
+      refuseV1Metadata(input.description, input.tags);
+      const rel = managedEntry(layout, input.tenant, input.namespace, input.key);
+      const meta = { description: input.description ?? null, tags: input.tags ?? {} };
+      const conflict = `A secret with key '${input.key}' already exists in ${input.namespace}.`;
+      await call("create", () => store.create(rel, input.value, meta, conflict, timeout), [input.value]);
+      invalidateSnapshots(cacheKey);
+    },
+
+    async update(input: UpdateInput): Promise<void> {
+      refuseWrites();
+      const rel = locate(input);
+      if (!rel) throw notFound(input.key);
+      refuseV1Metadata(input.description, input.tags);
+      await call(
+        "update",
+        async () => {
+          const current = layout.version === 2 ? await store.readMeta(rel, timeout) : await store.read(rel, timeout);
+          if (!current) throw notFound(input.key);
+          const metaChanges = layout.version === 2 && (input.description !== undefined || input.tags !== undefined);
+          const meta = { description: input.description !== undefined ? input.description : current.description, tags: input.tags ?? current.tags };
+          if (metaChanges) customFromMeta(meta.description, meta.tags); // the whole new set must pass Vault's rules before the value changes
+          if (input.value !== undefined) await store.putValue(rel, input.value, timeout);
+          if (metaChanges) await store.putMeta(rel, meta, timeout);
+        },
+        [input.value],
+      );
+      invalidateSnapshots(cacheKey);
+    },
+
+    async delete(ref: SecretRef): Promise<void> {
+      refuseWrites();
+      const rel = locate(ref);
+      if (!rel) throw notFound(ref.key);
+      await call("delete", async () => {
+        const current = layout.version === 2 ? await store.readMeta(rel, timeout) : await store.read(rel, timeout);
+        if (!current) throw notFound(ref.key);
+        await store.remove(rel, timeout);
+      });
+      invalidateSnapshots(cacheKey);
+    },
+
+    async verify(): Promise<VerifyResult> {
+      const started = performance.now();
+      const ms = ctx.timeoutMs ?? 5_000;
+      const checked = await call("verify", () => verifyVault(vault, store, layout, layout.prefix ?? "", section.namespace, ms), [], ms);
+      return { status: "ok", latencyMs: Math.round(performance.now() - started), checked };
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { rootCertificates } from "node:tls";
+import nodeVault from "node-vault";
+import { BackendError } from "../backend-error";
+import type { VaultSection } from "./config";
+import { vaultMessage, vaultStatus } from "./errors";
+
+type NodeVaultClient = ReturnType<typeof nodeVault>;
+
+/** The few Vault calls Keyhold makes, each bounded by `ms` (node-vault hands it to axios as the request timeout). */
+export interface VaultClient {
+  read(path: string, ms: number): Promise<Record<string, unknown>>;
+  list(path: string, ms: number): Promise<Record<string, unknown>>;
+  write(path: string, data: Record<string, unknown>, ms: number): Promise<void>;
+  remove(path: string, ms: number): Promise<void>;
+  /**
+   * Authenticates afresh (login, or token lookup-self) and returns the token's policies; null for a
+   * token Vault knows that may not look itself up (one created without the default policy).
+   */
+  authenticate(ms: number, engine: string): Promise<string[] | null>;
+}
+
+interface CachedLogin {
+  token: Promise<LoginAnswer>;
+  expires: number;
+}
+
+// Login tokens are kept per identity so that every request does not log in again; a 403 drops them.
+const holder = globalThis as unknown as { __keyholdVaultLogins?: Map<string, CachedLogin> };
+const logins = (holder.__keyholdVaultLogins ??= new Map());
+
+type Auth =
+  | { kind: "token"; token: string }
+  | { kind: "userpass"; user: string; password: string }
+  | { kind: "approle"; mount: string; roleId: string; secretId: string };
+
+function authOf(section: VaultSection): Auth {
+  if (section.token) return { kind: "token", token: section.token.token };
+  if (section.password) return { kind: "userpass", user: section.password.user, password: section.password.password };
+  if (section["app-role"]) {
+    const r = section["app-role"];
+    return { kind: "approle", mount: r.path ?? "approle", roleId: r["role-id"], secretId: r["secret-id"] };
+  }
+  throw new BackendError("invalid-config", "Choose an auth method: token, password (userpass) or app-role.");
+}
+
+/** Where a login happens, for messages: `auth/approle in namespace team-ns`. */
+function loginTarget(section: VaultSection): string {
+  const auth = authOf(section);
+  const mount = auth.kind === "approle" ? auth.mount : auth.kind === "userpass" ? "userpass" : "token";
+  return `auth/${mount}${section.namespace ? ` in namespace ${section.namespace}` : ""}`;
+}
+
+function build(section: VaultSection, timeoutMs: number): NodeVaultClient {
+  const ca = section["ca-certificate"];
+  const vault = nodeVault({
+    apiVersion: "v1",
+    endpoint: section.address.replace(/\/+$/, ""),
+    namespace: section.namespace,
+    debug: () => {}, // node-vault's debug logger would print written data (secret values) when DEBUG=node-vault
+    requestOptions: {
+      timeout: timeoutMs,
+      strictSSL: true, // node-vault turns verification off when VAULT_SKIP_VERIFY is set in the environment
+      ...(ca ? { ca: [...rootCertificates, ca] } : {}), // added to the public CAs, not instead of them
+    },
+  });
+  // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX when an option is empty: pin each.
+  const pinned = vault as NodeVaultClient & { namespace: string; pathPrefix: string };
+  pinned.token = "";
+  pinned.namespace = section.namespace ?? "";
+  pinned.pathPrefix = "";
+  return vault;
+}
+
+export function createVaultClient(section: VaultSection, timeoutMs: number): VaultClient {
+  const auth = authOf(section);
+  const vault = build(section, timeoutMs);
+  const loginKey = createHash("sha256").update(JSON.stringify([section.address, section.namespace ?? "", auth])).digest("hex");
+
+  async function login(method: Exclude<Auth, { kind: "token" }>, ms: number): Promise<LoginAnswer> {
+    try {
+      return await nodeVaultLogin(build(section, ms), method, { timeout: ms });
+    } catch (error) {
+      const status = vaultStatus(error);
+      // Vault answers a wrong password or secret-id with 400, and a login path that does not exist (wrong mount or namespace) with 403.
+      if (status === 400 || status === 401 || status === 403) {
+        throw new BackendError("unauthenticated", `Login at ${loginTarget(section)} was refused: ${vaultMessage(error)}`);
+      }
+      throw error;
+    }
+  }
+
+  function cachedLogin(method: Exclude<Auth, { kind: "token" }>, ms: number): Promise<LoginAnswer> {
+    const hit = logins.get(loginKey);
+    if (hit && hit.expires > Date.now()) return hit.token;
+    const entry: CachedLogin = { token: login(method, ms), expires: Date.now() + 60_000 };
+    logins.set(loginKey, entry);
+    entry.token.then(
+      (t) => (entry.expires = Date.now() + keepMs(t)),
+      () => logins.get(loginKey) === entry && logins.delete(loginKey),
+    );
+    return entry.token;
+  }
+
+  /** Runs a call with the configured token, or a login token; a 403 with a kept login token logs in once more. */
+  async function withToken<T>(ms: number, fn: (options: { timeout: number }) => Promise<T>): Promise<T> {
+    if (auth.kind === "token") {
+      vault.token = auth.token;
+      return fn({ timeout: ms });
+    }
+    const kept = logins.get(loginKey);
+    vault.token = (await cachedLogin(auth, ms)).token;
+    try {
+      return await fn({ timeout: ms });
+    } catch (error) {
+      if (vaultStatus(error) !== 403 || !kept) throw error;
+      if (logins.get(loginKey) === kept) logins.delete(loginKey);
+      vault.token = (await cachedLogin(auth, ms)).token;
+      return fn({ timeout: ms });
+    }
+  }
+
+  const dataOf = (body: unknown) => (body && typeof body === "object" ? (body as Record<string, unknown>) : {});
+
+  return {
+    read: (path, ms) => withToken(ms, (o) => vault.read(path, o)).then(dataOf),
+    list: (path, ms) => withToken(ms, (o) => vault.list(path, o)).then(dataOf),
+    write: (path, data, ms) => withToken(ms, (o) => vault.write(path, data, o)).then(() => undefined),
+    remove: (path, ms) => withToken(ms, (o) => vault.delete(path, o)).then(() => undefined),
+
+    async authenticate(ms, engine) {
+      if (auth.kind !== "token") {
+        logins.delete(loginKey);
+        return (await cachedLogin(auth, ms)).policies;
+      }
+      vault.token = auth.token;
+      try {
+        const self = dataOf(await vault.tokenLookupSelf({ requestOptions: { timeout: ms } }));
+        return policiesOf((self.data as Record<string, unknown>)?.policies);
+      } catch (error) {
+        if (vaultStatus(error) !== 403) throw error;
+        // lookup-self is in the default policy. Without it, the mount preflight tells a known token ("preflight capability
+        // check returned 403", or an answer) from one Vault does not know (a plain "permission denied").
+        const known = await vault
+          .read(`sys/internal/ui/mounts/${engine.split("/").map(encodeURIComponent).join("/")}`, { timeout: ms })
+          .then(() => true, (e: unknown) => vaultStatus(e) === 403 && /preflight/i.test(vaultMessage(e)));
+        if (known) return null;
+        throw new BackendError("unauthenticated", `The token was refused (invalid, expired or revoked): ${vaultMessage(error)}`);
+      }
+    },
+  };
+}
+
+interface LoginAnswer {
+  token: string;
+  policies: string[];
+  /** Seconds; 0 when the token does not expire. */
+  lease: number;
+}
+
+async function nodeVaultLogin(vault: NodeVaultClient, auth: Exclude<Auth, { kind: "token" }>, requestOptions: { timeout: number }): Promise<LoginAnswer> {
+  const answer =
+    auth.kind === "userpass"
+      ? // node-vault puts the username into the URL path as it is: encode it so that it cannot reach another path.
+        await vault.userpassLogin({ username: encodeURIComponent(auth.user), password: auth.password, requestOptions })
+      : await vault.approleLogin({ mount_point: auth.mount, role_id: auth.roleId, secret_id: auth.secretId, requestOptions });
+  const a = (answer as { auth?: { client_token?: string; policies?: unknown; token_policies?: unknown; lease_duration?: number } } | undefined)?.auth;
+  if (!a?.client_token) throw new BackendError("unauthenticated", "Vault answered the login without a token.");
+  return { token: a.client_token, policies: policiesOf(a.policies ?? a.token_policies), lease: a.lease_duration ?? 0 };
+}
+
+/** A login token is kept for 80% of its lease (an hour when it has none), so it is replaced before Vault expires it. */
+function keepMs(login: LoginAnswer): number {
+  return Math.floor((login.lease > 0 ? login.lease : 3600) * 800);
+}
+
+function policiesOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((p): p is string => typeof p === "string") : [];
+}
