@@ -1,5 +1,5 @@
 "use client";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { Lock, Plus, RefreshCw, Search, ShieldCheck } from "lucide-react";
 import { verifyConnectionAction } from "@/app/(console)/_actions/verify-connection";
@@ -8,8 +8,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
 import { BackendSummaryLine } from "@/components/backends/backend-card";
-import type { SecretListQuery } from "@/lib/query/secret-keys";
-import type { SecretRowView } from "@/lib/views/secrets-list";
+import { parseListQuery, type SecretListQuery } from "@/lib/query/secret-keys";
+import type { SecretRowView, SecretsList } from "@/lib/views/secrets-list";
 import { DeleteSecretDialog } from "./delete-dialog";
 import { ExpressionPanel } from "./expression-panel";
 import { IgnoredLine } from "./ignored-line";
@@ -20,14 +20,9 @@ import { VerifyResult, type VerifyOutcomeView } from "./verify-result";
 
 function useUrlQuery(): [SecretListQuery, (patch: Partial<SecretListQuery>) => void] {
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
-  const query: SecretListQuery = {
-    search: params.get("q") ?? "",
-    sort: (["key", "namespace", "updated"].includes(params.get("sort") ?? "") ? params.get("sort") : "key") as SecretListQuery["sort"],
-    dir: params.get("dir") === "desc" ? "desc" : "asc",
-    page: Math.max(1, Number(params.get("page")) || 1),
-  };
+  const query = parseListQuery((n) => params.get(n));
+  // The History API updates useSearchParams without a server round trip (the list comes from React Query).
   const set = (patch: Partial<SecretListQuery>) => {
     const next = { ...query, ...patch };
     const sp = new URLSearchParams();
@@ -35,7 +30,7 @@ function useUrlQuery(): [SecretListQuery, (patch: Partial<SecretListQuery>) => v
     if (next.sort !== "key") sp.set("sort", next.sort);
     if (next.dir !== "asc") sp.set("dir", next.dir);
     if (next.page > 1) sp.set("page", String(next.page));
-    router.replace(`${pathname}${sp.size ? `?${sp}` : ""}`, { scroll: false });
+    window.history.replaceState(null, "", `${pathname}${sp.size ? `?${sp}` : ""}`);
   };
   return [query, set];
 }
@@ -51,10 +46,10 @@ function Skeleton() {
 }
 
 /** A namespace's Secrets tab, or with `namespace` null the tenant's (every namespace, edited in its own tab). */
-export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: string | null }) {
+export function SecretsTab({ tenant, namespace, initial }: { tenant: string; namespace: string | null; initial?: { query: SecretListQuery; data: SecretsList } }) {
   const [query, setQuery] = useUrlQuery();
   const [search, setSearch] = useState(query.search);
-  const list = useSecretsList(tenant, namespace, query);
+  const list = useSecretsList(tenant, namespace, query, initial);
   const remove = useDeleteSecret(tenant, namespace ?? "", query);
   const [drawer, setDrawer] = useState<{ row: SecretRowView | null } | null>(null);
   const [deleting, setDeleting] = useState<SecretRowView | null>(null);
@@ -64,7 +59,7 @@ export function SecretsTab({ tenant, namespace }: { tenant: string; namespace: s
 
   useEffect(() => {
     if (search === query.search) return;
-    const t = setTimeout(() => setQuery({ search, page: 1 }), 250);
+    const t = setTimeout(() => setQuery({ search, page: 1 }), 120);
     return () => clearTimeout(t);
   }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
 

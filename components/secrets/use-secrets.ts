@@ -21,7 +21,8 @@ async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
 }
 
 /** `namespace` null lists the whole tenant (every namespace's own secrets). */
-export function useSecretsList(tenant: string, namespace: string | null, query: SecretListQuery) {
+/** `initial` is the server-rendered first page: rows show before any client fetch. */
+export function useSecretsList(tenant: string, namespace: string | null, query: SecretListQuery, initial?: { query: SecretListQuery; data: SecretsList }) {
   // Set by refresh(): the next fetch asks the backend again instead of Keyhold's short-lived list.
   const force = useRef(false);
   const result = useQuery({
@@ -38,6 +39,8 @@ export function useSecretsList(tenant: string, namespace: string | null, query: 
       if (!res.ok) throw new RequestError(body.error);
       return body as SecretsList;
     },
+    initialData: initial && JSON.stringify(initial.query) === JSON.stringify(query) ? initial.data : undefined,
+    initialDataUpdatedAt: initial ? Date.now() : undefined,
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });

@@ -88,6 +88,7 @@ export const FORM_SPECS: Record<ExternalBackendType, BackendFormSpec> = {
     fields: [
       { path: "project", label: "Project id", kind: "text", required: true, placeholder: "my-project-123" },
       { path: "endpoint-override", label: "Endpoint override", kind: "url", placeholder: "https://secretmanager.googleapis.com", help: "Private or regional endpoint; http:// means a plaintext channel (test servers only)." },
+      { path: "ca-certificate", label: "CA certificate (PEM)", kind: "multiline", help: "Extra CA to trust, for an https endpoint override behind a private CA." },
     ],
     auth: [
       {

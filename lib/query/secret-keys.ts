@@ -19,3 +19,14 @@ export function affectsNamespace(key: readonly unknown[], tenant: string, namesp
   // "*" is the tenant's Secrets tab, which lists every namespace.
   return root === "secrets" && t === tenant && typeof ns === "string" && (ns === "*" || ns === namespace || ns.startsWith(`${namespace}.`));
 }
+
+/** Reads the list state kept in the URL (`?q=&sort=&dir=&page=`), the same on the server and in the browser. */
+export function parseListQuery(get: (name: string) => string | null | undefined): SecretListQuery {
+  const sort = get("sort");
+  return {
+    search: get("q") ?? "",
+    sort: sort === "namespace" || sort === "updated" ? sort : "key",
+    dir: get("dir") === "desc" ? "desc" : "asc",
+    page: Math.max(1, Number(get("page")) || 1),
+  };
+}

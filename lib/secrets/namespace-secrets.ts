@@ -6,6 +6,8 @@ import { BACKEND_LABELS, type BackendType } from "../backends/types";
 import { effectiveBackends } from "../managers/effective";
 import type { TenantRef } from "../server/guard";
 import { namespaceLineage } from "../tenancy/names";
+import { cachedSnapshot } from "../backends/snapshot";
+import { createHash } from "node:crypto";
 import { backendFor } from "./backend-for";
 import type { EffectiveBackend } from "./effective-backend";
 
@@ -149,9 +151,18 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
       const s = bySource.get(owner);
       if (!s) return;
       try {
-        const detailed = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: rowsOfOwner.map((r) => r.key), pageSize: 500, withSubkeys: true });
-        const subkeys = new Map(detailed.items.map((i) => [i.key, i.subkeys]));
-        for (const row of rowsOfOwner) row.subkeys = subkeys.get(row.key) ?? [];
+        const keys = rowsOfOwner.map((r) => r.key).sort();
+        // Kept as long as the lists are (a write through Keyhold drops both): a reload reads nothing again.
+        const cacheKey = `details:${s.effective.configId ?? s.effective.type}:${tenant.id}:${s.namespace}:${createHash("sha256").update(keys.join("\u0000")).digest("hex")}`;
+        const detailed = await cachedSnapshot(cacheKey, () => s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys, pageSize: 500, withSubkeys: true }), { refresh: !!query.refresh });
+        // Some backends (Vault) only know descriptions and tags once an entry is read.
+        const details = new Map(detailed.items.map((i) => [i.key, i]));
+        for (const row of rowsOfOwner) {
+          const d = details.get(row.key);
+          row.subkeys = d?.subkeys ?? [];
+          if (d?.description) row.description = d.description;
+          if (d && Object.keys(d.tags).length) row.tags = d.tags;
+        }
       } catch {
         // Rows stay without subkeys; the list itself succeeded.
       }

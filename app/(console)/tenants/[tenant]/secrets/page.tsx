@@ -1,19 +1,16 @@
-import { Suspense } from "react";
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/shell/page-header";
-import { SecretsTab } from "@/components/secrets/secrets-tab";
+import { SecretsTabServer } from "@/components/secrets/secrets-tab-server";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Secrets" };
 
-export default async function TenantSecretsPage({ params }: { params: Promise<{ tenant: string }> }) {
+export default async function TenantSecretsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { tenant } = await params;
   return (
     <div className="mx-auto max-w-6xl">
       <PageHeader crumbs={[{ label: "Tenants", href: "/" }, { label: tenant, href: `/tenants/${tenant}` }, { label: "Secrets" }]} title="Secrets" description="Every namespace's own secrets; open a namespace to create or edit them." />
-      <Suspense>
-        <SecretsTab tenant={tenant} namespace={null} />
-      </Suspense>
+      <SecretsTabServer tenant={tenant} namespace={null} searchParams={await searchParams} />
     </div>
   );
 }

@@ -1,13 +1,8 @@
-import { Suspense } from "react";
-import { SecretsTab } from "@/components/secrets/secrets-tab";
+import { SecretsTabServer } from "@/components/secrets/secrets-tab-server";
 
 export const dynamic = "force-dynamic";
 
-export default async function NamespaceSecretsPage({ params }: { params: Promise<{ tenant: string; namespace: string }> }) {
+export default async function NamespaceSecretsPage({ params, searchParams }: { params: Promise<{ tenant: string; namespace: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { tenant, namespace: raw } = await params;
-  return (
-    <Suspense>
-      <SecretsTab tenant={tenant} namespace={decodeURIComponent(raw)} />
-    </Suspense>
-  );
+  return <SecretsTabServer tenant={tenant} namespace={decodeURIComponent(raw)} searchParams={await searchParams} />;
 }
