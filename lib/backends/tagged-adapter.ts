@@ -4,6 +4,7 @@ import { BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeo
 import { classify, isValidSecretKey, managedTags, ownedBy, type RawSecret, type Selected, type SelectionRules } from "./classify";
 import { credentialPathsOf, splitCredentials } from "./document";
 import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "./snapshot";
+import { compareKeys } from "./sort";
 import { subkeysOf, valueOrSubkey } from "./subkeys";
 import type { ExternalBackendType } from "./types";
 
@@ -98,7 +99,7 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
               else ignored[c.reason] = (ignored[c.reason] ?? 0) + 1;
             }
           }
-          entries.sort((a, b) => a.selected.key.localeCompare(b.selected.key) || a.raw.name.localeCompare(b.raw.name));
+          entries.sort((a, b) => compareKeys(a.selected.key, b.selected.key) || compareKeys(a.raw.name, b.raw.name));
           return { entries, ignored };
         }, [], Math.max(timeout, 60_000)),
       { refresh },

@@ -7,6 +7,7 @@ import { effectiveBackends } from "../managers/effective";
 import type { TenantRef } from "../server/guard";
 import { namespaceLineage } from "../tenancy/names";
 import { cachedSnapshot } from "../backends/snapshot";
+import { compareKeys } from "../backends/sort";
 import { createHash } from "node:crypto";
 import { backendFor } from "./backend-for";
 import type { EffectiveBackend } from "./effective-backend";
@@ -131,8 +132,8 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
   const dir = query.dir === "desc" ? -1 : 1;
   const sortKey = query.sort ?? (namespace ? "key" : "namespace");
   rows.sort((a, b) => {
-    const primary = sortKey === "namespace" ? a.source.localeCompare(b.source) : sortKey === "updated" ? (a.updatedAt ?? "").localeCompare(b.updatedAt ?? "") : 0;
-    return dir * (primary || a.key.localeCompare(b.key));
+    const primary = sortKey === "namespace" ? compareKeys(a.source, b.source) : sortKey === "updated" ? compareKeys(a.updatedAt ?? "", b.updatedAt ?? "") : 0;
+    return dir * (primary || compareKeys(a.key, b.key));
   });
   const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 200);
   const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));

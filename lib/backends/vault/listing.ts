@@ -1,4 +1,5 @@
 import "server-only";
+import { compareKeys } from "../sort";
 import type { IgnoreReason } from "../adapter";
 import { BackendError } from "../backend-error";
 import { isValidSecretKey } from "../classify";
@@ -21,7 +22,7 @@ export interface Listing {
 }
 
 const LIST_CONCURRENCY = 8;
-const byKey = (a: VaultEntry, b: VaultEntry) => a.key.localeCompare(b.key);
+const byKey = (a: VaultEntry, b: VaultEntry) => compareKeys(a.key, b.key);
 const bare = (key: string, rel: string): VaultEntry => ({ key, rel, description: null, tags: {}, updatedAt: null });
 
 /**
@@ -40,9 +41,11 @@ export async function scanTree(store: KvStore, base: string, budget: PageBudget,
     });
     const next: string[] = [];
     for (const { folder, entries: names, folders } of listed) {
+      // Plain concatenation: LIST names carry no slashes of their own, and this runs once per secret.
+      const prefix = base ? `${base.replace(/^\/+|\/+$/g, "")}/` : "";
       for (const name of names) {
-        const key = joinPath(folder, name);
-        if (isValidSecretKey(key)) entries.push(bare(key, joinPath(base, key)));
+        const key = folder ? `${folder}/${name}` : name;
+        if (isValidSecretKey(key)) entries.push(bare(key, prefix + key));
         else invalid++;
       }
       for (const name of folders) {
