@@ -1,7 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite loads its WebAssembly and data files from its package folder; pg and the Prisma adapters stay external too.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg"],
+  // The Google client loads protos and gRPC at run time; bundling @grpc/grpc-js breaks it.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "@google-cloud/secret-manager", "google-gax", "@grpc/grpc-js", "node-vault"],
   poweredByHeader: false,
   // Tests and scripts are type-checked by `npm run typecheck`; the build checks what it ships.
   typescript: { tsconfigPath: "tsconfig.next.json" },

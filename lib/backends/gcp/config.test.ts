@@ -35,6 +35,12 @@ describe("google-secret-manager settings", () => {
     expect(r.ok && r.document["google-secret-manager"]).toEqual({ "service-account": "Paste the contents here.", prefix: "kestra" });
   });
 
+  it("takes a PEM CA certificate for a private endpoint", () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    expect(errorsOf({ project: "acme-prod", "endpoint-override": "https://sm.internal.example:8443", "ca-certificate": pem })).toEqual({});
+    expect(Object.keys(errorsOf({ project: "acme-prod", "ca-certificate": "not a certificate" }))).toEqual(["google-secret-manager.ca-certificate"]);
+  });
+
   it("limits a service-account key to 16 KiB", () => {
     const padded = (n: number) => key({ padding: "x".repeat(n - key({ padding: "" }).length) });
     expect(padded(16384)).toHaveLength(16384);

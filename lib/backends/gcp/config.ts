@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cloudCommon, optionalUrl, type SectionIssue } from "../config-fields";
+import { caCertificate, cloudCommon, optionalUrl, type SectionIssue } from "../config-fields";
 
 // Any text is accepted here so the seed's placeholder loads; whether it is a usable key is checked by gcpIncomplete.
 const serviceAccount = z.string().trim().max(16384, "A service-account key is at most 16 KiB");
@@ -16,6 +16,8 @@ export const gcpSection = z.strictObject({
   "service-account": z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), serviceAccount.optional()),
   /** Private endpoint, e.g. https://secretmanager.eu-west1.rep.googleapis.com; http:// means a plaintext gRPC channel. */
   "endpoint-override": optionalUrl,
+  /** Extra CA to trust on an https:// endpoint-override behind a private CA; gRPC otherwise trusts only Node's bundled CAs. */
+  "ca-certificate": caCertificate,
   ...cloudCommon,
 });
 

@@ -6,7 +6,11 @@
 // (Recoverable+Purgeable, 90 days), and an optional plain-HTTP endpoint mimics
 // the managed-identity (IMDS) token endpoint.
 //
-// Not supported: keys, certificates, backup/restore, RBAC, real auth.
+// Tokens issued by the fake's own Entra ID endpoints (entra.go) are checked
+// for audience, expiry and, for clients a test registered, access-policy
+// permissions; any other non-empty bearer token keeps full access.
+//
+// Not supported: keys, certificates, backup/restore, RBAC roles, signatures.
 package main
 
 import (
@@ -44,6 +48,8 @@ const (
 	defaultPageSize = 25
 	maxPageSize     = 25
 	fakeTenant      = "00000000-0000-0000-0000-000000000000"
+	maxTags         = 15
+	maxValueBytes   = 25 * 1024
 )
 
 var nameRe = regexp.MustCompile(`^[0-9a-zA-Z-]{1,127}$`)
@@ -75,6 +81,7 @@ type store struct {
 	mu      sync.Mutex
 	active  map[string]*secret // lower-case name -> secret
 	deleted map[string]*secret
+	clients map[string]*client // lower-case client id -> registered client (entra.go)
 	seq     int64
 }
 
@@ -162,6 +169,7 @@ type apiError struct {
 	status  int
 	code    string
 	message string
+	inner   string // innererror.code, as Key Vault sends for 403s
 }
 
 func (e *apiError) Error() string { return e.message }
@@ -178,12 +186,22 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	}
 }
 
+// challenge is what Key Vault sends with every 401: where to get a token, and for which resource.
+var challenge = fmt.Sprintf(`Bearer authorization="https://login.microsoftonline.com/%s", resource="https://vault.azure.net"`, fakeTenant)
+
 func writeErr(w http.ResponseWriter, err error) {
 	var ae *apiError
 	if !errors.As(err, &ae) {
 		ae = errf(http.StatusInternalServerError, "InternalError", "%v", err)
 	}
-	writeJSON(w, ae.status, map[string]any{"error": map[string]any{"code": ae.code, "message": ae.message}})
+	if ae.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", challenge)
+	}
+	body := map[string]any{"code": ae.code, "message": ae.message}
+	if ae.inner != "" {
+		body["innererror"] = map[string]any{"code": ae.inner}
+	}
+	writeJSON(w, ae.status, map[string]any{"error": body})
 }
 
 func baseURL(r *http.Request) string { return "https://" + r.Host }
@@ -281,17 +299,27 @@ func (st *store) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "ok\n")
 		return
 	}
+	if st.serveEntra(w, r) {
+		return
+	}
 	auth := r.Header.Get("Authorization")
-	if !strings.HasPrefix(auth, "Bearer ") || strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")) == "" {
-		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer authorization="https://login.microsoftonline.com/%s", resource="https://vault.azure.net"`, fakeTenant))
+	token := strings.TrimSpace(strings.TrimPrefix(auth, "Bearer "))
+	if !strings.HasPrefix(auth, "Bearer ") || token == "" {
+		w.Header().Set("WWW-Authenticate", challenge)
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{"code": "Unauthorized", "message": "AKV10000: Request is missing a Bearer or PoP token."}})
 		return
 	}
 	if path == "/_keyhold/reset" && r.Method == http.MethodPost {
 		st.mu.Lock()
-		st.active, st.deleted = map[string]*secret{}, map[string]*secret{}
+		st.active, st.deleted, st.clients = map[string]*secret{}, map[string]*secret{}, map[string]*client{}
 		st.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if id, ok := strings.CutPrefix(path, "/_keyhold/clients/"); ok {
+		if err := st.serveClients(w, r, id); err != nil {
+			writeErr(w, err)
+		}
 		return
 	}
 	segs := strings.Split(strings.Trim(path, "/"), "/")
@@ -301,36 +329,49 @@ func (st *store) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	perm, handle := st.route(w, r, segs)
 	var err error
-	switch {
-	case len(segs) == 1 && segs[0] == "secrets" && r.Method == http.MethodGet:
-		err = st.listSecrets(w, r)
-	case len(segs) == 2 && segs[0] == "secrets" && r.Method == http.MethodPut:
-		err = st.setSecret(w, r, segs[1])
-	case len(segs) == 2 && segs[0] == "secrets" && r.Method == http.MethodDelete:
-		err = st.deleteSecret(w, r, segs[1])
-	case len(segs) == 3 && segs[0] == "secrets" && segs[2] == "versions" && r.Method == http.MethodGet:
-		err = st.listVersions(w, r, segs[1])
-	case (len(segs) == 2 || len(segs) == 3) && segs[0] == "secrets" && r.Method == http.MethodGet:
-		err = st.getSecret(w, r, segs[1], at(segs, 2))
-	case (len(segs) == 2 || len(segs) == 3) && segs[0] == "secrets" && r.Method == http.MethodPatch:
-		err = st.updateSecret(w, r, segs[1], at(segs, 2))
-	case len(segs) == 1 && segs[0] == "deletedsecrets" && r.Method == http.MethodGet:
-		err = st.listDeleted(w, r)
-	case len(segs) == 2 && segs[0] == "deletedsecrets" && r.Method == http.MethodGet:
-		err = st.getDeleted(w, r, segs[1])
-	case len(segs) == 2 && segs[0] == "deletedsecrets" && r.Method == http.MethodDelete:
-		err = st.purge(w, segs[1])
-	case len(segs) == 3 && segs[0] == "deletedsecrets" && segs[2] == "recover" && r.Method == http.MethodPost:
-		err = st.recover(w, r, segs[1])
-	case len(segs) >= 1 && (segs[0] == "keys" || segs[0] == "certificates" || segs[0] == "deletedkeys" || segs[0] == "deletedcertificates"),
-		len(segs) >= 2 && segs[0] == "secrets" && (segs[len(segs)-1] == "backup" || segs[1] == "restore"):
-		err = errf(http.StatusNotImplemented, "NotImplemented", "%s %s is not implemented by the keyhold Key Vault fake (secrets only)", r.Method, path)
-	default:
-		err = errf(http.StatusNotFound, "NotFound", "no route for %s %s", r.Method, path)
+	if aerr := st.authorize(r, token, perm); aerr != nil {
+		err = aerr
+	} else {
+		err = handle()
 	}
 	if err != nil {
 		writeErr(w, err)
+	}
+}
+
+// route picks the handler of a vault request and the access-policy permission it needs.
+func (st *store) route(w http.ResponseWriter, r *http.Request, segs []string) (string, func() error) {
+	path := r.URL.Path
+	switch {
+	case len(segs) == 1 && segs[0] == "secrets" && r.Method == http.MethodGet:
+		return "list", func() error { return st.listSecrets(w, r) }
+	case len(segs) == 2 && segs[0] == "secrets" && r.Method == http.MethodPut:
+		return "set", func() error { return st.setSecret(w, r, segs[1]) }
+	case len(segs) == 2 && segs[0] == "secrets" && r.Method == http.MethodDelete:
+		return "delete", func() error { return st.deleteSecret(w, r, segs[1]) }
+	case len(segs) == 3 && segs[0] == "secrets" && segs[2] == "versions" && r.Method == http.MethodGet:
+		return "list", func() error { return st.listVersions(w, r, segs[1]) }
+	case (len(segs) == 2 || len(segs) == 3) && segs[0] == "secrets" && r.Method == http.MethodGet:
+		return "get", func() error { return st.getSecret(w, r, segs[1], at(segs, 2)) }
+	case (len(segs) == 2 || len(segs) == 3) && segs[0] == "secrets" && r.Method == http.MethodPatch:
+		return "set", func() error { return st.updateSecret(w, r, segs[1], at(segs, 2)) }
+	case len(segs) == 1 && segs[0] == "deletedsecrets" && r.Method == http.MethodGet:
+		return "list", func() error { return st.listDeleted(w, r) }
+	case len(segs) == 2 && segs[0] == "deletedsecrets" && r.Method == http.MethodGet:
+		return "get", func() error { return st.getDeleted(w, r, segs[1]) }
+	case len(segs) == 2 && segs[0] == "deletedsecrets" && r.Method == http.MethodDelete:
+		return "purge", func() error { return st.purge(w, segs[1]) }
+	case len(segs) == 3 && segs[0] == "deletedsecrets" && segs[2] == "recover" && r.Method == http.MethodPost:
+		return "recover", func() error { return st.recover(w, r, segs[1]) }
+	case len(segs) >= 1 && (segs[0] == "keys" || segs[0] == "certificates" || segs[0] == "deletedkeys" || segs[0] == "deletedcertificates"),
+		len(segs) >= 2 && segs[0] == "secrets" && (segs[len(segs)-1] == "backup" || segs[1] == "restore"):
+		return "", func() error {
+			return errf(http.StatusNotImplemented, "NotImplemented", "%s %s is not implemented by the keyhold Key Vault fake (secrets only)", r.Method, path)
+		}
+	default:
+		return "", func() error { return errf(http.StatusNotFound, "NotFound", "no route for %s %s", r.Method, path) }
 	}
 }
 
@@ -351,6 +392,12 @@ func (st *store) setSecret(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	if req.Value == nil {
 		return errf(http.StatusBadRequest, "BadParameter", "Property 'value' is required.")
+	}
+	if len(*req.Value) > maxValueBytes {
+		return errf(http.StatusBadRequest, "BadParameter", "The secret value exceeds the maximum size of %d bytes.", maxValueBytes)
+	}
+	if err := checkTags(req.Tags); err != nil {
+		return err
 	}
 	key := strings.ToLower(name)
 	if _, gone := st.deleted[key]; gone {
@@ -375,6 +422,19 @@ func (st *store) setSecret(w http.ResponseWriter, r *http.Request, name string) 
 	return nil
 }
 
+// checkTags applies Key Vault's limits: at most 15 tags, names up to 512 and values up to 256 characters.
+func checkTags(tags map[string]string) *apiError {
+	if len(tags) > maxTags {
+		return errf(http.StatusBadRequest, "BadParameter", "The number of tags (%d) exceeds the maximum of %d.", len(tags), maxTags)
+	}
+	for k, v := range tags {
+		if len(k) > 512 || len(v) > 256 {
+			return errf(http.StatusBadRequest, "BadParameter", "Tag names are limited to 512 characters and tag values to 256 characters.")
+		}
+	}
+	return nil
+}
+
 func (st *store) getSecret(w http.ResponseWriter, r *http.Request, name, ver string) error {
 	s, aerr := st.lookup(name)
 	if aerr != nil {
@@ -385,7 +445,9 @@ func (st *store) getSecret(w http.ResponseWriter, r *http.Request, name, ver str
 		return aerr
 	}
 	if !v.Enabled {
-		return errf(http.StatusForbidden, "Forbidden", "Operation get is not allowed on a disabled secret.")
+		e := errf(http.StatusForbidden, "Forbidden", "Operation get is not allowed on a disabled secret.")
+		e.inner = "SecretDisabled"
+		return e
 	}
 	writeJSON(w, http.StatusOK, bundle(baseURL(r), s, v, true))
 	return nil
@@ -408,6 +470,9 @@ func (st *store) updateSecret(w http.ResponseWriter, r *http.Request, name, ver 
 		v.ContentType = req.ContentType
 	}
 	if req.Tags != nil {
+		if err := checkTags(*req.Tags); err != nil {
+			return err
+		}
 		v.Tags = *req.Tags
 	}
 	if a := req.Attributes; a != nil {
@@ -631,7 +696,7 @@ func main() {
 		return
 	}
 	checkLoopback(*addr)
-	st := &store{active: map[string]*secret{}, deleted: map[string]*secret{}}
+	st := &store{active: map[string]*secret{}, deleted: map[string]*secret{}, clients: map[string]*client{}}
 	var h http.Handler = http.HandlerFunc(st.serveHTTP)
 	if *verbose {
 		inner := h

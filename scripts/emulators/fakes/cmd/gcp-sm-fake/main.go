@@ -6,7 +6,10 @@
 // Supported: Create/Get/Update/Delete/List secrets (labels, annotations,
 // version aliases, etag checks, a subset of the list filter syntax, paging),
 // Add/Get/Access/List/Enable/Disable/Destroy versions (with the "latest" alias
-// and CRC32C checksums), and a trivial IAM policy store.
+// and CRC32C checksums), and a trivial IAM policy store. Labels and annotations
+// are checked against the documented rules. Optional flags (see main) add the
+// service's authentication, API-enablement and project checks, or make lists
+// ignore filter and page_size the way localgcp does.
 package main
 
 import (
@@ -68,6 +71,8 @@ type server struct {
 	policy  map[string]*iampb.Policy
 	seq     int64
 	verbose bool
+	// ignoreListOptions: answer every list with everything in one page (localgcp does).
+	ignoreListOptions bool
 }
 
 func newServer(verbose bool) *server {
@@ -135,6 +140,12 @@ func (s *server) CreateSecret(_ context.Context, req *smpb.CreateSecretRequest) 
 	if global && in.GetReplication().GetReplication() == nil {
 		return nil, status.Error(codes.InvalidArgument, "Secret.replication must be specified (e.g. {automatic: {}})")
 	}
+	if err := validateLabels(in.GetLabels()); err != nil {
+		return nil, err
+	}
+	if err := validateAnnotations(in.GetAnnotations()); err != nil {
+		return nil, err
+	}
 	name := req.GetParent() + "/secrets/" + req.GetSecretId()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -185,8 +196,14 @@ func (s *server) UpdateSecret(_ context.Context, req *smpb.UpdateSecretRequest) 
 	for _, p := range paths {
 		switch p {
 		case "labels":
+			if err := validateLabels(in.GetLabels()); err != nil {
+				return nil, err
+			}
 			next.Labels = in.GetLabels()
 		case "annotations":
+			if err := validateAnnotations(in.GetAnnotations()); err != nil {
+				return nil, err
+			}
 			next.Annotations = in.GetAnnotations()
 		case "topics":
 			next.Topics = in.GetTopics()
@@ -270,7 +287,11 @@ func (s *server) ListSecrets(_ context.Context, req *smpb.ListSecretsRequest) (*
 	if !parentRe.MatchString(req.GetParent()) {
 		return nil, status.Errorf(codes.InvalidArgument, "invalid parent %q: expected projects/*", req.GetParent())
 	}
-	match, err := compileFilter(req.GetFilter(), false)
+	filter, pageSize, pageToken := req.GetFilter(), req.GetPageSize(), req.GetPageToken()
+	if s.ignoreListOptions {
+		filter, pageSize, pageToken = "", 0, ""
+	}
+	match, err := compileFilter(filter, false)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +305,7 @@ func (s *server) ListSecrets(_ context.Context, req *smpb.ListSecretsRequest) (*
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
-	start, end, next, err := pageBounds(len(all), req.GetPageSize(), req.GetPageToken())
+	start, end, next, err := pageBounds(len(all), pageSize, pageToken)
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +376,11 @@ func (s *server) AccessSecretVersion(_ context.Context, req *smpb.AccessSecretVe
 }
 
 func (s *server) ListSecretVersions(_ context.Context, req *smpb.ListSecretVersionsRequest) (*smpb.ListSecretVersionsResponse, error) {
-	match, err := compileFilter(req.GetFilter(), true)
+	filter, pageSize, pageToken := req.GetFilter(), req.GetPageSize(), req.GetPageToken()
+	if s.ignoreListOptions {
+		filter, pageSize, pageToken = "", 0, ""
+	}
+	match, err := compileFilter(filter, true)
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +396,7 @@ func (s *server) ListSecretVersions(_ context.Context, req *smpb.ListSecretVersi
 			all = append(all, e.versions[i])
 		}
 	}
-	start, end, next, err := pageBounds(len(all), req.GetPageSize(), req.GetPageToken())
+	start, end, next, err := pageBounds(len(all), pageSize, pageToken)
 	if err != nil {
 		return nil, err
 	}
@@ -576,6 +601,10 @@ func compileFilter(f string, versions bool) (matcher, error) {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8086", "listen address (host:port); keep it on loopback")
 	verbose := flag.Bool("v", false, "log every call")
+	projects := flag.String("projects", "", "comma-separated projects that exist; others answer PERMISSION_DENIED (default: every project exists)")
+	disabled := flag.String("disabled-projects", "", "comma-separated projects where the Secret Manager API is disabled (PERMISSION_DENIED, reason SERVICE_DISABLED)")
+	accounts := flag.String("service-accounts", "", "comma-separated service-account emails; when set, calls need a self-signed JWT issued by one of them (UNAUTHENTICATED otherwise)")
+	ignoreList := flag.Bool("ignore-list-options", false, "ignore filter, page_size and page_token in list calls and answer in one page, as localgcp does")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*addr)
@@ -590,15 +619,18 @@ func main() {
 		log.Fatalf("listen: %v", err)
 	}
 	srv := newServer(*verbose)
-	var opts []grpc.ServerOption
+	srv.ignoreListOptions = *ignoreList
+	rules := accessRules{projects: setOf(*projects), disabledProjects: setOf(*disabled), serviceAccounts: setOf(*accounts)}
+	var interceptors []grpc.UnaryServerInterceptor
 	if *verbose {
-		opts = append(opts, grpc.UnaryInterceptor(func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		interceptors = append(interceptors, func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 			resp, err := h(ctx, req)
 			log.Printf("%s -> %v", info.FullMethod, status.Code(err))
 			return resp, err
-		}))
+		})
 	}
-	g := grpc.NewServer(opts...)
+	interceptors = append(interceptors, rules.interceptor)
+	g := grpc.NewServer(grpc.ChainUnaryInterceptor(interceptors...))
 	smpb.RegisterSecretManagerServiceServer(g, srv)
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)

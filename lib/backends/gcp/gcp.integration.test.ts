@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBackend } from "../adapters";
+import type { BackendErrorCode } from "../backend-error";
+import type { ConfigDocument } from "../document";
+import { invalidateSnapshots } from "../snapshot";
+import { emulatorEnv, emulatorsDisabled } from "../testing/emulators";
+import { runTaggedContract, type TaggedHarness } from "../testing/tagged-contract";
+import { closedPort, loopbackGuard, parseDoc, sdkClient, serviceAccountKey, silentServer, startFake, tlsFront, type GcpWorld } from "./emulator-support";
+import { gcpBehaviour } from "./gcp-behaviour";
+
+const DESCRIPTION = "keyhold-description";
+const LABEL_SAFE = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+
+describe.skipIf(emulatorsDisabled)("google-secret-manager on gcp-sm-fake", () => {
+  const world = {} as GcpWorld;
+  let guard: ReturnType<typeof loopbackGuard>;
+  const closers: (() => unknown)[] = [];
+
+  beforeAll(async () => {
+    guard = loopbackGuard();
+    world.port = Number(emulatorEnv("KEYHOLD_GCP_PORT"));
+    world.project = emulatorEnv("KEYHOLD_GCP_PROJECT_ID");
+    const host = emulatorEnv("KEYHOLD_GCP_HOST");
+    world.doc = (section = {}, readOnly = true) => parseDoc({ project: world.project, "endpoint-override": `http://${host}:${world.port}`, ...section }, readOnly);
+    world.backend = (document, attachment = { tenant: "acme", namespace: null }) => createBackend({ document, attachment });
+    world.client = sdkClient(world.port, host);
+    world.key = serviceAccountKey();
+    [world.strict, world.authed, world.localgcp] = await Promise.all([
+      startFake(["-projects", world.project, "-disabled-projects", "api-off-project"]),
+      startFake(["-service-accounts", "keyhold-test@keyhold-test.iam.gserviceaccount.com"]),
+      startFake(["-ignore-list-options"]),
+    ]);
+    world.front = await tlsFront(world.authed.port);
+    closers.push(() => world.client.close(), () => world.strict.stop(), () => world.authed.stop(), () => world.localgcp.stop(), () => world.front.close());
+    world.seedWith = async (client, project, id, value, tags = {}, description) => {
+      // As a GCP user would: label-safe tags as labels, the others as annotations.
+      const labels: Record<string, string> = {};
+      const annotations: Record<string, string> = {};
+      for (const [k, v] of Object.entries(tags)) (LABEL_SAFE.test(k) && LABEL_VALUE.test(v) ? labels : annotations)[k] = v;
+      if (description) annotations[DESCRIPTION] = description;
+      const [secret] = await client.createSecret({ parent: `projects/${project}`, secretId: id, secret: { replication: { automatic: {} }, labels, annotations } });
+      await client.addSecretVersion({ parent: secret.name, payload: { data: Buffer.from(value) } });
+    };
+    world.clearWith = async (client, project) => {
+      const [secrets] = await client.listSecrets({ parent: `projects/${project}` });
+      await Promise.all(secrets.map((s) => client.deleteSecret({ name: s.name })));
+      // Lists are kept for a few seconds; what the emulator no longer holds must not be served from them.
+      invalidateSnapshots("google-secret-manager:");
+    };
+  });
+
+  afterAll(async () => {
+    for (const close of closers) await close();
+    guard.uninstall();
+    // No SDK ever reached for a metadata server, oauth2.googleapis.com or anything but loopback.
+    expect(guard.attempts).toEqual([]);
+  });
+
+  const harness: TaggedHarness = {
+    type: "google-secret-manager",
+    bulk: 1100, // more than one ListSecrets page (1,000)
+    document: (section, readOnly) => world.doc(section, readOnly),
+    backend: (document, attachment) => world.backend(document, attachment),
+    seed: (name, value, tags, description) => world.seedWith(world.client, world.project, name, value, tags, description),
+    async seedMany(items) {
+      for (let i = 0; i < items.length; i += 50) {
+        await Promise.all(items.slice(i, i + 50).map((it) => world.seedWith(world.client, world.project, it.name, it.value, it.tags)));
+      }
+    },
+    async inspect(name) {
+      const secretName = `projects/${world.project}/secrets/${name}`;
+      const found = await world.client.getSecret({ name: secretName }).then(
+        ([s]) => s,
+        (e: { code?: number }) => (e.code === 5 ? null : Promise.reject(e)),
+      );
+      if (!found) return null;
+      const [access] = await world.client.accessSecretVersion({ name: `${secretName}/versions/latest` });
+      const tags: Record<string, string> = { ...(found.labels ?? {}), ...(found.annotations ?? {}) };
+      delete tags[DESCRIPTION];
+      return { value: Buffer.from(access.payload!.data as Uint8Array).toString("utf8"), tags, description: found.annotations?.[DESCRIPTION] ?? null };
+    },
+    async names() {
+      const [secrets] = await world.client.listSecrets({ parent: `projects/${world.project}` });
+      return secrets.map((s) => String(s.name).split("/").pop()!).sort();
+    },
+    clear: () => world.clearWith(world.client, world.project),
+    async failures() {
+      const silent = await silentServer();
+      closers.push(() => silent.close());
+      const badKey = serviceAccountKey(undefined, "-----BEGIN PRIVATE KEY-----\nCANARYnotakey\n-----END PRIVATE KEY-----\n");
+      const cases: { code: BackendErrorCode; document: ConfigDocument }[] = [
+        { code: "unreachable", document: world.doc({ "endpoint-override": `http://127.0.0.1:${await closedPort()}` }) },
+        { code: "timeout", document: world.doc({ "endpoint-override": `http://127.0.0.1:${silent.port}` }) },
+        // TLS to the plaintext port: "wrong version number".
+        { code: "tls", document: world.doc({ "endpoint-override": `https://127.0.0.1:${world.port}`, "service-account": world.key }) },
+        // A certificate nobody vouches for.
+        { code: "tls", document: world.doc({ "endpoint-override": `https://127.0.0.1:${world.front.port}`, "service-account": world.key }) },
+        // Secret Manager API not enabled in the project.
+        { code: "not-found", document: world.doc({ project: "api-off-project", "endpoint-override": `http://127.0.0.1:${world.strict.port}` }) },
+        // "Permission 'secretmanager.secrets.list' denied for resource 'projects/other-project' (or it may not exist)."
+        { code: "forbidden", document: world.doc({ project: "other-project", "endpoint-override": `http://127.0.0.1:${world.strict.port}` }) },
+        // A plaintext channel sends no credentials; this server wants them.
+        { code: "unauthenticated", document: world.doc({ "endpoint-override": `http://127.0.0.1:${world.authed.port}` }) },
+        // A well-formed key of an account the server does not know.
+        {
+          code: "unauthenticated",
+          document: world.doc({ "endpoint-override": `https://127.0.0.1:${world.front.port}`, "ca-certificate": world.front.ca, "service-account": serviceAccountKey("CANARY-gone@keyhold-test.iam.gserviceaccount.com") }),
+        },
+        // A key that cannot sign: the token is never made.
+        { code: "unauthenticated", document: world.doc({ "endpoint-override": `https://127.0.0.1:${world.front.port}`, "ca-certificate": world.front.ca, "service-account": badKey }) },
+        // What the configuration file may hold (a warning there): another key type, which could make the auth library read files.
+        {
+          code: "invalid-config",
+          document: parseDoc({ project: world.project, "endpoint-override": `https://127.0.0.1:${world.front.port}`, "service-account": '{"type":"external_account","credential_source":{"file":"/etc/CANARY"}}' }, true, "warn"),
+        },
+      ];
+      return cases;
+    },
+  };
+
+  runTaggedContract(harness);
+  gcpBehaviour(world);
+});
