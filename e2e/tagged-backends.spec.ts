@@ -1,10 +1,14 @@
 import { startEmulators } from "../scripts/test/emulator-env";
 import { awsSeeder } from "./backends/aws";
+import { gcpSeeder } from "./backends/gcp";
 import type { BackendSeeder } from "./backends/seeder";
 import { createNamespace, createTenant, expect, test } from "./fixtures";
 
 // Each cloud backend on its emulator: configured through the UI read-only, browsed, then managed.
-const SEEDERS: [string, () => BackendSeeder][] = [["aws", awsSeeder]];
+const SEEDERS: [string, () => BackendSeeder][] = [
+  ["aws", awsSeeder],
+  ["gcp", gcpSeeder],
+];
 const VALUE_CANARY = "CANARY-backend-value-5e6f";
 const WRITTEN_CANARY = "CANARY-written-from-keyhold-91";
 
