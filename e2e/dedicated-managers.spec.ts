@@ -1,4 +1,4 @@
-import { createNamespace, createTenant, expect, test } from "./fixtures";
+import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
 
 // Canary credentials: they must never come back from the server in any form.
 const VAULT_TOKEN = "hvs.CANARY-vault-token-5f1e2d";
@@ -67,6 +67,7 @@ test("configure Vault read-only on a namespace and AWS on the tenant, then check
   await expect(page.locator('[data-credential="secret-key-id"]')).toContainText("Set");
   await expect(page.getByRole("button", { name: "Replace Secret access key" })).toBeVisible();
   await expect(page.getByTestId("effective-backend")).toContainText("AWS Secrets Manager");
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await shot("tenant-settings-aws");
 
   await page.goto("/tenants/acme/namespaces/company/edit");
@@ -77,6 +78,7 @@ test("configure Vault read-only on a namespace and AWS on the tenant, then check
   await expect(page.locator('[data-credential="token.token"]')).toContainText("Set");
   await expect(page.getByTestId("effective-backend")).toContainText("Configured on this namespace");
   await expect(page.getByTestId("effective-backend").getByTestId("read-only-badge")).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await shot("namespace-edit-vault");
 
   await page.goto("/tenants/acme/namespaces/company.team");

@@ -1,5 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
-import { createNamespace, createTenant, expect, test } from "./fixtures";
+import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
 
 // The builtin store is always writable: the whole secret life cycle through the Secrets tab.
 const CANARY = "CANARY-builtin-value-77aa";
@@ -91,8 +90,7 @@ test("create, list, inherit, search, edit, check and delete secrets in the built
   await page.getByLabel("Search secrets by key or tag").fill("");
   await expect(page.locator("tr[data-secret-key]")).toHaveCount(2);
 
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await shot("secrets-builtin-light");
 
   // The child namespace inherits, and its own key hides the parent's.

@@ -2,7 +2,7 @@ import { startEmulators } from "../scripts/test/emulator-env";
 import { awsSeeder } from "./backends/aws";
 import { gcpSeeder } from "./backends/gcp";
 import type { BackendSeeder } from "./backends/seeder";
-import { createNamespace, createTenant, expect, test } from "./fixtures";
+import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
 
 // Each cloud backend on its emulator: configured through the UI read-only, browsed, then managed.
 const SEEDERS: [string, () => BackendSeeder][] = [
@@ -53,6 +53,7 @@ for (const [id, make] of SEEDERS) {
     await expect(page.locator('[data-reason="missing-prefix-tag"]')).toHaveText("1 × no 'prefix' tag");
     await page.getByRole("button", { name: "Verify connection" }).click();
     await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await shot(`secrets-${id}-read-only`);
 
     const expression = page.getByRole("textbox", { name: "Check an expression" });
