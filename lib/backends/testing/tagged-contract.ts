@@ -84,21 +84,21 @@ export function runTaggedContract(h: TaggedHarness) {
     });
 
     it("filter-on-prefix: keys are names without the prefix unless keep-prefix; untagged secrets belong to the attachment", async () => {
-      await h.seed("prod_db", "a");
-      await h.seed("prod_api", "b", { namespace: "company.team" });
-      await h.seed("dev_cache", "c");
-      const strip = h.backend(h.document({ "filter-on-prefix": { prefix: "prod_", "keep-prefix": false } }, true), COMPANY);
+      await h.seed("prod-db", "a");
+      await h.seed("prod-api", "b", { namespace: "company.team" });
+      await h.seed("dev-cache", "c");
+      const strip = h.backend(h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": false } }, true), COMPANY);
       const page = await strip.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => [s.key, s.namespace])).toEqual([["db", null]]);
-      // A backend that filters names in its API never returns dev_cache, so it may not be counted.
+      // A backend that filters names in its API never returns dev-cache, so it may not be counted.
       expect(Object.keys(page.ignored).filter((r) => r !== "name-prefix-mismatch")).toEqual([]);
       expect([0, 1]).toContain(page.ignored["name-prefix-mismatch"] ?? 0);
       expect((await strip.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual(["api"]);
       expect((await strip.list({ tenant: "acme", namespace: "other" })).items).toEqual([]);
       expect(await strip.read({ tenant: "acme", namespace: "company", key: "db" })).toBe("a");
 
-      const keep = h.backend(h.document({ "filter-on-prefix": { prefix: "prod_", "keep-prefix": true } }, true), COMPANY);
-      expect((await keep.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual(["prod_db"]);
+      const keep = h.backend(h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": true } }, true), COMPANY);
+      expect((await keep.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual(["prod-db"]);
     });
 
     it("filter-on-tags and excluded-tags match exact pairs, not prefixes", async () => {

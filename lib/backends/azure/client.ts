@@ -1,0 +1,109 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { rootCertificates } from "node:tls";
+import { ClientSecretCredential, DefaultAzureCredential, type ClientSecretCredentialOptions, type TokenCredential } from "@azure/identity";
+import { SecretClient } from "@azure/keyvault-secrets";
+import { BackendError } from "../backend-error";
+import type { AzureSection } from "./config";
+
+/** What the driver works with: the SDK client, plus the last network failure seen on the way to Entra ID. */
+export interface AzureClients {
+  client: SecretClient;
+  vaultUrl: string;
+  /** "client secret of app X (tenant T)" or "DefaultAzureCredential", for verify's answer. */
+  identity: string;
+  authorityHost: string;
+  authority: { failure: unknown };
+}
+
+type TlsSettings = { ca: string[] };
+type PipelinePolicy = NonNullable<ClientSecretCredentialOptions["additionalPolicies"]>[number]["policy"];
+
+// Vault and authority calls fail fast on a dead endpoint; the generic layer owns the overall deadline.
+const RETRY = { maxRetries: 1, retryDelayInMs: 300, maxRetryDelayInMs: 1_000 };
+const MAX_CACHED = 64;
+
+// The HTTP client keeps one connection pool per TLS settings object, so identical CA settings share one.
+const tlsByPem = new Map<string, TlsSettings>();
+// Credentials cache their tokens: reusing them spares one Entra ID round trip per request.
+const cache = new Map<string, AzureClients>();
+
+/** The vault's URL from `key-vault-uri`, or the public cloud's URL for `vault-name`. */
+export function vaultUrlOf(section: AzureSection): string {
+  if (section["key-vault-uri"]) return section["key-vault-uri"].replace(/\/+$/, "");
+  if (section["vault-name"]) return `https://${section["vault-name"]}.vault.azure.net`;
+  throw new BackendError("invalid-config", "Give either the vault name or the vault URI; without one the backend cannot connect.");
+}
+
+function tlsOf(pem: string | undefined): TlsSettings | undefined {
+  if (!pem) return undefined;
+  let settings = tlsByPem.get(pem);
+  if (!settings) {
+    // Added to the public roots, not instead of them: login.microsoftonline.com keeps its public certificate.
+    settings = { ca: [...rootCertificates, pem] };
+    if (tlsByPem.size >= MAX_CACHED) tlsByPem.clear();
+    tlsByPem.set(pem, settings);
+  }
+  return settings;
+}
+
+/** Bounds each token request and remembers why the last one could not reach the authority. */
+function authorityPolicy(timeoutMs: number, authority: { failure: unknown }): PipelinePolicy {
+  return {
+    name: "keyholdAuthorityPolicy",
+    async sendRequest(request, next) {
+      request.timeout = timeoutMs;
+      try {
+        const response = await next(request);
+        authority.failure = undefined;
+        return response;
+      } catch (error) {
+        authority.failure = error;
+        throw error;
+      }
+    },
+  };
+}
+
+function build(section: AzureSection, timeoutMs: number): AzureClients {
+  const vaultUrl = vaultUrlOf(section);
+  const tlsOptions = tlsOf(section["ca-certificate"]);
+  const authority = { failure: undefined as unknown };
+  const authorityHost = section["authority-host"]?.replace(/\/+$/, "");
+  const credentialOptions: ClientSecretCredentialOptions = {
+    authorityHost,
+    // Instance discovery asks login.microsoftonline.com to vouch for the authority; a configured host is trusted as given.
+    disableInstanceDiscovery: !!authorityHost,
+    tlsOptions,
+    retryOptions: RETRY,
+    additionalPolicies: [{ policy: authorityPolicy(timeoutMs, authority), position: "perCall" }],
+  };
+  const secret = section.clientSecret;
+  const credential: TokenCredential = secret
+    ? new ClientSecretCredential(secret.tenantId, secret.clientId, secret.clientSecret, credentialOptions)
+    : new DefaultAzureCredential(credentialOptions);
+  const client = new SecretClient(vaultUrl, credential, {
+    disableChallengeResourceVerification: section["disable-challenge-resource-verification"],
+    tlsOptions,
+    retryOptions: RETRY,
+  });
+  return {
+    client,
+    vaultUrl,
+    identity: secret ? `the client secret of app ${secret.clientId} (tenant ${secret.tenantId})` : "DefaultAzureCredential",
+    authorityHost: authorityHost ?? "https://login.microsoftonline.com",
+    authority,
+  };
+}
+
+/** The SDK clients for a section, shared by every backend built from the same settings and credentials. */
+export function azureClients(section: AzureSection, timeoutMs: number): AzureClients {
+  const key = createHash("sha256").update(JSON.stringify([section, timeoutMs])).digest("hex");
+  let clients = cache.get(key);
+  if (!clients) {
+    clients = build(section, timeoutMs);
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+    cache.set(key, clients);
+  }
+  return clients;
+}
