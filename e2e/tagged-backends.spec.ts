@@ -1,5 +1,6 @@
 import { startEmulators } from "../scripts/test/emulator-env";
 import { awsSeeder } from "./backends/aws";
+import { azureSeeder } from "./backends/azure";
 import { gcpSeeder } from "./backends/gcp";
 import type { BackendSeeder } from "./backends/seeder";
 import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
@@ -8,6 +9,7 @@ import { createNamespace, createTenant, expect, seriousA11yViolations, test } fr
 const SEEDERS: [string, () => BackendSeeder][] = [
   ["aws", awsSeeder],
   ["gcp", gcpSeeder],
+  ["azure", azureSeeder],
 ];
 const VALUE_CANARY = "CANARY-backend-value-5e6f";
 const WRITTEN_CANARY = "CANARY-written-from-keyhold-91";

@@ -77,7 +77,7 @@ export const FORM_SPECS: Record<ExternalBackendType, BackendFormSpec> = {
         fields: [
           { path: "clientSecret.tenantId", label: "Directory (tenant) id", kind: "text", required: true },
           { path: "clientSecret.clientId", label: "Application (client) id", kind: "text", required: true },
-          { path: "clientSecret.clientSecret", label: "Client secret", kind: "secret", required: true },
+          { path: "clientSecret.clientSecret", label: "Client secret value", kind: "secret", required: true },
         ],
       },
       { id: "default", label: "Default Azure credential", fields: [] },
