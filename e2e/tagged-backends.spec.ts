@@ -1,4 +1,4 @@
-import { startEmulators } from "../scripts/test/emulator-env";
+import { startEmulators, stopEmulators } from "../scripts/test/emulator-env";
 import { awsSeeder } from "./backends/aws";
 import { azureSeeder } from "./backends/azure";
 import { gcpSeeder } from "./backends/gcp";
@@ -57,6 +57,11 @@ for (const [id, make] of SEEDERS) {
     await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
     expect(await seriousA11yViolations(page)).toEqual([]);
     await shot(`secrets-${id}-read-only`);
+    await page.evaluate(() => (document.cookie = "keyhold-theme=dark; path=/"));
+    await page.reload();
+    await expect(page.locator("tr[data-secret-key]")).toHaveCount(2);
+    await shot(`secrets-${id}-read-only-dark`);
+    await page.evaluate(() => (document.cookie = "keyhold-theme=light; path=/"));
 
     const expression = page.getByRole("textbox", { name: "Check an expression" });
     await expression.fill("{{ secret('api', subkey='API_TOKEN') }}");
@@ -103,6 +108,11 @@ for (const [id, make] of SEEDERS) {
     await expect(page.getByTestId("secrets-notice")).toHaveText("Updated NEW_KEY (value replaced).");
     expect((await backend.find(where))?.value).toBe("second-value");
     await shot(`secrets-${id}-writable`);
+    await page.evaluate(() => (document.cookie = "keyhold-theme=dark; path=/"));
+    await page.reload();
+    await expect(page.locator('tr[data-secret-key="NEW_KEY"]')).toBeVisible();
+    await shot(`secrets-${id}-writable-dark`);
+    await page.evaluate(() => (document.cookie = "keyhold-theme=light; path=/"));
 
     await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Delete NEW_KEY" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete NEW_KEY" }).click();
@@ -111,6 +121,17 @@ for (const [id, make] of SEEDERS) {
 
     for (const canary of [VALUE_CANARY, WRITTEN_CANARY, "tok-123456"]) {
       expect(await recorder.containing(canary), `responses containing ${canary}`).toEqual([]);
+    }
+
+    // With the server stopped, verify says unreachable and the list shows the error.
+    stopEmulators([id]);
+    try {
+      await page.getByRole("button", { name: "Verify connection" }).click();
+      await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "unreachable");
+      await page.getByRole("button", { name: "Refresh" }).click();
+      await expect(page.getByTestId("secrets-error").first()).toContainText("unreachable");
+    } finally {
+      startEmulators([id]);
     }
   });
 }
