@@ -50,6 +50,7 @@ export const secretsListView = {
   permission: "secret:list",
   input,
   tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace ?? null,
   run: async ({ prisma, tenant }, q): Promise<SecretsList> => {
     const effective = (await effectiveBackends(prisma, tenant!, [q.namespace])).get(q.namespace)!;
     const result = await listNamespaceSecrets(prisma, tenant!, q.namespace, { ...q, refresh: q.refresh === "1" });
