@@ -51,16 +51,19 @@ function actionId(file: string, exportedName: string): string {
  * Calls a server action the way the browser's runtime does (POST with a Next-Action header), without any UI,
  * so a test can check what the server refuses. Returns the action's result, decoded from the RSC payload.
  */
-export async function callAction(request: APIRequestContext, file: string, exportedName: string, args: unknown, pathname = "/") {
-  const response = await request.post(pathname, {
-    headers: { "Next-Action": actionId(file, exportedName), "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Origin: BASE_URL },
+export async function callAction(request: APIRequestContext, file: string, exportedName: string, args: unknown, origin = BASE_URL) {
+  const response = await request.post("/", {
+    headers: { "Next-Action": actionId(file, exportedName), "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Origin: origin },
     data: JSON.stringify([args]),
     maxRedirects: 0,
   });
   const text = await response.text();
   // The payload's row 1 is the action's return value: `1:{"ok":false,...}`.
   const line = text.split("\n").find((l) => l.startsWith("1:"));
-  return { status: response.status(), text, result: line ? (JSON.parse(line.slice(2)) as { ok: boolean; error?: { code: string; message: string }; data?: unknown }) : null };
+  type Result = { ok: boolean; error?: { code: string; message: string }; data?: unknown };
+  // A row starting with "E" is an error Next.js raised before the action ran (e.g. a refused origin).
+  const result: Result | null = !line ? null : line.startsWith("1:E") ? { ok: false, error: { code: "next-error", message: line } } : JSON.parse(line.slice(2));
+  return { status: response.status(), text, result };
 }
 
 /** Server actions by name: [file, export]. */
@@ -77,9 +80,9 @@ export const ACTIONS = {
   addUser: ["app/(console)/_actions/add-tenant-user.ts", "addTenantUserAction"],
 } as const;
 
-export async function act(request: APIRequestContext, name: keyof typeof ACTIONS, args: unknown) {
+export async function act(request: APIRequestContext, name: keyof typeof ACTIONS, args: unknown, origin?: string) {
   const [file, exported] = ACTIONS[name];
-  return callAction(request, file, exported, args);
+  return callAction(request, file, exported, args, origin);
 }
 
 /** Creates a tenant (as the caller, normally the administrator) unless it exists, so specs do not depend on their order. */
