@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { ErrorCode, ErrorShape } from "../errors";
 import { runGuarded, type AnySpec } from "./guard";
+import { isCrossSite } from "./cross-site";
 
 const STATUS: Record<ErrorCode, number> = {
   "invalid-input": 400,
@@ -28,15 +29,6 @@ function errorResponse(error: ErrorShape): Response {
   return Response.json({ error }, { status: STATUS[error.code], headers: NO_STORE });
 }
 
-/** CSRF defence for writes: the browser's Origin (or Sec-Fetch-Site) must say the request comes from this site. */
-function crossSite(request: Request): boolean {
-  const site = request.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return true;
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  return origin !== null && (() => { try { return new URL(origin).host !== host; } catch { return true; } })();
-}
-
 async function inputOf(request: Request, context: RouteContext) {
   const params = await context.params;
   const query = Object.fromEntries(new URL(request.url).searchParams);
@@ -50,7 +42,7 @@ async function inputOf(request: Request, context: RouteContext) {
 /** Wraps a route handler: input is the route params merged with the query string (and JSON body for writes). */
 export function defineRoute<S extends z.ZodType, R>(spec: AnySpec<S, R>, respond?: (data: R) => Response) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
-    if (request.method !== "GET" && request.method !== "HEAD" && crossSite(request)) {
+    if (request.method !== "GET" && request.method !== "HEAD" && isCrossSite(request.headers)) {
       return errorResponse({ code: "forbidden", message: "Cross-site request refused." });
     }
     const result = await runGuarded(spec, await inputOf(request, context));

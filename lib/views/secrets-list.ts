@@ -36,7 +36,7 @@ export type SecretRowView = z.infer<typeof secretRowSchema>;
 
 const input = z.object({
   tenant: tenantSlugSchema,
-  namespace: z.string().transform((v) => decodeURIComponent(v)).pipe(namespacePathSchema),
+  namespace: z.string().max(1024).transform((v) => decodeURIComponent(v)).pipe(namespacePathSchema),
   search: z.string().max(200).optional(),
   sort: z.enum(["key", "namespace", "updated"]).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
