@@ -120,7 +120,7 @@ describe("the seed document's snippets load unchanged", () => {
     expect(r.backend?.settings).toEqual({
       type: "azure-key-vault",
       "read-only": true,
-      "azure-key-vault": { clientSecret: { tenantId: "id", clientId: "id" }, prefix: "kestra" },
+      "azure-key-vault": { clientSecret: { tenantId: "id", clientId: "id" }, prefix: "kestra", "disable-challenge-resource-verification": false },
     });
     expect(r.backend?.credentials).toEqual({ "azure-key-vault.clientSecret.clientSecret": "secret" });
     expect(r.warnings).toEqual([
@@ -163,7 +163,12 @@ describe("the seed document's snippets load unchanged", () => {
     expect(r.backend?.settings).toEqual({
       type,
       "read-only": true,
-      [type]: { "filter-on-tags": { tags: { application: "kestra-production" } }, prefix: "kestra" },
+      [type]: {
+        "filter-on-tags": { tags: { application: "kestra-production" } },
+        prefix: "kestra",
+        // Azure's schema spells out its one boolean default.
+        ...(type === "azure-key-vault" ? { "disable-challenge-resource-verification": false } : {}),
+      },
     });
     expect(r.backend?.credentials).toEqual({});
     expect(r.warnings).toHaveLength(1);

@@ -54,8 +54,8 @@ describe("azure-key-vault settings", () => {
     });
   });
 
-  it("defaults the managed prefix to kestra", () => {
+  it("defaults the managed prefix to kestra and keeps the challenge resource check on", () => {
     const r = parseConfigDocument(azure({ "vault-name": "acme-vault" }), { unknownKeys: "error" });
-    expect(r.ok && r.document["azure-key-vault"]).toEqual({ "vault-name": "acme-vault", prefix: "kestra" });
+    expect(r.ok && r.document["azure-key-vault"]).toEqual({ "vault-name": "acme-vault", prefix: "kestra", "disable-challenge-resource-verification": false });
   });
 });
