@@ -78,6 +78,7 @@ export const ACTIONS = {
   verifyForm: ["app/(console)/_actions/verify-config-form.ts", "verifyConfigFormAction"],
   checkExpression: ["app/(console)/_actions/check-expression.ts", "checkExpressionAction"],
   addUser: ["app/(console)/_actions/add-tenant-user.ts", "addTenantUserAction"],
+  addInstanceAdmin: ["app/(console)/_actions/add-instance-admin.ts", "addInstanceAdminAction"],
 } as const;
 
 export async function act(request: APIRequestContext, name: keyof typeof ACTIONS, args: unknown, origin?: string) {

@@ -1,4 +1,4 @@
-import { ADMIN, act, ensureNamespace, ensureTenant, expectForbidden, grantRole, pageAs } from "./auth-helpers";
+import { ADMIN, PASSWORD, act, ensureNamespace, ensureTenant, expectForbidden, grantRole, pageAs } from "./auth-helpers";
 import { expect, test } from "./fixtures";
 
 // Each role signs in and sees only what it may do; what it may not do the server refuses when called directly.
@@ -104,4 +104,31 @@ test("a tenant administrator runs its tenant but not the instance", async ({ bro
   // The instance administrator's own account is not theirs to change.
   await expectForbidden(page.request, "addUser", { tenant: "no-such-tenant", email: ADMIN.email, role: "viewer", namespace: null });
   await page.context().close();
+});
+
+test("instance administrators are managed on their own page, by instance administrators only", async ({ page, browser }) => {
+  const SECOND = "second-admin@keyhold.test";
+  await page.goto("/admins");
+  await expect(page.locator(`[data-admin-email="${ADMIN.email}"]`)).toContainText("You");
+  const form = page.getByRole("form", { name: "Add administrator" });
+  await form.getByRole("textbox", { name: "Email", exact: true }).fill(SECOND);
+  await form.getByRole("textbox", { name: "Name", exact: true }).fill("Second");
+  await form.getByRole("textbox", { name: "Initial password", exact: true }).fill(PASSWORD);
+  await form.getByRole("button", { name: "Add administrator" }).click();
+  await expect(page.locator(`[data-admin-email="${SECOND}"]`)).toBeVisible();
+
+  const second = await pageAs(browser, SECOND);
+  expect((await second.goto(`/tenants/${T}/settings`))?.status()).toBe(200);
+  await page.getByRole("button", { name: `Revoke administrator role from ${SECOND}` }).click();
+  await expect(page.locator(`[data-admin-email="${SECOND}"]`)).toHaveCount(0);
+  // The revoked role stops working on the next request, without signing out.
+  expect((await second.goto(`/tenants/${T}/settings`))?.status()).toBe(403);
+  expect((await second.goto("/admins"))?.status()).toBe(403);
+  await expectForbidden(second.request, "addInstanceAdmin", { email: SECOND });
+  await second.context().close();
+
+  const tenantAdmin = await pageAs(browser, TADMIN);
+  expect((await tenantAdmin.goto("/admins"))?.status()).toBe(403);
+  await expectForbidden(tenantAdmin.request, "addInstanceAdmin", { email: TADMIN });
+  await tenantAdmin.context().close();
 });

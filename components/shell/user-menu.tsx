@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useTransition } from "react";
-import { LogOut, ScrollText } from "lucide-react";
+import { LogOut, ScrollText, ShieldCheck } from "lucide-react";
 import { signOutAction } from "@/app/(console)/_actions/sign-out";
 import { Button, buttonClass } from "@/components/ui/button";
 
@@ -15,9 +15,14 @@ export function UserMenu({ user }: { user: { name: string; email: string; instan
   return (
     <div className="flex items-center gap-2 text-sm" data-testid="user-menu">
       {user.instanceAdmin ? (
-        <Link href="/audit" className={buttonClass("ghost", "sm")}>
-          <ScrollText className="size-4" aria-hidden /> Audit log
-        </Link>
+        <>
+          <Link href="/admins" className={buttonClass("ghost", "sm")}>
+            <ShieldCheck className="size-4" aria-hidden /> Administrators
+          </Link>
+          <Link href="/audit" className={buttonClass("ghost", "sm")}>
+            <ScrollText className="size-4" aria-hidden /> Audit log
+          </Link>
+        </>
       ) : null}
       <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400" title={user.email} data-testid="signed-in-as">
         {user.email}

@@ -32,19 +32,19 @@ const bindings: Record<Role, Binding[]> = {
 const EXPECTED: Record<Role, Record<Permission, Where[]>> = {
   "instance-admin": Object.fromEntries(PERMISSIONS.map((p) => [p, ALL])) as Record<Permission, Where[]>,
   "tenant-admin": {
-    "tenant:list": ALL, "session:self": ALL, "tenant:create": [],
+    "tenant:list": ALL, "session:self": ALL, "tenant:create": [], "instance:manage": [],
     "tenant:read": ACME_ALL, "namespace:create": ACME_ALL, "config:read": ACME_ALL, "config:write": ACME_ALL,
     "config:verify": ACME_ALL, "secret:list": ACME_ALL, "secret:check": ACME_ALL, "secret:write": ACME_ALL,
     "user:manage": ACME_ALL, "audit:read": ACME_ALL,
   },
   "namespace-editor": {
-    "tenant:list": ALL, "session:self": ALL, "tenant:create": [],
+    "tenant:list": ALL, "session:self": ALL, "tenant:create": [], "instance:manage": [],
     "tenant:read": ANY_ACME, "namespace:create": [], "config:read": [], "config:write": [],
     "config:verify": NS, "secret:list": NS, "secret:check": NS, "secret:write": NS,
     "user:manage": [], "audit:read": [],
   },
   viewer: {
-    "tenant:list": ALL, "session:self": ALL, "tenant:create": [],
+    "tenant:list": ALL, "session:self": ALL, "tenant:create": [], "instance:manage": [],
     "tenant:read": ANY_ACME, "namespace:create": [], "config:read": [], "config:write": [],
     "config:verify": NS, "secret:list": NS, "secret:check": NS, "secret:write": [],
     "user:manage": [], "audit:read": [],

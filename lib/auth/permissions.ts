@@ -6,6 +6,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = [
   "tenant:list",
   "tenant:create",
+  "instance:manage",
   "tenant:read",
   "namespace:create",
   "config:read",
@@ -45,6 +46,7 @@ const RULES: Record<Permission, { min: Role | "signed-in"; anywhere?: true }> = 
   "tenant:list": { min: "signed-in" },
   "session:self": { min: "signed-in" },
   "tenant:create": { min: "instance-admin" },
+  "instance:manage": { min: "instance-admin" },
   "tenant:read": { min: "viewer", anywhere: true },
   "namespace:create": { min: "tenant-admin" },
   "config:read": { min: "tenant-admin" },
@@ -81,4 +83,4 @@ export function isInstanceAdmin(bindings: readonly Binding[]): boolean {
 }
 
 /** Write permissions: a refusal of one of these is worth an audit entry. */
-export const MUTATIONS: ReadonlySet<Permission> = new Set(["tenant:create", "namespace:create", "config:write", "secret:write", "user:manage"]);
+export const MUTATIONS: ReadonlySet<Permission> = new Set(["tenant:create", "instance:manage", "namespace:create", "config:write", "secret:write", "user:manage"]);
