@@ -16,6 +16,11 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"], ["json", { outputFile: `test-results/summary/playwright-${label}.json` }]],
+  projects: [
+    // Creates the first administrator through the one-time setup page and saves its session for every other spec.
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "console", dependencies: ["setup"], testIgnore: /auth\.setup\.ts/, use: { storageState: path.join("test-results", ".auth", `admin-${label}.json`) } },
+  ],
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",

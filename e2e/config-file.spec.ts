@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "./fixtures";
 
-// These tests start their own Keyhold processes with a configuration file, beside the suite's server.
-const PORT = 3190;
+// These tests start their own Keyhold processes with a configuration file, beside the suite's server (next port up).
+const PORT = Number(process.env.KEYHOLD_E2E_PORT ?? 3100) + 1;
 
 function startKeyhold(configYaml: string, env: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "keyhold-config-"));
@@ -47,13 +47,22 @@ test("a broken configuration file stops start-up naming the file, the line and t
 
 test("the configuration file's backend serves tenants without their own, with ${ENV} resolved and a sharing warning", async ({ page }) => {
   const yaml = ["secret:", "  type: aws-secret-manager", "  read-only: true", "  aws-secret-manager:", "    access-key-id: ${KH_TEST_KEY_ID}", "    secret-key-id: ${KH_TEST_SECRET}", "    region: us-east-1", "    colour: blue"].join("\n");
-  const keyhold = startKeyhold(yaml, { KH_TEST_KEY_ID: "AKIAFROMENV", KH_TEST_SECRET: "CANARY-from-env" });
+  // This server's first administrator comes from the environment, the other documented way.
+  const admin = { KEYHOLD_ADMIN_EMAIL: "ops@keyhold.test", KEYHOLD_ADMIN_PASSWORD: "CANARY-admin-password-env" };
+  const keyhold = startKeyhold(yaml, { KH_TEST_KEY_ID: "AKIAFROMENV", KH_TEST_SECRET: "CANARY-from-env", ...admin });
   try {
     await keyhold.ready;
     expect(keyhold.output()).toContain("secret.aws-secret-manager.colour: Unknown key 'colour'");
+    expect(keyhold.output()).toContain('"firstAdmin":"created"');
     expect(keyhold.output()).not.toContain("CANARY-from-env");
+    expect(keyhold.output()).not.toContain("CANARY-admin-password-env");
     const base = `http://localhost:${PORT}`;
-    await page.goto(`${base}/`);
+    await page.goto(`${base}/setup`);
+    await expect(page).toHaveURL(`${base}/login`);
+    await page.getByLabel("Email").fill(admin.KEYHOLD_ADMIN_EMAIL);
+    await page.getByLabel("Password").fill(admin.KEYHOLD_ADMIN_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("signed-in-as")).toHaveText(admin.KEYHOLD_ADMIN_EMAIL);
     await page.getByLabel("Tenant id").fill("filetenant");
     await page.getByRole("button", { name: "Create tenant" }).click();
     await expect(page.getByTestId("tenant-backend")).toContainText("AWS Secrets Manager");

@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   "already-exists",
   "unauthenticated",
   "forbidden",
+  "rate-limited",
   "read-only",
   "unreachable",
   "tls",

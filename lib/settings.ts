@@ -10,3 +10,8 @@ export function databaseUrl(): string | undefined {
   const url = process.env.DATABASE_URL?.trim();
   return url ? url : undefined;
 }
+
+/** The URL users reach the console at; `https://…` makes session cookies Secure and turns on HSTS. */
+export function publicUrl(): string {
+  return (process.env.KEYHOLD_PUBLIC_URL?.trim() || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
+}

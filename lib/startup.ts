@@ -5,13 +5,15 @@ import { globalConfig } from "./config/global";
 import { configFilePath } from "./config/config-file";
 import { logger } from "./log";
 import { dataDir } from "./settings";
+import { ensureAdminFromEnv } from "./auth/first-admin";
 
 /** Runs once when the server starts: configuration file, encryption key, migrations. Throws to stop start-up. */
 export async function startup(): Promise<void> {
   const config = globalConfig();
   for (const warning of config.warnings) logger.warn({ file: configFilePath().file }, `configuration file: ${warning}`);
   const { keyId } = initEncryption();
-  await db();
+  const prisma = await db();
+  const admin = await ensureAdminFromEnv(prisma);
   const driver = dbDriver();
   logger.info(
     {
@@ -19,6 +21,7 @@ export async function startup(): Promise<void> {
       location: driver.location,
       dataDir: dataDir(),
       encryptionKey: keyId,
+      firstAdmin: admin,
       globalBackend: config.backend ? `${config.backend.settings.type} (${config.backend.file})` : "builtin",
     },
     "Keyhold is ready",

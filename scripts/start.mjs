@@ -18,7 +18,11 @@ if (!existsSync(".next/BUILD_ID") || process.env.KEYHOLD_REBUILD === "1") {
 const app = next({ dev: false, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
-const server = http.createServer((req, res) => handle(req, res));
+const server = http.createServer((req, res) => {
+  // The sign-in limiter counts failures per address: hand it the socket's, which a client cannot forge.
+  req.headers["x-keyhold-client-ip"] = req.socket.remoteAddress ?? "unknown";
+  handle(req, res);
+});
 server.on("error", (error) => {
   console.error(`Keyhold cannot listen on ${hostname}:${port}: ${error.message}`);
   process.exit(1);

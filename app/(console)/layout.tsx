@@ -2,8 +2,13 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { KeyRound } from "lucide-react";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
+import { UserMenu } from "@/components/shell/user-menu";
+import { loadPage } from "@/lib/server/page";
+import { consoleUserView } from "@/lib/views/console-shell";
 
-export default function ConsoleLayout({ children }: { children: ReactNode }) {
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  // Signed-out visitors are sent to /login here as well as by every page loader.
+  const user = await loadPage(consoleUserView, {});
   return (
     <div className="flex min-h-screen flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-zinc-900">
@@ -16,7 +21,10 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
           </span>
           Keyhold
         </Link>
-        <ThemeToggle />
+        <div className="flex items-center gap-2">
+          <UserMenu user={user} />
+          <ThemeToggle />
+        </div>
       </header>
       <div className="flex flex-1">{children}</div>
     </div>

@@ -9,14 +9,14 @@ import { CreateTenantForm } from "@/components/tenants/create-tenant-form";
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  const { tenants } = await loadPage(consoleHomeView, {});
+  const { tenants, canCreateTenant } = await loadPage(consoleHomeView, {});
   return (
     <main id="main" className="mx-auto w-full max-w-4xl space-y-6 p-6">
       <PageHeader crumbs={[{ label: "Tenants" }]} title="Tenants" description="Each tenant is an isolated organisation with its own namespaces and secrets managers." />
       <Card>
-        <CardHeader title="All tenants" description={`${tenants.length} tenant${tenants.length === 1 ? "" : "s"}`} />
+        <CardHeader title={canCreateTenant ? "All tenants" : "Your tenants"} description={`${tenants.length} tenant${tenants.length === 1 ? "" : "s"}`} />
         {tenants.length === 0 ? (
-          <p className="px-5 py-8 text-center text-sm text-zinc-500">No tenants yet. Create the first one below.</p>
+          <p className="px-5 py-8 text-center text-sm text-zinc-500">{canCreateTenant ? "No tenants yet. Create the first one below." : "You have no role in any tenant yet. Ask an administrator."}</p>
         ) : (
           <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="tenant-list">
             {tenants.map((t) => (
@@ -38,12 +38,14 @@ export default async function HomePage() {
           </ul>
         )}
       </Card>
-      <Card>
-        <CardHeader title="Create tenant" />
-        <div className="p-5">
-          <CreateTenantForm />
-        </div>
-      </Card>
+      {canCreateTenant ? (
+        <Card>
+          <CardHeader title="Create tenant" />
+          <div className="p-5">
+            <CreateTenantForm />
+          </div>
+        </Card>
+      ) : null}
     </main>
   );
 }

@@ -46,7 +46,14 @@ function Skeleton() {
 }
 
 /** A namespace's Secrets tab, or with `namespace` null the tenant's (every namespace, edited in its own tab). */
-export function SecretsTab({ tenant, namespace, initial }: { tenant: string; namespace: string | null; initial?: { query: SecretListQuery; data: SecretsList } }) {
+/** What the caller's role allows here (from the server's permission matrix); the server refuses the rest anyway. */
+export interface SecretsTabCan {
+  write: boolean;
+  verify: boolean;
+  check: boolean;
+}
+
+export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string; namespace: string | null; can: SecretsTabCan; initial?: { query: SecretListQuery; data: SecretsList } }) {
   const [query, setQuery] = useUrlQuery();
   const [search, setSearch] = useState(query.search);
   const list = useSecretsList(tenant, namespace, query, initial);
@@ -77,9 +84,11 @@ export function SecretsTab({ tenant, namespace, initial }: { tenant: string; nam
       {backend ? (
         <div className="flex flex-wrap items-center justify-between gap-3">
           <BackendSummaryLine backend={backend} />
-          <Button variant="secondary" size="sm" onClick={runVerify} disabled={verifying}>
-            <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden /> {verifying ? "Verifying…" : "Verify connection"}
-          </Button>
+          {can.verify ? (
+            <Button variant="secondary" size="sm" onClick={runVerify} disabled={verifying}>
+              <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden /> {verifying ? "Verifying…" : "Verify connection"}
+            </Button>
+          ) : null}
         </div>
       ) : null}
       {verify ? <VerifyResult outcome={verify} /> : null}
@@ -107,7 +116,7 @@ export function SecretsTab({ tenant, namespace, initial }: { tenant: string; nam
           <Button variant="secondary" onClick={() => void list.refresh()} aria-label="Refresh" disabled={list.isFetching}>
             <RefreshCw className={list.isFetching ? "size-4 animate-spin" : "size-4"} aria-hidden />
           </Button>
-          {namespace && backend && !backend.readOnly ? (
+          {namespace && backend && !backend.readOnly && can.write ? (
             <Button onClick={() => setDrawer({ row: null })}>
               <Plus className="size-4" aria-hidden /> Create New Secret
             </Button>
@@ -120,9 +129,11 @@ export function SecretsTab({ tenant, namespace, initial }: { tenant: string; nam
           <div className="p-4" data-testid="secrets-error">
             <Alert tone="error" title={`Cannot list secrets: ${error.shape?.code ?? "error"}`}>
               <p>{error.shape?.message ?? error.message}</p>
-              <Button variant="secondary" size="sm" className="mt-2" onClick={runVerify}>
-                Verify connection
-              </Button>
+              {can.verify ? (
+                <Button variant="secondary" size="sm" className="mt-2" onClick={runVerify}>
+                  Verify connection
+                </Button>
+              ) : null}
             </Alert>
           </div>
         ) : data ? (
@@ -131,9 +142,11 @@ export function SecretsTab({ tenant, namespace, initial }: { tenant: string; nam
               <div key={e.namespace} className="p-3" data-testid="secrets-error">
                 <Alert tone="error" title={`The backend of ${e.namespace} failed: ${e.code}`}>
                   <p>{e.message}</p>
-                  <Button variant="secondary" size="sm" className="mt-2" onClick={runVerify}>
-                    Verify connection
-                  </Button>
+                  {can.verify ? (
+                    <Button variant="secondary" size="sm" className="mt-2" onClick={runVerify}>
+                      Verify connection
+                    </Button>
+                  ) : null}
                 </Alert>
               </div>
             ))}
@@ -145,8 +158,8 @@ export function SecretsTab({ tenant, namespace, initial }: { tenant: string; nam
                   rows={data.rows}
                   query={query}
                   onSort={(c) => setQuery({ sort: c, dir: query.sort === c && query.dir === "asc" ? "desc" : "asc", page: 1 })}
-                  onEdit={namespace ? (r) => setDrawer({ row: r }) : undefined}
-                  onDelete={namespace ? setDeleting : undefined}
+                  onEdit={namespace && can.write ? (r) => setDrawer({ row: r }) : undefined}
+                  onDelete={namespace && can.write ? setDeleting : undefined}
                 />
               </div>
             ) : data.errors.length ? null : (
@@ -185,7 +198,7 @@ export function SecretsTab({ tenant, namespace, initial }: { tenant: string; nam
         ) : null}
       </Card>
 
-      {namespace ? (
+      {namespace && can.check ? (
         <Card className="p-4">
           <ExpressionPanel tenant={tenant} namespace={namespace} />
         </Card>

@@ -3,12 +3,12 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 
-export function NamespaceTabs({ base }: { base: string }) {
+export function NamespaceTabs({ base, canEdit }: { base: string; canEdit: boolean }) {
   const pathname = usePathname();
   const tabs = [
     { href: base, label: "Overview" },
     { href: `${base}/secrets`, label: "Secrets" },
-    { href: `${base}/edit`, label: "Edit" },
+    ...(canEdit ? [{ href: `${base}/edit`, label: "Edit" }] : []),
   ];
   return (
     <nav aria-label="Namespace sections" className="mb-6 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">

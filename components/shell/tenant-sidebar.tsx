@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Folder, KeyRound, LayoutDashboard, Settings } from "lucide-react";
+import { Folder, KeyRound, LayoutDashboard, ScrollText, Settings, Users } from "lucide-react";
+import type { Capabilities } from "@/lib/auth/capabilities";
 import type { NamespaceNode } from "@/lib/tenancy/namespaces";
 import { cn } from "@/components/ui/cn";
 import { CreateNamespaceForm } from "@/components/namespaces/create-namespace-form";
@@ -45,7 +46,7 @@ function Tree({ tenant, nodes }: { tenant: string; nodes: NamespaceNode[] }) {
   );
 }
 
-export function TenantSidebar({ tenant, tenants, tree }: { tenant: { slug: string; displayName: string }; tenants: { slug: string; displayName: string }[]; tree: NamespaceNode[] }) {
+export function TenantSidebar({ tenant, tenants, tree, can }: { tenant: { slug: string; displayName: string }; tenants: { slug: string; displayName: string }[]; tree: NamespaceNode[]; can: Capabilities }) {
   return (
     <aside className="w-64 shrink-0 border-r border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Tenant navigation">
       <label htmlFor="tenant-switcher" className="sr-only">
@@ -67,12 +68,26 @@ export function TenantSidebar({ tenant, tenants, tree }: { tenant: { slug: strin
         <NavLink href={`/tenants/${tenant.slug}`} exact>
           <LayoutDashboard className="size-4" aria-hidden /> Overview
         </NavLink>
-        <NavLink href={`/tenants/${tenant.slug}/secrets`}>
-          <KeyRound className="size-4" aria-hidden /> Secrets
-        </NavLink>
-        <NavLink href={`/tenants/${tenant.slug}/settings`}>
-          <Settings className="size-4" aria-hidden /> Settings
-        </NavLink>
+        {can.listSecrets ? (
+          <NavLink href={`/tenants/${tenant.slug}/secrets`}>
+            <KeyRound className="size-4" aria-hidden /> Secrets
+          </NavLink>
+        ) : null}
+        {can.readConfig ? (
+          <NavLink href={`/tenants/${tenant.slug}/settings`}>
+            <Settings className="size-4" aria-hidden /> Settings
+          </NavLink>
+        ) : null}
+        {can.manageUsers ? (
+          <NavLink href={`/tenants/${tenant.slug}/users`}>
+            <Users className="size-4" aria-hidden /> Users
+          </NavLink>
+        ) : null}
+        {can.readAudit ? (
+          <NavLink href={`/tenants/${tenant.slug}/audit`}>
+            <ScrollText className="size-4" aria-hidden /> Audit
+          </NavLink>
+        ) : null}
       </nav>
       <h2 className="mb-1 mt-5 px-2 text-xs font-semibold uppercase tracking-wide text-zinc-500">Namespaces</h2>
       <nav aria-label="Namespaces">
@@ -84,9 +99,11 @@ export function TenantSidebar({ tenant, tenants, tree }: { tenant: { slug: strin
           <p className="px-2 text-xs text-zinc-500">No namespaces yet.</p>
         )}
       </nav>
-      <div className="mt-4 px-1">
-        <CreateNamespaceForm tenant={tenant.slug} />
-      </div>
+      {can.createNamespace ? (
+        <div className="mt-4 px-1">
+          <CreateNamespaceForm tenant={tenant.slug} />
+        </div>
+      ) : null}
     </aside>
   );
 }

@@ -1,17 +1,34 @@
 import "server-only";
-
-export type Role = "instance-admin";
+import { headers } from "next/headers";
+import { db } from "../db/client";
+import type { Binding, Role } from "./permissions";
+import { getAuth } from "./auth";
 
 export interface Session {
-  /** Who acts, as written to the audit log. */
+  userId: string;
+  /** Who acts, as written to the audit log: the user's email. */
   actor: string;
-  role: Role;
+  name: string;
+  /** Read on every request, so a revoked role stops working at once. */
+  bindings: Binding[];
 }
 
-/**
- * Resolves the caller. Until sign-in exists every request acts as the local administrator;
- * the access-control work replaces this function and nothing else in the call path.
- */
+const ROLE: Record<string, Role> = {
+  INSTANCE_ADMIN: "instance-admin",
+  TENANT_ADMIN: "tenant-admin",
+  NAMESPACE_EDITOR: "namespace-editor",
+  VIEWER: "viewer",
+};
+
+export async function bindingsOf(userId: string): Promise<Binding[]> {
+  const rows = await (await db()).roleBinding.findMany({ where: { userId }, select: { role: true, tenantId: true, namespace: true } });
+  return rows.map((r) => ({ role: ROLE[r.role], tenantId: r.tenantId, namespace: r.namespace }));
+}
+
+/** Resolves the caller from the session cookie (better-auth), with the role bindings of that user. */
 export async function currentSession(): Promise<Session | null> {
-  return { actor: "local-admin", role: "instance-admin" };
+  const auth = await getAuth();
+  const found = await auth.api.getSession({ headers: await headers() });
+  if (!found) return null;
+  return { userId: found.user.id, actor: found.user.email, name: found.user.name, bindings: await bindingsOf(found.user.id) };
 }

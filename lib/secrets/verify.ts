@@ -49,7 +49,7 @@ async function run(backend: () => Promise<SecretsBackend>, label: string): Promi
 }
 
 /** Verifies the backend that serves a namespace (or the tenant) now, and records the result on its configuration. */
-export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, namespace: string | null): Promise<VerifyOutcome> {
+export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, namespace: string | null, actor: string): Promise<VerifyOutcome> {
   const effective = (await effectiveBackends(prisma, tenant, [namespace])).get(namespace)!;
   const outcome = await run(() => backendFor(prisma, tenant, effective), `${BACKEND_LABELS[effective.type as BackendType]} (${describeSource(effective.source)})`);
   if (effective.configId) {
@@ -58,6 +58,9 @@ export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, nam
       data: { lastVerifiedAt: new Date(outcome.at), lastVerifyStatus: DB_STATUS[outcome.status] ?? VerifyStatus.UNREACHABLE, lastVerifyMessage: outcome.message?.slice(0, 500) ?? null, lastVerifyLatency: outcome.latencyMs },
     });
   }
+  await prisma.auditEvent.create({
+    data: { tenantId: tenant.id, namespace, actor, action: "config.verified", outcome: outcome.ok ? "success" : "failure", details: { status: outcome.status, backend: effective.type, source: effective.source.kind } },
+  });
   return outcome;
 }
 

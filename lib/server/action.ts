@@ -1,9 +1,12 @@
 import "server-only";
 import type { z } from "zod";
 import type { ActionResult } from "../errors";
-import { runGuarded, type GuardSpec } from "./guard";
+import { runGuarded, type AnySpec } from "./guard";
 
-/** Wraps a server action: every action in app/ is built with this, never exported bare. */
-export function defineAction<S extends z.ZodType, R>(spec: GuardSpec<S, R>): (input: z.input<S>) => Promise<ActionResult<R>> {
+/**
+ * Wraps a server action: every action in app/ is built with this, never exported bare. Next.js itself
+ * refuses action calls whose Origin differs from the Host (docs/security.md), before this runs.
+ */
+export function defineAction<S extends z.ZodType, R>(spec: AnySpec<S, R>): (input: z.input<S>) => Promise<ActionResult<R>> {
   return async (input) => runGuarded(spec, input);
 }

@@ -8,6 +8,12 @@ import { z } from "zod";
 process.env.KEYHOLD_DATA_DIR = mkdtempSync(path.join(tmpdir(), "keyhold-guard-"));
 delete process.env.DATABASE_URL;
 
+// The session seam: each test says who calls.
+const session = vi.hoisted(() => ({ current: null as null | { userId: string; actor: string; name: string; bindings: unknown[] } }));
+vi.mock("../auth/session", () => ({ currentSession: async () => session.current }));
+const ADMIN = { userId: "u1", actor: "admin@example.test", name: "Admin", bindings: [{ role: "instance-admin", tenantId: null, namespace: null }] };
+session.current = ADMIN;
+
 const { runGuarded } = await import("./guard");
 const { closeDb, db } = await import("../db/client");
 const { KeyholdError } = await import("../errors");
@@ -43,7 +49,7 @@ describe("the guard in front of every action and handler", () => {
 
     const prisma = await db();
     const created = await prisma.tenant.create({ data: { slug: "acme", displayName: "Acme" } });
-    const result = await runGuarded({ ...spec(async () => "x"), run: async (ctx) => ctx.tenant }, { tenant: "acme" });
+    const result = await runGuarded({ ...spec(async () => "x"), run: async (ctx: { tenant: unknown }) => ctx.tenant }, { tenant: "acme" });
     expect(result).toEqual({ ok: true, data: { id: created.id, slug: "acme" } });
   });
 
@@ -62,5 +68,43 @@ describe("the guard in front of every action and handler", () => {
     expect(JSON.stringify(log.mock.calls)).not.toContain("CANARY");
     expect(JSON.stringify(log.mock.calls)).toContain("test.call");
     log.mockRestore();
+  });
+
+  it("refuses a caller without a session before reading input", async () => {
+    session.current = null;
+    const run = vi.fn();
+    expect(await runGuarded(spec(run), { tenant: "a" })).toEqual({ ok: false, error: { code: "unauthenticated", message: "Sign in to continue." } });
+    expect(run).not.toHaveBeenCalled();
+    session.current = ADMIN;
+  });
+
+  it("checks the binding on the namespace named by the input, and audits a refused change", async () => {
+    const prisma = await db();
+    const acme = await prisma.tenant.findUniqueOrThrow({ where: { slug: "acme" } });
+    session.current = { userId: "u2", actor: "ed@example.test", name: "Ed", bindings: [{ role: "namespace-editor", tenantId: acme.id, namespace: "company.team" }] };
+    const write = {
+      name: "secret.create",
+      permission: "secret:write" as const,
+      input: z.strictObject({ tenant: z.string(), namespace: z.string() }),
+      tenant: (i: { tenant: string }) => i.tenant,
+      namespace: (i: { namespace: string }) => i.namespace,
+      run: async () => "written",
+    };
+    expect(await runGuarded(write, { tenant: "acme", namespace: "company.team.etl" })).toEqual({ ok: true, data: "written" });
+    expect(await runGuarded(write, { tenant: "acme", namespace: "company" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    // An unknown tenant is "forbidden" to anyone but an instance administrator, so names cannot be probed.
+    expect(await runGuarded(write, { tenant: "nobody", namespace: "company.team" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    const refused = await prisma.auditEvent.findMany({ where: { outcome: "forbidden", actor: "ed@example.test" } });
+    expect(refused.map((r) => [r.action, r.namespace, r.tenantId])).toEqual(
+      expect.arrayContaining([["secret.create", "company", acme.id], ["secret.create", "company.team", null]]),
+    );
+    session.current = ADMIN;
+  });
+
+  it("runs public calls without a session", async () => {
+    session.current = null;
+    const result = await runGuarded({ name: "public", permission: "public", input: z.object({}), run: async (ctx: { session: unknown }) => ctx.session }, {});
+    expect(result).toEqual({ ok: true, data: null });
+    session.current = ADMIN;
   });
 });

@@ -1,10 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { db } from "../db/client";
 import type { PrismaClient } from "../db/generated/client";
 import { currentSession, type Session } from "../auth/session";
-import { isAllowed, type Permission } from "../auth/permissions";
+import { isAllowed, isInstanceAdmin, MUTATIONS, type Permission } from "../auth/permissions";
 import { KeyholdError, type ActionResult } from "../errors";
 import { logger } from "../log";
 import { isBackendError } from "../backends/backend-error";
@@ -14,22 +15,36 @@ export interface TenantRef {
   slug: string;
 }
 
-export interface GuardContext {
-  session: Session;
+export interface GuardContext<P = Session> {
+  session: P;
   prisma: PrismaClient;
   /** The tenant the call is about, resolved and checked; every query below must be scoped by its id. */
   tenant: TenantRef | null;
 }
 
-export interface GuardSpec<S extends z.ZodType, R> {
+interface SpecBase<S extends z.ZodType> {
   /** Names the call in logs and audit entries. */
   name: string;
-  permission: Permission;
   input: S;
-  /** Which tenant (by id in the URL, e.g. `acme`) the input refers to, when it refers to one. */
-  tenant?: (input: z.output<S>) => string;
+  /** Which tenant (by id in the URL, e.g. `acme`) the input refers to; null for an instance-wide call. */
+  tenant?: (input: z.output<S>) => string | null | undefined;
+  /** Which namespace the call touches: the caller needs a binding on it or an ancestor (or the whole tenant). */
+  namespace?: (input: z.output<S>) => string | null | undefined;
+}
+
+/** A call that needs a signed-in user holding `permission` on the target. */
+export interface GuardSpec<S extends z.ZodType, R> extends SpecBase<S> {
+  permission: Permission;
   run: (ctx: GuardContext, input: z.output<S>) => Promise<R>;
 }
+
+/** A call open to anyone (sign-in, first-administrator setup, health); still validated and error-mapped. */
+export interface PublicSpec<S extends z.ZodType, R> extends SpecBase<S> {
+  permission: "public";
+  run: (ctx: GuardContext<Session | null>, input: z.output<S>) => Promise<R>;
+}
+
+export type AnySpec<S extends z.ZodType, R> = GuardSpec<S, R> | PublicSpec<S, R>;
 
 function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
@@ -40,28 +55,47 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-/** Session → input schema → tenant → permission → handler, with every failure mapped to `{ code, message }`. */
-export async function runGuarded<S extends z.ZodType, R>(spec: GuardSpec<S, R>, raw: unknown): Promise<ActionResult<R>> {
+const FORBIDDEN = "You do not have permission to do this.";
+
+/** Records a refused change, so the audit log shows attempts as well as changes. */
+async function auditRefusal(prisma: PrismaClient, session: Session, name: string, tenant: TenantRef | null, namespace: string | null) {
+  await prisma.auditEvent
+    .create({ data: { tenantId: tenant?.id ?? null, namespace, actor: session.actor, action: name, outcome: "forbidden", details: {} } })
+    .catch(() => undefined);
+}
+
+/** Session → input schema → tenant → permission (on the namespace, when the call names one) → handler; every failure mapped to `{ code, message }`. */
+export async function runGuarded<S extends z.ZodType, R>(spec: AnySpec<S, R>, raw: unknown): Promise<ActionResult<R>> {
   try {
     const session = await currentSession();
-    if (!session) throw new KeyholdError("unauthenticated", "Sign in to continue.");
+    if (!session && spec.permission !== "public") throw new KeyholdError("unauthenticated", "Sign in to continue.");
     const parsed = spec.input.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors = fieldErrorsOf(parsed.error);
       throw new KeyholdError("invalid-input", "Some fields need attention.", fieldErrors);
     }
     const prisma = await db();
+    const slug = spec.tenant?.(parsed.data) ?? null;
+    const namespace = spec.namespace?.(parsed.data) ?? null;
     let tenant: TenantRef | null = null;
-    if (spec.tenant) {
-      const slug = spec.tenant(parsed.data);
+    if (slug !== null) {
       tenant = await prisma.tenant.findUnique({ where: { slug }, select: { id: true, slug: true } });
+      // Only instance administrators learn whether a tenant they cannot see exists.
+      if (!tenant && session && !isInstanceAdmin(session.bindings)) {
+        if (spec.permission !== "public" && MUTATIONS.has(spec.permission)) await auditRefusal(prisma, session, spec.name, null, namespace);
+        throw new KeyholdError("forbidden", FORBIDDEN);
+      }
       if (!tenant) throw new KeyholdError("not-found", `Tenant '${slug}' does not exist.`);
     }
-    if (!isAllowed(session, spec.permission)) {
-      throw new KeyholdError("forbidden", "You do not have permission to do this.");
+    if (spec.permission === "public") return { ok: true, data: await spec.run({ session, prisma, tenant }, parsed.data) };
+    if (!isAllowed(session!.bindings, spec.permission, { tenantId: tenant?.id ?? null, namespace })) {
+      if (MUTATIONS.has(spec.permission)) await auditRefusal(prisma, session!, spec.name, tenant, namespace);
+      throw new KeyholdError("forbidden", FORBIDDEN);
     }
-    return { ok: true, data: await spec.run({ session, prisma, tenant }, parsed.data) };
+    return { ok: true, data: await spec.run({ session: session!, prisma, tenant }, parsed.data) };
   } catch (error) {
+    // Next.js control flow (redirect, notFound, dynamic rendering bail-outs) must pass through untouched.
+    unstable_rethrow(error);
     if (error instanceof KeyholdError) return { ok: false, error: error.toShape() };
     if (isBackendError(error)) return { ok: false, error: { code: error.code, message: error.message } };
     const reference = randomUUID().slice(0, 8);

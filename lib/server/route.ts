@@ -1,7 +1,8 @@
 import "server-only";
 import type { z } from "zod";
-import type { ErrorCode } from "../errors";
-import { runGuarded, type GuardSpec } from "./guard";
+import type { ErrorCode, ErrorShape } from "../errors";
+import { runGuarded, type AnySpec } from "./guard";
+import { isCrossSite } from "./cross-site";
 
 const STATUS: Record<ErrorCode, number> = {
   "invalid-input": 400,
@@ -9,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   "read-only": 403,
+  "rate-limited": 429,
   "not-found": 404,
   conflict: 409,
   "already-exists": 409,
@@ -21,18 +23,30 @@ const STATUS: Record<ErrorCode, number> = {
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
+const NO_STORE = { "cache-control": "no-store" };
+
+function errorResponse(error: ErrorShape): Response {
+  return Response.json({ error }, { status: STATUS[error.code], headers: NO_STORE });
+}
+
+async function inputOf(request: Request, context: RouteContext) {
+  const params = await context.params;
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  let body: Record<string, unknown> = {};
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
+  }
+  return { ...query, ...body, ...params };
+}
+
 /** Wraps a route handler: input is the route params merged with the query string (and JSON body for writes). */
-export function defineRoute<S extends z.ZodType, R>(spec: GuardSpec<S, R>) {
+export function defineRoute<S extends z.ZodType, R>(spec: AnySpec<S, R>, respond?: (data: R) => Response) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
-    const params = await context.params;
-    const query = Object.fromEntries(new URL(request.url).searchParams);
-    let body: Record<string, unknown> = {};
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      body = (await request.json().catch(() => ({}))) as Record<string, unknown>;
+    if (request.method !== "GET" && request.method !== "HEAD" && isCrossSite(request.headers)) {
+      return errorResponse({ code: "forbidden", message: "Cross-site request refused." });
     }
-    const result = await runGuarded(spec, { ...query, ...body, ...params });
-    const headers = { "cache-control": "no-store" };
-    if (result.ok) return Response.json(result.data, { headers });
-    return Response.json({ error: result.error }, { status: STATUS[result.error.code], headers });
+    const result = await runGuarded(spec, await inputOf(request, context));
+    if (!result.ok) return errorResponse(result.error);
+    return respond ? respond(result.data) : Response.json(result.data, { headers: NO_STORE });
   };
 }

@@ -8,8 +8,10 @@ export interface TenantSummary {
   namespaceCount: number;
 }
 
-export async function listTenants(prisma: PrismaClient): Promise<TenantSummary[]> {
+/** Lists tenants; `onlyIds` (null for all) keeps a caller to the tenants it holds a role in. */
+export async function listTenants(prisma: PrismaClient, onlyIds: string[] | null): Promise<TenantSummary[]> {
   const rows = await prisma.tenant.findMany({
+    where: onlyIds === null ? {} : { id: { in: onlyIds } },
     orderBy: { slug: "asc" },
     select: { slug: true, displayName: true, _count: { select: { namespaces: true } } },
   });

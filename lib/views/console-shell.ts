@@ -5,12 +5,17 @@ import { listNamespaces, namespaceTree } from "../tenancy/namespaces";
 import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
 import { KeyholdError } from "../errors";
 import type { GuardSpec } from "../server/guard";
+import { capabilities, visibleTenantIds } from "../auth/capabilities";
+import { isInstanceAdmin } from "../auth/permissions";
 
 export const consoleHomeView = {
   name: "view.console-home",
   permission: "tenant:list",
   input: z.object({}),
-  run: async ({ prisma }) => ({ tenants: await listTenants(prisma) }),
+  run: async ({ prisma, session }) => ({
+    tenants: await listTenants(prisma, visibleTenantIds(session.bindings)),
+    canCreateTenant: isInstanceAdmin(session.bindings),
+  }),
 } satisfies GuardSpec<z.ZodObject, unknown>;
 
 export const tenantShellView = {
@@ -18,13 +23,13 @@ export const tenantShellView = {
   permission: "tenant:read",
   input: z.object({ tenant: tenantSlugSchema }),
   tenant: (i) => i.tenant,
-  run: async ({ prisma, tenant }) => {
+  run: async ({ prisma, tenant, session }) => {
     const [tenants, namespaces, info] = await Promise.all([
-      listTenants(prisma),
+      listTenants(prisma, visibleTenantIds(session.bindings)),
       listNamespaces(prisma, tenant!.id),
       prisma.tenant.findUniqueOrThrow({ where: { id: tenant!.id }, select: { displayName: true } }),
     ]);
-    return { tenant: { slug: tenant!.slug, displayName: info.displayName }, tenants, tree: namespaceTree(namespaces) };
+    return { tenant: { slug: tenant!.slug, displayName: info.displayName }, tenants, tree: namespaceTree(namespaces), can: capabilities(session.bindings, tenant!.id, null) };
   },
 } satisfies GuardSpec<z.ZodObject<{ tenant: typeof tenantSlugSchema }>, unknown>;
 
@@ -34,9 +39,17 @@ export const namespaceView = {
   permission: "tenant:read",
   input: z.object({ tenant: tenantSlugSchema, namespace: namespacePathSchema }),
   tenant: (i) => i.tenant,
-  run: async ({ prisma, tenant }, { namespace }) => {
+  run: async ({ prisma, tenant, session }, { namespace }) => {
     const ns = await prisma.namespace.findUnique({ where: { tenantId_path: { tenantId: tenant!.id, path: namespace } }, select: { path: true } });
     if (!ns) throw new KeyholdError("not-found", `Namespace '${namespace}' does not exist.`);
-    return ns;
+    return { ...ns, can: capabilities(session.bindings, tenant!.id, namespace) };
   },
 } satisfies GuardSpec<z.ZodObject<{ tenant: typeof tenantSlugSchema; namespace: typeof namespacePathSchema }>, unknown>;
+
+/** The header's signed-in user: name, email and whether instance-wide pages are offered. */
+export const consoleUserView = {
+  name: "view.console-user",
+  permission: "session:self",
+  input: z.object({}),
+  run: async ({ session }) => ({ name: session.name, email: session.actor, instanceAdmin: isInstanceAdmin(session.bindings) }),
+} satisfies GuardSpec<z.ZodObject, unknown>;

@@ -7,6 +7,7 @@ import { resolveScope } from "../managers/scope";
 import { listNamespaces } from "../tenancy/namespaces";
 import type { GuardSpec } from "../server/guard";
 import { summarizeBackend } from "./backend-summary";
+import { capabilities } from "../auth/capabilities";
 
 const input = z.object({ tenant: tenantSlugSchema, namespace: namespacePathSchema.optional() });
 
@@ -16,6 +17,7 @@ export const managerSettingsView = {
   permission: "config:read",
   input,
   tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace ?? null,
   run: async ({ prisma, tenant }, { namespace }) => {
     const scope = await resolveScope(prisma, tenant!.id, namespace);
     const [config, backends, namespaces] = await Promise.all([
@@ -31,3 +33,23 @@ export const managerSettingsView = {
     };
   },
 } satisfies GuardSpec<typeof input, unknown>;
+
+const nsInput = z.object({ tenant: tenantSlugSchema, namespace: namespacePathSchema });
+
+/** A namespace's overview: which backend serves it, for anyone who may browse its keys (not its configuration). */
+export const namespaceBackendView = {
+  name: "view.namespace-backend",
+  permission: "secret:list",
+  input: nsInput,
+  tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace,
+  run: async ({ prisma, tenant, session }, { namespace }) => {
+    const scope = await resolveScope(prisma, tenant!.id, namespace);
+    const [config, backends] = await Promise.all([loadConfigView(prisma, scope), effectiveBackends(prisma, tenant!, [namespace])]);
+    return {
+      hasOwnManager: config.exists && config.enabled,
+      effective: summarizeBackend(backends.get(namespace)!),
+      canConfigure: capabilities(session.bindings, tenant!.id, namespace).readConfig,
+    };
+  },
+} satisfies GuardSpec<typeof nsInput, unknown>;

@@ -36,7 +36,7 @@ export type SecretRowView = z.infer<typeof secretRowSchema>;
 
 const input = z.object({
   tenant: tenantSlugSchema,
-  namespace: z.string().transform((v) => decodeURIComponent(v)).pipe(namespacePathSchema),
+  namespace: z.string().max(1024).transform((v) => decodeURIComponent(v)).pipe(namespacePathSchema),
   search: z.string().max(200).optional(),
   sort: z.enum(["key", "namespace", "updated"]).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
@@ -50,6 +50,7 @@ export const secretsListView = {
   permission: "secret:list",
   input,
   tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace ?? null,
   run: async ({ prisma, tenant }, q): Promise<SecretsList> => {
     const effective = (await effectiveBackends(prisma, tenant!, [q.namespace])).get(q.namespace)!;
     const result = await listNamespaceSecrets(prisma, tenant!, q.namespace, { ...q, refresh: q.refresh === "1" });

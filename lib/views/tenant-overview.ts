@@ -5,13 +5,14 @@ import { tenantSlugSchema } from "../tenancy/names";
 import { effectiveBackends, globalCandidate } from "../managers/effective";
 import type { GuardSpec } from "../server/guard";
 import { summarizeBackend } from "./backend-summary";
+import { capabilities } from "../auth/capabilities";
 
 export const tenantOverviewView = {
   name: "view.tenant-overview",
   permission: "tenant:read",
   input: z.object({ tenant: tenantSlugSchema }),
   tenant: (i) => i.tenant,
-  run: async ({ prisma, tenant }) => {
+  run: async ({ prisma, tenant, session }) => {
     const namespaces = await listNamespaces(prisma, tenant!.id);
     const backends = await effectiveBackends(prisma, tenant!, [null, ...namespaces]);
     const verified = await prisma.secretsManagerConfig.findMany({
@@ -27,6 +28,7 @@ export const tenantOverviewView = {
       tenantBackend: summarize(null),
       namespaces: namespaces.map((path) => ({ path, backend: summarize(path) })),
       fileBackendShared: globalCandidate() !== null,
+      can: capabilities(session.bindings, tenant!.id, null),
     };
   },
 } satisfies GuardSpec<z.ZodObject<{ tenant: typeof tenantSlugSchema }>, unknown>;

@@ -12,6 +12,11 @@ export const checkExpressionAction = defineAction({
   permission: "secret:check",
   input: z.strictObject({ tenant: tenantSlugSchema, namespace: namespacePathSchema, expression: z.string().max(1000) }),
   tenant: (i) => i.tenant,
+  // The expression may name another namespace: the caller needs a role on that one.
+  namespace: (i) => {
+    const parsed = parseSecretExpression(i.expression);
+    return parsed.ok ? (parsed.expression.namespace ?? i.namespace) : i.namespace;
+  },
   run: async ({ prisma, tenant }, { namespace, expression }) => {
     const parsed = parseSecretExpression(expression);
     if (!parsed.ok) throw new KeyholdError("invalid-input", parsed.error);

@@ -8,6 +8,7 @@ export const createSecretAction = defineAction({
   permission: "secret:write",
   input: createSecretInput,
   tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace,
   run: async ({ prisma, tenant, session }, input) => {
     await createSecret(prisma, tenant!, session, input);
     return { key: input.key };

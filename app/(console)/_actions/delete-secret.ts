@@ -8,6 +8,7 @@ export const deleteSecretAction = defineAction({
   permission: "secret:write",
   input: secretRefInput,
   tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace,
   run: async ({ prisma, tenant, session }, input) => {
     await deleteSecret(prisma, tenant!, session, input);
     return { key: input.key };

@@ -11,6 +11,7 @@ export const saveManagerConfigAction = defineAction({
   permission: "config:write",
   input: saveConfigInput.extend({ tenant: tenantSlugSchema, namespace: namespacePathSchema.nullable() }),
   tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace,
   run: async ({ prisma, tenant, session }, { namespace, ...input }) => {
     const scope = await resolveScope(prisma, tenant!.id, namespace);
     const view = await saveConfig(prisma, scope, input, session.actor);

@@ -8,6 +8,7 @@ export const updateSecretAction = defineAction({
   permission: "secret:write",
   input: updateSecretInput,
   tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace,
   run: async ({ prisma, tenant, session }, input) => {
     await updateSecret(prisma, tenant!, session, input);
     return { key: input.key };

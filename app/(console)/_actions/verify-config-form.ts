@@ -8,7 +8,8 @@ import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
 /** Verifies the values of a settings form before (or without) saving them. */
 export const verifyConfigFormAction = defineAction({
   name: "config.verify-form",
-  permission: "config:verify",
+  // Form values may point anywhere and carry new credentials: only those who may save them may try them.
+  permission: "config:write",
   input: z.strictObject({
     tenant: tenantSlugSchema,
     namespace: namespacePathSchema.nullable(),
@@ -16,6 +17,7 @@ export const verifyConfigFormAction = defineAction({
     keepCredentials: z.array(z.string().max(128)).max(20).default([]),
   }),
   tenant: (i) => i.tenant,
+  namespace: (i) => i.namespace,
   run: async ({ prisma, tenant }, { namespace, document, keepCredentials }) => {
     const scope = await resolveScope(prisma, tenant!.id, namespace);
     return verifyForm(prisma, tenant!, scope, document, keepCredentials);

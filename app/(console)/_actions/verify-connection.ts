@@ -11,8 +11,9 @@ export const verifyConnectionAction = defineAction({
   permission: "config:verify",
   input: z.strictObject({ tenant: tenantSlugSchema, namespace: namespacePathSchema.nullable() }),
   tenant: (i) => i.tenant,
-  run: async ({ prisma, tenant }, { namespace }) => {
-    const outcome = await verifyServing(prisma, tenant!, namespace);
+  namespace: (i) => i.namespace,
+  run: async ({ prisma, tenant, session }, { namespace }) => {
+    const outcome = await verifyServing(prisma, tenant!, namespace, session.actor);
     revalidatePath(`/tenants/${tenant!.slug}`, "layout");
     return outcome;
   },

@@ -5,7 +5,7 @@ import { dbDriver } from "@/lib/db/client";
 /** Liveness and readiness: answers once migrations are applied. Used by `npm start` and load balancers. */
 export const GET = defineRoute({
   name: "health",
-  permission: "health:read",
+  permission: "public",
   input: z.object({}),
   run: async () => ({ status: "ok", database: dbDriver().kind }),
 });

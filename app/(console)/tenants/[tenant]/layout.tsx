@@ -8,7 +8,7 @@ export default async function TenantLayout({ children, params }: { children: Rea
   const shell = await loadPage(tenantShellView, { tenant });
   return (
     <>
-      <TenantSidebar tenant={shell.tenant} tenants={shell.tenants} tree={shell.tree} />
+      <TenantSidebar tenant={shell.tenant} tenants={shell.tenants} tree={shell.tree} can={shell.can} />
       <main id="main" className="min-w-0 flex-1 p-6">
         {children}
       </main>

@@ -23,9 +23,11 @@ export default async function TenantPage({ params }: { params: Promise<{ tenant:
         crumbs={[{ label: "Tenants", href: "/" }, { label: tenant }]}
         title={tenant}
         actions={
-          <Link href={`/tenants/${tenant}/settings`} className={buttonClass("secondary")}>
-            <Settings className="size-4" aria-hidden /> Settings
-          </Link>
+          view.can.readConfig ? (
+            <Link href={`/tenants/${tenant}/settings`} className={buttonClass("secondary")}>
+              <Settings className="size-4" aria-hidden /> Settings
+            </Link>
+          ) : null
         }
       />
       <Card>

@@ -1,16 +1,19 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/shell/page-header";
 import { SecretsTabServer } from "@/components/secrets/secrets-tab-server";
+import { loadPage } from "@/lib/server/page";
+import { tenantShellView } from "@/lib/views/console-shell";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Secrets" };
 
 export default async function TenantSecretsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { tenant } = await params;
+  const { can } = await loadPage(tenantShellView, { tenant });
   return (
     <div className="mx-auto max-w-6xl">
       <PageHeader crumbs={[{ label: "Tenants", href: "/" }, { label: tenant, href: `/tenants/${tenant}` }, { label: "Secrets" }]} title="Secrets" description="Every namespace's own secrets; open a namespace to create or edit them." />
-      <SecretsTabServer tenant={tenant} namespace={null} searchParams={await searchParams} />
+      <SecretsTabServer tenant={tenant} namespace={null} can={{ write: false, verify: can.verify, check: false }} searchParams={await searchParams} />
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { NamespaceTabs } from "@/components/shell/namespace-tabs";
 export default async function NamespaceLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string; namespace: string }> }) {
   const { tenant, namespace: raw } = await params;
   const namespace = decodeURIComponent(raw);
-  await loadPage(namespaceView, { tenant, namespace });
+  const { can } = await loadPage(namespaceView, { tenant, namespace });
   const lineage = namespaceLineage(namespace);
   return (
     <div className="mx-auto max-w-5xl">
@@ -20,7 +20,7 @@ export default async function NamespaceLayout({ children, params }: { children: 
         ]}
         title={<span className="font-mono">{namespace}</span>}
       />
-      <NamespaceTabs base={`/tenants/${tenant}/namespaces/${namespace}`} />
+      <NamespaceTabs base={`/tenants/${tenant}/namespaces/${namespace}`} canEdit={can.readConfig} />
       {children}
     </div>
   );

@@ -1,8 +1,12 @@
+import { loadPage } from "@/lib/server/page";
+import { namespaceView } from "@/lib/views/console-shell";
 import { SecretsTabServer } from "@/components/secrets/secrets-tab-server";
 
 export const dynamic = "force-dynamic";
 
 export default async function NamespaceSecretsPage({ params, searchParams }: { params: Promise<{ tenant: string; namespace: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { tenant, namespace: raw } = await params;
-  return <SecretsTabServer tenant={tenant} namespace={decodeURIComponent(raw)} searchParams={await searchParams} />;
+  const namespace = decodeURIComponent(raw);
+  const { can } = await loadPage(namespaceView, { tenant, namespace });
+  return <SecretsTabServer tenant={tenant} namespace={namespace} can={{ write: can.writeSecrets, verify: can.verify, check: can.checkExpression }} searchParams={await searchParams} />;
 }

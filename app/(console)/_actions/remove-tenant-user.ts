@@ -1,0 +1,18 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/lib/server/action";
+import { removeTenantUser } from "@/lib/users/tenant-users";
+import { tenantSlugSchema } from "@/lib/tenancy/names";
+
+export const removeTenantUserAction = defineAction({
+  name: "user.remove",
+  permission: "user:manage",
+  input: z.strictObject({ tenant: tenantSlugSchema, userId: z.string().min(1).max(64) }),
+  tenant: (i) => i.tenant,
+  run: async ({ prisma, tenant, session }, { userId }) => {
+    await removeTenantUser(prisma, tenant!, session.actor, userId);
+    revalidatePath(`/tenants/${tenant!.slug}/users`);
+    return { removed: userId };
+  },
+});

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PrismaClient } from "../db/generated/client";
+import { migrate } from "../db/migrator";
+import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../db/test-db";
+import { KeyholdError } from "../errors";
+import { createFirstAdmin, ensureAdminFromEnv, hasInstanceAdmin } from "./first-admin";
+import { verifyPassword } from "./password";
+import { SIGN_IN_LIMITS, signInWait } from "./sign-in-limit";
+import { addTenantUser, listTenantUsers, removeTenantUser, revokeRole } from "../users/tenant-users";
+import { queryAudit } from "../audit/query";
+
+const PASSWORD = "CANARY-first-admin-password";
+
+// Sign-in, users and audit against a real database, on PGlite and on PostgreSQL.
+describe.each(TEST_DATABASES)("access-control storage on $kind", ({ kind, available }) => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  let acme: { id: string; slug: string };
+  let globex: { id: string; slug: string };
+
+  beforeAll(async () => {
+    if (!available) return;
+    db = await createTestDatabase(kind);
+    await migrate(db.driver);
+    prisma = new PrismaClient({ adapter: db.driver.adapter });
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+  beforeEach(async () => {
+    if (!available) return;
+    await prisma.auditEvent.deleteMany();
+    await prisma.user.deleteMany();
+    await prisma.tenant.deleteMany();
+    acme = await prisma.tenant.create({ data: { slug: "acme", displayName: "Acme" }, select: { id: true, slug: true } });
+    globex = await prisma.tenant.create({ data: { slug: "globex", displayName: "Globex" }, select: { id: true, slug: true } });
+    await prisma.namespace.createMany({ data: [{ tenantId: acme.id, path: "company" }, { tenantId: globex.id, path: "company" }] });
+  });
+
+  it.skipIf(!available)("creates the first administrator once, with an argon2id hash, even when two try at once", async () => {
+    expect(await hasInstanceAdmin(prisma)).toBe(false);
+    const attempts = await Promise.allSettled([
+      createFirstAdmin(prisma, { email: "a@x.test", name: "A", password: PASSWORD }, "setup-page"),
+      createFirstAdmin(prisma, { email: "b@x.test", name: "B", password: PASSWORD }, "setup-page"),
+    ]);
+    expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
+    const refused = attempts.find((a) => a.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(KeyholdError);
+    expect(await prisma.roleBinding.count({ where: { role: "INSTANCE_ADMIN" } })).toBe(1);
+    const account = await prisma.account.findFirstOrThrow({ where: { providerId: "credential" } });
+    expect(account.password).toMatch(/^\$argon2id\$/);
+    expect(await verifyPassword({ hash: account.password!, password: PASSWORD })).toBe(true);
+    expect(await verifyPassword({ hash: account.password!, password: "wrong" })).toBe(false);
+    expect(JSON.stringify(await prisma.auditEvent.findMany())).not.toContain(PASSWORD);
+  });
+
+  it.skipIf(!available)("creates the administrator from the environment only when none exists, and rejects a weak password", async () => {
+    expect(await ensureAdminFromEnv(prisma, {})).toBe("not-configured");
+    await expect(ensureAdminFromEnv(prisma, { KEYHOLD_ADMIN_EMAIL: "ops@x.test", KEYHOLD_ADMIN_PASSWORD: "short" })).rejects.toThrow("KEYHOLD_ADMIN_PASSWORD: At least 12 characters");
+    expect(await ensureAdminFromEnv(prisma, { KEYHOLD_ADMIN_EMAIL: "Ops@X.test", KEYHOLD_ADMIN_PASSWORD: PASSWORD })).toBe("created");
+    expect(await prisma.user.findUnique({ where: { email: "ops@x.test" } })).not.toBeNull();
+    expect(await ensureAdminFromEnv(prisma, { KEYHOLD_ADMIN_EMAIL: "other@x.test", KEYHOLD_ADMIN_PASSWORD: PASSWORD })).toBe("exists");
+  });
+
+  it.skipIf(!available)("limits failed sign-ins per account and per address within the window", async () => {
+    const now = new Date();
+    const fail = (actor: string, address: string, minutesAgo = 1) =>
+      prisma.auditEvent.create({ data: { actor, action: "auth.sign-in", outcome: "failure", details: { address }, createdAt: new Date(now.getTime() - minutesAgo * 60_000) } });
+    for (let i = 0; i < SIGN_IN_LIMITS.perAccount - 1; i++) await fail("victim@x.test", "10.0.0.1");
+    expect(await signInWait(prisma, "victim@x.test", "10.0.0.9", now)).toBe(0);
+    await fail("victim@x.test", "10.0.0.2", 3);
+    expect(await signInWait(prisma, "victim@x.test", "10.0.0.9", now)).toBe(SIGN_IN_LIMITS.windowMinutes - 3);
+    expect(await signInWait(prisma, "someone@x.test", "10.0.0.9", now)).toBe(0);
+    // Failures older than the window are forgiven.
+    expect(await signInWait(prisma, "victim@x.test", "10.0.0.9", new Date(now.getTime() + SIGN_IN_LIMITS.windowMinutes * 60_000))).toBe(0);
+    // One address spraying many accounts is limited too.
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++) await fail(`user${i}@x.test`, "10.6.6.6");
+    expect(await signInWait(prisma, "fresh@x.test", "10.6.6.6", now)).toBeGreaterThan(0);
+    expect(await signInWait(prisma, "fresh@x.test", "10.0.0.7", now)).toBe(0);
+  });
+
+  it.skipIf(!available)("manages users per tenant, never reaching another tenant's bindings", async () => {
+    await addTenantUser(prisma, acme, "admin@x.test", { tenant: "acme", email: "ed@x.test", name: "Ed", password: "ed-password-123", role: "namespace-editor", namespace: "company" });
+    await expect(addTenantUser(prisma, acme, "admin@x.test", { tenant: "acme", email: "ed@x.test", role: "namespace-editor", namespace: "company" })).rejects.toThrow("already has this role");
+    await expect(addTenantUser(prisma, acme, "admin@x.test", { tenant: "acme", email: "new@x.test", role: "viewer", namespace: null })).rejects.toMatchObject({ fieldErrors: { name: expect.any(String), password: expect.any(String) } });
+    await expect(addTenantUser(prisma, acme, "admin@x.test", { tenant: "acme", email: "ed@x.test", role: "viewer", namespace: "nope" })).rejects.toMatchObject({ fieldErrors: { namespace: "Namespace 'nope' does not exist" } });
+    // An existing account is granted a role in another tenant without a new password.
+    await addTenantUser(prisma, globex, "admin@x.test", { tenant: "globex", email: "ed@x.test", role: "viewer", namespace: null });
+    const [acmeEd] = await listTenantUsers(prisma, acme.id);
+    const [globexEd] = await listTenantUsers(prisma, globex.id);
+    expect(acmeEd.roles).toEqual([{ id: expect.any(String), role: "namespace-editor", namespace: "company" }]);
+
+    await expect(revokeRole(prisma, globex, "admin@x.test", acmeEd.roles[0].id)).rejects.toThrow("does not exist in this tenant");
+    await removeTenantUser(prisma, acme, "admin@x.test", acmeEd.userId);
+    expect(await listTenantUsers(prisma, acme.id)).toEqual([]);
+    expect(await listTenantUsers(prisma, globex.id)).toEqual([globexEd]);
+
+    const audit = await queryAudit(prisma, acme.id, {});
+    expect(audit.rows.map((r) => r.action)).toEqual(["user.removed", "role.granted", "user.created"]);
+    expect(JSON.stringify(audit.rows)).not.toContain("ed-password-123");
+    expect((await queryAudit(prisma, globex.id, {})).rows.map((r) => r.action)).toEqual(["role.granted"]);
+    expect((await queryAudit(prisma, null, { action: "role." })).total).toBe(2);
+  });
+});

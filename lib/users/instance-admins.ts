@@ -1,0 +1,48 @@
+import "server-only";
+import { z } from "zod";
+import type { PrismaClient } from "../db/generated/client";
+import { KeyholdError } from "../errors";
+import { emailSchema, passwordSchema, personNameSchema } from "../auth/credentials-input";
+import { createPasswordUser } from "../auth/users";
+
+export const addInstanceAdminInput = z.strictObject({ email: emailSchema, name: personNameSchema.optional(), password: passwordSchema.optional() });
+
+export async function listInstanceAdmins(prisma: PrismaClient) {
+  const rows = await prisma.roleBinding.findMany({
+    where: { role: "INSTANCE_ADMIN" },
+    select: { id: true, user: { select: { id: true, email: true, name: true } } },
+    orderBy: { user: { email: "asc" } },
+  });
+  return rows.map((r) => ({ bindingId: r.id, userId: r.user.id, email: r.user.email, name: r.user.name }));
+}
+
+const audit = (actor: string, action: string, details: object) => ({ tenantId: null, actor, action, outcome: "success", details });
+
+/** Makes an account (new or existing) an instance administrator. */
+export async function addInstanceAdmin(prisma: PrismaClient, actor: string, input: z.output<typeof addInstanceAdminInput>) {
+  return prisma.$transaction(async (tx) => {
+    let user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
+    if (!user) {
+      if (!input.name || !input.password) {
+        throw new KeyholdError("invalid-input", "Some fields need attention.", { ...(!input.name ? { name: "Enter a name for the new user" } : {}), ...(!input.password ? { password: "Set an initial password for the new user" } : {}) });
+      }
+      user = await createPasswordUser(tx, { email: input.email, name: input.name, password: input.password });
+      await tx.auditEvent.create({ data: audit(actor, "user.created", { email: input.email }) });
+    }
+    if (await tx.roleBinding.findFirst({ where: { userId: user.id, role: "INSTANCE_ADMIN" } })) throw new KeyholdError("already-exists", `${input.email} is already an instance administrator.`);
+    await tx.roleBinding.create({ data: { userId: user.id, role: "INSTANCE_ADMIN" } });
+    await tx.auditEvent.create({ data: audit(actor, "role.granted", { email: input.email, role: "instance-admin" }) });
+    return { email: user.email };
+  });
+}
+
+/** Revokes instance administration, never the caller's own (so the instance cannot lose its last administrator by accident). */
+export async function revokeInstanceAdmin(prisma: PrismaClient, actor: { userId: string; actor: string }, bindingId: string) {
+  return prisma.$transaction(async (tx) => {
+    const binding = await tx.roleBinding.findFirst({ where: { id: bindingId, role: "INSTANCE_ADMIN" }, select: { id: true, userId: true, user: { select: { email: true } } } });
+    if (!binding) throw new KeyholdError("not-found", "That administrator binding does not exist.");
+    if (binding.userId === actor.userId) throw new KeyholdError("conflict", "You cannot revoke your own administrator role; ask another administrator.");
+    await tx.roleBinding.delete({ where: { id: binding.id } });
+    await tx.auditEvent.create({ data: audit(actor.actor, "role.revoked", { email: binding.user.email, role: "instance-admin" }) });
+  });
+}
