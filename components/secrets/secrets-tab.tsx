@@ -66,7 +66,7 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
 
   useEffect(() => {
     if (search === query.search) return;
-    const t = setTimeout(() => setQuery({ search, page: 1 }), 120);
+    const t = setTimeout(() => setQuery({ search, page: 1 }), 80);
     return () => clearTimeout(t);
   }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
 
