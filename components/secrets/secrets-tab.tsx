@@ -45,6 +45,22 @@ function Skeleton() {
   );
 }
 
+/** A backend failure inside the table card, with the verify shortcut when the role may verify. */
+function ListError({ title, message, onVerify }: { title: string; message: string; onVerify?: () => void }) {
+  return (
+    <div className="p-3" data-testid="secrets-error">
+      <Alert tone="error" title={title}>
+        <p>{message}</p>
+        {onVerify ? (
+          <Button variant="secondary" size="sm" className="mt-2" onClick={onVerify}>
+            Verify connection
+          </Button>
+        ) : null}
+      </Alert>
+    </div>
+  );
+}
+
 /** A namespace's Secrets tab, or with `namespace` null the tenant's (every namespace, edited in its own tab). */
 /** What the caller's role allows here (from the server's permission matrix); the server refuses the rest anyway. */
 export interface SecretsTabCan {
@@ -126,29 +142,11 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
         {list.isPending ? (
           <Skeleton />
         ) : error ? (
-          <div className="p-4" data-testid="secrets-error">
-            <Alert tone="error" title={`Cannot list secrets: ${error.shape?.code ?? "error"}`}>
-              <p>{error.shape?.message ?? error.message}</p>
-              {can.verify ? (
-                <Button variant="secondary" size="sm" className="mt-2" onClick={runVerify}>
-                  Verify connection
-                </Button>
-              ) : null}
-            </Alert>
-          </div>
+          <ListError title={`Cannot list secrets: ${error.shape?.code ?? "error"}`} message={error.shape?.message ?? error.message} onVerify={can.verify ? runVerify : undefined} />
         ) : data ? (
           <>
             {data.errors.map((e) => (
-              <div key={e.namespace} className="p-3" data-testid="secrets-error">
-                <Alert tone="error" title={`The backend of ${e.namespace} failed: ${e.code}`}>
-                  <p>{e.message}</p>
-                  {can.verify ? (
-                    <Button variant="secondary" size="sm" className="mt-2" onClick={runVerify}>
-                      Verify connection
-                    </Button>
-                  ) : null}
-                </Alert>
-              </div>
+              <ListError key={e.namespace} title={`The backend of ${e.namespace} failed: ${e.code}`} message={e.message} onVerify={can.verify ? runVerify : undefined} />
             ))}
             {data.rows.length ? (
               <div className="overflow-x-auto">

@@ -1,14 +1,8 @@
 import { CheckCircle2, XCircle } from "lucide-react";
+import type { VerifyOutcome } from "@/lib/secrets/verify";
 
-export interface VerifyOutcomeView {
-  status: string;
-  ok: boolean;
-  latencyMs: number | null;
-  checked: string | null;
-  message: string | null;
-  explanation: string;
-  at: string;
-}
+/** What the server's verify answers (lib/secrets/verify.ts), as the browser receives it. */
+export type VerifyOutcomeView = Omit<VerifyOutcome, "backendLabel"> & { backendLabel?: string };
 
 /** The outcome of a connectivity check: ok with latency and what was checked, or the code, an explanation and the backend's message. */
 export function VerifyResult({ outcome }: { outcome: VerifyOutcomeView }) {

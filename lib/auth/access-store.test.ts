@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../db/generated/client";
-import { migrate } from "../db/migrator";
-import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../db/test-db";
+import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
 import { KeyholdError } from "../errors";
 import { createFirstAdmin, ensureAdminFromEnv, hasInstanceAdmin } from "./first-admin";
 import { verifyPassword } from "./password";
@@ -13,23 +12,14 @@ const PASSWORD = "CANARY-first-admin-password";
 
 // Sign-in, users and audit against a real database, on PGlite and on PostgreSQL.
 describe.each(TEST_DATABASES)("access-control storage on $kind", ({ kind, available }) => {
-  let db: TestDatabase;
+  const database = migratedPrisma(kind, available);
   let prisma: PrismaClient;
   let acme: { id: string; slug: string };
   let globex: { id: string; slug: string };
 
-  beforeAll(async () => {
-    if (!available) return;
-    db = await createTestDatabase(kind);
-    await migrate(db.driver);
-    prisma = new PrismaClient({ adapter: db.driver.adapter });
-  });
-  afterAll(async () => {
-    await prisma?.$disconnect();
-    await db?.drop();
-  });
   beforeEach(async () => {
     if (!available) return;
+    prisma = database.get();
     await prisma.auditEvent.deleteMany();
     await prisma.user.deleteMany();
     await prisma.tenant.deleteMany();

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { openDriver, type Driver } from "./driver";
 
 export type TestDbKind = Driver["kind"];
@@ -87,4 +88,31 @@ async function admin(sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Inside a `describe`: a migrated database and a Prisma client on it for the file's tests, closed and
+ * dropped afterwards. `get()` is valid from beforeAll on (when `available`).
+ */
+export function migratedPrisma(kind: TestDbKind, available: boolean): { get: () => import("./generated/client").PrismaClient } {
+  let db: TestDatabase | undefined;
+  let prisma: import("./generated/client").PrismaClient | undefined;
+  beforeAll(async () => {
+    if (!available) return;
+    const { PrismaClient } = await import("./generated/client");
+    const { migrate } = await import("./migrator");
+    db = await createTestDatabase(kind);
+    await migrate(db.driver);
+    prisma = new PrismaClient({ adapter: db.driver.adapter });
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+  return {
+    get: () => {
+      if (!prisma) throw new Error("the test database is not ready (or not available)");
+      return prisma;
+    },
+  };
 }

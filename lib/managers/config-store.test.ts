@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../db/generated/client";
-import { migrate } from "../db/migrator";
-import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../db/test-db";
+import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
 import { decrypt } from "../crypto";
 import { KeyholdError } from "../errors";
 import { loadConfigView, saveConfig, type SaveConfigInput } from "./config-store";
@@ -36,23 +35,14 @@ async function rejection(p: Promise<unknown>): Promise<KeyholdError> {
 }
 
 describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, available }) => {
-  let db: TestDatabase;
+  const database = migratedPrisma(kind, available);
   let prisma: PrismaClient;
   let scope: ResolvedScope;
   let tenantId: string;
 
-  beforeAll(async () => {
-    if (!available) return;
-    db = await createTestDatabase(kind);
-    await migrate(db.driver);
-    prisma = new PrismaClient({ adapter: db.driver.adapter });
-  });
-  afterAll(async () => {
-    await prisma?.$disconnect();
-    await db?.drop();
-  });
   beforeEach(async () => {
     if (!available) return;
+    prisma = database.get();
     await prisma.tenant.deleteMany();
     const tenant = await prisma.tenant.create({ data: { slug: "acme", displayName: "Acme" } });
     tenantId = tenant.id;

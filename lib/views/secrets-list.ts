@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { IGNORE_REASONS, type IgnoreReason } from "../backends/adapter";
 import { effectiveBackends } from "../managers/effective";
-import { listNamespaceSecrets } from "../secrets/namespace-secrets";
+import { listNamespaceSecrets, type NamespaceSecrets } from "../secrets/namespace-secrets";
+import type { EffectiveBackend } from "../secrets/effective-backend";
 import type { GuardSpec } from "../server/guard";
 import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
 import { backendSummarySchema, summarizeBackend } from "./backend-summary";
@@ -34,16 +35,34 @@ export const secretsListSchema = z.strictObject({
 export type SecretsList = z.infer<typeof secretsListSchema>;
 export type SecretRowView = z.infer<typeof secretRowSchema>;
 
-const input = z.object({
+/** The list state a Secrets tab sends (search, sort, page), shared by the namespace and tenant tabs. */
+export const listQueryFields = {
   tenant: tenantSlugSchema,
-  namespace: z.string().max(1024).transform((v) => decodeURIComponent(v)).pipe(namespacePathSchema),
   search: z.string().max(200).optional(),
   sort: z.enum(["key", "namespace", "updated"]).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
   page: z.coerce.number().int().min(1).max(100000).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).optional(),
   refresh: z.enum(["1", "0"]).optional(),
+};
+
+const input = z.object({
+  ...listQueryFields,
+  namespace: z.string().max(1024).transform((v) => decodeURIComponent(v)).pipe(namespacePathSchema),
 });
+
+/** Builds the browser's view of a listing through the output schema (no value field exists to fill). */
+export function toSecretsList(effective: EffectiveBackend, result: NamespaceSecrets): SecretsList {
+  return secretsListSchema.parse({
+    backend: summarizeBackend(effective),
+    rows: result.rows.map(({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt }) => ({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt })),
+    total: result.total,
+    page: result.page,
+    pageCount: result.pageCount,
+    ignored: Object.entries(result.ignored).map(([reason, count]) => ({ reason, label: IGNORE_REASONS[reason as IgnoreReason], count })),
+    errors: result.errors,
+  });
+}
 
 export const secretsListView = {
   name: "view.secrets-list",
@@ -54,14 +73,6 @@ export const secretsListView = {
   run: async ({ prisma, tenant }, q): Promise<SecretsList> => {
     const effective = (await effectiveBackends(prisma, tenant!, [q.namespace])).get(q.namespace)!;
     const result = await listNamespaceSecrets(prisma, tenant!, q.namespace, { ...q, refresh: q.refresh === "1" });
-    return secretsListSchema.parse({
-      backend: summarizeBackend(effective),
-      rows: result.rows.map(({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt }) => ({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt })),
-      total: result.total,
-      page: result.page,
-      pageCount: result.pageCount,
-      ignored: Object.entries(result.ignored).map(([reason, count]) => ({ reason, label: IGNORE_REASONS[reason as IgnoreReason], count })),
-      errors: result.errors,
-    });
+    return toSecretsList(effective, result);
   },
 } satisfies GuardSpec<typeof input, unknown>;

@@ -1,28 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../../db/generated/client";
-import { migrate } from "../../db/migrator";
-import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../../db/test-db";
+import { migratedPrisma, TEST_DATABASES } from "../../db/test-db";
 import { createBuiltinBackend } from "./adapter";
 
 process.env.KEYHOLD_ENCRYPTION_KEY ??= Buffer.alloc(32, 9).toString("base64");
 
 describe.each(TEST_DATABASES)("builtin store on $kind", ({ kind, available }) => {
-  let db: TestDatabase;
+  const database = migratedPrisma(kind, available);
   let prisma: PrismaClient;
   let tenantId: string;
 
-  beforeAll(async () => {
-    if (!available) return;
-    db = await createTestDatabase(kind);
-    await migrate(db.driver);
-    prisma = new PrismaClient({ adapter: db.driver.adapter });
-  });
-  afterAll(async () => {
-    await prisma?.$disconnect();
-    await db?.drop();
-  });
   beforeEach(async () => {
     if (!available) return;
+    prisma = database.get();
     await prisma.tenant.deleteMany();
     tenantId = (await prisma.tenant.create({ data: { slug: "acme", displayName: "Acme" } })).id;
     await prisma.namespace.createMany({ data: [{ tenantId, path: "company" }, { tenantId, path: "company.team" }] });
