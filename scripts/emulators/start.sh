@@ -23,6 +23,11 @@ kh_restart_if_stale() { # NAME BINARY
 }
 
 kh_check_port() { # NAME PORT ENVVAR
+  # A process stopped a moment ago (a stale fake being replaced) may still hold the port briefly.
+  for _ in $(seq 1 50); do
+    kh_port_busy "$2" || break
+    sleep 0.1
+  done
   if kh_port_busy "$2"; then
     kh_log "$1: port $KH_HOST:$2 is already in use by another process; stop it or set $3"
     return 1
