@@ -74,6 +74,7 @@ describe.each(TEST_DATABASES)("access-control storage on $kind", ({ kind, availa
     await addTenantUser(prisma, acme, "admin@x.test", { tenant: "acme", email: "ed@x.test", name: "Ed", password: "ed-password-123", role: "namespace-editor", namespace: "company" });
     await expect(addTenantUser(prisma, acme, "admin@x.test", { tenant: "acme", email: "ed@x.test", role: "namespace-editor", namespace: "company" })).rejects.toThrow("already has this role");
     await expect(addTenantUser(prisma, acme, "admin@x.test", { tenant: "acme", email: "new@x.test", role: "viewer", namespace: null })).rejects.toMatchObject({ fieldErrors: { name: expect.any(String), password: expect.any(String) } });
+    expect(await prisma.user.count({ where: { email: "new@x.test" } })).toBe(0);
     await expect(addTenantUser(prisma, acme, "admin@x.test", { tenant: "acme", email: "ed@x.test", role: "viewer", namespace: "nope" })).rejects.toMatchObject({ fieldErrors: { namespace: "Namespace 'nope' does not exist" } });
     // An existing account is granted a role in another tenant without a new password.
     await addTenantUser(prisma, globex, "admin@x.test", { tenant: "globex", email: "ed@x.test", role: "viewer", namespace: null });

@@ -17,6 +17,3 @@ export const BACKEND_LABELS: Record<BackendType, string> = {
   builtin: "Builtin store",
 };
 
-export function isExternalBackendType(value: unknown): value is ExternalBackendType {
-  return typeof value === "string" && (EXTERNAL_BACKEND_TYPES as readonly string[]).includes(value);
-}

@@ -6,7 +6,7 @@ import { KeyholdError } from "../errors";
 import { effectiveBackends } from "../managers/effective";
 import type { TenantRef } from "../server/guard";
 import { findNamespace } from "../tenancy/namespaces";
-import { invalidateSnapshots } from "../backends/snapshot";
+import { dropCachedDetails } from "./namespace-secrets";
 import { backendFor } from "./backend-for";
 import type { createSecretInput, secretRefInput, updateSecretInput } from "./secret-input";
 
@@ -17,7 +17,8 @@ async function ownBackend(prisma: PrismaClient, tenant: TenantRef, namespace: st
     // Refused here, before the adapter (which refuses again) and before any network call.
     throw new KeyholdError("read-only", `The secrets manager serving ${namespace} is read-only: Keyhold does not create, change or delete its secrets.`);
   }
-  return backendFor(prisma, tenant, effective);
+  const backend = await backendFor(prisma, tenant, effective);
+  return { backend, done: () => dropCachedDetails(effective, tenant.id) };
 }
 
 async function audit(prisma: PrismaClient, tenant: TenantRef, session: Session, namespace: string, action: string, details: object) {
@@ -25,22 +26,22 @@ async function audit(prisma: PrismaClient, tenant: TenantRef, session: Session, 
 }
 
 export async function createSecret(prisma: PrismaClient, tenant: TenantRef, session: Session, input: z.output<typeof createSecretInput>) {
-  const backend = await ownBackend(prisma, tenant, input.namespace);
+  const { backend, done } = await ownBackend(prisma, tenant, input.namespace);
   await backend.write({ tenant: tenant.slug, namespace: input.namespace, key: input.key, value: input.value, description: input.description, tags: input.tags });
-  invalidateSnapshots("");
+  done();
   await audit(prisma, tenant, session, input.namespace, "secret.created", { key: input.key, tags: Object.keys(input.tags), backend: backend.type });
 }
 
 export async function updateSecret(prisma: PrismaClient, tenant: TenantRef, session: Session, input: z.output<typeof updateSecretInput>) {
-  const backend = await ownBackend(prisma, tenant, input.namespace);
+  const { backend, done } = await ownBackend(prisma, tenant, input.namespace);
   await backend.update({ tenant: tenant.slug, namespace: input.namespace, key: input.key, value: input.value, description: input.description, tags: input.tags });
-  invalidateSnapshots("");
+  done();
   await audit(prisma, tenant, session, input.namespace, "secret.updated", { key: input.key, value: input.value !== undefined ? "replaced" : "unchanged", tags: Object.keys(input.tags), backend: backend.type });
 }
 
 export async function deleteSecret(prisma: PrismaClient, tenant: TenantRef, session: Session, input: z.output<typeof secretRefInput>) {
-  const backend = await ownBackend(prisma, tenant, input.namespace);
+  const { backend, done } = await ownBackend(prisma, tenant, input.namespace);
   await backend.delete({ tenant: tenant.slug, namespace: input.namespace, key: input.key });
-  invalidateSnapshots("");
+  done();
   await audit(prisma, tenant, session, input.namespace, "secret.deleted", { key: input.key, backend: backend.type });
 }

@@ -6,7 +6,7 @@ import { BACKEND_LABELS, type BackendType } from "../backends/types";
 import { effectiveBackends } from "../managers/effective";
 import type { TenantRef } from "../server/guard";
 import { namespaceLineage } from "../tenancy/names";
-import { cachedSnapshot } from "../backends/snapshot";
+import { cachedSnapshot, invalidateSnapshots } from "../backends/snapshot";
 import { compareKeys } from "../backends/sort";
 import { createHash } from "node:crypto";
 import { backendFor } from "./backend-for";
@@ -85,6 +85,14 @@ async function allOwn(source: Source, tenant: string, refresh: boolean): Promise
 }
 type SecretPageIgnored = Partial<Record<IgnoreReason, number>>;
 
+/** Cache keys of the page details read from one backend for one tenant. */
+const detailsPrefix = (effective: EffectiveBackend, tenantId: string) => `details:${effective.configId ?? effective.type}:${tenantId}:`;
+
+/** After a write through Keyhold: the adapter drops its own list, this drops the details read for the rows. */
+export function dropCachedDetails(effective: EffectiveBackend, tenantId: string): void {
+  invalidateSnapshots(detailsPrefix(effective, tenantId));
+}
+
 /**
  * The Secrets tab: a namespace's own secrets and those it inherits from its ancestors (each served by
  * its own effective backend), a child's key hiding the parent's, then searched, sorted and paged.
@@ -154,7 +162,7 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
       try {
         const keys = rowsOfOwner.map((r) => r.key).sort();
         // Kept as long as the lists are (a write through Keyhold drops both): a reload reads nothing again.
-        const cacheKey = `details:${s.effective.configId ?? s.effective.type}:${tenant.id}:${s.namespace}:${createHash("sha256").update(keys.join("\u0000")).digest("hex")}`;
+        const cacheKey = `${detailsPrefix(s.effective, tenant.id)}${s.namespace}:${createHash("sha256").update(keys.join("\u0000")).digest("hex")}`;
         const detailed = await cachedSnapshot(cacheKey, () => s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys, pageSize: 500, withSubkeys: true }), { refresh: !!query.refresh });
         // Some backends (Vault) only know descriptions and tags once an entry is read.
         const details = new Map(detailed.items.map((i) => [i.key, i]));

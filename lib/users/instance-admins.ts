@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client";
 import { KeyholdError } from "../errors";
 import { emailSchema, passwordSchema, personNameSchema } from "../auth/credentials-input";
-import { createPasswordUser } from "../auth/users";
+import { findOrCreateUser } from "../auth/users";
 
 export const addInstanceAdminInput = z.strictObject({ email: emailSchema, name: personNameSchema.optional(), password: passwordSchema.optional() });
 
@@ -21,14 +21,7 @@ const audit = (actor: string, action: string, details: object) => ({ tenantId: n
 /** Makes an account (new or existing) an instance administrator. */
 export async function addInstanceAdmin(prisma: PrismaClient, actor: string, input: z.output<typeof addInstanceAdminInput>) {
   return prisma.$transaction(async (tx) => {
-    let user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
-    if (!user) {
-      if (!input.name || !input.password) {
-        throw new KeyholdError("invalid-input", "Some fields need attention.", { ...(!input.name ? { name: "Enter a name for the new user" } : {}), ...(!input.password ? { password: "Set an initial password for the new user" } : {}) });
-      }
-      user = await createPasswordUser(tx, { email: input.email, name: input.name, password: input.password });
-      await tx.auditEvent.create({ data: audit(actor, "user.created", { email: input.email }) });
-    }
+    const user = await findOrCreateUser(tx, input, () => tx.auditEvent.create({ data: audit(actor, "user.created", { email: input.email }) }));
     if (await tx.roleBinding.findFirst({ where: { userId: user.id, role: "INSTANCE_ADMIN" } })) throw new KeyholdError("already-exists", `${input.email} is already an instance administrator.`);
     await tx.roleBinding.create({ data: { userId: user.id, role: "INSTANCE_ADMIN" } });
     await tx.auditEvent.create({ data: audit(actor, "role.granted", { email: input.email, role: "instance-admin" }) });

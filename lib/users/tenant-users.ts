@@ -5,7 +5,7 @@ import type { Role as DbRole } from "../db/generated/enums";
 import { KeyholdError } from "../errors";
 import type { TenantRef } from "../server/guard";
 import { emailSchema, passwordSchema, personNameSchema } from "../auth/credentials-input";
-import { createPasswordUser } from "../auth/users";
+import { findOrCreateUser } from "../auth/users";
 import { findNamespace } from "../tenancy/namespaces";
 import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
 
@@ -52,14 +52,7 @@ export async function addTenantUser(prisma: PrismaClient, tenant: TenantRef, act
     throw new KeyholdError("invalid-input", "Some fields need attention.", { namespace: `Namespace '${input.namespace}' does not exist` });
   }
   return prisma.$transaction(async (tx) => {
-    let user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, email: true } });
-    if (!user) {
-      if (!input.name || !input.password) {
-        throw new KeyholdError("invalid-input", "Some fields need attention.", { ...(!input.name ? { name: "Enter a name for the new user" } : {}), ...(!input.password ? { password: "Set an initial password for the new user" } : {}) });
-      }
-      user = await createPasswordUser(tx, { email: input.email, name: input.name, password: input.password });
-      await tx.auditEvent.create({ data: audit(tenant, actor, "user.created", null, { email: input.email }) });
-    }
+    const user = await findOrCreateUser(tx, input, () => tx.auditEvent.create({ data: audit(tenant, actor, "user.created", null, { email: input.email }) }));
     const role = TO_DB[input.role];
     const same = await tx.roleBinding.findFirst({ where: { userId: user.id, tenantId: tenant.id, role, namespace: input.namespace } });
     if (same) throw new KeyholdError("already-exists", `${input.email} already has this role.`);
