@@ -15,3 +15,11 @@ export function databaseUrl(): string | undefined {
 export function publicUrl(): string {
   return (process.env.KEYHOLD_PUBLIC_URL?.trim() || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
 }
+
+/**
+ * KEYHOLD_ALLOW_SERVER_IDENTITY=true lets instance administrators save dedicated managers that use the server's own
+ * cloud identity (an SDK default chain). Off by default: a tenant's configuration must bring its own credentials.
+ */
+export function serverIdentityAllowed(): boolean {
+  return /^(1|true|yes)$/i.test(process.env.KEYHOLD_ALLOW_SERVER_IDENTITY?.trim() ?? "");
+}

@@ -6,6 +6,7 @@ import { configFilePath } from "./config/config-file";
 import { logger } from "./log";
 import { dataDir } from "./settings";
 import { ensureAdminFromEnv } from "./auth/first-admin";
+import { rebindLegacyCredentials } from "./managers/credential-binding";
 
 /** Runs once when the server starts: configuration file, encryption key, migrations. Throws to stop start-up. */
 export async function startup(): Promise<void> {
@@ -14,6 +15,7 @@ export async function startup(): Promise<void> {
   const { keyId } = initEncryption();
   const prisma = await db();
   const admin = await ensureAdminFromEnv(prisma);
+  await rebindLegacyCredentials(prisma);
   const driver = dbDriver();
   logger.info(
     {

@@ -5,6 +5,9 @@ import { KeyRound, Save, ShieldCheck } from "lucide-react";
 import { saveManagerConfigAction } from "@/app/(console)/_actions/save-manager-config";
 import { verifyConfigFormAction } from "@/app/(console)/_actions/verify-config-form";
 import { VerifyResult, type VerifyOutcomeView } from "@/components/secrets/verify-result";
+import { changedDestinations, reenterMessage } from "@/lib/backends/destination";
+import { backendRegistry } from "@/lib/backends/registry";
+import type { Identity } from "@/lib/backends/config-fields";
 import { BACKEND_LABELS, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "@/lib/backends/types";
 import type { ConfigView } from "@/lib/managers/config-view";
 import type { ErrorShape } from "@/lib/errors";
@@ -37,6 +40,13 @@ function initialState(view: ConfigView, type: ExternalBackendType) {
   return { values, filters, auth };
 }
 
+/** The section with a placeholder where a stored credential is kept, so its auth method reads as complete. */
+function withSetMarkers(section: Record<string, unknown>, paths: string[]): Record<string, unknown> {
+  const marked = structuredClone(section);
+  for (const p of paths) set(marked, p, "set");
+  return marked;
+}
+
 const toMap = (rows: TagRow[]) => Object.fromEntries(rows.map((r) => [r.key.trim(), r.value]));
 
 export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: string; namespace: string | null; view: ConfigView }) {
@@ -61,7 +71,10 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
     const { document, keepCredentials } = buildDocument();
     startVerify(async () => {
       const r = await verifyConfigFormAction({ tenant, namespace, document, keepCredentials });
-      if (!r.ok) return setVerify({ status: r.error.code, ok: false, latencyMs: null, checked: null, message: r.error.message, explanation: "", at: new Date().toISOString() });
+      if (!r.ok) {
+        if (r.error.fieldErrors) setError(r.error);
+        return setVerify({ status: r.error.code, ok: false, latencyMs: null, checked: null, message: r.error.message, explanation: "", at: new Date().toISOString() });
+      }
       setVerify(r.data);
       if ("fieldErrors" in r.data && r.data.fieldErrors) setError({ code: "invalid-input", message: "Fix the highlighted fields before verifying.", fieldErrors: r.data.fieldErrors });
     });
@@ -72,6 +85,12 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
   const credentialsSet = view.type === type ? view.credentialsSet : [];
   const isSet = (path: string) => credentialsSet.includes(`${type}.${path}`) && !replacing.has(path);
   const fieldError = (path: string) => error?.fieldErrors?.[`${type}.${path}`];
+  // The server keeps a stored credential only while its destination is unchanged; say so as soon as one is edited.
+  const storedSection = view.type === type ? view.settings[type] : undefined;
+  const preview = buildDocument().document[type] as Record<string, unknown>;
+  const changed = storedSection ? changedDestinations(type, storedSection, preview) : [];
+  const credentialHint = (path: string) => (changed.length && isSet(path) ? reenterMessage(type, path, changed) : undefined);
+  const identity = (backendRegistry[type].identity as (s: unknown) => Identity)(withSetMarkers(preview, method.fields.filter((f) => isSet(f.path)).map((f) => f.path)));
 
   function changeType(next: ExternalBackendType) {
     const s = initialState(view, next);
@@ -202,7 +221,15 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
                 </label>
               ))}
             </div>
-            {method.fields.length === 0 ? <p className="text-xs text-zinc-500">Credentials come from the server&apos;s environment (instance role, managed identity or workload identity).</p> : null}
+            <p className={identity.kind === "ambient" ? "text-xs text-amber-700 dark:text-amber-400" : "text-xs text-zinc-500"} data-testid="identity">
+              Authenticates with {identity.label}.
+              {identity.kind === "ambient" ? " Dedicated managers may use it only where the instance allows it (KEYHOLD_ALLOW_SERVER_IDENTITY), saved by an instance administrator." : ""}
+            </p>
+            {view.credentialsUnusable && view.type === type ? (
+              <Alert tone="warning" data-testid="credentials-unusable">
+                The stored credentials were saved for another destination or cannot be decrypted: enter them again.
+              </Alert>
+            ) : null}
             <div className="grid gap-4 sm:grid-cols-2">
               {method.fields.map((f) => (
                 <FieldInput
@@ -210,7 +237,7 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
                   field={f}
                   value={f.kind === "secret" || f.kind === "secret-multiline" ? secrets[f.path] ?? "" : values[f.path] ?? ""}
                   onChange={(v) => (f.kind === "secret" || f.kind === "secret-multiline" ? setSecrets({ ...secrets, [f.path]: v }) : setValues({ ...values, [f.path]: v }))}
-                  error={fieldError(f.path)}
+                  error={fieldError(f.path) ?? credentialHint(f.path)}
                   credentialSet={isSet(f.path)}
                   canCancelReplace={credentialsSet.includes(`${type}.${f.path}`) && replacing.has(f.path)}
                   onReplace={() => setReplacing(new Set(replacing).add(f.path))}

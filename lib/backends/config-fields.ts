@@ -8,6 +8,16 @@ export interface SectionIssue {
   message: string;
 }
 
+/**
+ * Whose identity a configuration authenticates with: what it holds, the server's own (an SDK default
+ * chain: allowed only where the instance permits it), or none at all (plaintext test endpoints).
+ */
+export interface Identity {
+  kind: "configured" | "ambient" | "none";
+  /** For the settings page: "the access key below", "the server's own AWS identity …". */
+  label: string;
+}
+
 /** Missing keys read "Required", like empty ones, so forms and the configuration file say the same. */
 export const requiredString = () => z.string({ error: (iss) => (iss.input === undefined ? "Required" : "Must be text") });
 

@@ -109,7 +109,7 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
 export type Credentials = Record<string, string>;
 
 export function credentialPathsOf(type: ExternalBackendType): string[] {
-  return backendRegistry[type].credentialPaths.map((p) => [type, ...p].join("."));
+  return Object.keys(backendRegistry[type].credentials).map((p) => `${type}.${p}`);
 }
 
 /** Separates what may be stored in clear and shown again from what must be encrypted and never shown. */

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../db/generated/client";
 import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
-import { decrypt } from "../crypto";
 import { KeyholdError } from "../errors";
 import { loadConfigView, saveConfig, type SaveConfigInput } from "./config-store";
-import { credentialsContext, resolveScope, type ResolvedScope } from "./scope";
+import { openCredentials } from "./credential-binding";
+import { resolveScope, type ResolvedScope } from "./scope";
 import { configCandidates } from "./effective";
 
 process.env.KEYHOLD_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
@@ -24,6 +24,9 @@ const input = (document: unknown, expectedVersion: number | null, keepCredential
   document,
   keepCredentials,
 });
+
+const storedCredentials = (row: { credentials: string | null; settings: unknown }, scope: ResolvedScope) =>
+  openCredentials(row.credentials!, scope, { ...(row.settings as object), type: "vault" } as never);
 
 async function rejection(p: Promise<unknown>): Promise<KeyholdError> {
   const error = await p.then(
@@ -60,7 +63,7 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
     expect(row.credentials).toMatch(/^kh1\./);
     expect(row.credentials).not.toContain(TOKEN);
     expect(JSON.stringify(row.settings)).not.toContain(TOKEN);
-    expect(JSON.parse(decrypt(row.credentials!, credentialsContext(scope)))).toEqual({ "vault.token.token": TOKEN });
+    expect(storedCredentials(row, scope)).toEqual({ "vault.token.token": TOKEN });
 
     const audit = await prisma.auditEvent.findMany({ where: { tenantId, action: "config.created" } });
     expect(audit).toHaveLength(1);
@@ -74,11 +77,11 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
     const v2 = await saveConfig(prisma, scope, input(kept, 1, ["vault.token.token"]), "tester");
     expect(v2.version).toBe(2);
     let row = await prisma.secretsManagerConfig.findFirstOrThrow({ where: { tenantId } });
-    expect(JSON.parse(decrypt(row.credentials!, credentialsContext(scope)))["vault.token.token"]).toBe(TOKEN);
+    expect(storedCredentials(row, scope)["vault.token.token"]).toBe(TOKEN);
 
     await saveConfig(prisma, scope, input(vaultDoc({ token: { token: "hvs.new" } }), 2), "tester");
     row = await prisma.secretsManagerConfig.findFirstOrThrow({ where: { tenantId } });
-    expect(JSON.parse(decrypt(row.credentials!, credentialsContext(scope)))["vault.token.token"]).toBe("hvs.new");
+    expect(storedCredentials(row, scope)["vault.token.token"]).toBe("hvs.new");
   });
 
   it.skipIf(!available)("does not carry a kept credential into another auth method or backend type", async () => {
@@ -88,11 +91,11 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
     expect(error.code).toBe("invalid-input");
     expect(error.fieldErrors).toEqual({ "vault.password.password": "Required" });
 
-    const aws = { type: "aws-secret-manager", "read-only": false, "aws-secret-manager": { region: "eu-west-1" } };
+    const aws = { type: "aws-secret-manager", "read-only": false, "aws-secret-manager": { region: "eu-west-1", "access-key-id": "AKIAEXAMPLE", "secret-key-id": "example-secret" } };
     const view = await saveConfig(prisma, scope, input(aws, 1, ["vault.token.token"]), "tester");
-    expect(view).toMatchObject({ type: "aws-secret-manager", credentialsSet: [] });
+    expect(view).toMatchObject({ type: "aws-secret-manager", credentialsSet: ["aws-secret-manager.secret-key-id"] });
     const row = await prisma.secretsManagerConfig.findFirstOrThrow({ where: { tenantId } });
-    expect(row.credentials).toBeNull();
+    expect(openCredentials(row.credentials!, scope, { ...(row.settings as object), type: "aws-secret-manager" } as never)).toEqual({ "aws-secret-manager.secret-key-id": "example-secret" });
   });
 
   it.skipIf(!available)("refuses an invalid document with field errors and changes nothing", async () => {
@@ -138,7 +141,7 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
 
   it.skipIf(!available)("keeps tenant and namespace configurations apart, per tenant", async () => {
     const tenantScope = await resolveScope(prisma, tenantId, null);
-    await saveConfig(prisma, tenantScope, input({ type: "aws-secret-manager", "read-only": false, "aws-secret-manager": { region: "us-east-1" } }, null), "t");
+    await saveConfig(prisma, tenantScope, input({ type: "aws-secret-manager", "read-only": false, "aws-secret-manager": { region: "us-east-1", "access-key-id": "AKIAEXAMPLE", "secret-key-id": "example-secret" } }, null), "t");
     await saveConfig(prisma, scope, input(vaultDoc({ token: undefined, password: { user: "ops", password: PASSWORD } }), null), "t");
     const candidates = await configCandidates(prisma, tenantId);
     expect(candidates.map((c) => [c.namespace, c.type]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([

@@ -1,12 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client";
-import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type Credentials } from "../backends/document";
-import { EXTERNAL_BACKEND_TYPES } from "../backends/types";
-import { decrypt, encrypt } from "../crypto";
+import { changedDestinations, credentialNoun, identityOf, reenterMessage } from "../backends/destination";
+import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
+import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "../backends/types";
 import { KeyholdError } from "../errors";
 import { configViewSchema, EMPTY_CONFIG_VIEW, type ConfigView } from "./config-view";
-import { credentialsContext, type ResolvedScope } from "./scope";
+import { identityRefusal, openCredentials, sealCredentials } from "./credential-binding";
+import type { ResolvedScope } from "./scope";
 import { fromDbType, toDbType } from "./type-mapping";
 import { diffSettings } from "./settings-diff";
 
@@ -39,7 +40,7 @@ export async function loadConfigView(prisma: PrismaClient, scope: ResolvedScope)
     type,
     readOnly: row.readOnly,
     settings: cleaned,
-    credentialsSet: row.credentials ? Object.keys(readCredentials(row.credentials, scope)) : [],
+    ...credentialsState(row, scope),
     lastVerify: row.lastVerifiedAt
       ? { at: row.lastVerifiedAt.toISOString(), status: row.lastVerifyStatus ?? "OK", message: row.lastVerifyMessage, latencyMs: row.lastVerifyLatency }
       : null,
@@ -47,8 +48,21 @@ export async function loadConfigView(prisma: PrismaClient, scope: ResolvedScope)
   });
 }
 
-function readCredentials(envelope: string, scope: ResolvedScope): Credentials {
-  return JSON.parse(decrypt(envelope, credentialsContext(scope))) as Credentials;
+type ConfigRow = NonNullable<Awaited<ReturnType<typeof findRow>>>;
+
+/** The stored document of a row: its settings with its type (credentials are never part of settings). */
+function storedConfig(row: ConfigRow): ConfigDocument {
+  return { ...(row.settings as Record<string, unknown>), type: fromDbType(row.type) } as ConfigDocument;
+}
+
+/** Which credentials are set, or that they cannot be used (bound to another destination, or an unknown key). */
+function credentialsState(row: ConfigRow, scope: ResolvedScope): { credentialsSet: string[]; credentialsUnusable: boolean } {
+  if (!row.credentials) return { credentialsSet: [], credentialsUnusable: false };
+  try {
+    return { credentialsSet: Object.keys(openCredentials(row.credentials, scope, storedConfig(row))), credentialsUnusable: false };
+  } catch {
+    return { credentialsSet: [], credentialsUnusable: true };
+  }
 }
 
 const conflict = (version: number | null) =>
@@ -64,32 +78,61 @@ function parentExists(document: Record<string, unknown>, dotted: string): boolea
 }
 
 /**
- * The submitted document with the stored credentials the form kept ("set", not replaced) put back:
- * only for the same backend type and only where the credential's parent section is still present.
+ * The submitted document with the stored credentials the form kept ("set", not replaced) put back: only for the
+ * same backend type, only where the credential's parent section is still present, and only while every
+ * destination field (where the credential is sent, what it unlocks) is unchanged. A kept credential whose
+ * destination changed is refused with a field error asking for it again, in save and in verify alike.
  */
 export async function documentWithKeptCredentials(
   prisma: PrismaClient,
   scope: ResolvedScope,
   document: unknown,
   keepCredentials: string[],
-  existing?: Awaited<ReturnType<typeof findRow>>,
+  existing?: ConfigRow | null,
 ) {
   const row = existing === undefined ? await findRow(prisma, scope) : existing;
   const submitted = (document ?? {}) as Record<string, unknown>;
-  const type = typeof submitted.type === "string" && (EXTERNAL_BACKEND_TYPES as readonly string[]).includes(submitted.type) ? submitted.type : null;
+  const type = typeof submitted.type === "string" && (EXTERNAL_BACKEND_TYPES as readonly string[]).includes(submitted.type) ? (submitted.type as ExternalBackendType) : null;
   const kept: Credentials = {};
   if (row?.credentials && type && fromDbType(row.type) === type) {
-    const stored = readCredentials(row.credentials, scope);
-    const allowed = new Set(credentialPathsOf(type as never));
-    for (const path of keepCredentials) {
-      if (allowed.has(path) && stored[path] !== undefined && parentExists(submitted, path)) kept[path] = stored[path];
+    const allowed = new Set(credentialPathsOf(type));
+    const wanted = keepCredentials.filter((path) => allowed.has(path) && parentExists(submitted, path));
+    if (wanted.length) {
+      let stored: Credentials;
+      try {
+        stored = openCredentials(row.credentials, scope, storedConfig(row));
+      } catch {
+        throw new KeyholdError(
+          "invalid-input",
+          "The stored credentials cannot be used any more; enter them again.",
+          Object.fromEntries(wanted.map((p) => [p, `Enter the ${credentialNoun(type, p.slice(type.length + 1))} again: the stored one was saved for another destination`])),
+        );
+      }
+      for (const path of wanted) if (Object.hasOwn(stored, path)) kept[path] = stored[path];
     }
   }
-  return { parsed: parseConfigDocument(mergeCredentials(submitted, kept), { unknownKeys: "error" }), kept };
+  const parsed = parseConfigDocument(mergeCredentials(submitted, kept), { unknownKeys: "error" });
+  if (parsed.ok && type && row && Object.keys(kept).length) {
+    const changed = changedDestinations(type, (row.settings as Record<string, unknown>)[type], parsed.document[type]);
+    if (changed.length) {
+      throw new KeyholdError(
+        "invalid-input",
+        "Where the stored credentials would be sent changed: enter them again. Nothing was sent or saved.",
+        Object.fromEntries(Object.keys(kept).map((p) => [p, reenterMessage(type, p.slice(type.length + 1), changed)])),
+      );
+    }
+  }
+  return { parsed, kept };
 }
 
 /** Validates and saves a dedicated manager with optimistic locking; nothing is written when anything is invalid. */
-export async function saveConfig(prisma: PrismaClient, scope: ResolvedScope, input: SaveConfigInput, actor: string): Promise<ConfigView> {
+export async function saveConfig(
+  prisma: PrismaClient,
+  scope: ResolvedScope,
+  input: SaveConfigInput,
+  actor: string,
+  who: { instanceAdmin: boolean } = { instanceAdmin: false },
+): Promise<ConfigView> {
   const row = await findRow(prisma, scope);
   if ((row?.version ?? null) !== input.expectedVersion) throw conflict(row?.version ?? null);
   const audit = { tenantId: scope.tenantId, namespace: scope.namespace, actor, outcome: "success" };
@@ -110,14 +153,17 @@ export async function saveConfig(prisma: PrismaClient, scope: ResolvedScope, inp
     const fieldErrors = Object.fromEntries(parsed.errors.map((e) => [e.path || "_", e.message]));
     throw new KeyholdError("invalid-input", "The configuration is not valid; nothing was saved.", fieldErrors);
   }
+  const refusal = identityRefusal(parsed.document, who.instanceAdmin);
+  if (refusal) throw new KeyholdError("invalid-config", refusal);
+  const identity = identityOf(parsed.document).kind;
   const { settings, credentials } = splitCredentials(parsed.document);
-  const credentialsEnvelope = Object.keys(credentials).length ? encrypt(JSON.stringify(credentials), credentialsContext(scope)) : null;
   const data = {
     type: toDbType(parsed.document.type),
     enabled: true,
     readOnly: parsed.document["read-only"],
     settings: settings as object,
-    credentials: credentialsEnvelope,
+    credentials: sealCredentials(credentials, scope, parsed.document),
+    serverIdentityApprovedBy: identity === "ambient" ? actor : null,
   };
   const replaced = Object.keys(credentials).filter((p) => !(p in kept));
   const details = {
@@ -125,6 +171,7 @@ export async function saveConfig(prisma: PrismaClient, scope: ResolvedScope, inp
     credentials: Object.fromEntries(replaced.map((p) => [p, "replaced"])),
     type: parsed.document.type,
     readOnly: parsed.document["read-only"],
+    identity,
   };
 
   try {

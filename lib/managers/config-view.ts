@@ -14,6 +14,8 @@ export const configViewSchema = z.strictObject({
   /** The configuration document with every credential path removed. */
   settings: z.record(z.string(), z.unknown()),
   credentialsSet: z.array(z.string()),
+  /** Stored credentials that cannot be opened for the destination the row names (or with the configured keys). */
+  credentialsUnusable: z.boolean(),
   lastVerify: z
     .strictObject({ at: z.string(), status: z.string(), message: z.string().nullable(), latencyMs: z.number().nullable() })
     .nullable(),
@@ -30,6 +32,7 @@ export const EMPTY_CONFIG_VIEW: ConfigView = {
   readOnly: false,
   settings: {},
   credentialsSet: [],
+  credentialsUnusable: false,
   lastVerify: null,
   updatedAt: null,
 };

@@ -18,7 +18,3 @@ export async function resolveScope(prisma: PrismaClient, tenantId: string, names
   return { tenantId, namespaceId: ns.id, namespace: ns.path, scopeKey: `ns:${ns.id}` };
 }
 
-/** Associated data for the credentials' encryption: ties a ciphertext to its tenant and scope. */
-export function credentialsContext(scope: ResolvedScope): string {
-  return `secrets-manager-config:${scope.tenantId}:${scope.scopeKey}`;
-}

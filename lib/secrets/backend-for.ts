@@ -6,9 +6,9 @@ import { createBuiltinBackend } from "../backends/builtin/adapter";
 import { BackendError } from "../backends/backend-error";
 import { mergeCredentials, parseConfigDocument, type ConfigDocument, type Credentials } from "../backends/document";
 import { globalConfig } from "../config/global";
-import { decrypt } from "../crypto";
-import { credentialsContext } from "../managers/scope";
+import { identityRefusal, openCredentials } from "../managers/credential-binding";
 import type { TenantRef } from "../server/guard";
+import { fromDbType } from "../managers/type-mapping";
 import type { EffectiveBackend } from "./effective-backend";
 
 function documentOf(settings: Record<string, unknown>, credentials: Credentials): ConfigDocument {
@@ -30,12 +30,17 @@ export async function backendFor(prisma: PrismaClient, tenant: TenantRef, effect
   }
   const row = await prisma.secretsManagerConfig.findFirst({
     where: { id: effective.configId ?? "", tenantId: tenant.id },
-    select: { settings: true, credentials: true, scopeKey: true, namespaceId: true },
+    select: { type: true, settings: true, credentials: true, scopeKey: true, namespaceId: true, serverIdentityApprovedBy: true },
   });
   if (!row) throw new BackendError("not-found", "The dedicated secrets manager was removed meanwhile; reload the page.");
   const namespace = source.kind === "namespace" ? source.namespace : null;
   const scope = { tenantId: tenant.id, namespaceId: row.namespaceId, namespace, scopeKey: row.scopeKey };
-  const credentials = row.credentials ? (JSON.parse(decrypt(row.credentials, credentialsContext(scope))) as Credentials) : {};
+  const settings = row.settings as Record<string, unknown>;
+  // Opens only for the destination the row names now: an address changed behind Keyhold's back makes this fail.
+  const credentials = row.credentials ? openCredentials(row.credentials, scope, { ...settings, type: fromDbType(row.type) } as ConfigDocument) : {};
+  const document = documentOf(settings, credentials);
+  const refusal = identityRefusal(document, !!row.serverIdentityApprovedBy);
+  if (refusal) throw new BackendError("invalid-config", refusal);
   const attachment: Attachment = { tenant: tenant.slug, namespace };
-  return createBackend({ document: documentOf(row.settings as Record<string, unknown>, credentials), attachment });
+  return createBackend({ document, attachment });
 }

@@ -6,7 +6,10 @@ import { isBackendError } from "../backends/backend-error";
 import type { SecretsBackend } from "../backends/adapter";
 import { explainVerify } from "../backends/verify-codes";
 import { BACKEND_LABELS, type BackendType } from "../backends/types";
+import { hostOf, identityOf } from "../backends/destination";
+import { KeyholdError } from "../errors";
 import { documentWithKeptCredentials } from "../managers/config-store";
+import { identityRefusal } from "../managers/credential-binding";
 import { effectiveBackends } from "../managers/effective";
 import type { ResolvedScope } from "../managers/scope";
 import type { TenantRef } from "../server/guard";
@@ -64,23 +67,57 @@ export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, nam
   return outcome;
 }
 
-/** Verifies what a settings form holds, saved or not; nothing is stored. */
-export async function verifyForm(prisma: PrismaClient, tenant: TenantRef, scope: ResolvedScope, document: unknown, keepCredentials: string[]): Promise<VerifyOutcome & { fieldErrors?: Record<string, string> }> {
-  const { parsed } = await documentWithKeptCredentials(prisma, scope, document, keepCredentials);
+const invalidConfig = (message: string, fieldErrors?: Record<string, string>): VerifyOutcome & { fieldErrors?: Record<string, string> } => ({
+  status: "invalid-config",
+  ok: false,
+  latencyMs: null,
+  checked: null,
+  message,
+  explanation: explainVerify("invalid-config"),
+  backendLabel: "",
+  at: new Date().toISOString(),
+  ...(fieldErrors ? { fieldErrors } : {}),
+});
+
+export interface FormVerifier {
+  actor: string;
+  /** Only instance administrators may try a configuration that uses the server's own identity (where the instance allows it). */
+  instanceAdmin: boolean;
+}
+
+/**
+ * Verifies what a settings form holds, saved or not: nothing is stored but the audit entry (who, which scope, which
+ * host, which identity, the outcome). A kept credential whose destination changed is refused before any network call.
+ */
+export async function verifyForm(
+  prisma: PrismaClient,
+  tenant: TenantRef,
+  scope: ResolvedScope,
+  document: unknown,
+  keepCredentials: string[],
+  who: FormVerifier,
+): Promise<VerifyOutcome & { fieldErrors?: Record<string, string> }> {
+  const audit = (outcome: string, details: Record<string, unknown>) =>
+    prisma.auditEvent.create({ data: { tenantId: tenant.id, namespace: scope.namespace, actor: who.actor, action: "config.verify-form", outcome, details: details as object } });
+  let parsed: Awaited<ReturnType<typeof documentWithKeptCredentials>>["parsed"];
+  try {
+    ({ parsed } = await documentWithKeptCredentials(prisma, scope, document, keepCredentials));
+  } catch (error) {
+    if (error instanceof KeyholdError) await audit("failure", { status: error.code, reason: "credentials kept for another destination" });
+    throw error;
+  }
   if (!parsed.ok) {
-    const fieldErrors = Object.fromEntries(parsed.errors.map((e) => [e.path || "_", e.message]));
-    return {
-      status: "invalid-config",
-      ok: false,
-      latencyMs: null,
-      checked: null,
-      message: "Fix the highlighted fields first.",
-      explanation: explainVerify("invalid-config"),
-      backendLabel: "",
-      at: new Date().toISOString(),
-      fieldErrors,
-    };
+    await audit("failure", { status: "invalid-config", fields: parsed.errors.map((e) => e.path).slice(0, 20) });
+    return invalidConfig("Fix the highlighted fields first.", Object.fromEntries(parsed.errors.map((e) => [e.path || "_", e.message])));
   }
   const doc = parsed.document;
-  return run(async () => createBackend({ document: doc, attachment: { tenant: tenant.slug, namespace: scope.namespace } }), BACKEND_LABELS[doc.type]);
+  const details = { backend: doc.type, host: hostOf(doc), identity: identityOf(doc).kind };
+  const refusal = identityRefusal(doc, who.instanceAdmin);
+  if (refusal) {
+    await audit("failure", { ...details, status: "invalid-config" });
+    return invalidConfig(refusal);
+  }
+  const outcome = await run(async () => createBackend({ document: doc, attachment: { tenant: tenant.slug, namespace: scope.namespace } }), BACKEND_LABELS[doc.type]);
+  await audit(outcome.ok ? "success" : "failure", { ...details, status: outcome.status });
+  return outcome;
 }

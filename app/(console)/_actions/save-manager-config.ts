@@ -1,6 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { isInstanceAdmin } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/server/action";
 import { saveConfig, saveConfigInput } from "@/lib/managers/config-store";
 import { resolveScope } from "@/lib/managers/scope";
@@ -14,7 +15,7 @@ export const saveManagerConfigAction = defineAction({
   namespace: (i) => i.namespace,
   run: async ({ prisma, tenant, session }, { namespace, ...input }) => {
     const scope = await resolveScope(prisma, tenant!.id, namespace);
-    const view = await saveConfig(prisma, scope, input, session.actor);
+    const view = await saveConfig(prisma, scope, input, session.actor, { instanceAdmin: isInstanceAdmin(session.bindings) });
     revalidatePath(`/tenants/${tenant!.slug}`, "layout");
     return view;
   },

@@ -1,5 +1,6 @@
 "use server";
 import { z } from "zod";
+import { isInstanceAdmin } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/server/action";
 import { resolveScope } from "@/lib/managers/scope";
 import { verifyForm } from "@/lib/secrets/verify";
@@ -18,8 +19,8 @@ export const verifyConfigFormAction = defineAction({
   }),
   tenant: (i) => i.tenant,
   namespace: (i) => i.namespace,
-  run: async ({ prisma, tenant }, { namespace, document, keepCredentials }) => {
+  run: async ({ prisma, tenant, session }, { namespace, document, keepCredentials }) => {
     const scope = await resolveScope(prisma, tenant!.id, namespace);
-    return verifyForm(prisma, tenant!, scope, document, keepCredentials);
+    return verifyForm(prisma, tenant!, scope, document, keepCredentials, { actor: session.actor, instanceAdmin: isInstanceAdmin(session.bindings) });
   },
 });

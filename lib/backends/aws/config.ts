@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cloudCommon, optionalText, optionalUrl, type SectionIssue } from "../config-fields";
+import { cloudCommon, optionalText, optionalUrl, type Identity, type SectionIssue } from "../config-fields";
 
 export const awsSection = z
   .strictObject({
@@ -30,4 +30,14 @@ export function awsIncomplete(v: AwsSection): SectionIssue[] {
   return v.region ? [] : [{ path: ["region"], message: "Give a region such as us-east-1; without one the AWS SDK's default region (AWS_REGION) is used" }];
 }
 
-export const awsCredentialPaths = [["secret-key-id"], ["session-token"]];
+export const awsCredentials = { "secret-key-id": "secret access key", "session-token": "session token" };
+
+export const awsDestinations = { "endpoint-override": "endpoint", region: "region" };
+
+export const awsHost = (v: AwsSection): string =>
+  v["endpoint-override"] ? new URL(v["endpoint-override"]).host : `secretsmanager.${v.region ?? "(default region)"}.amazonaws.com`;
+
+export function awsIdentity(v: AwsSection): Identity {
+  if (v["access-key-id"] && v["secret-key-id"]) return { kind: "configured", label: v["session-token"] ? "the session credentials below" : "the access key below" };
+  return { kind: "ambient", label: "the server's own AWS identity (its environment, shared files, or instance or task role)" };
+}

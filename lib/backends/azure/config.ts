@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { caCertificate, cloudCommon, flag, optionalText, optionalUrl, text, type SectionIssue } from "../config-fields";
+import { caCertificate, cloudCommon, flag, optionalText, optionalUrl, text, type Identity, type SectionIssue } from "../config-fields";
 
 const guid = z
   .string()
@@ -39,4 +39,20 @@ export function azureIncomplete(v: AzureSection): SectionIssue[] {
   return v["vault-name"] || v["key-vault-uri"] ? [] : [{ path: ["vault-name"], message: "Give either the vault name or the vault URI; without one the backend cannot connect" }];
 }
 
-export const azureCredentialPaths = [["clientSecret", "clientSecret"]];
+export const azureCredentials = { "clientSecret.clientSecret": "client secret" };
+
+export const azureDestinations = {
+  "key-vault-uri": "vault URI",
+  "vault-name": "vault name",
+  "authority-host": "authority host",
+  "clientSecret.tenantId": "directory (tenant) id",
+  "ca-certificate": "CA certificate",
+};
+
+export const azureHost = (v: AzureSection): string =>
+  v["key-vault-uri"] ? new URL(v["key-vault-uri"]).host : `${v["vault-name"] ?? "(no vault)"}.vault.azure.net`;
+
+export function azureIdentity(v: AzureSection): Identity {
+  if (v.clientSecret) return { kind: "configured", label: "the client secret below" };
+  return { kind: "ambient", label: "the server's own Azure identity (DefaultAzureCredential: environment, workload or managed identity)" };
+}

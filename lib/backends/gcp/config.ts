@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { caCertificate, cloudCommon, optionalUrl, type SectionIssue } from "../config-fields";
+import { caCertificate, cloudCommon, optionalUrl, type Identity, type SectionIssue } from "../config-fields";
 
 // Any text is accepted here so the seed's placeholder loads; whether it is a usable key is checked by gcpIncomplete.
 const serviceAccount = z.string().trim().max(16384, "A service-account key is at most 16 KiB");
@@ -46,4 +46,15 @@ export function gcpIncomplete(v: GcpSection): SectionIssue[] {
   return issues;
 }
 
-export const gcpCredentialPaths = [["service-account"]];
+export const gcpCredentials = { "service-account": "service-account key" };
+
+export const gcpDestinations = { "endpoint-override": "endpoint", project: "project", "ca-certificate": "CA certificate" };
+
+export const gcpHost = (v: GcpSection): string => (v["endpoint-override"] ? new URL(v["endpoint-override"]).host : "secretmanager.googleapis.com");
+
+export function gcpIdentity(v: GcpSection): Identity {
+  if (v["service-account"]) return { kind: "configured", label: "the service-account key below" };
+  // A plaintext channel (test servers) carries no call credentials at all.
+  if (v["endpoint-override"]?.startsWith("http://")) return { kind: "none", label: "no credentials (plaintext endpoint)" };
+  return { kind: "ambient", label: "the server's own Google identity (application default credentials)" };
+}

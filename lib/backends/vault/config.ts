@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { caCertificate, text, url } from "../config-fields";
+import { caCertificate, text, url, type Identity } from "../config-fields";
 
 const pathSegment = z
   .string()
@@ -40,5 +40,19 @@ export const vaultSection = z
 
 export type VaultSection = z.infer<typeof vaultSection>;
 
-export const vaultCredentialPaths = [["token", "token"], ["password", "password"], ["app-role", "secret-id"]];
+/** Credential paths inside the section, each with the word a form uses for it. */
+export const vaultCredentials = { "token.token": "token", "password.password": "password", "app-role.secret-id": "secret id" };
+
+/** What decides where a credential goes or what it unlocks: changing one requires entering the credential again. */
+export const vaultDestinations = { address: "address", namespace: "namespace", "app-role.path": "auth mount path", "ca-certificate": "CA certificate" };
+
+/** Where credentials go, for audit entries: the host (and port) of the address. */
+export const vaultHost = (v: VaultSection): string => new URL(v.address).host;
+
+/** Vault always authenticates with what the configuration holds: node-vault's environment fallbacks are pinned off. */
+export function vaultIdentity(v: VaultSection): Identity {
+  if (v.password) return { kind: "configured", label: "the userpass login below" };
+  if (v["app-role"]) return { kind: "configured", label: "the AppRole below" };
+  return { kind: "configured", label: "the token below" };
+}
 

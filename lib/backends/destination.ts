@@ -1,0 +1,60 @@
+import type { Identity } from "./config-fields";
+import type { ConfigDocument } from "./document";
+import { backendRegistry } from "./registry";
+import type { ExternalBackendType } from "./types";
+
+// Pure rules of the credential boundary, shared by the server (which enforces them) and the settings form
+// (which says so as soon as a destination field is edited).
+
+/** Reads a dotted path through own properties only, so a key like `__proto__` or `constructor` reads nothing. */
+function own(obj: unknown, dotted: string): unknown {
+  let cursor = obj;
+  for (const key of dotted.split(".")) {
+    if (!cursor || typeof cursor !== "object" || !Object.hasOwn(cursor, key)) return undefined;
+    cursor = (cursor as Record<string, unknown>)[key];
+  }
+  return cursor;
+}
+
+const normalise = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : typeof v === "string" ? v.trim() || null : JSON.stringify(v));
+
+/** The destination fields of a section (paths inside it), absent ones as null. */
+export function destinationOf(type: ExternalBackendType, section: unknown): Record<string, string | null> {
+  return Object.fromEntries(Object.keys(backendRegistry[type].destinations).map((p) => [p, normalise(own(section, p))]));
+}
+
+/** Which destination fields (paths inside the section) differ between two sections of one type. */
+export function changedDestinations(type: ExternalBackendType, before: unknown, after: unknown): string[] {
+  const a = destinationOf(type, before);
+  const b = destinationOf(type, after);
+  return Object.keys(a).filter((p) => a[p] !== b[p]);
+}
+
+function list(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
+/** The word forms use for a credential (path inside the section): "token", "client secret". */
+export function credentialNoun(type: ExternalBackendType, credentialPath: string): string {
+  const { credentials } = backendRegistry[type];
+  return Object.hasOwn(credentials, credentialPath) ? credentials[credentialPath] : "credential";
+}
+
+/** "Enter the token again: the address changed", for a kept credential (path inside the section). */
+export function reenterMessage(type: ExternalBackendType, credentialPath: string, changed: string[]): string {
+  const { destinations } = backendRegistry[type];
+  const words = changed.map((p) => (Object.hasOwn(destinations, p) ? destinations[p] : p));
+  return `Enter the ${credentialNoun(type, credentialPath)} again: the ${list(words)} changed`;
+}
+
+/** Whose identity a parsed document authenticates with. */
+export function identityOf(document: ConfigDocument): Identity {
+  const identity = backendRegistry[document.type].identity as (section: unknown) => Identity;
+  return identity(document[document.type] ?? {});
+}
+
+/** The host (and port) a parsed document sends its credentials to. */
+export function hostOf(document: ConfigDocument): string {
+  const host = backendRegistry[document.type].host as (section: unknown) => string;
+  return host(document[document.type] ?? {});
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SecretsManagerConfig" ADD COLUMN     "serverIdentityApprovedBy" VARCHAR(320);
