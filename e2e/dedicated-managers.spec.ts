@@ -1,3 +1,4 @@
+import { startRecordingServer } from "../tests/support/recording-server";
 import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
 
 // Canary credentials: they must never come back from the server in any form.
@@ -121,6 +122,42 @@ test("a second administrator saving a stale form gets a conflict, not an overwri
   await expect(second.getByLabel("Secret path prefix")).toHaveValue("app2");
   await first.close();
   await second.close();
+});
+
+test("a stored token is never sent to a changed address: the form asks for it again", async ({ page, shot }) => {
+  const listener = await startRecordingServer();
+  try {
+    await page.goto("/tenants/acme/namespaces/company/edit");
+    await expect(page.locator('[data-credential="token.token"]')).toContainText("Set");
+    await expect(page.locator("#cfg-token-token-error")).toHaveCount(0);
+    await page.getByLabel("Address").fill(listener.url);
+    // Said as soon as the destination changes, before anything is sent.
+    await expect(page.locator("#cfg-token-token-error")).toHaveText("Enter the token again: the address changed");
+    await shot("namespace-edit-destination-changed");
+
+    await page.getByRole("button", { name: "Verify connection" }).click();
+    await expect(page.getByTestId("verify-result")).toContainText("enter them again");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByTestId("form-error")).toContainText("enter them again");
+    await expect(page.locator("#cfg-token-token-error")).toHaveText("Enter the token again: the address changed");
+    expect(listener.connections()).toBe(0);
+
+    await page.reload();
+    await expect(page.getByLabel("Address")).toHaveValue("https://vault.internal:8200");
+  } finally {
+    await listener.close();
+  }
+});
+
+test("the form says whose identity a configuration uses, and refuses the server's own", async ({ page }) => {
+  await page.goto("/tenants/acme/settings");
+  await expect(page.getByTestId("identity")).toHaveText("Authenticates with the access key below.");
+  await page.getByRole("radio", { name: "Default provider chain" }).check();
+  await expect(page.getByTestId("identity")).toContainText("the server's own AWS identity");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("form-error")).toContainText("which dedicated managers may not use on this instance");
+  await page.reload();
+  await expect(page.getByRole("radio", { name: "Access key" })).toBeChecked();
 });
 
 test("an invalid form shows errors next to the fields and saves nothing", async ({ page, shot }) => {
