@@ -2,10 +2,16 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import nodeVault from "node-vault";
+import { startEmulators } from "../scripts/test/emulator-env";
 import { expect, test } from "./fixtures";
 
 // These tests start their own Keyhold processes with a configuration file, beside the suite's server (next port up).
 const PORT = Number(process.env.KEYHOLD_E2E_PORT ?? 3100) + 1;
+
+test.beforeAll(() => {
+  startEmulators(["vault"]);
+});
 
 function startKeyhold(configYaml: string, env: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "keyhold-config-"));
@@ -74,5 +80,44 @@ test("the configuration file's backend serves tenants without their own, with ${
   } finally {
     keyhold.child.kill("SIGINT");
     expect(await keyhold.exited).toBe(0);
+  }
+});
+
+test("the file's read-only Vault: its entries belong to every tenant, and the page names the file as where read-only is set", async ({ page }) => {
+  const vault = nodeVault({ endpoint: process.env.KEYHOLD_VAULT_ADDR!, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
+  await vault.write("secret/data/file-backed/shared-db", { data: { DATABASE_URL: "postgres://file" } });
+  const yaml = [
+    "kestra:",
+    "  secret:",
+    "    type: vault",
+    "    read-only: true",
+    "    vault:",
+    `      address: ${process.env.KEYHOLD_VAULT_ADDR}`,
+    "      secret-path-prefix: file-backed",
+    "      token:",
+    "        token: ${KH_VAULT_TOKEN}",
+  ].join("\n");
+  const admin = { KEYHOLD_ADMIN_EMAIL: "ops@keyhold.test", KEYHOLD_ADMIN_PASSWORD: "an-admin-password-from-env" };
+  const keyhold = startKeyhold(yaml, { KH_VAULT_TOKEN: process.env.KEYHOLD_VAULT_TOKEN!, ...admin });
+  try {
+    await keyhold.ready;
+    const base = `http://localhost:${PORT}`;
+    await page.goto(`${base}/login`);
+    await page.getByLabel("Email").fill(admin.KEYHOLD_ADMIN_EMAIL);
+    await page.getByLabel("Password").fill(admin.KEYHOLD_ADMIN_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("signed-in-as")).toHaveText(admin.KEYHOLD_ADMIN_EMAIL);
+    await page.getByLabel("Tenant id").fill("filevault");
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    await page.getByLabel("New namespace").fill("team");
+    await page.getByRole("button", { name: "Create namespace" }).click();
+    await page.goto(`${base}/tenants/filevault/namespaces/team/secrets`);
+    const row = page.locator('tr[data-secret-key="shared-db"]');
+    await expect(row).toContainText("every tenant (configuration file)");
+    await expect(page.getByTestId("read-only-hint")).toHaveText(/Read-only comes from the configuration file \(read-only: true\)\. To manage secrets here, set read-only: false in the file, or configure a dedicated manager for this namespace\./);
+  } finally {
+    keyhold.child.kill("SIGINT");
+    expect(await keyhold.exited).toBe(0);
+    await vault.delete("secret/metadata/file-backed/shared-db").catch(() => undefined);
   }
 });

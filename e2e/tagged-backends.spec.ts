@@ -50,7 +50,7 @@ for (const [id, make] of SEEDERS) {
     await expect(page.getByRole("button", { name: "Create New Secret" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^(Edit|Delete) / })).toHaveCount(0);
     await expect(page.getByTestId("read-only-banner")).toContainText(backend.label);
-    await expect(page.getByTestId("ignored-line")).toContainText("1 backend secret is ignored");
+    await expect(page.getByTestId("ignored-line")).toContainText("1 secret in this backend is skipped by its rules");
     await page.getByRole("button", { name: "Why?" }).click();
     await expect(page.locator('[data-reason="missing-prefix-tag"]')).toHaveText("1 × no 'prefix' tag");
     await page.getByRole("button", { name: "Verify connection" }).click();

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { Lock, Plus, RefreshCw, Search, ShieldCheck } from "lucide-react";
@@ -17,6 +18,23 @@ import { SecretDrawer } from "./secret-drawer";
 import { SecretsTable } from "./secrets-table";
 import { RequestError, useDeleteSecret, useSecretsList } from "./use-secrets";
 import { VerifyResult, type VerifyOutcomeView } from "./verify-result";
+
+/** Where read-only can be turned off: the configuration file, or the dedicated manager's settings page. */
+function readOnlyHint(backend: SecretsList["backend"], tenant: string, namespace: string) {
+  if (backend.sourceKind === "file") {
+    return "Read-only comes from the configuration file (read-only: true). To manage secrets here, set read-only: false in the file, or configure a dedicated manager for this namespace.";
+  }
+  const settings = backend.sourceKind === "namespace" ? `/tenants/${tenant}/namespaces/${backend.sourceNamespace}/edit` : `/tenants/${tenant}/settings`;
+  return (
+    <>
+      To manage secrets here, turn read-only off in the settings of the dedicated manager that serves this namespace (
+      <Link href={settings} className="underline">
+        {backend.sourceKind === "namespace" ? `namespace ${backend.sourceNamespace}` : `tenant ${tenant}`}
+      </Link>
+      ){backend.sourceKind === "namespace" && backend.sourceNamespace === namespace ? "" : ", or configure a dedicated manager for this namespace"}.
+    </>
+  );
+}
 
 function useUrlQuery(): [SecretListQuery, (patch: Partial<SecretListQuery>) => void] {
   const params = useSearchParams();
@@ -203,8 +221,8 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
       ) : null}
 
       {namespace && backend?.readOnly ? (
-        <p className="flex items-center gap-1.5 text-xs text-zinc-500">
-          <Lock className="size-3" aria-hidden /> Turn read-only off in the dedicated manager&apos;s settings to manage secrets here.
+        <p className="flex items-center gap-1.5 text-xs text-zinc-500" data-testid="read-only-hint">
+          <Lock className="size-3" aria-hidden /> {readOnlyHint(backend, tenant, namespace)}
         </p>
       ) : null}
       {drawer && namespace ? <SecretDrawer key={drawer.row?.key ?? "new"} tenant={tenant} namespace={namespace} row={drawer.row} open onClose={() => setDrawer(null)} onSaved={setNotice} /> : null}

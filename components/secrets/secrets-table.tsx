@@ -20,6 +20,9 @@ function SortHeader({ label, column, query, onSort }: { label: string; column: S
   );
 }
 
+/** The scope of a secret without a namespace of its own: the file's backend serves every tenant. */
+const scopeOf = (r: SecretRowView) => (r.sourceKind === "file" ? "every tenant (configuration file)" : "whole tenant");
+
 /** `namespace` null: the tenant-wide table, where rows link to their namespace and are edited there. */
 export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, onDelete }: { tenant: string; namespace: string | null; rows: SecretRowView[]; query: SecretListQuery; onSort: (c: SecretListQuery["sort"]) => void; onEdit?: (r: SecretRowView) => void; onDelete?: (r: SecretRowView) => void }) {
   return (
@@ -54,14 +57,14 @@ export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, o
               <td className="px-4 py-2.5 text-xs">
                 {namespace === null ? (
                   <Link href={`/tenants/${tenant}/namespaces/${r.source}/secrets`} className="font-mono hover:underline">
-                    {r.namespace === null ? `${r.source} (tenant-wide)` : r.source}
+                    {r.namespace === null ? `${r.source} (${scopeOf(r)})` : r.source}
                   </Link>
                 ) : r.inherited ? (
                   <Link href={`/tenants/${tenant}/namespaces/${r.source}/secrets`} className="text-zinc-500 hover:underline" data-testid="inherited-from">
                     inherited from {r.source}
                   </Link>
                 ) : (
-                  <span className="font-mono">{r.namespace ?? (r.source === namespace ? "whole tenant" : r.source)}</span>
+                  <span className="font-mono">{r.namespace ?? (r.source === namespace ? scopeOf(r) : r.source)}</span>
                 )}
               </td>
               <td className="max-w-56 truncate px-4 py-2.5 text-xs text-zinc-600 dark:text-zinc-400" title={r.description ?? undefined}>

@@ -5,7 +5,10 @@ import { z } from "zod";
 /** A valid but incomplete setting (path inside the section): a warning in the configuration file, an error in forms. */
 export interface SectionIssue {
   path: string[];
+  /** The error a form shows: the setting is required there. */
   message: string;
+  /** The configuration file's warning: what happens without the setting, since the file still loads. */
+  warning: string;
 }
 
 /**

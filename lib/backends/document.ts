@@ -63,9 +63,10 @@ export function parseConfigDocument(
     if (result.success) {
       const document = result.data as ConfigDocument;
       const check = backendRegistry[document.type].incomplete as ((s: unknown) => SectionIssue[]) | undefined;
-      const incomplete = (check?.(document[document.type]) ?? []).map((i) => ({ path: joinPath([document.type, ...i.path]), message: i.message }));
-      if (incomplete.length && (options.incomplete ?? options.unknownKeys) === "error") return { ok: false, errors: incomplete, warnings };
-      return { ok: true, document, warnings: [...warnings, ...incomplete] };
+      const issues = check?.(document[document.type]) ?? [];
+      const at = (i: SectionIssue) => joinPath([document.type, ...i.path]);
+      if (issues.length && (options.incomplete ?? options.unknownKeys) === "error") return { ok: false, errors: issues.map((i) => ({ path: at(i), message: i.message })), warnings };
+      return { ok: true, document, warnings: [...warnings, ...issues.map((i) => ({ path: at(i), message: i.warning }))] };
     }
     const unknown = result.error.issues.filter((i) => i.code === "unrecognized_keys");
     const others = result.error.issues.filter((i) => i.code !== "unrecognized_keys");

@@ -124,7 +124,7 @@ describe("the seed document's snippets load unchanged", () => {
     });
     expect(r.backend?.credentials).toEqual({ "azure-key-vault.clientSecret.clientSecret": "secret" });
     expect(r.warnings).toEqual([
-      `${FILE}:5: kestra.secret.azure-key-vault.vault-name: Give either the vault name or the vault URI; without one the backend cannot connect`,
+      `${FILE}:5: kestra.secret.azure-key-vault.vault-name: no vault name or vault URI: the backend cannot connect until one is given`,
     ]);
   });
 
@@ -225,10 +225,14 @@ describe("environment references", () => {
 
   it("names the file, the line and the variable when one is not set", () => {
     expect(errorOf(() => parseConfigFile(yaml, FILE, { VAULT_ADDR: "https://v.test", TEAM: "t" }))).toBe(
-      `${FILE}:9: environment variable VAULT_TOKEN is not set`,
+      `${FILE}:9: kestra.secret.vault.token.token: environment variable VAULT_TOKEN is not set`,
     );
     expect(errorOf(() => parseConfigFile(yaml, FILE, {}))).toBe(
-      [5, "VAULT_ADDR", 7, "TEAM", 9, "VAULT_TOKEN"].reduce<string[]>((lines, v, i, a) => (i % 2 ? lines : [...lines, `${FILE}:${v}: environment variable ${a[i + 1]} is not set`]), []).join("\n"),
+      [
+        `${FILE}:5: kestra.secret.vault.address: environment variable VAULT_ADDR is not set`,
+        `${FILE}:7: kestra.secret.vault.secret-path-prefix: environment variable TEAM is not set`,
+        `${FILE}:9: kestra.secret.vault.token.token: environment variable VAULT_TOKEN is not set`,
+      ].join("\n"),
     );
   });
 

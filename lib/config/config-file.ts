@@ -1,7 +1,7 @@
 import "server-only";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Node } from "yaml";
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Node } from "yaml";
 import { parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
 
 export const DEFAULT_CONFIG_FILE = "keyhold.yaml";
@@ -60,11 +60,12 @@ export function parseConfigFile(source: string, file: string, env: Record<string
 
   const envErrors: string[] = [];
   visit(secretNode, {
-    Scalar(_, node) {
+    Scalar(_, node, ancestors) {
       if (typeof node.value !== "string" || !node.value.includes("${")) return;
+      const key = [...secretPath, ...ancestors.filter(isPair).map((p) => String((p.key as { value?: unknown })?.value ?? p.key))].join(".");
       node.value = node.value.replace(ENV_REF, (_m, name: string, fallback?: string) => {
         const value = env[name] ?? fallback;
-        if (value === undefined) envErrors.push(`${where(lineOf(node))}: environment variable ${name} is not set`);
+        if (value === undefined) envErrors.push(`${where(lineOf(node))}: ${key}: environment variable ${name} is not set`);
         return value ?? "";
       });
     },

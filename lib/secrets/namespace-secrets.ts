@@ -18,6 +18,8 @@ export interface SecretRow extends SecretSummary {
   inherited: boolean;
   readOnly: boolean;
   backendLabel: string;
+  /** Where the serving configuration is attached: a secret without a namespace of its own belongs to that scope. */
+  sourceKind: EffectiveBackend["source"]["kind"];
 }
 
 export interface SourceError {
@@ -131,6 +133,7 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
         inherited: namespace !== null && list.source.namespace !== namespace,
         readOnly: list.source.effective.readOnly,
         backendLabel: BACKEND_LABELS[list.source.effective.type as BackendType],
+        sourceKind: list.source.effective.source.kind,
       });
     }
   }

@@ -20,6 +20,7 @@ export const secretRowSchema = z.strictObject({
   backendLabel: z.string(),
   readOnly: z.boolean(),
   updatedAt: z.string().nullable(),
+  sourceKind: z.enum(["namespace", "tenant", "file", "builtin"]),
 });
 
 export const secretsListSchema = z.strictObject({
@@ -55,7 +56,7 @@ const input = z.object({
 export function toSecretsList(effective: EffectiveBackend, result: NamespaceSecrets): SecretsList {
   return secretsListSchema.parse({
     backend: summarizeBackend(effective),
-    rows: result.rows.map(({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt }) => ({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt })),
+    rows: result.rows.map(({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt, sourceKind }) => ({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt, sourceKind })),
     total: result.total,
     page: result.page,
     pageCount: result.pageCount,

@@ -25,9 +25,9 @@ export const awsSection = z
 
 export type AwsSection = z.infer<typeof awsSection>;
 
-/** Seed snippets omit the region (the SDK then reads AWS_REGION): a warning in the file, required in forms. */
+/** Seed snippets omit the region (the SDK then reads AWS_REGION): a warning in the file, required in forms, each saying so. */
 export function awsIncomplete(v: AwsSection): SectionIssue[] {
-  return v.region ? [] : [{ path: ["region"], message: "Give a region such as us-east-1; without one the AWS SDK's default region (AWS_REGION) is used" }];
+  return v.region ? [] : [{ path: ["region"], message: "Give a region such as us-east-1", warning: "no region: the AWS SDK's default region (AWS_REGION) is used" }];
 }
 
 export const awsCredentials = { "secret-key-id": "secret access key", "session-token": "session token" };

@@ -27,7 +27,7 @@ describe("azure-key-vault settings", () => {
     const file = parseConfigDocument(azure({ clientSecret: client }), { unknownKeys: "warn" });
     expect(file.ok).toBe(true);
     expect(file.warnings).toEqual([
-      { path: "azure-key-vault.vault-name", message: "Give either the vault name or the vault URI; without one the backend cannot connect" },
+      { path: "azure-key-vault.vault-name", message: "no vault name or vault URI: the backend cannot connect until one is given" },
     ]);
   });
 

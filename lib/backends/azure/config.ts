@@ -36,7 +36,9 @@ export type AzureSection = z.infer<typeof azureSection>;
 
 /** The seed's snippets name no vault: they load with a warning, and forms require one. */
 export function azureIncomplete(v: AzureSection): SectionIssue[] {
-  return v["vault-name"] || v["key-vault-uri"] ? [] : [{ path: ["vault-name"], message: "Give either the vault name or the vault URI; without one the backend cannot connect" }];
+  return v["vault-name"] || v["key-vault-uri"]
+    ? []
+    : [{ path: ["vault-name"], message: "Give either the vault name or the vault URI", warning: "no vault name or vault URI: the backend cannot connect until one is given" }];
 }
 
 export const azureCredentials = { "clientSecret.clientSecret": "client secret" };

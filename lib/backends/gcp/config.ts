@@ -40,9 +40,9 @@ function serviceAccountProblem(text: string): string | null {
 /** What the seed's snippets leave out or stub: warnings in the configuration file, errors in forms. */
 export function gcpIncomplete(v: GcpSection): SectionIssue[] {
   const issues: SectionIssue[] = [];
-  if (!v.project) issues.push({ path: ["project"], message: "Give the project id; without one it is taken from Application Default Credentials" });
+  if (!v.project) issues.push({ path: ["project"], message: "Give the project id", warning: "no project id: it is taken from Application Default Credentials" });
   const problem = v["service-account"] ? serviceAccountProblem(v["service-account"]) : null;
-  if (problem) issues.push({ path: ["service-account"], message: problem });
+  if (problem) issues.push({ path: ["service-account"], message: problem, warning: problem });
   return issues;
 }
 
