@@ -4,8 +4,17 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import next from "next";
+import { nodeSupport } from "./node-support.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+const support = nodeSupport(process.version);
+if (!support.ok) {
+  console.error(support.message);
+  process.exit(1);
+}
+console.log(support.message);
+// Said once above in Keyhold's words; the SDK's own multi-line warning would repeat it on every start.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "localhost";
 
