@@ -5,6 +5,7 @@ import { changedDestinations, credentialNoun, identityOf, reenterMessage } from 
 import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
 import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "../backends/types";
 import { KeyholdError } from "../errors";
+import { boundedJson } from "../input/bounded-json";
 import { configViewSchema, EMPTY_CONFIG_VIEW, type ConfigView } from "./config-view";
 import { identityRefusal, openCredentials, sealCredentials } from "./credential-binding";
 import type { ResolvedScope } from "./scope";
@@ -15,7 +16,7 @@ export const saveConfigInput = z.strictObject({
   /** The version the form was loaded with; null when the form created a new configuration. */
   expectedVersion: z.number().int().positive().nullable(),
   enabled: z.boolean(),
-  document: z.unknown(),
+  document: boundedJson(),
   /** Credential paths to keep from the stored configuration (the form's "set" fields left alone). */
   keepCredentials: z.array(z.string().max(128)).max(20).default([]),
 });

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { isInstanceAdmin } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/server/action";
+import { boundedJson } from "@/lib/input/bounded-json";
 import { resolveScope } from "@/lib/managers/scope";
 import { verifyForm } from "@/lib/secrets/verify";
 import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
@@ -14,7 +15,7 @@ export const verifyConfigFormAction = defineAction({
   input: z.strictObject({
     tenant: tenantSlugSchema,
     namespace: namespacePathSchema.nullable(),
-    document: z.unknown(),
+    document: boundedJson(),
     keepCredentials: z.array(z.string().max(128)).max(20).default([]),
   }),
   tenant: (i) => i.tenant,
