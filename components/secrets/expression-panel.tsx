@@ -23,7 +23,7 @@ export function ExpressionPanel({ tenant, namespace }: { tenant: string; namespa
           setOutcome(
             r.ok
               ? { ok: true, text: `Resolves, ${r.data.length} character${r.data.length === 1 ? "" : "s"}, from ${r.data.namespace} (${r.data.backendLabel}).` }
-              : { ok: false, text: r.error.message },
+              : { ok: false, text: r.error.fieldErrors?.expression ?? r.error.message },
           );
         });
       }}

@@ -2,18 +2,18 @@ import "server-only";
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "../db/generated/client";
 import { tenantSlugSchema } from "../tenancy/names";
-
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD");
+import { calendarDate, startOfDay } from "../input/calendar-date";
+import { plainText } from "../input/plain-text";
 const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);
 
 /** Filters as they arrive from the URL (the Audit tab's GET form) or the CSV link. */
 export const auditFilterInput = z.object({
   tenant: tenantSlugSchema.optional(),
-  actor: z.preprocess(blankToUndefined, z.string().trim().max(254).optional()),
-  action: z.preprocess(blankToUndefined, z.string().trim().max(64).optional()),
-  namespace: z.preprocess(blankToUndefined, z.string().trim().max(255).optional()),
-  from: z.preprocess(blankToUndefined, day.optional()),
-  to: z.preprocess(blankToUndefined, day.optional()),
+  actor: z.preprocess(blankToUndefined, plainText(254).optional()),
+  action: z.preprocess(blankToUndefined, plainText(64).optional()),
+  namespace: z.preprocess(blankToUndefined, plainText(255).optional()),
+  from: z.preprocess(blankToUndefined, calendarDate.optional()),
+  to: z.preprocess(blankToUndefined, calendarDate.optional()),
   page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100000).optional()),
 });
 
@@ -33,7 +33,7 @@ export interface AuditRow {
 }
 
 function where(tenantId: string | null, f: AuditFilters): Prisma.AuditEventWhereInput {
-  const end = f.to ? new Date(`${f.to}T00:00:00.000Z`) : undefined;
+  const end = f.to ? startOfDay(f.to) : undefined;
   if (end) end.setUTCDate(end.getUTCDate() + 1);
   return {
     // Scoped by tenant unless an instance administrator asks for the whole instance (tenantId null).
@@ -41,7 +41,7 @@ function where(tenantId: string | null, f: AuditFilters): Prisma.AuditEventWhere
     ...(f.actor ? { actor: { contains: f.actor, mode: "insensitive" } } : {}),
     ...(f.action ? { action: { startsWith: f.action } } : {}),
     ...(f.namespace ? { OR: [{ namespace: f.namespace }, { namespace: { startsWith: `${f.namespace}.` } }] } : {}),
-    ...(f.from || end ? { createdAt: { ...(f.from ? { gte: new Date(`${f.from}T00:00:00.000Z`) } : {}), ...(end ? { lt: end } : {}) } } : {}),
+    ...(f.from || end ? { createdAt: { ...(f.from ? { gte: startOfDay(f.from) } : {}), ...(end ? { lt: end } : {}) } } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSafeKey, plain } from "../input/plain-text";
 
 // Building blocks shared by the per-backend configuration schemas. Every string has a length limit.
 
@@ -24,14 +25,13 @@ export interface Identity {
 /** Missing keys read "Required", like empty ones, so forms and the configuration file say the same. */
 export const requiredString = () => z.string({ error: (iss) => (iss.input === undefined ? "Required" : "Must be text") });
 
-export const text = (max = 255) => requiredString().trim().min(1, "Required").max(max, `At most ${max} characters`);
+export const text = (max = 255) => plain(requiredString().trim().min(1, "Required").max(max, `At most ${max} characters`));
 
 export const optionalText = (max = 255) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), text(max).optional());
 
-export const url = requiredString()
-  .trim()
-  .max(2048)
+// `new URL` drops tabs and line breaks and escapes NUL, so the raw text is checked first.
+export const url = plain(requiredString().trim().max(2048))
   .refine((v) => {
     try {
       const u = new URL(v);
@@ -43,8 +43,8 @@ export const url = requiredString()
 
 export const optionalUrl = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), url.optional());
 
-const tagKey = z.string().trim().min(1, "Tag key is required").max(128, "Tag keys are at most 128 characters");
-const tagValue = z.string().max(256, "Tag values are at most 256 characters");
+const tagKey = plain(z.string().trim().min(1, "Tag key is required").max(128, "Tag keys are at most 128 characters")).refine(isSafeKey, "This tag key is reserved");
+const tagValue = plain(z.string().max(256, "Tag values are at most 256 characters"));
 
 /** A map of tag key to value; YAML numbers and booleans are accepted and kept as text. */
 export const tagMap = z
@@ -86,10 +86,7 @@ export const cloudCommon = {
   "excluded-tags": excludedTags.optional(),
 };
 
-const pem = z
-  .string()
-  .trim()
-  .max(65536)
+const pem = plain(z.string().trim().max(65536), { multiline: true })
   .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "PEM certificates (-----BEGIN CERTIFICATE-----)");
 
 /** Extra CA certificates to trust for a backend behind a private CA (PEM). Not a credential. */

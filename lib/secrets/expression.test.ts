@@ -22,6 +22,10 @@ describe("secret() expressions", () => {
     ["{{ secret('a', subkey='x', subkey='y') }}", "given twice"],
     ["{{ secret(subkey='x', 'a') }}", "key must come first"],
     ["{{ secret('') }}", "key is empty"],
+    ["{{ secret('A\u0000B') }}", "The key: Remove the control character U+0000 at position 2"],
+    ["{{ secret('A\nB') }}", "The key: Remove the control character U+000A"],
+    ["{{ secret('A', subkey='\u0007') }}", "The subkey: Remove the control character U+0007"],
+    ["{{ secret('A', constructor='x') }}", "no argument 'constructor'"],
   ])("refuses %s", (input, message) => {
     const result = parseSecretExpression(input);
     expect(result.ok).toBe(false);

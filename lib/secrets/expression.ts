@@ -1,3 +1,5 @@
+import { plainTextProblem } from "../input/plain-text";
+
 /** A parsed `{{ secret('KEY', namespace='…', subkey='…') }}` expression. */
 export interface SecretExpression {
   key: string;
@@ -42,6 +44,10 @@ export function parseSecretExpression(input: string): ExpressionParse {
   }
   if (positional.length !== 1) return { ok: false, error: "secret() takes exactly one key, e.g. secret('API_KEY')." };
   if (!positional[0]) return { ok: false, error: "The secret key is empty." };
+  for (const [what, value] of [["key", positional[0]], ["namespace", named.namespace], ["subkey", named.subkey]] as const) {
+    const problem = value === undefined ? null : plainTextProblem(value);
+    if (problem) return { ok: false, error: `The ${what}: ${problem}.` };
+  }
   return { ok: true, expression: { key: positional[0], ...(named.namespace ? { namespace: named.namespace } : {}), ...(named.subkey ? { subkey: named.subkey } : {}) } };
 }
 

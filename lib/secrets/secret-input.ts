@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isValidSecretKey } from "../backends/classify";
+import { isSafeKey, plain, plainText } from "../input/plain-text";
 import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
 
 export const secretKeySchema = z
@@ -11,7 +12,7 @@ export const secretKeySchema = z
 
 /** Tag rows as the drawer sends them: duplicate and empty keys are refused here, not silently merged. */
 export const tagRowsSchema = z
-  .array(z.strictObject({ key: z.string().trim().min(1, "Tag key is required").max(128), value: z.string().max(256) }))
+  .array(z.strictObject({ key: plainText(128).min(1, "Tag key is required").refine(isSafeKey, "This tag key is reserved"), value: plain(z.string().max(256)) }))
   .max(50, "At most 50 tags")
   .superRefine((rows, ctx) => {
     const seen = new Set<string>();
@@ -24,11 +25,14 @@ export const tagRowsSchema = z
 
 const where = { tenant: tenantSlugSchema, namespace: namespacePathSchema };
 
+// Values are opaque (any text, encrypted at rest), so only their size is checked; descriptions are text a person reads.
+const description = plainText(1000, { multiline: true }).optional().transform((v) => v || null);
+
 export const createSecretInput = z.strictObject({
   ...where,
   key: secretKeySchema,
   value: z.string().min(1, "Required").max(65536, "At most 64 KiB"),
-  description: z.string().trim().max(1000).optional().transform((v) => v || null),
+  description,
   tags: tagRowsSchema.prefault([]),
 });
 
@@ -37,7 +41,7 @@ export const updateSecretInput = z.strictObject({
   key: secretKeySchema,
   /** Absent unless "replace value" was switched on. */
   value: z.string().min(1, "Required").max(65536, "At most 64 KiB").optional(),
-  description: z.string().trim().max(1000).optional().transform((v) => v || null),
+  description,
   tags: tagRowsSchema.prefault([]),
 });
 

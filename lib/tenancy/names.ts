@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plainText } from "../input/plain-text";
 
 // Tenant ids appear in URLs and backend tags: lowercase, DNS-label style.
 export const tenantSlugSchema = z
@@ -8,7 +9,7 @@ export const tenantSlugSchema = z
   .max(63, "At most 63 characters")
   .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "Lowercase letters, digits and dashes; start and end with a letter or digit");
 
-export const tenantDisplayNameSchema = z.string().trim().min(1, "Required").max(120, "At most 120 characters");
+export const tenantDisplayNameSchema = plainText(120).min(1, "Required");
 
 export const NAMESPACE_MAX_LENGTH = 255;
 export const NAMESPACE_MAX_DEPTH = 10;

@@ -6,6 +6,7 @@ import { listNamespaceSecrets, type NamespaceSecrets } from "../secrets/namespac
 import type { EffectiveBackend } from "../secrets/effective-backend";
 import type { GuardSpec } from "../server/guard";
 import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
+import { plainText } from "../input/plain-text";
 import { backendSummarySchema, summarizeBackend } from "./backend-summary";
 
 /** One row as the browser receives it; there is no value field, so none can leak. */
@@ -39,7 +40,7 @@ export type SecretRowView = z.infer<typeof secretRowSchema>;
 /** The list state a Secrets tab sends (search, sort, page), shared by the namespace and tenant tabs. */
 export const listQueryFields = {
   tenant: tenantSlugSchema,
-  search: z.string().max(200).optional(),
+  search: plainText(200).optional(),
   sort: z.enum(["key", "namespace", "updated"]).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
   page: z.coerce.number().int().min(1).max(100000).optional(),
@@ -49,7 +50,8 @@ export const listQueryFields = {
 
 const input = z.object({
   ...listQueryFields,
-  namespace: z.string().max(1024).transform((v) => decodeURIComponent(v)).pipe(namespacePathSchema),
+  // Next.js has decoded the route parameter once already: decoding again would read `%25` as `%` and throw on `%`.
+  namespace: namespacePathSchema,
 });
 
 /** Builds the browser's view of a listing through the output schema (no value field exists to fill). */

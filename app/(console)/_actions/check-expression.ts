@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { defineAction } from "@/lib/server/action";
 import { KeyholdError } from "@/lib/errors";
+import { plainText } from "@/lib/input/plain-text";
 import { parseSecretExpression } from "@/lib/secrets/expression";
 import { resolveSecretValue } from "@/lib/secrets/namespace-secrets";
 import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
@@ -10,7 +11,7 @@ import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
 export const checkExpressionAction = defineAction({
   name: "secret.check-expression",
   permission: "secret:check",
-  input: z.strictObject({ tenant: tenantSlugSchema, namespace: namespacePathSchema, expression: z.string().max(1000) }),
+  input: z.strictObject({ tenant: tenantSlugSchema, namespace: namespacePathSchema, expression: plainText(1000, { multiline: true }) }),
   tenant: (i) => i.tenant,
   // The expression may name another namespace: the caller needs a role on that one.
   namespace: (i) => {
@@ -19,7 +20,7 @@ export const checkExpressionAction = defineAction({
   },
   run: async ({ prisma, tenant }, { namespace, expression }) => {
     const parsed = parseSecretExpression(expression);
-    if (!parsed.ok) throw new KeyholdError("invalid-input", parsed.error);
+    if (!parsed.ok) throw new KeyholdError("invalid-input", parsed.error, { expression: parsed.error });
     const target = parsed.expression.namespace ?? namespace;
     const check = namespacePathSchema.safeParse(target);
     if (!check.success) throw new KeyholdError("invalid-input", `'${target}' is not a namespace path.`);

@@ -6,8 +6,8 @@ import { PageHeader } from "@/components/shell/page-header";
 import { NamespaceTabs } from "@/components/shell/namespace-tabs";
 
 export default async function NamespaceLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string; namespace: string }> }) {
-  const { tenant, namespace: raw } = await params;
-  const namespace = decodeURIComponent(raw);
+  // Next.js decodes route parameters once; the view's schema refuses anything that is not a namespace path.
+  const { tenant, namespace } = await params;
   const { can } = await loadPage(namespaceView, { tenant, namespace });
   const lineage = namespaceLineage(namespace);
   return (

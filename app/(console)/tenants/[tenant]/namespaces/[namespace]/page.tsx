@@ -7,8 +7,8 @@ import { BackendSummaryLine } from "@/components/backends/backend-card";
 export const dynamic = "force-dynamic";
 
 export default async function NamespacePage({ params }: { params: Promise<{ tenant: string; namespace: string }> }) {
-  const { tenant, namespace: raw } = await params;
-  const namespace = decodeURIComponent(raw);
+  // Next.js decodes route parameters once; the view's schema refuses anything that is not a namespace path.
+  const { tenant, namespace } = await params;
   const view = await loadPage(namespaceBackendView, { tenant, namespace });
   return (
     <Card>

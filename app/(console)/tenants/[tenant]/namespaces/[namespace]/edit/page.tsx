@@ -5,8 +5,8 @@ import { ManagerSettingsPanel } from "@/components/settings/manager-settings-pan
 export const dynamic = "force-dynamic";
 
 export default async function NamespaceEditPage({ params }: { params: Promise<{ tenant: string; namespace: string }> }) {
-  const { tenant, namespace: raw } = await params;
-  const namespace = decodeURIComponent(raw);
+  // Next.js decodes route parameters once; the view's schema refuses anything that is not a namespace path.
+  const { tenant, namespace } = await params;
   const view = await loadPage(managerSettingsView, { tenant, namespace });
   return <ManagerSettingsPanel tenant={tenant} namespace={namespace} view={view} />;
 }

@@ -5,8 +5,8 @@ import { SecretsTabServer } from "@/components/secrets/secrets-tab-server";
 export const dynamic = "force-dynamic";
 
 export default async function NamespaceSecretsPage({ params, searchParams }: { params: Promise<{ tenant: string; namespace: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { tenant, namespace: raw } = await params;
-  const namespace = decodeURIComponent(raw);
+  // Next.js decodes route parameters once; the view's schema refuses anything that is not a namespace path.
+  const { tenant, namespace } = await params;
   const { can } = await loadPage(namespaceView, { tenant, namespace });
   return <SecretsTabServer tenant={tenant} namespace={namespace} can={{ write: can.writeSecrets, verify: can.verify, check: can.checkExpression }} searchParams={await searchParams} />;
 }
