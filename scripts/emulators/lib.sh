@@ -126,26 +126,37 @@ kh_log_tail() {
   fi
 }
 
-# kh_wait NAME CHECK_CMD... -> polls CHECK_CMD until it succeeds, the process
-# dies, or KH_TIMEOUT seconds pass.
+# kh_wait NAME CHECK_CMD... -> polls CHECK_CMD until it succeeds while the process
+# recorded in NAME.pid is alive; fails once that process is gone or KH_TIMEOUT
+# seconds pass. It never reads the command line: until the spawned child has
+# exec'd (setsid, then the server), it is still a copy of this shell.
 kh_wait() {
   local name="$1"; shift
-  local deadline=$((SECONDS + KH_TIMEOUT))
+  local deadline=$((SECONDS + KH_TIMEOUT)) pid status
+  pid="$(cat "$(kh_pidfile "$name")" 2>/dev/null || true)"
   while :; do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    if ! kh_running "$name"; then
-      kh_log "$name exited during startup"
+    if [ -z "$pid" ] || ! kh_alive "$pid"; then
+      status=""
+      if [ -n "$pid" ] && [ "$pid" = "${KH_SPAWNED[$name]:-}" ]; then
+        wait "$pid" 2>/dev/null && status=0 || status=$?
+      fi
+      kh_log "$name exited during startup${pid:+ (pid $pid${status:+, status $status})}"
       kh_log_tail "$name"
       return 1
     fi
+    # Checked again after the probe: an answer only counts while our process is alive.
+    if "$@" >/dev/null 2>&1 && kh_alive "$pid"; then return 0; fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       kh_log "$name not ready after ${KH_TIMEOUT}s (KEYHOLD_EMULATOR_TIMEOUT)"
       kh_log_tail "$name"
       return 1
     fi
-    sleep 0.2
+    sleep 0.1
   done
 }
+
+# NAME -> pid of the process this shell spawned for NAME (it may not have exec'd yet).
+declare -A KH_SPAWNED=()
 
 # kh_spawn NAME CMD... -> start CMD detached, log to $KH_RUN/NAME.log.
 kh_spawn() {
@@ -157,7 +168,15 @@ kh_spawn() {
   else
     nohup "$@" </dev/null >>"$KH_RUN/$name.log" 2>&1 &
   fi
+  KH_SPAWNED[$name]=$!
   echo $! >"$(kh_pidfile "$name")"
+}
+
+# kh_spawned_here NAME -> 0 if NAME.pid is a live process this shell spawned, whatever it runs yet.
+kh_spawned_here() {
+  local pid
+  pid="$(cat "$(kh_pidfile "$1")" 2>/dev/null || true)"
+  [ -n "$pid" ] && [ "$pid" = "${KH_SPAWNED[$1]:-}" ] && kh_alive "$pid"
 }
 
 KH_STOPPED=()
@@ -165,7 +184,8 @@ KH_STOPPED=()
 kh_kill() {
   local name="$1" pf pid
   pf="$(kh_pidfile "$name")"
-  if kh_running "$name"; then
+  # A process spawned by this shell is stopped even before it has exec'd its server.
+  if kh_running "$name" || kh_spawned_here "$name"; then
     pid="$(cat "$pf")"
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do
