@@ -30,6 +30,7 @@ function errorResponse(error: ErrorShape): Response {
 }
 
 async function inputOf(request: Request, context: RouteContext) {
+  // Next.js has decoded each parameter once (and answered 400 to one it cannot decode): never decode again.
   const params = await context.params;
   const query = Object.fromEntries(new URL(request.url).searchParams);
   let body: Record<string, unknown> = {};

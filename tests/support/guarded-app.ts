@@ -94,44 +94,69 @@ export async function openAppDatabase(kind: TestDbKind): Promise<AppDatabase> {
   };
 }
 
+/** Fixed ids, so property-based tests can name seeded rows in arbitraries built before the database exists. */
+export const SEED = {
+  users: { "instance-admin": "seed-user-instance-admin", "tenant-admin": "seed-user-tenant-admin", "namespace-editor": "seed-user-namespace-editor", viewer: "seed-user-viewer" },
+  emails: { "instance-admin": "root@keyhold.test", "tenant-admin": "owner@acme.test", "namespace-editor": "editor@acme.test", viewer: "viewer@acme.test" },
+  bindings: {
+    "instance-admin": "00000000-0000-4000-8000-000000000001",
+    "tenant-admin": "00000000-0000-4000-8000-000000000002",
+    "namespace-editor": "00000000-0000-4000-8000-000000000003",
+    viewer: "00000000-0000-4000-8000-000000000004",
+  },
+} as const;
+
 export interface Seed {
   acme: { id: string; slug: string };
   globex: { id: string; slug: string };
   /** User id per signed-in caller. */
   users: Record<Exclude<Caller, "anonymous">, string>;
   emails: Record<Exclude<Caller, "anonymous">, string>;
-  /** A role binding of acme (the viewer's) and the instance administrator's, for revoke calls. */
-  bindings: { viewer: string; instanceAdmin: string };
 }
 
 /**
  * Two tenants (acme, globex), namespaces company and company.team in each, one user per role in acme (the namespace
- * editor on company.team), and builtin secrets in acme: API_KEY (text) and DB (a JSON object with subkeys).
+ * editor on company.team), and builtin secrets in acme: API_KEY (text) in company and DB (a JSON object) in company.team.
  */
 export async function seed(prisma: PrismaClient): Promise<Seed> {
-  const { createPasswordUser } = await import("../../lib/auth/users");
+  const { hashPassword } = await import("../../lib/auth/password");
   const { createBuiltinBackend } = await import("../../lib/backends/builtin/adapter");
   const acme = await prisma.tenant.create({ data: { slug: "acme", displayName: "Acme" }, select: { id: true, slug: true } });
   const globex = await prisma.tenant.create({ data: { slug: "globex", displayName: "Globex" }, select: { id: true, slug: true } });
   for (const t of [acme, globex]) await prisma.namespace.createMany({ data: [{ tenantId: t.id, path: "company" }, { tenantId: t.id, path: "company.team" }] });
-  const emails = {
-    "instance-admin": "root@keyhold.test",
-    "tenant-admin": "owner@acme.test",
-    "namespace-editor": "editor@acme.test",
-    viewer: "viewer@acme.test",
-  } as const;
-  const users = {} as Seed["users"];
-  for (const [role, email] of Object.entries(emails) as [keyof typeof emails, string][]) {
-    users[role] = (await createPasswordUser(prisma, { email, name: role, password: PASSWORD })).id;
+  const password = await hashPassword(PASSWORD);
+  for (const role of Object.keys(SEED.users) as (keyof typeof SEED.users)[]) {
+    const id = SEED.users[role];
+    await prisma.user.create({ data: { id, email: SEED.emails[role], name: role, emailVerified: true } });
+    await prisma.account.create({ data: { id: `${id}-account`, accountId: id, providerId: "credential", userId: id, password } });
   }
-  const instanceAdmin = await prisma.roleBinding.create({ data: { userId: users["instance-admin"], role: "INSTANCE_ADMIN" } });
-  await prisma.roleBinding.create({ data: { userId: users["tenant-admin"], tenantId: acme.id, role: "TENANT_ADMIN" } });
-  await prisma.roleBinding.create({ data: { userId: users["namespace-editor"], tenantId: acme.id, namespace: "company.team", role: "NAMESPACE_EDITOR" } });
-  const viewer = await prisma.roleBinding.create({ data: { userId: users.viewer, tenantId: acme.id, role: "VIEWER" } });
+  const bind = (role: keyof typeof SEED.users, data: { role: "INSTANCE_ADMIN" | "TENANT_ADMIN" | "NAMESPACE_EDITOR" | "VIEWER"; tenantId?: string; namespace?: string }) =>
+    prisma.roleBinding.create({ data: { id: SEED.bindings[role], userId: SEED.users[role], ...data } });
+  await bind("instance-admin", { role: "INSTANCE_ADMIN" });
+  await bind("tenant-admin", { role: "TENANT_ADMIN", tenantId: acme.id });
+  await bind("namespace-editor", { role: "NAMESPACE_EDITOR", tenantId: acme.id, namespace: "company.team" });
+  await bind("viewer", { role: "VIEWER", tenantId: acme.id });
   const builtin = createBuiltinBackend(prisma, acme.id);
   await builtin.write({ tenant: "acme", namespace: "company", key: "API_KEY", value: "s3cr3t", description: "An API key", tags: { team: "core" } });
   await builtin.write({ tenant: "acme", namespace: "company.team", key: "DB", value: JSON.stringify({ user: "app", password: "pw" }), description: null, tags: {} });
-  return { acme, globex, users, emails, bindings: { viewer: viewer.id, instanceAdmin: instanceAdmin.id } };
+  return { acme, globex, users: { ...SEED.users }, emails: { ...SEED.emails } };
+}
+
+/** Tables in an order that satisfies their foreign keys. */
+const ALL_TABLES = ["Tenant", "User", "Namespace", "SecretsManagerConfig", "BuiltinSecret", "AuditEvent", "Session", "Account", "Verification", "RoleBinding"];
+
+/** Copies every table into the schema `fuzz_seed`, so `restoreSeed` can put the seeded state back in one round trip. */
+export async function saveSeed(): Promise<void> {
+  const { dbDriver } = await import("../../lib/db/client");
+  await dbDriver().exec(`DROP SCHEMA IF EXISTS fuzz_seed CASCADE; CREATE SCHEMA fuzz_seed; ${ALL_TABLES.map((t) => `CREATE TABLE fuzz_seed."${t}" AS SELECT * FROM public."${t}";`).join(" ")}`);
+}
+
+/** Puts the tables back as `saveSeed` found them, and forgets cached backend lists. */
+export async function restoreSeed(): Promise<void> {
+  const { dbDriver } = await import("../../lib/db/client");
+  const { invalidateSnapshots } = await import("../../lib/backends/snapshot");
+  await dbDriver().exec(`TRUNCATE ${ALL_TABLES.map((t) => `public."${t}"`).join(", ")} CASCADE; ${ALL_TABLES.map((t) => `INSERT INTO public."${t}" SELECT * FROM fuzz_seed."${t}";`).join(" ")}`);
+  invalidateSnapshots("");
 }
 
 export function actAs(s: Seed, who: Caller): void {
