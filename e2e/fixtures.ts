@@ -1,34 +1,15 @@
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 import path from "node:path";
+import { ResponseRecorder } from "./response-recorder";
 
 const label = process.env.KEYHOLD_E2E_LABEL ?? "pglite";
 
-/** Collects every response body the page receives (HTML, RSC payloads, JSON) and its console output, to search for canaries. */
-export class ResponseRecorder {
-  bodies: { url: string; body: string }[] = [];
-  private pending: Promise<void>[] = [];
-  constructor(page: Page) {
-    page.on("console", (message) => void this.bodies.push({ url: `console:${message.type()}`, body: message.text() }));
-    page.on("pageerror", (error) => void this.bodies.push({ url: "pageerror", body: String(error) }));
-    page.on("response", (response) => {
-      this.pending.push(
-        response
-          .text()
-          .then((body) => void this.bodies.push({ url: response.url(), body }))
-          .catch(() => undefined),
-      );
-    });
-  }
-  async containing(needle: string) {
-    await Promise.all(this.pending);
-    return this.bodies.filter((b) => b.body.includes(needle)).map((b) => b.url);
-  }
-}
-
 export const test = base.extend<{ recorder: ResponseRecorder; shot: (name: string) => Promise<void> }>({
-  recorder: async ({ page }, use) => {
-    await use(new ResponseRecorder(page));
+  recorder: async ({ page, baseURL }, use, testInfo) => {
+    const recorder = await ResponseRecorder.attach(page, baseURL!);
+    await use(recorder);
+    await recorder.report(testInfo);
   },
   shot: async ({ page }, use) => {
     await use(async (name) => {
@@ -37,7 +18,7 @@ export const test = base.extend<{ recorder: ResponseRecorder; shot: (name: strin
   },
 });
 
-export { expect };
+export { expect, ResponseRecorder };
 
 export async function createTenant(page: Page, slug: string) {
   await page.goto("/");

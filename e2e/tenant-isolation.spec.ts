@@ -1,5 +1,5 @@
 import { act, ensureNamespace, ensureTenant, expectForbidden, grantRole, pageAs } from "./auth-helpers";
-import { expect, test } from "./fixtures";
+import { expect, ResponseRecorder, test } from "./fixtures";
 
 // A tenant administrator of acme reaches nothing of globex: not in the UI, not by calling the server directly.
 test.describe.configure({ mode: "serial" });
@@ -17,8 +17,10 @@ test("the instance administrator prepares acme and globex", async ({ page }) => 
   await grantRole(page, "acme", { email: ACME_ADMIN, role: "Tenant administrator" });
 });
 
-test("acme's tenant administrator cannot read, list, verify or change anything of globex", async ({ browser, recorder }) => {
+test("acme's tenant administrator cannot read, list, verify or change anything of globex", async ({ browser, baseURL }, testInfo) => {
   const page = await pageAs(browser, ACME_ADMIN);
+  // This administrator's own page, not the fixture's: what reaches acme's browser is what must not carry globex's value.
+  const recorder = await ResponseRecorder.attach(page, baseURL!);
   const r = page.request;
 
   // UI: globex is not listed, not in the switcher, and its pages answer 403.
@@ -51,7 +53,9 @@ test("acme's tenant administrator cannot read, list, verify or change anything o
   // The same calls on acme work, so the refusals above are about the tenant, not the calls.
   expect((await act(r, "verify", { tenant: "acme", namespace: "company.team" })).result?.ok).toBe(true);
   expect((await r.get("/api/tenants/acme/secrets")).status()).toBe(200);
+  await recorder.expectRead({ html: 'data-namespace="company.team"', rsc: "company.team" });
   expect(await recorder.containing(GLOBEX_CANARY)).toEqual([]);
+  await recorder.report(testInfo);
   await page.context().close();
 });
 
