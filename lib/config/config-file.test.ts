@@ -391,3 +391,33 @@ describe("configuration file edge cases", () => {
     expect(result.warnings).toEqual(["/etc/k.yaml: the file is empty; no global backend is configured"]);
   });
 });
+
+describe("keyhold.egress", () => {
+  const withEgress = (lists: string) => `${SEED.aws}keyhold:\n  egress:\n${lists}`;
+
+  it("reads allow and deny lists next to kestra.secret, keeping the backend", () => {
+    const r = parseConfigFile(withEgress("    allow:\n      - 127.0.0.1:8200\n      - vault.corp.example\n    deny:\n      - 10.0.0.0/8\n"), FILE, {});
+    expect(r.egress).toEqual({ allow: ["127.0.0.1:8200", "vault.corp.example"], deny: ["10.0.0.0/8"] });
+    expect(r.backend?.settings.type).toBe("aws-secret-manager");
+    expect(r.warnings).toEqual([]);
+  });
+
+  it("a file may hold only Keyhold's own settings: the builtin store serves", () => {
+    const r = parseConfigFile("keyhold:\n  egress:\n    allow: ['${VAULT_HOSTPORT}']\n", FILE, { VAULT_HOSTPORT: "127.0.0.1:8200" });
+    expect(r).toEqual({ backend: null, egress: { allow: ["127.0.0.1:8200"], deny: [] }, warnings: [] });
+  });
+
+  it("a bad entry stops start-up at its line, naming the entry", () => {
+    expect(errorOf(() => parseConfigFile(withEgress("    deny:\n      - 10.0.0.0/8\n      - 10.1.0.0/8\n"), FILE, {}))).toBe(
+      `${FILE}:13: keyhold.egress.deny[1]: '10.1.0.0/8' has bits set after the prefix; write the network address`,
+    );
+    expect(errorOf(() => parseConfigFile(withEgress("    allow: 127.0.0.1\n"), FILE, {}))).toBe(`${FILE}:11: keyhold.egress.allow: expected a list of addresses, CIDRs and host names`);
+    expect(errorOf(() => parseConfigFile("keyhold:\n  egress: [1]\n", FILE, {}))).toBe(`${FILE}:2: keyhold.egress: expected allow and deny lists`);
+  });
+
+  it("unknown keys are warnings", () => {
+    const r = parseConfigFile(withEgress("    alow: []\n"), FILE, {});
+    expect(r.egress).toEqual({ allow: [], deny: [] });
+    expect(r.warnings).toEqual([`${FILE}:11: keyhold.egress.alow: Unknown key 'alow'`]);
+  });
+});
