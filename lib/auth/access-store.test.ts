@@ -4,7 +4,7 @@ import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
 import { KeyholdError } from "../errors";
 import { createFirstAdmin, ensureAdminFromEnv, hasInstanceAdmin } from "./first-admin";
 import { verifyPassword } from "./password";
-import { SIGN_IN_LIMITS, signInWait } from "./sign-in-limit";
+import { releaseSignIn, reserveSignIn, SIGN_IN_LIMITS } from "./sign-in-limit";
 import { addTenantUser, listTenantUsers, removeTenantUser, revokeRole } from "../users/tenant-users";
 import { queryAudit } from "../audit/query";
 
@@ -53,21 +53,23 @@ describe.each(TEST_DATABASES)("access-control storage on $kind", ({ kind, availa
     expect(await ensureAdminFromEnv(prisma, { KEYHOLD_ADMIN_EMAIL: "other@x.test", KEYHOLD_ADMIN_PASSWORD: PASSWORD })).toBe("exists");
   });
 
-  it.skipIf(!available)("limits failed sign-ins per account and per address within the window", async () => {
+  it.skipIf(!available)("limits sign-in tries per account and per address within the window, and gives back a success", async () => {
     const now = new Date();
-    const fail = (actor: string, address: string, minutesAgo = 1) =>
-      prisma.auditEvent.create({ data: { actor, action: "auth.sign-in", outcome: "failure", details: { address }, createdAt: new Date(now.getTime() - minutesAgo * 60_000) } });
-    for (let i = 0; i < SIGN_IN_LIMITS.perAccount - 1; i++) await fail("victim@x.test", "10.0.0.1");
-    expect(await signInWait(prisma, "victim@x.test", "10.0.0.9", now)).toBe(0);
-    await fail("victim@x.test", "10.0.0.2", 3);
-    expect(await signInWait(prisma, "victim@x.test", "10.0.0.9", now)).toBe(SIGN_IN_LIMITS.windowMinutes - 3);
-    expect(await signInWait(prisma, "someone@x.test", "10.0.0.9", now)).toBe(0);
-    // Failures older than the window are forgiven.
-    expect(await signInWait(prisma, "victim@x.test", "10.0.0.9", new Date(now.getTime() + SIGN_IN_LIMITS.windowMinutes * 60_000))).toBe(0);
+    const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+    for (let i = 0; i < SIGN_IN_LIMITS.perAccount; i++) expect(await reserveSignIn(prisma, "victim@x.test", "10.0.0.1", at(i))).toBe(0);
+    expect(await reserveSignIn(prisma, "Victim@x.test", "10.0.0.9", at(3))).toBe(SIGN_IN_LIMITS.windowMinutes - 3);
+    expect(await reserveSignIn(prisma, "someone@x.test", "10.0.0.9", at(3))).toBe(0);
+    // A refused try does not extend the window, and the next window starts afresh.
+    expect(await reserveSignIn(prisma, "victim@x.test", "10.0.0.9", at(SIGN_IN_LIMITS.windowMinutes))).toBe(0);
+    // A success gives its try back: only failures count.
+    for (let i = 0; i < 10; i++) {
+      expect(await reserveSignIn(prisma, "good@x.test", "10.0.0.3", now)).toBe(0);
+      await releaseSignIn(prisma, "good@x.test", "10.0.0.3");
+    }
     // One address spraying many accounts is limited too.
-    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++) await fail(`user${i}@x.test`, "10.6.6.6");
-    expect(await signInWait(prisma, "fresh@x.test", "10.6.6.6", now)).toBeGreaterThan(0);
-    expect(await signInWait(prisma, "fresh@x.test", "10.0.0.7", now)).toBe(0);
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++) expect(await reserveSignIn(prisma, `user${i}@x.test`, "10.6.6.6", now)).toBe(0);
+    expect(await reserveSignIn(prisma, "fresh@x.test", "10.6.6.6", now)).toBeGreaterThan(0);
+    expect(await reserveSignIn(prisma, "fresh2@x.test", "10.0.0.7", now)).toBe(0);
   });
 
   it.skipIf(!available)("manages users per tenant, never reaching another tenant's bindings", async () => {

@@ -1,25 +1,32 @@
 import "server-only";
 import type { PrismaClient } from "../db/generated/client";
+import { release, reserve } from "./rate-limit";
 
 /** Failed sign-ins allowed per window: few per account (guessing one password), more per address (a shared NAT). */
 export const SIGN_IN_LIMITS = { windowMinutes: 15, perAccount: 5, perAddress: 20 } as const;
 
 export const SIGN_IN_ACTION = "auth.sign-in";
 
+const buckets = (email: string, address: string) => [`sign-in:account:${email.toLowerCase()}`, `sign-in:address:${address}`];
+
 /**
- * Counts recent failures in the audit log itself, so the limit holds across restarts and instances and every
- * refusal is visible to administrators. Returns the minutes to wait, or 0 when a try is allowed.
+ * Reserves one password check for the account and for the address, atomically in the database (so the limit holds
+ * for parallel attempts, across restarts and instances). Returns the minutes to wait, or 0 when the check may run;
+ * a check that succeeds gives its reservation back with `releaseSignIn`, so only failures count.
  */
-export async function signInWait(prisma: PrismaClient, email: string, address: string, now = new Date()): Promise<number> {
-  const since = new Date(now.getTime() - SIGN_IN_LIMITS.windowMinutes * 60_000);
-  const base = { action: SIGN_IN_ACTION, outcome: "failure", createdAt: { gte: since } };
-  const [byAccount, byAddress] = await Promise.all([
-    prisma.auditEvent.findMany({ where: { ...base, actor: email }, select: { createdAt: true }, orderBy: { createdAt: "asc" }, take: SIGN_IN_LIMITS.perAccount }),
-    prisma.auditEvent.findMany({ where: { ...base, details: { path: ["address"], equals: address } }, select: { createdAt: true }, orderBy: { createdAt: "asc" }, take: SIGN_IN_LIMITS.perAddress }),
+export async function reserveSignIn(prisma: PrismaClient, email: string, address: string, now = new Date()): Promise<number> {
+  const windowMs = SIGN_IN_LIMITS.windowMinutes * 60_000;
+  const [account, byAddress] = buckets(email, address);
+  const results = await Promise.all([
+    reserve(prisma, { bucket: account, limit: SIGN_IN_LIMITS.perAccount, windowMs }, now),
+    reserve(prisma, { bucket: byAddress, limit: SIGN_IN_LIMITS.perAddress, windowMs }, now),
   ]);
-  const blockedBy = [byAccount.length >= SIGN_IN_LIMITS.perAccount ? byAccount[0] : null, byAddress.length >= SIGN_IN_LIMITS.perAddress ? byAddress[0] : null];
-  const until = Math.max(0, ...blockedBy.map((e) => (e ? e.createdAt.getTime() + SIGN_IN_LIMITS.windowMinutes * 60_000 : 0)));
-  return until > now.getTime() ? Math.ceil((until - now.getTime()) / 60_000) : 0;
+  const wait = Math.max(...results.map((r) => r.retryAfterMs));
+  return results.every((r) => r.allowed) ? 0 : Math.max(1, Math.ceil(wait / 60_000));
+}
+
+export async function releaseSignIn(prisma: PrismaClient, email: string, address: string): Promise<void> {
+  await Promise.all(buckets(email, address).map((b) => release(prisma, b)));
 }
 
 /** The caller's address: the socket's (set by scripts/start.mjs), or the first X-Forwarded-For hop behind a trusted proxy. */

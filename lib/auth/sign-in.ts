@@ -2,7 +2,7 @@ import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import { KeyholdError } from "../errors";
 import { getAuth } from "./auth";
-import { clientAddress, SIGN_IN_ACTION, signInWait } from "./sign-in-limit";
+import { clientAddress, releaseSignIn, reserveSignIn, SIGN_IN_ACTION } from "./sign-in-limit";
 
 /** One sentence for a wrong email and a wrong password alike, so sign-in does not tell which accounts exist. */
 export const SIGN_IN_FAILED = "Invalid email or password.";
@@ -11,10 +11,10 @@ async function record(prisma: PrismaClient, email: string, address: string, outc
   await prisma.auditEvent.create({ data: { tenantId: null, actor: email, action: SIGN_IN_ACTION, outcome, details: { address } } });
 }
 
-/** Checks the limiter, asks better-auth to verify the password and set the session cookie, and audits the outcome. */
+/** Reserves a try (per account and address, atomically), asks better-auth to verify the password and set the session cookie, and audits the outcome. */
 export async function signIn(prisma: PrismaClient, headers: Headers, email: string, password: string): Promise<void> {
   const address = clientAddress(headers);
-  const wait = await signInWait(prisma, email, address);
+  const wait = await reserveSignIn(prisma, email, address);
   if (wait > 0) {
     await record(prisma, email, address, "rate-limited");
     throw new KeyholdError("rate-limited", `Too many failed sign-ins. Try again in ${wait} minute${wait === 1 ? "" : "s"}.`);
@@ -26,6 +26,7 @@ export async function signIn(prisma: PrismaClient, headers: Headers, email: stri
     await record(prisma, email, address, "failure");
     throw new KeyholdError("unauthenticated", SIGN_IN_FAILED);
   }
+  await releaseSignIn(prisma, email, address);
   await record(prisma, email, address, "success");
 }
 

@@ -143,7 +143,7 @@ export async function seed(prisma: PrismaClient): Promise<Seed> {
 }
 
 /** Tables in an order that satisfies their foreign keys. */
-const ALL_TABLES = ["Tenant", "User", "Namespace", "SecretsManagerConfig", "BuiltinSecret", "AuditEvent", "Session", "Account", "Verification", "RoleBinding"];
+const ALL_TABLES = ["Tenant", "User", "Namespace", "SecretsManagerConfig", "BuiltinSecret", "AuditEvent", "Session", "Account", "Verification", "RoleBinding", "RateLimitBucket"];
 
 /** Copies every table into the schema `fuzz_seed`, so `restoreSeed` can put the seeded state back in one round trip. */
 export async function saveSeed(): Promise<void> {
