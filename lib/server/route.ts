@@ -4,7 +4,7 @@ import type { ErrorCode, ErrorShape } from "../errors";
 import { runGuarded, type AnySpec } from "./guard";
 import { isCrossSite } from "./cross-site";
 
-const STATUS: Record<ErrorCode, number> = {
+export const ERROR_STATUS: Record<ErrorCode, number> = {
   "invalid-input": 400,
   "invalid-config": 400,
   unauthenticated: 401,
@@ -26,7 +26,7 @@ type RouteContext = { params: Promise<Record<string, string | string[]>> };
 const NO_STORE = { "cache-control": "no-store" };
 
 function errorResponse(error: ErrorShape): Response {
-  return Response.json({ error }, { status: STATUS[error.code], headers: NO_STORE });
+  return Response.json({ error }, { status: ERROR_STATUS[error.code], headers: NO_STORE });
 }
 
 async function inputOf(request: Request, context: RouteContext) {

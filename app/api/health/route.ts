@@ -1,13 +1,7 @@
-import { z } from "zod";
 import { defineRoute } from "@/lib/server/route";
-import { dbDriver } from "@/lib/db/client";
+import { healthView } from "@/lib/views/health";
 
 /** Liveness and readiness: answers once migrations are applied. Used by `npm start` and load balancers. */
-export const GET = defineRoute({
-  name: "health",
-  permission: "public",
-  input: z.object({}),
-  run: async () => ({ status: "ok", database: dbDriver().kind }),
-});
+export const GET = defineRoute(healthView);
 
 export const dynamic = "force-dynamic";

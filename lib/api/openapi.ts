@@ -1,0 +1,58 @@
+import "server-only";
+import { z } from "zod";
+import { ERROR_CODES } from "../errors";
+import { ERROR_STATUS } from "../server/route";
+import { API_ROUTES, type ApiRoute } from "./routes";
+
+type JsonSchema = Record<string, unknown>;
+
+const errorSchema = z.strictObject({
+  error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), fieldErrors: z.record(z.string(), z.string()).optional() }),
+});
+
+const json = (schema: z.ZodType, io: "input" | "output") => z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+
+function parameters(route: ApiRoute) {
+  const schema = json(route.spec.input, "input");
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  const inPath = new Set([...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]));
+  const params = [...inPath].map((name) => ({ name, in: "path", required: true, schema: properties[name] ?? { type: "string" } }));
+  for (const [name, s] of Object.entries(properties)) {
+    if (!inPath.has(name)) params.push({ name, in: "query", required: required.has(name), schema: s });
+  }
+  return params;
+}
+
+function responses(route: ApiRoute) {
+  const ok = "csv" in route.response
+    ? { description: "CSV download", content: { "text/csv": { schema: { type: "string" } } } }
+    : { description: "OK", content: { "application/json": { schema: json(route.response.json, "output") } } };
+  const statuses = [...new Set(Object.values(ERROR_STATUS))].sort();
+  const errors = Object.fromEntries(
+    statuses.map((status) => [String(status), { description: ERROR_CODES.filter((c) => ERROR_STATUS[c] === status).join(", "), content: { "application/json": { schema: json(errorSchema, "output") } } }]),
+  );
+  return { "200": ok, ...errors };
+}
+
+/** The OpenAPI 3.1 description of Keyhold's route handlers, generated from the zod schemas they validate with. */
+export function openApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) {
+    paths[route.path] ??= {};
+    paths[route.path][route.method] = {
+      summary: route.summary,
+      operationId: `${route.method}${route.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
+      parameters: parameters(route),
+      responses: responses(route),
+      ...(route.spec.permission === "public" ? { security: [] } : {}),
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Keyhold", version: "0.1.0", description: "Route handlers of the Keyhold console. Every call but /api/health needs a signed-in session." },
+    components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" } } },
+    security: [{ session: [] }],
+    paths,
+  };
+}
