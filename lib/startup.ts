@@ -7,11 +7,14 @@ import { logger } from "./log";
 import { dataDir } from "./settings";
 import { ensureAdminFromEnv } from "./auth/first-admin";
 import { rebindLegacyCredentials } from "./managers/credential-binding";
+import { instanceEgressPolicy } from "./net/egress-settings";
 
 /** Runs once when the server starts: configuration file, encryption key, migrations. Throws to stop start-up. */
 export async function startup(): Promise<void> {
   const config = globalConfig();
   for (const warning of config.warnings) logger.warn({ file: configFilePath().file }, `configuration file: ${warning}`);
+  // A bad KEYHOLD_EGRESS_ALLOW / KEYHOLD_EGRESS_DENY entry stops start-up here, naming the variable and the entry.
+  const egress = instanceEgressPolicy();
   const { keyId } = initEncryption();
   const prisma = await db();
   const admin = await ensureAdminFromEnv(prisma);
@@ -25,6 +28,7 @@ export async function startup(): Promise<void> {
       encryptionKey: keyId,
       firstAdmin: admin,
       globalBackend: config.backend ? `${config.backend.settings.type} (${config.backend.file})` : "builtin",
+      egressRules: egress.rules.length,
     },
     "Keyhold is ready",
   );

@@ -1,3 +1,4 @@
+import type { EgressPolicy } from "../net/egress";
 import type { ConfigDocument } from "./document";
 import type { BackendType } from "./types";
 
@@ -18,6 +19,11 @@ export interface BackendContext {
   attachment: Attachment;
   /** Per-call timeout in milliseconds (default 5,000 for verify, 15,000 for other calls). */
   timeoutMs?: number;
+  /**
+   * The egress policy every connection must pass (dedicated managers and unsaved forms). Absent means
+   * trusted: the configuration file's backend, and adapter tests against their emulators.
+   */
+  egress?: EgressPolicy;
 }
 
 /** One row of a list: never a value. */

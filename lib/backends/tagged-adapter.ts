@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { BackendContext, IgnoreReason, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "./adapter";
+import { findEgressRefusal } from "../net/egress";
 import { BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout, type BackendErrorCode } from "./backend-error";
 import { classify, isValidSecretKey, managedTags, ownedBy, type RawSecret, type Selected, type SelectionRules } from "./classify";
 import { credentialPathsOf, splitCredentials } from "./document";
@@ -68,6 +69,9 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
   const cacheKey = `${driver.type}:${identity}`;
 
   const fail = (error: unknown, what: string, extraSecrets: (string | undefined)[] = []): never => {
+    // However deep the SDK wrapped it, a refusal by the egress policy is said in the policy's own words.
+    const refusal = findEgressRefusal(error);
+    if (refusal) throw new BackendError("forbidden", refusal.message);
     if (isBackendError(error)) throw new BackendError(error.code, scrubMessage(error.message, [...credentialValues, ...extraSecrets]));
     const code = driver.errorCode(error) ?? networkErrorCode(error) ?? "unreachable";
     const message = scrubMessage((error as Error)?.message ?? String(error), [...credentialValues, ...extraSecrets]);

@@ -151,6 +151,9 @@ describe.each(TEST_DATABASES)("the server's own identity on $kind", ({ kind, ava
     const scope = await resolveScope(prisma, tenant.id, null);
     const document = { type: "aws-secret-manager", "read-only": true, "aws-secret-manager": { region: "us-east-1", "endpoint-override": aws.url } };
     process.env.KEYHOLD_ALLOW_SERVER_IDENTITY = "true";
+    // The loopback stand-in for AWS must pass the egress policy, as a real endpoint would.
+    const egress = process.env.KEYHOLD_EGRESS_ALLOW;
+    process.env.KEYHOLD_EGRESS_ALLOW = `127.0.0.1:${aws.port}`;
     try {
       const refused = await rejection(saveConfig(prisma, scope, input(document, null), TENANT_ADMIN.actor, TENANT_ADMIN));
       expect(refused.message).toContain("only an instance administrator");
@@ -170,6 +173,8 @@ describe.each(TEST_DATABASES)("the server's own identity on $kind", ({ kind, ava
       expect(again.code).toBe("invalid-config");
     } finally {
       delete process.env.KEYHOLD_ALLOW_SERVER_IDENTITY;
+      if (egress === undefined) delete process.env.KEYHOLD_EGRESS_ALLOW;
+      else process.env.KEYHOLD_EGRESS_ALLOW = egress;
     }
     // Turning the instance setting off stops the approved configuration too, before any request.
     const before = aws.requests.length;

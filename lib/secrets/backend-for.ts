@@ -9,6 +9,7 @@ import { globalConfig } from "../config/global";
 import { identityRefusal, openCredentials } from "../managers/credential-binding";
 import type { TenantRef } from "../server/guard";
 import { fromDbType } from "../managers/type-mapping";
+import { instanceEgressPolicy } from "../net/egress-settings";
 import type { EffectiveBackend } from "./effective-backend";
 
 function documentOf(settings: Record<string, unknown>, credentials: Credentials): ConfigDocument {
@@ -42,5 +43,5 @@ export async function backendFor(prisma: PrismaClient, tenant: TenantRef, effect
   const refusal = identityRefusal(document, !!row.serverIdentityApprovedBy);
   if (refusal) throw new BackendError("invalid-config", refusal);
   const attachment: Attachment = { tenant: tenant.slug, namespace };
-  return createBackend({ document, attachment });
+  return createBackend({ document, attachment, egress: instanceEgressPolicy() });
 }

@@ -11,6 +11,7 @@ import { KeyholdError } from "../errors";
 import { documentWithKeptCredentials } from "../managers/config-store";
 import { identityRefusal } from "../managers/credential-binding";
 import { effectiveBackends } from "../managers/effective";
+import { instanceEgressPolicy } from "../net/egress-settings";
 import type { ResolvedScope } from "../managers/scope";
 import type { TenantRef } from "../server/guard";
 import { backendFor } from "./backend-for";
@@ -117,7 +118,7 @@ export async function verifyForm(
     await audit("failure", { ...details, status: "invalid-config" });
     return invalidConfig(refusal);
   }
-  const outcome = await run(async () => createBackend({ document: doc, attachment: { tenant: tenant.slug, namespace: scope.namespace } }), BACKEND_LABELS[doc.type]);
+  const outcome = await run(async () => createBackend({ document: doc, attachment: { tenant: tenant.slug, namespace: scope.namespace }, egress: instanceEgressPolicy() }), BACKEND_LABELS[doc.type]);
   await audit(outcome.ok ? "success" : "failure", { ...details, status: outcome.status });
   return outcome;
 }

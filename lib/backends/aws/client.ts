@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { EgressPolicy } from "../../net/egress";
+import { egressAgents } from "../../net/egress-agent";
 import type { AwsSection } from "./config";
 import { nonJsonErrors } from "./non-json-errors";
 
@@ -12,30 +14,42 @@ const MAX_CLIENTS = 32;
 // Clients are reused per configuration: each holds a keep-alive agent (and memoised default-chain credentials).
 const holder = globalThis as unknown as { __keyholdAwsClients?: Map<string, SecretsManagerClient> };
 const clients = (holder.__keyholdAwsClients ??= new Map());
+// Which policy object a client's agents enforce (a policy rebuilt with the same rules has the same id).
+const policies = new WeakMap<SecretsManagerClient, EgressPolicy | undefined>();
 
 /**
  * The SDK client for a configuration. Without keys in the document the SDK's default provider chain
  * is used (environment, shared files, SSO, web identity, container or instance role); without a
  * region, AWS_REGION or the shared config file's.
  */
-export function awsClient(section: AwsSection, requestTimeoutMs: number): SecretsManagerClient {
+export function awsClient(section: AwsSection, requestTimeoutMs: number, egress?: EgressPolicy): SecretsManagerClient {
   const keys = section["access-key-id"] && section["secret-key-id"]
     ? { accessKeyId: section["access-key-id"], secretAccessKey: section["secret-key-id"], ...(section["session-token"] ? { sessionToken: section["session-token"] } : {}) }
     : undefined;
-  const id = createHash("sha256").update(JSON.stringify([section.region, section["endpoint-override"], keys, requestTimeoutMs])).digest("hex");
+  // The policy is part of the key: a trusted client must never serve a dedicated manager, nor one policy's client another's.
+  const id = createHash("sha256").update(JSON.stringify([section.region, section["endpoint-override"], keys, requestTimeoutMs, egress?.id ?? "trusted"])).digest("hex");
   const cached = clients.get(id);
-  if (cached) {
-    clients.delete(id);
+  clients.delete(id);
+  if (cached && policies.get(cached) === egress) {
     clients.set(id, cached);
     return cached;
   }
+  cached?.destroy();
+  const agents = egress ? egressAgents(egress) : null;
   const client = new SecretsManagerClient({
     region: section.region,
     endpoint: section["endpoint-override"],
     credentials: keys,
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: Math.min(requestTimeoutMs, MAX_CONNECT_MS), requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: Math.min(requestTimeoutMs, MAX_CONNECT_MS),
+      requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      // Every connection (the SDK follows no redirects) goes to an address the policy checked, without a second lookup.
+      ...(agents ? { httpAgent: agents.http, httpsAgent: agents.https } : {}),
+    },
   });
+  policies.set(client, egress);
   client.middlewareStack.addRelativeTo(nonJsonErrors, { relation: "after", toMiddleware: "deserializerMiddleware", name: "keyholdNonJsonErrors" });
   clients.set(id, client);
   if (clients.size > MAX_CLIENTS) {

@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import { ClientSecretCredential, DefaultAzureCredential, type ClientSecretCredentialOptions, type TokenCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
+import type { EgressPolicy } from "../../net/egress";
+import { egressAgents, type EgressAgents } from "../../net/egress-agent";
 import { BackendError } from "../backend-error";
 import type { AzureSection } from "./config";
 
@@ -14,6 +16,8 @@ export interface AzureClients {
   identity: string;
   authorityHost: string;
   authority: { failure: unknown };
+  /** The policy its connections pass; undefined: trusted (the configuration file's backend). */
+  egress?: EgressPolicy;
 }
 
 type TlsSettings = { ca: string[] };
@@ -65,18 +69,38 @@ function authorityPolicy(timeoutMs: number, authority: { failure: unknown }): Pi
   };
 }
 
-function build(section: AzureSection, timeoutMs: number): AzureClients {
+/**
+ * Puts the egress agents on every request, last before the socket (after the proxy policy, on each retry
+ * and redirect), so that both the vault and the Entra ID authority are reached only at checked addresses.
+ * The agents carry the CA: with an agent set, the pipeline's own TLS settings are not used.
+ */
+function egressPolicy(agents: EgressAgents): PipelinePolicy {
+  return {
+    name: "keyholdEgressPolicy",
+    sendRequest(request, next) {
+      request.agent = new URL(request.url).protocol === "https:" ? agents.https : agents.http;
+      request.proxySettings = undefined;
+      return next(request);
+    },
+  };
+}
+
+function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy): AzureClients {
   const vaultUrl = vaultUrlOf(section);
   const tlsOptions = tlsOf(section["ca-certificate"]);
   const authority = { failure: undefined as unknown };
   const authorityHost = section["authority-host"]?.replace(/\/+$/, "");
+  const pinned = egress ? [{ policy: egressPolicy(egressAgents(egress, tlsOptions ?? {})), position: "perRetry" as const }] : [];
+  // Dedicated managers follow no redirect: a credential goes to the address it was saved for only.
+  const redirects = egress ? { redirectOptions: { maxRetries: 0 } } : {};
   const credentialOptions: ClientSecretCredentialOptions = {
     authorityHost,
     // Instance discovery asks login.microsoftonline.com to vouch for the authority; a configured host is trusted as given.
     disableInstanceDiscovery: !!authorityHost,
     tlsOptions,
     retryOptions: RETRY,
-    additionalPolicies: [{ policy: authorityPolicy(timeoutMs, authority), position: "perCall" }],
+    ...redirects,
+    additionalPolicies: [{ policy: authorityPolicy(timeoutMs, authority), position: "perCall" }, ...pinned],
   };
   const secret = section.clientSecret;
   const credential: TokenCredential = secret
@@ -86,6 +110,8 @@ function build(section: AzureSection, timeoutMs: number): AzureClients {
     disableChallengeResourceVerification: section["disable-challenge-resource-verification"],
     tlsOptions,
     retryOptions: RETRY,
+    ...redirects,
+    additionalPolicies: pinned,
   });
   return {
     client,
@@ -93,15 +119,16 @@ function build(section: AzureSection, timeoutMs: number): AzureClients {
     identity: secret ? `the client secret of app ${secret.clientId} (tenant ${secret.tenantId})` : "DefaultAzureCredential",
     authorityHost: authorityHost ?? "https://login.microsoftonline.com",
     authority,
+    egress,
   };
 }
 
 /** The SDK clients for a section, shared by every backend built from the same settings and credentials. */
-export function azureClients(section: AzureSection, timeoutMs: number): AzureClients {
-  const key = createHash("sha256").update(JSON.stringify([section, timeoutMs])).digest("hex");
+export function azureClients(section: AzureSection, timeoutMs: number, egress?: EgressPolicy): AzureClients {
+  const key = createHash("sha256").update(JSON.stringify([section, timeoutMs, egress?.id ?? "trusted"])).digest("hex");
   let clients = cache.get(key);
-  if (!clients) {
-    clients = build(section, timeoutMs);
+  if (!clients || clients.egress !== egress) {
+    clients = build(section, timeoutMs, egress);
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
     cache.set(key, clients);
   }

@@ -49,7 +49,7 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     target = "Azure Key Vault (no vault configured)";
   }
 
-  const clients = (): AzureClients => azureClients(section, timeoutMs);
+  const clients = (): AzureClients => azureClients(section, timeoutMs, ctx.egress);
 
   /** Rewrites the SDK's least helpful messages so that they say what went wrong and which setting to look at. */
   function explain(error: unknown, c: AzureClients): unknown {

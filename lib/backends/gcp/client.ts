@@ -3,12 +3,14 @@ import { createHash } from "node:crypto";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { GoogleAuth } from "google-auth-library";
 import { grpc } from "google-gax";
+import { resolveAllowed, type EgressPolicy } from "../../net/egress";
 import { BackendError } from "../backend-error";
 import type { GcpSection } from "./config";
 
 const SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
 // Set explicitly so neither google-gax nor the auth library asks the GCE metadata server for it.
 const UNIVERSE = "googleapis.com";
+const DEFAULT_HOST = "secretmanager.googleapis.com";
 const MAX_CLIENTS = 32;
 
 export interface Endpoint {
@@ -79,7 +81,15 @@ function callCredentials(auth: GoogleAuth) {
 // The client logs requests and responses (secret payloads included) when GOOGLE_SDK_NODE_LOGGING is set.
 const silentLog = { info() {}, warn() {}, error() {}, debug() {} };
 
-function build(section: GcpSection): GcpConnection {
+/** Where a dedicated manager's channel connects: the checked address, and the name TLS and :authority keep using. */
+interface Pinned {
+  address: string;
+  family: 4 | 6;
+  host: string;
+  port: number;
+}
+
+function build(section: GcpSection, pinned?: Pinned): GcpConnection {
   const key = section["service-account"] ? parseServiceAccount(section["service-account"]) : null;
   const endpoint = parseEndpoint(section["endpoint-override"]);
   const project = section.project ?? key?.project_id ?? null;
@@ -88,12 +98,21 @@ function build(section: GcpSection): GcpConnection {
   const sslCreds = endpoint?.plaintext
     ? grpc.credentials.createInsecure()
     : grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(section["ca-certificate"] ? Buffer.from(section["ca-certificate"]) : null), callCredentials(auth));
-  const client = new SecretManagerServiceClient({
-    ...(endpoint ? { apiEndpoint: endpoint.host, port: endpoint.port } : {}),
-    sslCreds,
-    auth,
-    universeDomain: UNIVERSE,
-  });
+  // A pinned channel targets the IP the policy checked, so gRPC never resolves the name again; TLS still verifies the
+  // name (ssl_target_name_override), the name stays the :authority, and no proxy from the environment is used.
+  const named = pinned && pinned.address !== pinned.host;
+  const pinning = pinned
+    ? {
+        apiEndpoint: pinned.family === 6 ? `[${pinned.address}]` : pinned.address,
+        port: pinned.port,
+        "grpc.enable_http_proxy": 0,
+        ...(named ? { "grpc.default_authority": `${pinned.host}:${pinned.port}` } : {}),
+        ...(named && !endpoint?.plaintext ? { "grpc.ssl_target_name_override": pinned.host } : {}),
+      }
+    : endpoint
+      ? { apiEndpoint: endpoint.host, port: endpoint.port }
+      : {};
+  const client = new SecretManagerServiceClient({ ...pinning, sslCreds, auth, universeDomain: UNIVERSE });
   (client as unknown as { _log: typeof silentLog })._log = silentLog;
   return { client, project, auth, endpoint };
 }
@@ -102,9 +121,9 @@ const holder = globalThis as unknown as { __keyholdGcpClients?: Map<string, GcpC
 const clients = (holder.__keyholdGcpClients ??= new Map());
 
 /** One gRPC channel per distinct connection setting, reused across requests; the oldest is closed past a limit. */
-export function connect(section: GcpSection): GcpConnection {
+export function connect(section: GcpSection, pinned?: Pinned): GcpConnection {
   const id = createHash("sha256")
-    .update(JSON.stringify([section.project, section["service-account"], section["endpoint-override"], section["ca-certificate"]]))
+    .update(JSON.stringify([section.project, section["service-account"], section["endpoint-override"], section["ca-certificate"], pinned ?? "trusted"]))
     .digest("hex");
   const hit = clients.get(id);
   if (hit) {
@@ -112,7 +131,7 @@ export function connect(section: GcpSection): GcpConnection {
     clients.set(id, hit);
     return hit;
   }
-  const made = build(section);
+  const made = build(section, pinned);
   clients.set(id, made);
   for (const [old, conn] of clients) {
     if (clients.size <= MAX_CLIENTS) break;
@@ -120,6 +139,19 @@ export function connect(section: GcpSection): GcpConnection {
     void conn.client.close().catch(() => undefined);
   }
   return made;
+}
+
+/**
+ * The connection for a dedicated manager: the endpoint's name is resolved once and every address checked
+ * (EgressRefusedError otherwise) before a channel exists; the channel then targets the first checked address.
+ * Each new backend (every request) checks again, so a changed DNS answer gets a new, checked channel.
+ */
+export async function connectChecked(section: GcpSection, egress: EgressPolicy): Promise<GcpConnection> {
+  const endpoint = parseEndpoint(section["endpoint-override"]);
+  const host = endpoint?.host ?? DEFAULT_HOST;
+  const port = endpoint?.port ?? 443;
+  const [first] = await resolveAllowed(egress, host, port);
+  return connect(section, { address: first.address, family: first.family, host, port });
 }
 
 /** Closes every cached channel (shutdown, tests). */

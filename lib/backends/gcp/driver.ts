@@ -9,7 +9,7 @@ import { managedName } from "../naming";
 import type { PageBudget } from "../snapshot";
 import { selectionRules, type TaggedDriver } from "../tagged-adapter";
 import type { GcpSection } from "./config";
-import { connect, type GcpConnection } from "./client";
+import { connect, connectChecked, type GcpConnection } from "./client";
 import { gcpErrorCode, lastAttempt } from "./errors";
 import { DESCRIPTION_ANNOTATION, metadataFor, serverFilter, tagsOf } from "./labels";
 
@@ -53,11 +53,12 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
   const read = (ms = timeout): CallOptions => ({ timeout: ms, retry: createRetryOptions([Status.UNAVAILABLE], createMaxRetriesBackoffSettings(100, 2, 400, ms, 1, ms, 2)) });
   const write: CallOptions = { timeout, retry: null };
 
-  let connection: GcpConnection | null = null;
-  const conn = () => (connection ??= connect(section));
+  // With an egress policy the endpoint is resolved and checked before any channel exists (connectChecked).
+  let connection: Promise<GcpConnection> | null = null;
+  const conn = () => (connection ??= ctx.egress ? connectChecked(section, ctx.egress) : Promise.resolve().then(() => connect(section)));
   let parentCache: Promise<string> | null = null;
   const parent = async (): Promise<string> => {
-    const c = conn();
+    const c = await conn();
     if (c.project) return `projects/${c.project}`;
     if (c.endpoint?.plaintext) throw new BackendError("invalid-config", "Give the project id: a plaintext endpoint has no credentials to find it from.");
     parentCache ??= c.auth.getProjectId().then(
@@ -73,7 +74,7 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
   const fullName = async (id: string) => `${await parent()}/secrets/${id}`;
 
   const addVersion = async (secretName: string, value: string, signal: AbortSignal) => {
-    await guarded(signal, () => conn().client.addSecretVersion({ parent: secretName, payload: { data: Buffer.from(value, "utf8") } }, write));
+    await guarded(signal, async () => (await conn()).client.addSecretVersion({ parent: secretName, payload: { data: Buffer.from(value, "utf8") } }, write));
   };
 
   return {
@@ -86,7 +87,7 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
       do {
         budget.spend();
         const request = { parent: p, pageSize: options.pageSize ?? GCP_LIST_PAGE_SIZE, pageToken, ...(filter ? { filter } : {}) };
-        const [secrets, , response] = await guarded(signal, () => conn().client.listSecrets(request, { ...read(), autoPaginate: false }));
+        const [secrets, , response] = await guarded(signal, async () => (await conn()).client.listSecrets(request, { ...read(), autoPaginate: false }));
         yield (secrets ?? []).map(secretOf);
         const next = response?.nextPageToken || undefined;
         // A server that ignores page tokens would otherwise send the same page forever.
@@ -97,7 +98,7 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
     async readValue(id, signal) {
       const name = `${await fullName(id)}/versions/latest`;
       try {
-        const [access] = await guarded(signal, () => conn().client.accessSecretVersion({ name }, read()));
+        const [access] = await guarded(signal, async () => (await conn()).client.accessSecretVersion({ name }, read()));
         const data = access.payload?.data;
         return typeof data === "string" ? data : Buffer.from(data ?? new Uint8Array()).toString("utf8");
       } catch (error) {
@@ -112,14 +113,14 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
     async create(id, value, meta, signal) {
       const { labels, annotations } = metadataFor(meta.tags, meta.description);
       const p = await parent();
-      const [secret] = await guarded(signal, () =>
-        conn().client.createSecret({ parent: p, secretId: id, secret: { replication: { automatic: {} }, labels, annotations } }, write),
+      const [secret] = await guarded(signal, async () =>
+        (await conn()).client.createSecret({ parent: p, secretId: id, secret: { replication: { automatic: {} }, labels, annotations } }, write),
       );
       try {
         await addVersion(String(secret.name), value, signal);
       } catch (error) {
         // A secret without a version would list but never resolve: take it back.
-        await conn().client.deleteSecret({ name: String(secret.name) }, write).catch(() => undefined);
+        await (await conn()).client.deleteSecret({ name: String(secret.name) }, write).catch(() => undefined);
         throw error;
       }
     },
@@ -127,7 +128,7 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
     async update(id, patch, signal) {
       const name = await fullName(id);
       if (patch.tags !== undefined || patch.description !== undefined) {
-        const [current] = await guarded(signal, () => conn().client.getSecret({ name }, read()));
+        const [current] = await guarded(signal, async () => (await conn()).client.getSecret({ name }, read()));
         const annotations = (current.annotations ?? {}) as Record<string, string>;
         const description = patch.description !== undefined ? patch.description : annotations[DESCRIPTION_ANNOTATION] || null;
         let secret: Secret;
@@ -141,20 +142,20 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
           secret = { name, etag: current.etag, annotations: metadataFor(others, description).annotations };
           paths = ["annotations"];
         }
-        await guarded(signal, () => conn().client.updateSecret({ secret, updateMask: { paths } }, write));
+        await guarded(signal, async () => (await conn()).client.updateSecret({ secret, updateMask: { paths } }, write));
       }
       if (patch.value !== undefined) await addVersion(name, patch.value, signal);
     },
 
     async remove(id, signal) {
       const name = await fullName(id);
-      await guarded(signal, () => conn().client.deleteSecret({ name }, write));
+      await guarded(signal, async () => (await conn()).client.deleteSecret({ name }, write));
     },
 
     async verify(signal) {
       const p = await parent();
       try {
-        await guarded(signal, () => conn().client.listSecrets({ parent: p, pageSize: 1 }, { ...read(ctx.timeoutMs ?? 5_000), autoPaginate: false }));
+        await guarded(signal, async () => (await conn()).client.listSecrets({ parent: p, pageSize: 1 }, { ...read(ctx.timeoutMs ?? 5_000), autoPaginate: false }));
       } catch (error) {
         // A malformed parent is a setting problem here, not bad input.
         if (errorCode(error) === Status.INVALID_ARGUMENT) throw new BackendError("invalid-config", `${target}: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type { BackendContext, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "../adapter";
+import { findEgressRefusal } from "../../net/egress";
 import { BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout } from "../backend-error";
 import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
@@ -39,11 +40,13 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
   const identity = createHash("sha256").update(JSON.stringify([settings, credentials, ctx.attachment])).digest("hex").slice(0, 24);
   const cacheKey = `vault:${identity}`;
   const target = `Vault ${shownAddress(section.address)}${section.namespace ? ` (namespace ${section.namespace})` : ""}`;
-  const vault = createVaultClient(section, timeout);
+  const vault = createVaultClient(section, timeout, ctx.egress);
   const store = kvStore(vault, layout);
 
   const fail = (error: unknown, what: string, extra: (string | undefined)[] = []): never => {
     const secrets = [...credentialValues, ...extra];
+    const refusal = findEgressRefusal(error);
+    if (refusal) throw new BackendError("forbidden", refusal.message);
     if (isBackendError(error)) throw new BackendError(error.code, scrubMessage(error.message, secrets));
     const code = vaultErrorCode(error) ?? networkErrorCode(error) ?? "unreachable";
     throw new BackendError(code, `${target}: ${what} failed: ${scrubMessage(vaultMessage(error), secrets)}`);

@@ -2,9 +2,12 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import nodeVault from "node-vault";
+import type { EgressPolicy } from "../../net/egress";
+import { egressAgents, type EgressAgents } from "../../net/egress-agent";
 import { BackendError } from "../backend-error";
 import type { VaultSection } from "./config";
 import { vaultMessage, vaultStatus } from "./errors";
+import { egressTransport } from "./transport";
 
 type NodeVaultClient = ReturnType<typeof nodeVault>;
 
@@ -52,13 +55,30 @@ function loginTarget(section: VaultSection): string {
   return `auth/${mount}${section.namespace ? ` in namespace ${section.namespace}` : ""}`;
 }
 
-function build(section: VaultSection, timeoutMs: number): NodeVaultClient {
+// Egress agents per policy and CA, so that keep-alive connections are shared like node-vault's own agent.
+const agentsHolder = globalThis as unknown as { __keyholdVaultAgents?: Map<string, EgressAgents> };
+const agentCache = (agentsHolder.__keyholdVaultAgents ??= new Map());
+
+function agentsFor(egress: EgressPolicy, ca: string | undefined): EgressAgents {
+  const key = createHash("sha256").update(JSON.stringify([egress.id, ca ?? ""])).digest("hex");
+  let agents = agentCache.get(key);
+  if (!agents || agents.http.policy !== egress) {
+    agents = egressAgents(egress, ca ? { ca: [...rootCertificates, ca] } : {});
+    if (agentCache.size >= 64) agentCache.delete(agentCache.keys().next().value as string);
+    agentCache.set(key, agents);
+  }
+  return agents;
+}
+
+function build(section: VaultSection, timeoutMs: number, egress?: EgressPolicy): NodeVaultClient {
   const ca = section["ca-certificate"];
   const vault = nodeVault({
     apiVersion: "v1",
     endpoint: section.address.replace(/\/+$/, ""),
     namespace: section.namespace,
     debug: () => {}, // node-vault's debug logger would print written data (secret values) when DEBUG=node-vault
+    // Dedicated managers: Keyhold's own transport, through the egress policy, no proxy, no redirects.
+    ...(egress ? { "request-promise": egressTransport(agentsFor(egress, ca)) } : {}),
     requestOptions: {
       timeout: timeoutMs,
       strictSSL: true, // node-vault turns verification off when VAULT_SKIP_VERIFY is set in the environment
@@ -73,14 +93,14 @@ function build(section: VaultSection, timeoutMs: number): NodeVaultClient {
   return vault;
 }
 
-export function createVaultClient(section: VaultSection, timeoutMs: number): VaultClient {
+export function createVaultClient(section: VaultSection, timeoutMs: number, egress?: EgressPolicy): VaultClient {
   const auth = authOf(section);
-  const vault = build(section, timeoutMs);
+  const vault = build(section, timeoutMs, egress);
   const loginKey = createHash("sha256").update(JSON.stringify([section.address, section.namespace ?? "", auth])).digest("hex");
 
   async function login(method: Exclude<Auth, { kind: "token" }>, ms: number): Promise<LoginAnswer> {
     try {
-      return await nodeVaultLogin(build(section, ms), method, { timeout: ms });
+      return await nodeVaultLogin(build(section, ms, egress), method, { timeout: ms });
     } catch (error) {
       const status = vaultStatus(error);
       // Vault answers a wrong password or secret-id with 400, and a login path that does not exist (wrong mount or namespace) with 403.
