@@ -4,6 +4,7 @@ import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
 import { KeyholdError } from "../errors";
 import { createFirstAdmin, ensureAdminFromEnv, hasInstanceAdmin } from "./first-admin";
 import { verifyPassword } from "./password";
+import { release, reserve } from "./rate-limit";
 import { releaseSignIn, reserveSignIn, SIGN_IN_LIMITS } from "./sign-in-limit";
 import { addTenantUser, listTenantUsers, removeTenantUser, revokeRole } from "../users/tenant-users";
 import { queryAudit } from "../audit/query";
@@ -66,6 +67,12 @@ describe.each(TEST_DATABASES)("access-control storage on $kind", ({ kind, availa
       expect(await reserveSignIn(prisma, "good@x.test", "10.0.0.3", now)).toBe(0);
       await releaseSignIn(prisma, "good@x.test", "10.0.0.3");
     }
+    // Refused tries use nothing up: after 5 allowed and 3 refused, giving one back allows exactly one more.
+    const limit = { bucket: "test:refused", limit: 5, windowMs: 60_000 };
+    const tries = async (n: number) => (await Promise.all(Array.from({ length: n }, () => reserve(prisma, limit, now)))).filter((r) => r.allowed).length;
+    expect(await tries(8)).toBe(5);
+    await release(prisma, limit.bucket);
+    expect(await tries(3)).toBe(1);
     // One address spraying many accounts is limited too.
     for (let i = 0; i < SIGN_IN_LIMITS.perAddress; i++) expect(await reserveSignIn(prisma, `user${i}@x.test`, "10.6.6.6", now)).toBe(0);
     expect(await reserveSignIn(prisma, "fresh@x.test", "10.6.6.6", now)).toBeGreaterThan(0);

@@ -16,13 +16,13 @@ const buckets = (email: string, address: string) => [`sign-in:account:${email.to
  */
 export async function reserveSignIn(prisma: PrismaClient, email: string, address: string, now = new Date()): Promise<number> {
   const windowMs = SIGN_IN_LIMITS.windowMinutes * 60_000;
-  const [account, byAddress] = buckets(email, address);
-  const results = await Promise.all([
-    reserve(prisma, { bucket: account, limit: SIGN_IN_LIMITS.perAccount, windowMs }, now),
-    reserve(prisma, { bucket: byAddress, limit: SIGN_IN_LIMITS.perAddress, windowMs }, now),
-  ]);
-  const wait = Math.max(...results.map((r) => r.retryAfterMs));
-  return results.every((r) => r.allowed) ? 0 : Math.max(1, Math.ceil(wait / 60_000));
+  const keys = buckets(email, address);
+  const limits = [SIGN_IN_LIMITS.perAccount, SIGN_IN_LIMITS.perAddress];
+  const results = await Promise.all(keys.map((bucket, i) => reserve(prisma, { bucket, limit: limits[i], windowMs }, now)));
+  if (results.every((r) => r.allowed)) return 0;
+  // No password is checked, so a try one limit refused gives back what the other reserved.
+  await Promise.all(results.map((r, i) => (r.allowed ? release(prisma, keys[i]) : undefined)));
+  return Math.max(1, Math.ceil(Math.max(...results.map((r) => r.retryAfterMs)) / 60_000));
 }
 
 export async function releaseSignIn(prisma: PrismaClient, email: string, address: string): Promise<void> {

@@ -53,6 +53,22 @@ describe.each(TEST_DATABASES)("sign-in bursts on $kind", ({ kind, available }) =
     expect(results.filter((r) => r === "rate-limited")).toHaveLength(BURST - failures);
   });
 
+  it.skipIf(!available)("a try refused by one limit does not use up the other: a locked account does not lock its address, nor the reverse", async () => {
+    const { PASSWORD } = await import("../support/guarded-app");
+    // Lock one account from an office address, then keep hammering it from there: nothing more is checked.
+    const locked = s.emails["namespace-editor"];
+    for (let i = 0; i < 5; i++) expect(await attempt(app.prisma, locked, WRONG, "10.3.0.1")).toBe("unauthenticated");
+    const hammer = await Promise.all(Array.from({ length: BURST }, () => attempt(app.prisma, locked, WRONG, "10.3.0.1")));
+    expect(hammer.every((r) => r === "rate-limited")).toBe(true);
+    // Everyone else behind that address still signs in: only 5 passwords were checked from it.
+    expect(await attempt(app.prisma, s.emails["instance-admin"], PASSWORD, "10.3.0.1")).toBe("signed-in");
+    // An address locked by spraying cannot lock an account it was refused for: no password of that account was checked.
+    for (let i = 0; i < 20; i++) expect(await attempt(app.prisma, `sprayed${i}@spray2.test`, WRONG, "10.4.0.1")).toBe("unauthenticated");
+    const refused = await Promise.all(Array.from({ length: 10 }, () => attempt(app.prisma, s.emails["instance-admin"], WRONG, "10.4.0.1")));
+    expect(refused.every((r) => r === "rate-limited")).toBe(true);
+    expect(await attempt(app.prisma, s.emails["instance-admin"], PASSWORD, "10.4.0.2")).toBe("signed-in");
+  });
+
   it.skipIf(!available || kind !== "postgres")("two instances on one database share the limit", async () => {
     // A second Prisma client with its own connection pool, as a second Keyhold process would have.
     const driver = openDriver({ databaseUrl: process.env.DATABASE_URL!, dataDir: "/tmp" });
