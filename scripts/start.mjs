@@ -27,7 +27,13 @@ if (!existsSync(".next/BUILD_ID") || process.env.KEYHOLD_REBUILD === "1") {
 const app = next({ dev: false, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
+// Next.js answers TRACE with a 500; nothing in Keyhold needs it (nor TRACK, CONNECT), and TRACE echoes requests back.
+const REFUSED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 const server = http.createServer((req, res) => {
+  if (REFUSED_METHODS.has(req.method ?? "")) {
+    res.writeHead(405, { allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS", "content-type": "text/plain" }).end("Method not allowed");
+    return;
+  }
   // The sign-in limiter counts failures per address: hand it the socket's, which a client cannot forge.
   req.headers["x-keyhold-client-ip"] = req.socket.remoteAddress ?? "unknown";
   handle(req, res);
