@@ -89,6 +89,20 @@ describe.each(TEST_DATABASES)("credential boundary on $kind", ({ kind, available
     expect(attacker.connections()).toBe(0);
   });
 
+  it.skipIf(!available)("verifying unsaved forms is limited per user, and audited with the destination host", async () => {
+    await prisma.rateLimitBucket.deleteMany();
+    const tries = await Promise.all(Array.from({ length: 32 }, () => verifyForm(prisma, tenant, scope, { type: "vault" }, [], TENANT_ADMIN).then(() => "ok", (e: KeyholdError) => e.code)));
+    expect(tries.filter((t) => t === "ok")).toHaveLength(30);
+    expect(tries.filter((t) => t === "rate-limited")).toHaveLength(2);
+    // Another user has a budget of their own.
+    // Another user has a budget of their own (the default egress policy refuses the loopback address before any packet).
+    const other = await verifyForm(prisma, tenant, scope, vaultDoc(attacker.url, { token: "hvs.other" }), [], { actor: "someone-else@keyhold.test", instanceAdmin: false });
+    expect(other.status).toBe("forbidden");
+    expect(attacker.connections()).toBe(0);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "config.verify-form", actor: "someone-else@keyhold.test" } });
+    expect(audit).toMatchObject({ tenantId: tenant.id, namespace: "company", outcome: "failure", details: { backend: "vault", host: `127.0.0.1:${attacker.port}`, identity: "configured", status: "forbidden" } });
+  });
+
   it.skipIf(!available)("binds envelopes written before destination binding once, at start-up", async () => {
     const row = await prisma.secretsManagerConfig.findFirstOrThrow({ where: { tenantId: tenant.id } });
     const legacy = encrypt(JSON.stringify({ "vault.token.token": TOKEN }), `secrets-manager-config:${tenant.id}:${scope.scopeKey}`);

@@ -7,6 +7,7 @@ import type { SecretsBackend } from "../backends/adapter";
 import { explainVerify } from "../backends/verify-codes";
 import { BACKEND_LABELS, type BackendType } from "../backends/types";
 import { hostOf, identityOf } from "../backends/destination";
+import { reserve } from "../auth/rate-limit";
 import { KeyholdError } from "../errors";
 import { documentWithKeptCredentials } from "../managers/config-store";
 import { identityRefusal } from "../managers/credential-binding";
@@ -80,6 +81,9 @@ const invalidConfig = (message: string, fieldErrors?: Record<string, string>): V
   ...(fieldErrors ? { fieldErrors } : {}),
 });
 
+/** Verifying an unsaved form reaches an address the caller chose: limited per user. */
+export const VERIFY_FORM_LIMIT = { limit: 30, windowMs: 60_000 };
+
 export interface FormVerifier {
   actor: string;
   /** Only instance administrators may try a configuration that uses the server's own identity (where the instance allows it). */
@@ -98,6 +102,11 @@ export async function verifyForm(
   keepCredentials: string[],
   who: FormVerifier,
 ): Promise<VerifyOutcome & { fieldErrors?: Record<string, string> }> {
+  const limit = await reserve(prisma, { bucket: `verify-form:${who.actor}`, ...VERIFY_FORM_LIMIT });
+  if (!limit.allowed) {
+    const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
+    throw new KeyholdError("rate-limited", `Too many verifications: at most ${VERIFY_FORM_LIMIT.limit} a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
+  }
   const audit = (outcome: string, details: Record<string, unknown>) =>
     prisma.auditEvent.create({ data: { tenantId: tenant.id, namespace: scope.namespace, actor: who.actor, action: "config.verify-form", outcome, details: details as object } });
   let parsed: Awaited<ReturnType<typeof documentWithKeptCredentials>>["parsed"];
