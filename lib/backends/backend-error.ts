@@ -16,12 +16,19 @@ export const BACKEND_ERROR_CODES = [
 export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number];
 
 const MAX_MESSAGE = 300;
+/** What of a backend's own words a message repeats: its short error text, never a page it answered with. */
+export const BACKEND_TEXT_MAX = 200;
+
+/** Cuts text to `max` characters, marking the cut. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
 
 /**
  * Removes credentials and anything that looks like one from a backend's message, then truncates it.
  * `secrets` are the configuration's credential values (and any value being written).
  */
-export function scrubMessage(message: string, secrets: (string | undefined)[] = []): string {
+export function scrubMessage(message: string, secrets: (string | undefined)[] = [], max = MAX_MESSAGE): string {
   let out = String(message ?? "");
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join("[redacted]");
@@ -32,7 +39,12 @@ export function scrubMessage(message: string, secrets: (string | undefined)[] = 
     .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g, "[redacted]")
     .replace(/\s+/g, " ")
     .trim();
-  return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE - 1)}…` : out;
+  return clip(out, max);
+}
+
+/** `prefix` (where and what, Keyhold's words) and the backend's own text, scrubbed, the latter short, the whole truncated. */
+export function backendMessage(prefix: string, text: string, secrets: (string | undefined)[] = []): string {
+  return clip(`${prefix}${scrubMessage(text, secrets, BACKEND_TEXT_MAX)}`, MAX_MESSAGE);
 }
 
 export class BackendError extends Error {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BackendContext, IgnoreReason, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "./adapter";
 import { findEgressRefusal } from "../net/egress";
-import { BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout, type BackendErrorCode } from "./backend-error";
+import { backendMessage, BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout, type BackendErrorCode } from "./backend-error";
 import { classify, isValidSecretKey, managedTags, ownedBy, type RawSecret, type Selected, type SelectionRules } from "./classify";
 import { credentialPathsOf, splitCredentials } from "./document";
 import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "./snapshot";
@@ -74,8 +74,7 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
     if (refusal) throw new BackendError("forbidden", refusal.message);
     if (isBackendError(error)) throw new BackendError(error.code, scrubMessage(error.message, [...credentialValues, ...extraSecrets]));
     const code = driver.errorCode(error) ?? networkErrorCode(error) ?? "unreachable";
-    const message = scrubMessage((error as Error)?.message ?? String(error), [...credentialValues, ...extraSecrets]);
-    throw new BackendError(code, `${driver.target}: ${what} failed: ${message}`);
+    throw new BackendError(code, backendMessage(`${driver.target}: ${what} failed: `, (error as Error)?.message ?? String(error), [...credentialValues, ...extraSecrets]));
   };
   const call = async <T,>(what: string, fn: (signal: AbortSignal) => Promise<T>, extra: (string | undefined)[] = [], ms = timeout): Promise<T> => {
     try {

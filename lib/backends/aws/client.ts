@@ -4,7 +4,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { EgressPolicy } from "../../net/egress";
 import { egressAgents } from "../../net/egress-agent";
 import type { AwsSection } from "./config";
-import { nonJsonErrors } from "./non-json-errors";
+import { nonJsonErrors, unparsableAnswers } from "./non-json-errors";
 
 /** One retry at most: a dead endpoint or a refused credential must fail fast, not after the SDK's 3 attempts with backoff. */
 const MAX_ATTEMPTS = 2;
@@ -51,6 +51,7 @@ export function awsClient(section: AwsSection, requestTimeoutMs: number, egress?
   });
   policies.set(client, egress);
   client.middlewareStack.addRelativeTo(nonJsonErrors, { relation: "after", toMiddleware: "deserializerMiddleware", name: "keyholdNonJsonErrors" });
+  client.middlewareStack.addRelativeTo(unparsableAnswers, { relation: "before", toMiddleware: "deserializerMiddleware", name: "keyholdUnparsableAnswers" });
   clients.set(id, client);
   if (clients.size > MAX_CLIENTS) {
     const [oldest, old] = clients.entries().next().value as [string, SecretsManagerClient];

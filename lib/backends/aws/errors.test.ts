@@ -110,9 +110,9 @@ describe("awsErrorCode: errors the SDK really throws", () => {
     expect(codeOf(error)).toBe("unauthenticated");
   });
 
-  it("an HTML error page maps by its HTTP status and says so", async () => {
+  it("an HTML error page maps by its HTTP status and says so, without repeating the page", async () => {
     const forbidden = await failureOf({ ...keys, "endpoint-override": `${xmlEndpoint}/html403` });
-    expect(forbidden).toMatchObject({ name: "UnexpectedResponse", message: "The endpoint answered HTTP 403 (text/html): Forbidden by proxy" });
+    expect(forbidden).toMatchObject({ name: "UnexpectedResponse", message: "The endpoint answered HTTP 403 (text/html), which is not an AWS answer" });
     expect(codeOf(forbidden)).toBe("forbidden");
     expect(awsErrorCode(await failureOf({ ...keys, "endpoint-override": `${xmlEndpoint}/html502` }))).toBeNull();
   });

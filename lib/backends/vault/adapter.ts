@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { BackendContext, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "../adapter";
 import { findEgressRefusal } from "../../net/egress";
-import { BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout } from "../backend-error";
+import { backendMessage, BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout } from "../backend-error";
 import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
 import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "../snapshot";
@@ -49,7 +49,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     if (refusal) throw new BackendError("forbidden", refusal.message);
     if (isBackendError(error)) throw new BackendError(error.code, scrubMessage(error.message, secrets));
     const code = vaultErrorCode(error) ?? networkErrorCode(error) ?? "unreachable";
-    throw new BackendError(code, `${target}: ${what} failed: ${scrubMessage(vaultMessage(error), secrets)}`);
+    throw new BackendError(code, backendMessage(`${target}: ${what} failed: `, vaultMessage(error), secrets));
   };
   const call = async <T,>(what: string, fn: (signal: AbortSignal) => Promise<T>, extra: (string | undefined)[] = [], ms = timeout): Promise<T> => {
     try {

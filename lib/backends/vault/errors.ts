@@ -1,5 +1,5 @@
 import "server-only";
-import { networkErrorCode, type BackendErrorCode } from "../backend-error";
+import { BACKEND_TEXT_MAX, clip, networkErrorCode, type BackendErrorCode } from "../backend-error";
 
 /**
  * node-vault rejects with an `ApiResponseError` (not exported) carrying `response.statusCode` and the
@@ -25,9 +25,10 @@ export function vaultMessage(error: unknown): string {
     const errors = (e.response?.body?.errors ?? []).filter((m): m is string => typeof m === "string" && m.trim() !== "");
     // Vault wraps some answers as "1 error occurred:\n\t* permission denied\n\n".
     const words = errors.map((m) => m.replace(/^\d+ errors? occurred:\s*/, "").replace(/^\*\s*/, "").replace(/\s*\n\s*\*\s*/g, "; ").trim()).join("; ");
-    return `HTTP ${status}: ${words || "no message"}`;
+    // Vault's words are short; anything longer is not Vault talking, and is not repeated in full.
+    return `HTTP ${status}: ${clip(words, BACKEND_TEXT_MAX) || "no message"}`;
   }
-  return e?.message ?? String(error);
+  return clip(e?.message ?? String(error), BACKEND_TEXT_MAX);
 }
 
 /**
