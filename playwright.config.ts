@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import os from "node:os";
 import path from "node:path";
+import { emulatorEgressAllow } from "./scripts/test/emulator-env";
 
 // One server per run; scripts/test/all.sh runs this config once on PGlite and once on PostgreSQL.
 const port = Number(process.env.KEYHOLD_E2E_PORT ?? 3100);
@@ -41,6 +42,8 @@ export default defineConfig({
       PORT: String(port),
       KEYHOLD_DATA_DIR: dataDir,
       KEYHOLD_CONFIG_FILE: process.env.KEYHOLD_CONFIG_FILE ?? "",
+      // Dedicated managers may not reach loopback by default: the emulators' ports, exactly, are allowed.
+      KEYHOLD_EGRESS_ALLOW: process.env.KEYHOLD_EGRESS_ALLOW ?? emulatorEgressAllow(),
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     },
   },

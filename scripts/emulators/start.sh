@@ -44,6 +44,7 @@ kh_start_aws() {
     kh_spawn aws "$(kh_moto_bin)" -H "$KH_HOST" -p "$KH_MOTO_PORT"
   fi
   kh_wait aws kh_ready_aws || return 1
+  kh_egress aws "$KH_HOST:$KH_MOTO_PORT"
   {
     kh_var KEYHOLD_AWS_ENDPOINT endpoint "http://$KH_HOST:$KH_MOTO_PORT"
     kh_var KEYHOLD_AWS_PORT port "$KH_MOTO_PORT"
@@ -71,6 +72,7 @@ kh_start_azure() {
       ${KEYHOLD_EMULATOR_VERBOSE:+-v}
   fi
   kh_wait azure kh_ready_azure || return 1
+  kh_egress azure "$KH_HOST:$KH_AZURE_PORT" "$KH_HOST:$KH_AZURE_TOKEN_PORT"
   {
     kh_var KEYHOLD_AZURE_VAULT_URL vaultUrl "https://$KH_HOST:$KH_AZURE_PORT"
     kh_var KEYHOLD_AZURE_PORT port "$KH_AZURE_PORT"
@@ -142,10 +144,11 @@ kh_start_vault() {
     kh_spawn vault "$(kh_bao_bin)" server -dev -dev-no-store-token \
       -dev-root-token-id="$KH_VAULT_ROOT_TOKEN" -dev-listen-address="$KH_HOST:$KH_VAULT_PORT"
     kh_wait vault kh_ready_vault || return 1
-    kh_setup_vault
+    kh_setup_vault || return 1
   else
     kh_wait vault kh_ready_vault || return 1
   fi
+  kh_egress vault "$KH_HOST:$KH_VAULT_PORT"
 }
 
 # --- gcp (Secret Manager fake) ------------------------------------------------------
@@ -159,6 +162,7 @@ kh_start_gcp() {
     kh_spawn gcp "$(kh_fakes_dir)/gcp-sm-fake" -addr "$KH_HOST:$KH_GCP_PORT" ${KEYHOLD_EMULATOR_VERBOSE:+-v}
   fi
   kh_wait gcp kh_ready_gcp || return 1
+  kh_egress gcp "$KH_HOST:$KH_GCP_PORT"
   {
     kh_var KEYHOLD_GCP_ENDPOINT endpoint "$KH_HOST:$KH_GCP_PORT"
     kh_var KEYHOLD_GCP_HOST host "$KH_HOST"
