@@ -114,6 +114,7 @@ const routeInput = (params: Record<string, fc.Arbitrary<string>>, q: fc.Arbitrar
 const ROUTES: Record<string, { arbitrary: fc.Arbitrary<RouteInput>; url: (p: Record<string, string>) => string; public?: true }> = {
   "app/api/audit/csv/route.ts": { arbitrary: routeInput({}, auditQuery), url: () => "/api/audit/csv" },
   "app/api/health/route.ts": { arbitrary: routeInput({}, auditQuery), url: () => "/api/health", public: true },
+  "app/api/openapi.json/route.ts": { arbitrary: routeInput({}, auditQuery), url: () => "/api/openapi.json", public: true },
   "app/api/tenants/[tenant]/audit/csv/route.ts": { arbitrary: routeInput({ tenant: text(arb.tenants) }, auditQuery), url: (p) => `/api/tenants/${encodeURIComponent(p.tenant)}/audit/csv` },
   "app/api/tenants/[tenant]/namespaces/[namespace]/secrets/route.ts": {
     arbitrary: routeInput({ tenant: text(arb.tenants), namespace: text(arb.namespaces) }, listQuery),
