@@ -44,6 +44,9 @@ export default defineConfig({
       KEYHOLD_CONFIG_FILE: process.env.KEYHOLD_CONFIG_FILE ?? "",
       // Dedicated managers may not reach loopback by default: the emulators' ports, exactly, are allowed.
       KEYHOLD_EGRESS_ALLOW: process.env.KEYHOLD_EGRESS_ALLOW ?? emulatorEgressAllow(),
+      // Names the specs type as stand-ins (vault.internal, the regional AWS endpoint) are refused by name, before any DNS query:
+      // tests send no packet beyond loopback.
+      KEYHOLD_EGRESS_DENY: "*.internal,*.amazonaws.com,*.azure.net,*.microsoftonline.com,*.googleapis.com,*.example.com",
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     },
   },
