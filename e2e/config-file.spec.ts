@@ -10,7 +10,7 @@ import { expect, test } from "./fixtures";
 const PORT = Number(process.env.KEYHOLD_E2E_PORT ?? 3100) + 1;
 
 test.beforeAll(() => {
-  startEmulators(["vault"]);
+  startEmulators(["vault", "aws"]);
 });
 
 function startKeyhold(configYaml: string, env: Record<string, string> = {}) {
@@ -52,10 +52,11 @@ test("a broken configuration file stops start-up naming the file, the line and t
 });
 
 test("the configuration file's backend serves tenants without their own, with ${ENV} resolved and a sharing warning", async ({ page }) => {
-  const yaml = ["secret:", "  type: aws-secret-manager", "  read-only: true", "  aws-secret-manager:", "    access-key-id: ${KH_TEST_KEY_ID}", "    secret-key-id: ${KH_TEST_SECRET}", "    region: us-east-1", "    colour: blue"].join("\n");
+  const yaml = ["secret:", "  type: aws-secret-manager", "  read-only: true", "  aws-secret-manager:", "    access-key-id: ${KH_TEST_KEY_ID}", "    secret-key-id: ${KH_TEST_SECRET}", "    region: us-east-1", "    endpoint-override: ${KH_AWS_ENDPOINT}", "    colour: blue"].join("\n");
   // This server's first administrator comes from the environment, the other documented way.
   const admin = { KEYHOLD_ADMIN_EMAIL: "ops@keyhold.test", KEYHOLD_ADMIN_PASSWORD: "CANARY-admin-password-env" };
-  const keyhold = startKeyhold(yaml, { KH_TEST_KEY_ID: "AKIAFROMENV", KH_TEST_SECRET: "CANARY-from-env", ...admin });
+  // The file's backend is trusted (no egress policy): point it at the loopback AWS emulator so no packet leaves the machine.
+  const keyhold = startKeyhold(yaml, { KH_TEST_KEY_ID: "AKIAFROMENV", KH_TEST_SECRET: "CANARY-from-env", KH_AWS_ENDPOINT: process.env.KEYHOLD_AWS_ENDPOINT!, ...admin });
   try {
     await keyhold.ready;
     expect(keyhold.output()).toContain("secret.aws-secret-manager.colour: Unknown key 'colour'");
