@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +13,17 @@ test.beforeAll(() => {
   startEmulators(["vault", "aws"]);
 });
 
+// A test that times out does not reach its `finally`: stop every server it started here, so the next test's port is free.
+const started: ChildProcess[] = [];
+test.afterEach(async () => {
+  for (const child of started.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
+  }
+});
+
 function startKeyhold(configYaml: string, env: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "keyhold-config-"));
   const file = path.join(dir, "keyhold.yaml");
@@ -21,6 +32,7 @@ function startKeyhold(configYaml: string, env: Record<string, string> = {}) {
     env: { ...process.env, ...env, PORT: String(PORT), KEYHOLD_DATA_DIR: path.join(dir, "data"), KEYHOLD_CONFIG_FILE: file, DATABASE_URL: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  started.push(child);
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
