@@ -1,6 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { ERROR_CODES } from "../errors";
+import { calendarDate } from "../input/calendar-date";
+import { namespacePathSchema } from "../tenancy/names";
 import { ERROR_STATUS } from "../server/route";
 import { API_ROUTES, type ApiRoute } from "./routes";
 
@@ -10,7 +12,20 @@ const errorSchema = z.strictObject({
   error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), fieldErrors: z.record(z.string(), z.string()).optional() }),
 });
 
-const json = (schema: z.ZodType, io: "input" | "output") => z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+// What a refinement checks, said in JSON Schema (a zod refine has no JSON form), so generated requests get past it too.
+const SEGMENT = "[a-z0-9][a-z0-9_-]{0,62}";
+const REFINED = new Map<unknown, JsonSchema>([
+  [calendarDate, { format: "date", pattern: "^(19[7-9]\\d|[2-8]\\d{3}|9[0-8]\\d{2}|99[0-8]\\d|999[0-8])-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }],
+  [namespacePathSchema, { pattern: `^${SEGMENT}(\\.${SEGMENT}){0,9}$` }],
+]);
+
+const json = (schema: z.ZodType, io: "input" | "output") =>
+  z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "draft-2020-12",
+    override: ({ zodSchema, jsonSchema }) => void Object.assign(jsonSchema, REFINED.get(zodSchema)),
+  }) as JsonSchema;
 
 function parameters(route: ApiRoute) {
   const schema = json(route.spec.input, "input");
@@ -35,6 +50,20 @@ function responses(route: ApiRoute) {
   return { "200": ok, ...errors };
 }
 
+/**
+ * Which input fields name the guard's target: the spec's own selectors, run on a probe that records what they read,
+ * so the description cannot drift from what the guard checks.
+ */
+export function targetFields(spec: ApiRoute["spec"]): { tenant: string | null; namespace: string | null } {
+  const fieldRead = (select?: (input: never) => unknown) => {
+    if (!select) return null;
+    const read: string[] = [];
+    select(new Proxy({}, { get: (_t, key) => (typeof key === "string" && read.push(key), "probe") }) as never);
+    return read[0] ?? null;
+  };
+  return { tenant: fieldRead(spec.tenant), namespace: fieldRead(spec.namespace) };
+}
+
 /** The OpenAPI 3.1 description of Keyhold's route handlers, generated from the zod schemas they validate with. */
 export function openApiDocument(): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -46,6 +75,9 @@ export function openApiDocument(): JsonSchema {
       parameters: parameters(route),
       responses: responses(route),
       ...(route.spec.permission === "public" ? { security: [] } : {}),
+      // What the guard checks (lib/auth/permissions.ts) and on which input fields; scripts/test/api-fuzz reads these as its oracle.
+      "x-keyhold-permission": route.spec.permission,
+      "x-keyhold-target": targetFields(route.spec),
     };
   }
   return {
