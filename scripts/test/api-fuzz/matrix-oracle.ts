@@ -1,0 +1,71 @@
+// Judges what schemathesis recorded against the permission matrix: a request that succeeded (2xx) must be one the
+// matrix allows the caller. The OpenAPI description names each operation's permission and target fields
+// (`x-keyhold-permission`, `x-keyhold-target`, from the guard spec itself).
+import { isAllowed, type Binding, type Permission } from "../../../lib/auth/permissions";
+
+export interface Operation {
+  method: string;
+  path: string;
+  pattern: RegExp;
+  params: string[];
+  permission: Permission | "public";
+  target: { tenant: string | null; namespace: string | null };
+}
+
+export interface Exchange {
+  method: string;
+  url: string;
+  status: number;
+}
+
+type Doc = { paths: Record<string, Record<string, { "x-keyhold-permission"?: string; "x-keyhold-target"?: Operation["target"] }>> };
+
+export function operationsOf(doc: Doc): Operation[] {
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => {
+      if (!op["x-keyhold-permission"] || !op["x-keyhold-target"]) throw new Error(`${method.toUpperCase()} ${path} does not say which permission it needs`);
+      const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const pattern = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\{[^}]+\\\}/g, "([^/]+)")}$`);
+      return { method: method.toUpperCase(), path, pattern, params, permission: op["x-keyhold-permission"] as Operation["permission"], target: op["x-keyhold-target"] };
+    }),
+  );
+}
+
+/** The guard's input for a request as route.ts builds it: the query string, then the path parameters (decoded once, as Next.js does). */
+function inputOf(op: Operation, url: URL): Record<string, string> | null {
+  const m = op.pattern.exec(url.pathname);
+  if (!m) return null;
+  const input: Record<string, string> = Object.fromEntries(url.searchParams);
+  try {
+    op.params.forEach((name, i) => (input[name] = decodeURIComponent(m[i + 1])));
+  } catch {
+    return null;
+  }
+  return input;
+}
+
+/** Every 2xx answer the matrix refuses to `bindings` (tenant ids in bindings are slugs here), with the reason. */
+export function refusedSuccesses(ops: Operation[], bindings: Binding[], exchanges: Exchange[]): string[] {
+  const problems: string[] = [];
+  for (const ex of exchanges) {
+    if (ex.status < 200 || ex.status > 299) continue;
+    const method = ex.method.toUpperCase();
+    // Next.js answers OPTIONS itself with the route's methods and no body; HEAD runs the GET handler.
+    if (method === "OPTIONS") continue;
+    const url = new URL(ex.url);
+    const hit = ops.map((op) => ({ op, input: op.method === (method === "HEAD" ? "GET" : method) ? inputOf(op, url) : null })).find((h) => h.input);
+    if (!hit) {
+      problems.push(`${ex.method} ${ex.url} answered ${ex.status} but is not in the description`);
+      continue;
+    }
+    const { op, input } = hit;
+    if (op.permission === "public") continue;
+    // The schemas trim both fields before the guard looks the target up.
+    const field = (name: string | null) => (name && input![name] !== undefined ? input![name].trim() : null);
+    const target = { tenantId: field(op.target.tenant), namespace: field(op.target.namespace) };
+    if (!isAllowed(bindings, op.permission, target)) {
+      problems.push(`${ex.method} ${ex.url} answered ${ex.status}, but ${op.permission} on ${JSON.stringify(target)} is refused by the matrix`);
+    }
+  }
+  return problems;
+}
