@@ -120,10 +120,17 @@ test("the file's read-only Vault: its entries belong to every tenant, and the pa
     await page.getByLabel("Password").fill(admin.KEYHOLD_ADMIN_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByTestId("signed-in-as")).toHaveText(admin.KEYHOLD_ADMIN_EMAIL);
-    await page.getByLabel("Tenant id").fill("filevault");
-    await page.getByRole("button", { name: "Create tenant" }).click();
-    await page.getByLabel("New namespace").fill("team");
-    await page.getByRole("button", { name: "Create namespace" }).click();
+    // A click before the form has hydrated does nothing: try again until the tenant page shows.
+    await expect(async () => {
+      await page.getByLabel("Tenant id").fill("filevault");
+      await page.getByRole("button", { name: "Create tenant" }).click();
+      await expect(page).toHaveURL(/\/tenants\/filevault$/, { timeout: 3_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(async () => {
+      await page.getByLabel("New namespace").fill("team");
+      await page.getByRole("button", { name: "Create namespace" }).click();
+      await expect(page.getByTestId("namespace-tree").getByRole("treeitem", { name: "team" })).toBeVisible({ timeout: 3_000 });
+    }).toPass({ timeout: 30_000 });
     await page.goto(`${base}/tenants/filevault/namespaces/team/secrets`);
     const row = page.locator('tr[data-secret-key="shared-db"]');
     await expect(row).toContainText("every tenant (configuration file)");
