@@ -1,10 +1,8 @@
 import dns from "node:dns";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import tls from "node:tls";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startCountingListener, type CountingListener } from "../../tests/support/counting-listener";
 import { classifyHost } from "../net/address";
@@ -13,7 +11,7 @@ import type { SecretsBackend } from "./adapter";
 import { createBackend } from "./adapters";
 import { parseConfigDocument, type ConfigDocument } from "./document";
 import { closeGcpClients } from "./gcp/client";
-import { serviceAccountKey } from "./gcp/emulator-support";
+import { serviceAccountKey, tlsFront } from "./gcp/emulator-support";
 import { emulatorEnv, emulatorsDisabled } from "./testing/emulators";
 import type { ExternalBackendType } from "./types";
 
@@ -201,27 +199,7 @@ describe("without a policy (the configuration file's backend) nothing is checked
 });
 
 /** A TLS front to a plaintext port whose certificate names only `localhost`: TLS must verify the name, not the pinned IP. */
-async function localhostTlsFront(targetPort: number): Promise<{ port: number; ca: string; close(): void }> {
-  const dir = mkdtempSync(path.join(tmpdir(), "keyhold-egress-tls-"));
-  try {
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=DNS:localhost", "-addext", "basicConstraints=critical,CA:true",
-      "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
-    ], { stdio: "ignore" });
-    const ca = readFileSync(path.join(dir, "cert.pem"), "utf8");
-    const server = tls.createServer({ key: readFileSync(path.join(dir, "key.pem")), cert: ca, ALPNProtocols: ["h2"] }, (socket) => {
-      const upstream = net.connect(targetPort, "127.0.0.1");
-      socket.pipe(upstream).pipe(socket);
-      socket.on("error", () => upstream.destroy());
-      upstream.on("error", () => socket.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return { port: (server.address() as net.AddressInfo).port, ca, close: () => server.close() };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const localhostTlsFront = (targetPort: number) => tlsFront(targetPort, { cn: "localhost", san: "DNS:localhost" });
 
 describe.skipIf(emulatorsDisabled)("on the emulators, with their ports allowed", () => {
   const attachment = { tenant: "acme", namespace: null };

@@ -137,12 +137,12 @@ export interface TlsFront {
 }
 
 /** Terminates TLS (ALPN h2) with a throw-away self-signed certificate and forwards to a plaintext port. */
-export async function tlsFront(targetPort: number): Promise<TlsFront> {
+export async function tlsFront(targetPort: number, name: { cn: string; san: string } = { cn: "127.0.0.1", san: "IP:127.0.0.1" }): Promise<TlsFront> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyhold-gcp-tls-"));
   try {
     execFileSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-      "-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:true",
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", `/CN=${name.cn}`,
+      "-addext", `subjectAltName=${name.san}`, "-addext", "basicConstraints=critical,CA:true",
       "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
     ], { stdio: "ignore" });
     const ca = readFileSync(path.join(dir, "cert.pem"), "utf8");
