@@ -1,7 +1,7 @@
 "use client";
 import { useState, useTransition } from "react";
 import { ShieldCheck } from "lucide-react";
-import { setupAdminAction } from "@/app/(auth)/_actions/setup-admin";
+import { setupAdminAction } from "@/lib/actions/auth/setup-admin";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";

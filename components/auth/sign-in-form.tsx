@@ -1,7 +1,7 @@
 "use client";
 import { useState, useTransition } from "react";
 import { LogIn } from "lucide-react";
-import { signInAction } from "@/app/(auth)/_actions/sign-in";
+import { signInAction } from "@/lib/actions/auth/sign-in";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";

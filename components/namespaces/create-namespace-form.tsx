@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { FolderPlus } from "lucide-react";
-import { createNamespaceAction } from "@/app/(console)/_actions/create-namespace";
+import { createNamespaceAction } from "@/lib/actions/namespaces/create-namespace";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 

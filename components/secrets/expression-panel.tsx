@@ -1,7 +1,7 @@
 "use client";
 import { useState, useTransition } from "react";
 import { SearchCheck } from "lucide-react";
-import { checkExpressionAction } from "@/app/(console)/_actions/check-expression";
+import { checkExpressionAction } from "@/lib/actions/secrets/check-expression";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 

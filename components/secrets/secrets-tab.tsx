@@ -3,7 +3,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { Lock, Plus, RefreshCw, Search, ShieldCheck } from "lucide-react";
-import { verifyConnectionAction } from "@/app/(console)/_actions/verify-connection";
+import { verifyConnectionAction } from "@/lib/actions/managers/verify-connection";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";

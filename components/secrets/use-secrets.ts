@@ -1,9 +1,9 @@
 "use client";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
-import { createSecretAction } from "@/app/(console)/_actions/create-secret";
-import { deleteSecretAction } from "@/app/(console)/_actions/delete-secret";
-import { updateSecretAction } from "@/app/(console)/_actions/update-secret";
+import { createSecretAction } from "@/lib/actions/secrets/create-secret";
+import { deleteSecretAction } from "@/lib/actions/secrets/delete-secret";
+import { updateSecretAction } from "@/lib/actions/secrets/update-secret";
 import type { ActionResult, ErrorShape } from "@/lib/errors";
 import { affectsNamespace, secretKeys, type SecretListQuery } from "@/lib/query/secret-keys";
 import type { SecretsList } from "@/lib/views/secrets-list";

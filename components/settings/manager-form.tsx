@@ -2,8 +2,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { KeyRound, Save, ShieldCheck } from "lucide-react";
-import { saveManagerConfigAction } from "@/app/(console)/_actions/save-manager-config";
-import { verifyConfigFormAction } from "@/app/(console)/_actions/verify-config-form";
+import { saveManagerConfigAction } from "@/lib/actions/managers/save-manager-config";
+import { verifyConfigFormAction } from "@/lib/actions/managers/verify-config-form";
 import { VerifyResult, type VerifyOutcomeView } from "@/components/secrets/verify-result";
 import { changedDestinations, reenterMessage } from "@/lib/backends/destination";
 import { backendRegistry } from "@/lib/backends/registry";

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useTransition } from "react";
 import { LogOut, ScrollText, ShieldCheck } from "lucide-react";
-import { signOutAction } from "@/app/(console)/_actions/sign-out";
+import { signOutAction } from "@/lib/actions/auth/sign-out";
 import { Button, buttonClass } from "@/components/ui/button";
 
 export function UserMenu({ user }: { user: { name: string; email: string; instanceAdmin: boolean } }) {

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Plus } from "lucide-react";
-import { createTenantAction } from "@/app/(console)/_actions/create-tenant";
+import { createTenantAction } from "@/lib/actions/tenants/create-tenant";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { UserPlus } from "lucide-react";
-import { addTenantUserAction } from "@/app/(console)/_actions/add-tenant-user";
+import { addTenantUserAction } from "@/lib/actions/users/add-tenant-user";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";

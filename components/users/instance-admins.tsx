@@ -2,8 +2,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { ShieldPlus } from "lucide-react";
-import { addInstanceAdminAction } from "@/app/(console)/_actions/add-instance-admin";
-import { revokeInstanceAdminAction } from "@/app/(console)/_actions/revoke-instance-admin";
+import { addInstanceAdminAction } from "@/lib/actions/users/add-instance-admin";
+import { revokeInstanceAdminAction } from "@/lib/actions/users/revoke-instance-admin";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";

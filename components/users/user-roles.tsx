@@ -2,8 +2,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { X } from "lucide-react";
-import { revokeRoleAction } from "@/app/(console)/_actions/revoke-role";
-import { removeTenantUserAction } from "@/app/(console)/_actions/remove-tenant-user";
+import { revokeRoleAction } from "@/lib/actions/users/revoke-role";
+import { removeTenantUserAction } from "@/lib/actions/users/remove-tenant-user";
 import { Button } from "@/components/ui/button";
 
 const ROLE_LABELS: Record<string, string> = { "tenant-admin": "Tenant administrator", "namespace-editor": "Namespace editor", viewer: "Viewer" };

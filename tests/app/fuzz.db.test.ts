@@ -19,7 +19,7 @@ vi.mock("next/cache", async () => (await import("../support/guarded-app")).nextC
 const RUNS = Number(process.env.KEYHOLD_FUZZ_RUNS ?? 20);
 const SEED_VALUE = process.env.KEYHOLD_FUZZ_SEED ? Number(process.env.KEYHOLD_FUZZ_SEED) : undefined;
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const ACTION_DIRS = ["app/(console)/_actions", "app/(auth)/_actions"];
+const ACTION_DIRS = ["lib/actions"];
 
 const { field, inputOf } = arb;
 const nullableNamespace = fc.option(arb.namespaces, { nil: null });
@@ -34,45 +34,45 @@ interface ActionTarget {
 
 /** The arbitrary of every action file (by its path): valid values per field, hostile ones derived or given. */
 const ACTIONS: Record<string, ActionTarget> = {
-  "app/(console)/_actions/add-instance-admin.ts": { arbitrary: inputOf({ email: arb.emails, name: arb.plainWords, password: arb.passwords }, { password: arb.hostilePasswords }) },
-  "app/(console)/_actions/add-tenant-user.ts": {
+  "lib/actions/users/add-instance-admin.ts": { arbitrary: inputOf({ email: arb.emails, name: arb.plainWords, password: arb.passwords }, { password: arb.hostilePasswords }) },
+  "lib/actions/users/add-tenant-user.ts": {
     arbitrary: inputOf(
       { tenant: arb.tenants, email: arb.emails, name: arb.plainWords, password: arb.passwords, role: roles, namespace: nullableNamespace },
       { password: arb.hostilePasswords, role: field(fc.constantFrom("instance-admin", "owner")) },
     ),
   },
-  "app/(console)/_actions/check-expression.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, expression: arb.expressions }, { expression: arb.hostileExpressions }) },
-  "app/(console)/_actions/create-namespace.ts": { arbitrary: inputOf({ tenant: arb.tenants, path: fc.oneof(arb.namespaces, fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}(\.[a-z0-9][a-z0-9_-]{0,6}){0,3}$/)) }) },
-  "app/(console)/_actions/create-secret.ts": {
+  "lib/actions/secrets/check-expression.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, expression: arb.expressions }, { expression: arb.hostileExpressions }) },
+  "lib/actions/namespaces/create-namespace.ts": { arbitrary: inputOf({ tenant: arb.tenants, path: fc.oneof(arb.namespaces, fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}(\.[a-z0-9][a-z0-9_-]{0,6}){0,3}$/)) }) },
+  "lib/actions/secrets/create-secret.ts": {
     arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys, value: values, description: arb.plainWords, tags: arb.tagRows }, { tags: arb.hostileTagRows }),
   },
-  "app/(console)/_actions/create-tenant.ts": { arbitrary: inputOf({ slug: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), displayName: arb.plainWords }) },
-  "app/(console)/_actions/delete-secret.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }) },
-  "app/(console)/_actions/remove-tenant-user.ts": { arbitrary: inputOf({ tenant: arb.tenants, userId: arb.userIds }) },
-  "app/(console)/_actions/revoke-instance-admin.ts": { arbitrary: inputOf({ bindingId: arb.bindingIds }) },
-  "app/(console)/_actions/revoke-role.ts": { arbitrary: inputOf({ tenant: arb.tenants, bindingId: arb.bindingIds }) },
-  "app/(console)/_actions/save-manager-config.ts": {
+  "lib/actions/tenants/create-tenant.ts": { arbitrary: inputOf({ slug: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), displayName: arb.plainWords }) },
+  "lib/actions/secrets/delete-secret.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }) },
+  "lib/actions/users/remove-tenant-user.ts": { arbitrary: inputOf({ tenant: arb.tenants, userId: arb.userIds }) },
+  "lib/actions/users/revoke-instance-admin.ts": { arbitrary: inputOf({ bindingId: arb.bindingIds }) },
+  "lib/actions/users/revoke-role.ts": { arbitrary: inputOf({ tenant: arb.tenants, bindingId: arb.bindingIds }) },
+  "lib/actions/managers/save-manager-config.ts": {
     arbitrary: inputOf(
       { tenant: arb.tenants, namespace: nullableNamespace, expectedVersion: fc.constantFrom(null, 1), enabled: fc.boolean(), document: arb.validDocuments, keepCredentials: arb.validKeepCredentials },
       { document: arb.hostileDocuments, keepCredentials: arb.hostileKeepCredentials, expectedVersion: field(fc.constantFrom(0, -1, 2.5, 2 ** 53)) },
     ),
   },
-  "app/(console)/_actions/sign-out.ts": { arbitrary: inputOf({ everywhere: fc.boolean() }) },
-  "app/(console)/_actions/update-secret.ts": {
+  "lib/actions/auth/sign-out.ts": { arbitrary: inputOf({ everywhere: fc.boolean() }) },
+  "lib/actions/secrets/update-secret.ts": {
     arbitrary: inputOf(
       { tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys, value: fc.option(values, { nil: undefined }), description: arb.plainWords, tags: arb.tagRows },
       { tags: arb.hostileTagRows },
     ),
   },
-  "app/(console)/_actions/verify-config-form.ts": {
+  "lib/actions/managers/verify-config-form.ts": {
     arbitrary: inputOf(
       { tenant: arb.tenants, namespace: nullableNamespace, document: arb.validDocuments, keepCredentials: arb.validKeepCredentials },
       { document: arb.hostileDocuments, keepCredentials: arb.hostileKeepCredentials },
     ),
   },
-  "app/(console)/_actions/verify-connection.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: nullableNamespace }) },
-  "app/(auth)/_actions/setup-admin.ts": { arbitrary: inputOf({ email: arb.emails, name: arb.plainWords, password: arb.passwords }, { password: arb.hostilePasswords }), public: true },
-  "app/(auth)/_actions/sign-in.ts": { arbitrary: inputOf({ email: arb.emails, password: arb.passwords }, { password: arb.hostilePasswords }), public: true },
+  "lib/actions/managers/verify-connection.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: nullableNamespace }) },
+  "lib/actions/auth/setup-admin.ts": { arbitrary: inputOf({ email: arb.emails, name: arb.plainWords, password: arb.passwords }, { password: arb.hostilePasswords }), public: true },
+  "lib/actions/auth/sign-in.ts": { arbitrary: inputOf({ email: arb.emails, password: arb.passwords }, { password: arb.hostilePasswords }), public: true },
 };
 
 /** What a route handler receives: route params (as Next.js decoded them) and a query string. */
