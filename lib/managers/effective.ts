@@ -2,7 +2,7 @@ import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import { globalConfig } from "../config/global";
 import { resolveEffectiveBackend, type ConfigCandidate, type EffectiveBackend, type GlobalCandidate } from "../secrets/effective-backend";
-import type { TenantRef } from "../server/guard";
+import type { TenantRef } from "../tenancy/tenant-ref";
 import { fromDbType } from "./type-mapping";
 
 export async function configCandidates(prisma: PrismaClient, tenantId: string): Promise<ConfigCandidate[]> {

@@ -7,7 +7,7 @@ import { BackendError } from "../backends/backend-error";
 import { mergeCredentials, parseConfigDocument, type ConfigDocument, type Credentials } from "../backends/document";
 import { globalConfig } from "../config/global";
 import { identityRefusal, openCredentials } from "../managers/credential-binding";
-import type { TenantRef } from "../server/guard";
+import type { TenantRef } from "../tenancy/tenant-ref";
 import { fromDbType } from "../managers/type-mapping";
 import { instanceEgressPolicy } from "../net/egress-settings";
 import type { EffectiveBackend } from "./effective-backend";

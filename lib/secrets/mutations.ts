@@ -4,7 +4,7 @@ import type { PrismaClient } from "../db/generated/client";
 import type { Session } from "../auth/session";
 import { KeyholdError } from "../errors";
 import { effectiveBackends } from "../managers/effective";
-import type { TenantRef } from "../server/guard";
+import type { TenantRef } from "../tenancy/tenant-ref";
 import { findNamespace } from "../tenancy/namespaces";
 import { dropCachedDetails } from "./namespace-secrets";
 import { backendFor } from "./backend-for";

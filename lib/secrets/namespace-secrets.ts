@@ -4,7 +4,7 @@ import type { IgnoreReason, SecretsBackend, SecretSummary } from "../backends/ad
 import { BackendError, isBackendError, type BackendErrorCode } from "../backends/backend-error";
 import { BACKEND_LABELS, type BackendType } from "../backends/types";
 import { effectiveBackends } from "../managers/effective";
-import type { TenantRef } from "../server/guard";
+import type { TenantRef } from "../tenancy/tenant-ref";
 import { namespaceLineage } from "../tenancy/names";
 import { cachedSnapshot, invalidateSnapshots } from "../backends/snapshot";
 import { compareKeys } from "../backends/sort";

@@ -14,7 +14,7 @@ import { identityRefusal } from "../managers/credential-binding";
 import { effectiveBackends } from "../managers/effective";
 import { instanceEgressPolicy } from "../net/egress-settings";
 import type { ResolvedScope } from "../managers/scope";
-import type { TenantRef } from "../server/guard";
+import type { TenantRef } from "../tenancy/tenant-ref";
 import { backendFor } from "./backend-for";
 import { describeSource } from "./effective-backend";
 

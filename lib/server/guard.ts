@@ -9,11 +9,7 @@ import { isAllowed, isInstanceAdmin, MUTATIONS, type Permission } from "../auth/
 import { KeyholdError, type ActionResult } from "../errors";
 import { logger } from "../log";
 import { isBackendError } from "../backends/backend-error";
-
-export interface TenantRef {
-  id: string;
-  slug: string;
-}
+import type { TenantRef } from "../tenancy/tenant-ref";
 
 export interface GuardContext<P = Session> {
   session: P;

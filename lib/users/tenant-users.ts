@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client";
 import type { Role as DbRole } from "../db/generated/enums";
 import { KeyholdError } from "../errors";
-import type { TenantRef } from "../server/guard";
+import type { TenantRef } from "../tenancy/tenant-ref";
 import { emailSchema, passwordSchema, personNameSchema } from "../auth/credentials-input";
 import { findOrCreateUser } from "../auth/users";
 import { findNamespace } from "../tenancy/namespaces";
