@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { headers } from "next/headers";
 import { db } from "../db/client";
 import type { Binding, Role } from "./permissions";
@@ -9,7 +10,7 @@ export interface Session {
   /** Who acts, as written to the audit log: the user's email. */
   actor: string;
   name: string;
-  /** Read on every request, so a revoked role stops working at once. */
+  /** Read once per request, so a revoked role stops working from the next request on. */
   bindings: Binding[];
 }
 
@@ -26,9 +27,16 @@ export async function bindingsOf(userId: string): Promise<Binding[]> {
 }
 
 /** Resolves the caller from the session cookie (better-auth), with the role bindings of that user. */
-export async function currentSession(): Promise<Session | null> {
+async function resolveSession(): Promise<Session | null> {
   const auth = await getAuth();
   const found = await auth.api.getSession({ headers: await headers() });
   if (!found) return null;
   return { userId: found.user.id, actor: found.user.email, name: found.user.name, bindings: await bindingsOf(found.user.id) };
 }
+
+/**
+ * The caller of this request. React's `cache()` resolves it once per server render (a page's layouts, page and
+ * loaders share it) and forgets it with the render; where React has no request cache (Vitest, code outside a
+ * render) each call resolves again. Either way nothing outlives a request, so a revoked role stops the next one.
+ */
+export const currentSession: () => Promise<Session | null> = cache(resolveSession);
