@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { listTenants } from "../tenancy/tenants";
 import { listNamespaces, namespaceTree } from "../tenancy/namespaces";
-import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
+import { routeParamsSchema, tenantRouteParamsSchema } from "../tenancy/route-params";
 import { KeyholdError } from "../errors";
 import type { GuardSpec } from "../server/guard";
 import { capabilities, visibleTenantIds } from "../auth/capabilities";
@@ -21,7 +21,7 @@ export const consoleHomeView = {
 export const tenantShellView = {
   name: "view.tenant-shell",
   permission: "tenant:read",
-  input: z.object({ tenant: tenantSlugSchema }),
+  input: tenantRouteParamsSchema,
   tenant: (i) => i.tenant,
   run: async ({ prisma, tenant, session }) => {
     const [tenants, namespaces, info] = await Promise.all([
@@ -31,20 +31,20 @@ export const tenantShellView = {
     ]);
     return { tenant: { slug: tenant!.slug, displayName: info.displayName }, tenants, tree: namespaceTree(namespaces), can: capabilities(session.bindings, tenant!.id, null) };
   },
-} satisfies GuardSpec<z.ZodObject<{ tenant: typeof tenantSlugSchema }>, unknown>;
+} satisfies GuardSpec<typeof tenantRouteParamsSchema, unknown>;
 
 /** Guards the namespace pages: the namespace must exist in the tenant. */
 export const namespaceView = {
   name: "view.namespace",
   permission: "tenant:read",
-  input: z.object({ tenant: tenantSlugSchema, namespace: namespacePathSchema }),
+  input: routeParamsSchema,
   tenant: (i) => i.tenant,
   run: async ({ prisma, tenant, session }, { namespace }) => {
     const ns = await prisma.namespace.findUnique({ where: { tenantId_path: { tenantId: tenant!.id, path: namespace } }, select: { path: true } });
     if (!ns) throw new KeyholdError("not-found", `Namespace '${namespace}' does not exist.`);
     return { ...ns, can: capabilities(session.bindings, tenant!.id, namespace) };
   },
-} satisfies GuardSpec<z.ZodObject<{ tenant: typeof tenantSlugSchema; namespace: typeof namespacePathSchema }>, unknown>;
+} satisfies GuardSpec<typeof routeParamsSchema, unknown>;
 
 /** The header's signed-in user: name, email and whether instance-wide pages are offered. */
 export const consoleUserView = {

@@ -1,6 +1,5 @@
 import "server-only";
-import { z } from "zod";
-import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
+import { routeParamsSchema } from "../tenancy/route-params";
 import { loadConfigView } from "../managers/config-store";
 import { effectiveBackends, globalCandidate } from "../managers/effective";
 import { resolveScope } from "../managers/scope";
@@ -9,7 +8,8 @@ import type { GuardSpec } from "../server/guard";
 import { summarizeBackend } from "./backend-summary";
 import { capabilities } from "../auth/capabilities";
 
-const input = z.object({ tenant: tenantSlugSchema, namespace: namespacePathSchema.optional() });
+/** The tenant settings page has no namespace parameter, the namespace Edit tab has one. */
+const input = routeParamsSchema.partial({ namespace: true });
 
 /** The dedicated-manager settings page of a tenant or namespace: its own configuration and what serves it. */
 export const managerSettingsView = {
@@ -34,7 +34,7 @@ export const managerSettingsView = {
   },
 } satisfies GuardSpec<typeof input, unknown>;
 
-const nsInput = z.object({ tenant: tenantSlugSchema, namespace: namespacePathSchema });
+const nsInput = routeParamsSchema;
 
 /** A namespace's overview: which backend serves it, for anyone who may browse its keys (not its configuration). */
 export const namespaceBackendView = {

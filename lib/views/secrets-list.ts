@@ -5,7 +5,7 @@ import { effectiveBackends } from "../managers/effective";
 import { listNamespaceSecrets, type NamespaceSecrets } from "../secrets/namespace-secrets";
 import type { EffectiveBackend } from "../secrets/effective-backend";
 import type { GuardSpec } from "../server/guard";
-import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
+import { routeParamsSchema, tenantRouteParamsSchema } from "../tenancy/route-params";
 import { plainText } from "../input/plain-text";
 import { backendSummarySchema, summarizeBackend } from "./backend-summary";
 
@@ -39,7 +39,7 @@ export type SecretRowView = z.infer<typeof secretRowSchema>;
 
 /** The list state a Secrets tab sends (search, sort, page), shared by the namespace and tenant tabs. */
 export const listQueryFields = {
-  tenant: tenantSlugSchema,
+  ...tenantRouteParamsSchema.shape,
   search: plainText(200).optional(),
   sort: z.enum(["key", "namespace", "updated"]).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
@@ -48,11 +48,7 @@ export const listQueryFields = {
   refresh: z.enum(["1", "0"]).optional(),
 };
 
-const input = z.object({
-  ...listQueryFields,
-  // Next.js has decoded the route parameter once already: decoding again would read `%25` as `%` and throw on `%`.
-  namespace: namespacePathSchema,
-});
+const input = z.object({ ...listQueryFields, ...routeParamsSchema.shape });
 
 /** Builds the browser's view of a listing through the output schema (no value field exists to fill). */
 export function toSecretsList(effective: EffectiveBackend, result: NamespaceSecrets): SecretsList {

@@ -1,7 +1,6 @@
 import "server-only";
-import { z } from "zod";
 import { listNamespaces } from "../tenancy/namespaces";
-import { tenantSlugSchema } from "../tenancy/names";
+import { tenantRouteParamsSchema } from "../tenancy/route-params";
 import { effectiveBackends, globalCandidate } from "../managers/effective";
 import type { GuardSpec } from "../server/guard";
 import { summarizeBackend } from "./backend-summary";
@@ -10,7 +9,7 @@ import { capabilities } from "../auth/capabilities";
 export const tenantOverviewView = {
   name: "view.tenant-overview",
   permission: "tenant:read",
-  input: z.object({ tenant: tenantSlugSchema }),
+  input: tenantRouteParamsSchema,
   tenant: (i) => i.tenant,
   run: async ({ prisma, tenant, session }) => {
     const namespaces = await listNamespaces(prisma, tenant!.id);
@@ -31,4 +30,4 @@ export const tenantOverviewView = {
       can: capabilities(session.bindings, tenant!.id, null),
     };
   },
-} satisfies GuardSpec<z.ZodObject<{ tenant: typeof tenantSlugSchema }>, unknown>;
+} satisfies GuardSpec<typeof tenantRouteParamsSchema, unknown>;

@@ -1,11 +1,10 @@
 import "server-only";
-import { z } from "zod";
 import { listNamespaces } from "../tenancy/namespaces";
-import { tenantSlugSchema } from "../tenancy/names";
+import { tenantRouteParamsSchema } from "../tenancy/route-params";
 import { listTenantUsers } from "../users/tenant-users";
 import type { GuardSpec } from "../server/guard";
 
-const input = z.object({ tenant: tenantSlugSchema });
+const input = tenantRouteParamsSchema;
 
 /** The tenant's Users page: who holds which role, and the namespaces a role can be bound to. */
 export const tenantUsersView = {

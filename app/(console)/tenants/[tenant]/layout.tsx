@@ -2,8 +2,9 @@ import type { ReactNode } from "react";
 import { loadPage } from "@/lib/server/page";
 import { tenantShellView } from "@/lib/views/console-shell";
 import { TenantSidebar } from "@/components/shell/tenant-sidebar";
+import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 
-export default async function TenantLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string }> }) {
+export default async function TenantLayout({ children, params }: { children: ReactNode; params: Promise<TenantRouteParams> }) {
   const { tenant } = await params;
   const shell = await loadPage(tenantShellView, { tenant });
   return (

@@ -7,14 +7,15 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/shell/page-header";
 import { BackendSummaryLine } from "@/components/backends/backend-card";
+import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 
 export const dynamic = "force-dynamic";
 
-export async function generateMetadata({ params }: { params: Promise<{ tenant: string }> }): Promise<Metadata> {
+export async function generateMetadata({ params }: { params: Promise<TenantRouteParams> }): Promise<Metadata> {
   return { title: (await params).tenant };
 }
 
-export default async function TenantPage({ params }: { params: Promise<{ tenant: string }> }) {
+export default async function TenantPage({ params }: { params: Promise<TenantRouteParams> }) {
   const { tenant } = await params;
   const view = await loadPage(tenantOverviewView, { tenant });
   return (

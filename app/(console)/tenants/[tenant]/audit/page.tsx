@@ -3,12 +3,13 @@ import { loadPage } from "@/lib/server/page";
 import { auditLogView } from "@/lib/views/audit-log";
 import { AuditLog } from "@/components/audit/audit-log";
 import { PageHeader } from "@/components/shell/page-header";
+import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 
 export const metadata: Metadata = { title: "Audit" };
 
 type Search = Record<string, string | undefined>;
 
-export default async function TenantAuditPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Search> }) {
+export default async function TenantAuditPage({ params, searchParams }: { params: Promise<TenantRouteParams>; searchParams: Promise<Search> }) {
   const { tenant } = await params;
   const { actor, action, namespace, from, to, page } = await searchParams;
   const filters = { actor, action, namespace, from, to };

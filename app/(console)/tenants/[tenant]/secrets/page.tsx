@@ -3,11 +3,12 @@ import { PageHeader } from "@/components/shell/page-header";
 import { SecretsTabServer } from "@/components/secrets/secrets-tab-server";
 import { loadPage } from "@/lib/server/page";
 import { tenantShellView } from "@/lib/views/console-shell";
+import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Secrets" };
 
-export default async function TenantSecretsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function TenantSecretsPage({ params, searchParams }: { params: Promise<TenantRouteParams>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { tenant } = await params;
   const { can } = await loadPage(tenantShellView, { tenant });
   return (

@@ -3,11 +3,12 @@ import { loadPage } from "@/lib/server/page";
 import { managerSettingsView } from "@/lib/views/manager-settings";
 import { PageHeader } from "@/components/shell/page-header";
 import { ManagerSettingsPanel } from "@/components/settings/manager-settings-panel";
+import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Tenant settings" };
 
-export default async function TenantSettingsPage({ params }: { params: Promise<{ tenant: string }> }) {
+export default async function TenantSettingsPage({ params }: { params: Promise<TenantRouteParams> }) {
   const { tenant } = await params;
   const view = await loadPage(managerSettingsView, { tenant });
   return (

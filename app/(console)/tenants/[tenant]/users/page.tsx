@@ -5,10 +5,11 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardHeader } from "@/components/ui/card";
 import { AddUserForm } from "@/components/users/add-user-form";
 import { UserRoles } from "@/components/users/user-roles";
+import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 
 export const metadata: Metadata = { title: "Users" };
 
-export default async function TenantUsersPage({ params }: { params: Promise<{ tenant: string }> }) {
+export default async function TenantUsersPage({ params }: { params: Promise<TenantRouteParams> }) {
   const { tenant } = await params;
   const { users, namespaces, me } = await loadPage(tenantUsersView, { tenant });
   return (

@@ -4,9 +4,9 @@ import { loadPage } from "@/lib/server/page";
 import { namespaceView } from "@/lib/views/console-shell";
 import { PageHeader } from "@/components/shell/page-header";
 import { NamespaceTabs } from "@/components/shell/namespace-tabs";
+import type { NamespaceRouteParams } from "@/lib/tenancy/route-params";
 
-export default async function NamespaceLayout({ children, params }: { children: ReactNode; params: Promise<{ tenant: string; namespace: string }> }) {
-  // Next.js decodes route parameters once; the view's schema refuses anything that is not a namespace path.
+export default async function NamespaceLayout({ children, params }: { children: ReactNode; params: Promise<NamespaceRouteParams> }) {
   const { tenant, namespace } = await params;
   const { can } = await loadPage(namespaceView, { tenant, namespace });
   const lineage = namespaceLineage(namespace);

@@ -3,11 +3,11 @@ import { loadPage } from "@/lib/server/page";
 import { namespaceBackendView } from "@/lib/views/manager-settings";
 import { Card, CardHeader } from "@/components/ui/card";
 import { BackendSummaryLine } from "@/components/backends/backend-card";
+import type { NamespaceRouteParams } from "@/lib/tenancy/route-params";
 
 export const dynamic = "force-dynamic";
 
-export default async function NamespacePage({ params }: { params: Promise<{ tenant: string; namespace: string }> }) {
-  // Next.js decodes route parameters once; the view's schema refuses anything that is not a namespace path.
+export default async function NamespacePage({ params }: { params: Promise<NamespaceRouteParams> }) {
   const { tenant, namespace } = await params;
   const view = await loadPage(namespaceBackendView, { tenant, namespace });
   return (
