@@ -9,14 +9,14 @@ import { CreateTenantForm } from "@/components/tenants/create-tenant-form";
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  const { tenants, canCreateTenant } = await loadPage(consoleHomeView, {});
+  const { tenants, can } = await loadPage(consoleHomeView, {});
   return (
     <main id="main" className="mx-auto w-full max-w-4xl space-y-6 p-6">
       <PageHeader crumbs={[{ label: "Tenants" }]} title="Tenants" description="Each tenant is an isolated organisation with its own namespaces and secrets managers." />
       <Card>
-        <CardHeader title={canCreateTenant ? "All tenants" : "Your tenants"} description={`${tenants.length} tenant${tenants.length === 1 ? "" : "s"}`} />
+        <CardHeader title={can["tenant:create"] ? "All tenants" : "Your tenants"} description={`${tenants.length} tenant${tenants.length === 1 ? "" : "s"}`} />
         {tenants.length === 0 ? (
-          <p className="px-5 py-8 text-center text-sm text-zinc-500">{canCreateTenant ? "No tenants yet. Create the first one below." : "You have no role in any tenant yet. Ask an administrator."}</p>
+          <p className="px-5 py-8 text-center text-sm text-zinc-500">{can["tenant:create"] ? "No tenants yet. Create the first one below." : "You have no role in any tenant yet. Ask an administrator."}</p>
         ) : (
           <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="tenant-list">
             {tenants.map((t) => (
@@ -38,7 +38,7 @@ export default async function HomePage() {
           </ul>
         )}
       </Card>
-      {canCreateTenant ? (
+      {can["tenant:create"] ? (
         <Card>
           <CardHeader title="Create tenant" />
           <div className="p-5">

@@ -1,10 +1,11 @@
 import "server-only";
 import { Suspense } from "react";
-import { runGuarded } from "@/lib/server/guard";
+import { loadPage } from "@/lib/server/page";
+import type { PermissionSet } from "@/lib/auth/capabilities";
 import { parseListQuery } from "@/lib/query/secret-keys";
 import { secretsListView } from "@/lib/views/secrets-list";
 import { tenantSecretsView } from "@/lib/views/tenant-secrets";
-import { SecretsTab, type SecretsTabCan } from "./secrets-tab";
+import { SecretsTab } from "./secrets-tab";
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -18,17 +19,18 @@ function ListSkeleton() {
   );
 }
 
-async function Prefetched({ tenant, namespace, can, searchParams }: { tenant: string; namespace: string | null; can: SecretsTabCan; searchParams: SearchParams }) {
+async function Prefetched({ tenant, namespace, can, searchParams }: { tenant: string; namespace: string | null; can: PermissionSet; searchParams: SearchParams }) {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const query = parseListQuery((n) => first(searchParams[n]));
   const input = { tenant, search: query.search || undefined, sort: query.sort, dir: query.dir, page: query.page, pageSize: 50 };
-  // The first page is rendered on the server, through the same guard as the route the browser uses.
-  const result = namespace === null ? await runGuarded(tenantSecretsView, input) : await runGuarded(secretsListView, { ...input, namespace });
+  // The first page is rendered on the server, through the same guard as the route the browser uses: signed out → sign-in,
+  // refused → 403 page. Any other failure leaves the tab to fetch the list itself and show the error in its banner.
+  const result = namespace === null ? await loadPage(tenantSecretsView, input, { otherErrors: "return" }) : await loadPage(secretsListView, { ...input, namespace }, { otherErrors: "return" });
   return <SecretsTab tenant={tenant} namespace={namespace} can={can} initial={result.ok ? { query, data: result.data } : undefined} />;
 }
 
 /** The Secrets tab with its first page streamed from the server; later pages and searches come from React Query. */
-export function SecretsTabServer(props: { tenant: string; namespace: string | null; can: SecretsTabCan; searchParams: SearchParams }) {
+export function SecretsTabServer(props: { tenant: string; namespace: string | null; can: PermissionSet; searchParams: SearchParams }) {
   return (
     <Suspense fallback={<ListSkeleton />}>
       <Prefetched {...props} />

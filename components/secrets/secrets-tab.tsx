@@ -10,6 +10,7 @@ import { Card } from "@/components/ui/card";
 import { inputClass } from "@/components/ui/field";
 import { BackendSummaryLine } from "@/components/backends/backend-card";
 import { parseListQuery, type SecretListQuery } from "@/lib/query/secret-keys";
+import type { PermissionSet } from "@/lib/auth/capabilities";
 import type { SecretRowView, SecretsList } from "@/lib/views/secrets-list";
 import { DeleteSecretDialog } from "./delete-dialog";
 import { ExpressionPanel } from "./expression-panel";
@@ -79,15 +80,12 @@ function ListError({ title, message, onVerify }: { title: string; message: strin
   );
 }
 
-/** A namespace's Secrets tab, or with `namespace` null the tenant's (every namespace, edited in its own tab). */
-/** What the caller's role allows here (from the server's permission matrix); the server refuses the rest anyway. */
-export interface SecretsTabCan {
-  write: boolean;
-  verify: boolean;
-  check: boolean;
-}
-
-export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string; namespace: string | null; can: SecretsTabCan; initial?: { query: SecretListQuery; data: SecretsList } }) {
+/**
+ * A namespace's Secrets tab, or with `namespace` null the tenant's (every namespace, edited in its own tab). `can` is
+ * what the caller's role allows here (secret:write, config:verify, secret:check, from the server's permission matrix);
+ * the server refuses the rest anyway.
+ */
+export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string; namespace: string | null; can: PermissionSet; initial?: { query: SecretListQuery; data: SecretsList } }) {
   const [query, setQuery] = useUrlQuery();
   const [search, setSearch] = useState(query.search);
   const list = useSecretsList(tenant, namespace, query, initial);
@@ -118,7 +116,7 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
       {backend ? (
         <div className="flex flex-wrap items-center justify-between gap-3">
           <BackendSummaryLine backend={backend} />
-          {can.verify ? (
+          {can["config:verify"] ? (
             <Button variant="secondary" size="sm" onClick={runVerify} disabled={verifying}>
               <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden /> {verifying ? "Verifying…" : "Verify connection"}
             </Button>
@@ -150,7 +148,7 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
           <Button variant="secondary" onClick={() => void list.refresh()} aria-label="Refresh" disabled={list.isFetching}>
             <RefreshCw className={list.isFetching ? "size-4 animate-spin" : "size-4"} aria-hidden />
           </Button>
-          {namespace && backend && !backend.readOnly && can.write ? (
+          {namespace && backend && !backend.readOnly && can["secret:write"] ? (
             <Button onClick={() => setDrawer({ row: null })}>
               <Plus className="size-4" aria-hidden /> Create New Secret
             </Button>
@@ -160,11 +158,11 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
         {list.isPending ? (
           <Skeleton />
         ) : error ? (
-          <ListError title={`Cannot list secrets: ${error.shape?.code ?? "error"}`} message={error.shape?.message ?? error.message} onVerify={can.verify ? runVerify : undefined} />
+          <ListError title={`Cannot list secrets: ${error.shape?.code ?? "error"}`} message={error.shape?.message ?? error.message} onVerify={can["config:verify"] ? runVerify : undefined} />
         ) : data ? (
           <>
             {data.errors.map((e) => (
-              <ListError key={e.namespace} title={`The backend of ${e.namespace} failed: ${e.code}`} message={e.message} onVerify={can.verify ? runVerify : undefined} />
+              <ListError key={e.namespace} title={`The backend of ${e.namespace} failed: ${e.code}`} message={e.message} onVerify={can["config:verify"] ? runVerify : undefined} />
             ))}
             {data.rows.length ? (
               <div className="overflow-x-auto">
@@ -174,8 +172,8 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
                   rows={data.rows}
                   query={query}
                   onSort={(c) => setQuery({ sort: c, dir: query.sort === c && query.dir === "asc" ? "desc" : "asc", page: 1 })}
-                  onEdit={namespace && can.write ? (r) => setDrawer({ row: r }) : undefined}
-                  onDelete={namespace && can.write ? setDeleting : undefined}
+                  onEdit={namespace && can["secret:write"] ? (r) => setDrawer({ row: r }) : undefined}
+                  onDelete={namespace && can["secret:write"] ? setDeleting : undefined}
                 />
               </div>
             ) : data.errors.length ? null : (
@@ -214,7 +212,7 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
         ) : null}
       </Card>
 
-      {namespace && can.check ? (
+      {namespace && can["secret:check"] ? (
         <Card className="p-4">
           <ExpressionPanel tenant={tenant} namespace={namespace} />
         </Card>

@@ -1,14 +1,15 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import type { PermissionSet } from "@/lib/auth/capabilities";
 import { cn } from "@/components/ui/cn";
 
-export function NamespaceTabs({ base, canEdit }: { base: string; canEdit: boolean }) {
+export function NamespaceTabs({ base, can }: { base: string; can: PermissionSet }) {
   const pathname = usePathname();
   const tabs = [
     { href: base, label: "Overview" },
     { href: `${base}/secrets`, label: "Secrets" },
-    ...(canEdit ? [{ href: `${base}/edit`, label: "Edit" }] : []),
+    ...(can["config:read"] ? [{ href: `${base}/edit`, label: "Edit" }] : []),
   ];
   return (
     <nav aria-label="Namespace sections" className="mb-6 flex gap-1 border-b border-zinc-200 dark:border-zinc-800">

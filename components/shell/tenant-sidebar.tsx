@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { Folder, KeyRound, LayoutDashboard, ScrollText, Settings, Users } from "lucide-react";
-import type { Capabilities } from "@/lib/auth/capabilities";
+import type { PermissionSet } from "@/lib/auth/capabilities";
 import type { NamespaceNode } from "@/lib/tenancy/namespaces";
 import { cn } from "@/components/ui/cn";
 import { CreateNamespaceForm } from "@/components/namespaces/create-namespace-form";
@@ -46,7 +46,7 @@ function Tree({ tenant, nodes }: { tenant: string; nodes: NamespaceNode[] }) {
   );
 }
 
-export function TenantSidebar({ tenant, tenants, tree, can }: { tenant: { slug: string; displayName: string }; tenants: { slug: string; displayName: string }[]; tree: NamespaceNode[]; can: Capabilities }) {
+export function TenantSidebar({ tenant, tenants, tree, can }: { tenant: { slug: string; displayName: string }; tenants: { slug: string; displayName: string }[]; tree: NamespaceNode[]; can: PermissionSet }) {
   return (
     <aside className="w-64 shrink-0 border-r border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Tenant navigation">
       <label htmlFor="tenant-switcher" className="sr-only">
@@ -68,22 +68,22 @@ export function TenantSidebar({ tenant, tenants, tree, can }: { tenant: { slug: 
         <NavLink href={`/tenants/${tenant.slug}`} exact>
           <LayoutDashboard className="size-4" aria-hidden /> Overview
         </NavLink>
-        {can.listSecrets ? (
+        {can["secret:list"] ? (
           <NavLink href={`/tenants/${tenant.slug}/secrets`}>
             <KeyRound className="size-4" aria-hidden /> Secrets
           </NavLink>
         ) : null}
-        {can.readConfig ? (
+        {can["config:read"] ? (
           <NavLink href={`/tenants/${tenant.slug}/settings`}>
             <Settings className="size-4" aria-hidden /> Settings
           </NavLink>
         ) : null}
-        {can.manageUsers ? (
+        {can["user:manage"] ? (
           <NavLink href={`/tenants/${tenant.slug}/users`}>
             <Users className="size-4" aria-hidden /> Users
           </NavLink>
         ) : null}
-        {can.readAudit ? (
+        {can["audit:read"] ? (
           <NavLink href={`/tenants/${tenant.slug}/audit`}>
             <ScrollText className="size-4" aria-hidden /> Audit
           </NavLink>
@@ -99,7 +99,7 @@ export function TenantSidebar({ tenant, tenants, tree, can }: { tenant: { slug: 
           <p className="px-2 text-xs text-zinc-500">No namespaces yet.</p>
         )}
       </nav>
-      {can.createNamespace ? (
+      {can["namespace:create"] ? (
         <div className="mt-4 px-1">
           <CreateNamespaceForm tenant={tenant.slug} />
         </div>

@@ -1,23 +1,14 @@
-import { isAllowed, isInstanceAdmin, type Binding } from "./permissions";
+import { isAllowed, isInstanceAdmin, type Binding, type Permission, type Target } from "./permissions";
 
-/** What the UI may offer on a page: derived from the same matrix the guard enforces; hiding is a courtesy, not the protection. */
-export function capabilities(bindings: readonly Binding[], tenantId: string, namespace: string | null) {
-  const t = { tenantId, namespace };
-  return {
-    listSecrets: isAllowed(bindings, "secret:list", t),
-    writeSecrets: isAllowed(bindings, "secret:write", t),
-    verify: isAllowed(bindings, "config:verify", t),
-    checkExpression: isAllowed(bindings, "secret:check", t),
-    readConfig: isAllowed(bindings, "config:read", t),
-    writeConfig: isAllowed(bindings, "config:write", t),
-    createNamespace: isAllowed(bindings, "namespace:create", t),
-    manageUsers: isAllowed(bindings, "user:manage", t),
-    readAudit: isAllowed(bindings, "audit:read", t),
-    instanceAdmin: isInstanceAdmin(bindings),
-  };
+/** What a page may offer, by the matrix's own permission names (`"secret:write"`); a permission left out is not offered. */
+export type PermissionSet = Partial<Record<Permission, boolean>>;
+
+/** Which of `permissions` the caller holds on the target, by the same matrix the guard enforces; hiding is a courtesy, not the protection. */
+export function permissionsOn(bindings: readonly Binding[], target: Target, permissions: readonly Permission[]): PermissionSet {
+  const set: PermissionSet = {};
+  for (const permission of permissions) set[permission] = isAllowed(bindings, permission, target);
+  return set;
 }
-
-export type Capabilities = ReturnType<typeof capabilities>;
 
 /** Tenant ids a caller may see, or null for "all" (instance administrators). */
 export function visibleTenantIds(bindings: readonly Binding[]): string[] | null {

@@ -5,7 +5,7 @@ import { listNamespaces, namespaceTree } from "../tenancy/namespaces";
 import { routeParamsSchema, tenantRouteParamsSchema } from "../tenancy/route-params";
 import { KeyholdError } from "../errors";
 import type { GuardSpec } from "../server/guard";
-import { capabilities, visibleTenantIds } from "../auth/capabilities";
+import { permissionsOn, visibleTenantIds } from "../auth/capabilities";
 import { isInstanceAdmin } from "../auth/permissions";
 
 export const consoleHomeView = {
@@ -14,9 +14,14 @@ export const consoleHomeView = {
   input: z.object({}),
   run: async ({ prisma, session }) => ({
     tenants: await listTenants(prisma, visibleTenantIds(session.bindings)),
-    canCreateTenant: isInstanceAdmin(session.bindings),
+    can: permissionsOn(session.bindings, { tenantId: null, namespace: null }, ["tenant:create"]),
   }),
 } satisfies GuardSpec<z.ZodObject, unknown>;
+
+/** What the tenant's sidebar and Secrets tab offer. */
+const SIDEBAR = ["secret:list", "config:read", "user:manage", "audit:read", "namespace:create", "config:verify"] as const;
+/** What a namespace's tabs and Secrets tab offer. */
+const NAMESPACE_PAGES = ["config:read", "secret:write", "config:verify", "secret:check"] as const;
 
 export const tenantShellView = {
   name: "view.tenant-shell",
@@ -29,7 +34,7 @@ export const tenantShellView = {
       listNamespaces(prisma, tenant!.id),
       prisma.tenant.findUniqueOrThrow({ where: { id: tenant!.id }, select: { displayName: true } }),
     ]);
-    return { tenant: { slug: tenant!.slug, displayName: info.displayName }, tenants, tree: namespaceTree(namespaces), can: capabilities(session.bindings, tenant!.id, null) };
+    return { tenant: { slug: tenant!.slug, displayName: info.displayName }, tenants, tree: namespaceTree(namespaces), can: permissionsOn(session.bindings, { tenantId: tenant!.id, namespace: null }, SIDEBAR) };
   },
 } satisfies GuardSpec<typeof tenantRouteParamsSchema, unknown>;
 
@@ -42,7 +47,7 @@ export const namespaceView = {
   run: async ({ prisma, tenant, session }, { namespace }) => {
     const ns = await prisma.namespace.findUnique({ where: { tenantId_path: { tenantId: tenant!.id, path: namespace } }, select: { path: true } });
     if (!ns) throw new KeyholdError("not-found", `Namespace '${namespace}' does not exist.`);
-    return { ...ns, can: capabilities(session.bindings, tenant!.id, namespace) };
+    return { ...ns, can: permissionsOn(session.bindings, { tenantId: tenant!.id, namespace }, NAMESPACE_PAGES) };
   },
 } satisfies GuardSpec<typeof routeParamsSchema, unknown>;
 

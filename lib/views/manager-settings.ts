@@ -6,7 +6,7 @@ import { resolveScope } from "../managers/scope";
 import { listNamespaces } from "../tenancy/namespaces";
 import type { GuardSpec } from "../server/guard";
 import { summarizeBackend } from "./backend-summary";
-import { capabilities } from "../auth/capabilities";
+import { permissionsOn } from "../auth/capabilities";
 
 /** The tenant settings page has no namespace parameter, the namespace Edit tab has one. */
 const input = routeParamsSchema.partial({ namespace: true });
@@ -49,7 +49,7 @@ export const namespaceBackendView = {
     return {
       hasOwnManager: config.exists && config.enabled,
       effective: summarizeBackend(backends.get(namespace)!),
-      canConfigure: capabilities(session.bindings, tenant!.id, namespace).readConfig,
+      can: permissionsOn(session.bindings, { tenantId: tenant!.id, namespace }, ["config:read"]),
     };
   },
 } satisfies GuardSpec<typeof nsInput, unknown>;

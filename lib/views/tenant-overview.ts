@@ -4,7 +4,7 @@ import { tenantRouteParamsSchema } from "../tenancy/route-params";
 import { effectiveBackends, globalCandidate } from "../managers/effective";
 import type { GuardSpec } from "../server/guard";
 import { summarizeBackend } from "./backend-summary";
-import { capabilities } from "../auth/capabilities";
+import { permissionsOn } from "../auth/capabilities";
 
 export const tenantOverviewView = {
   name: "view.tenant-overview",
@@ -27,7 +27,7 @@ export const tenantOverviewView = {
       tenantBackend: summarize(null),
       namespaces: namespaces.map((path) => ({ path, backend: summarize(path) })),
       fileBackendShared: globalCandidate() !== null,
-      can: capabilities(session.bindings, tenant!.id, null),
+      can: permissionsOn(session.bindings, { tenantId: tenant!.id, namespace: null }, ["config:read"]),
     };
   },
 } satisfies GuardSpec<typeof tenantRouteParamsSchema, unknown>;

@@ -24,7 +24,7 @@ export default async function TenantPage({ params }: { params: Promise<TenantRou
         crumbs={[{ label: "Tenants", href: "/" }, { label: tenant }]}
         title={tenant}
         actions={
-          view.can.readConfig ? (
+          view.can["config:read"] ? (
             <Link href={`/tenants/${tenant}/settings`} className={buttonClass("secondary")}>
               <Settings className="size-4" aria-hidden /> Settings
             </Link>

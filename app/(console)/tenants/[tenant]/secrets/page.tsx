@@ -14,7 +14,7 @@ export default async function TenantSecretsPage({ params, searchParams }: { para
   return (
     <div className="mx-auto max-w-6xl">
       <PageHeader crumbs={[{ label: "Tenants", href: "/" }, { label: tenant, href: `/tenants/${tenant}` }, { label: "Secrets" }]} title="Secrets" description="Every namespace's own secrets; open a namespace to create or edit them." />
-      <SecretsTabServer tenant={tenant} namespace={null} can={{ write: false, verify: can.verify, check: false }} searchParams={await searchParams} />
+      <SecretsTabServer tenant={tenant} namespace={null} can={{ "config:verify": can["config:verify"] }} searchParams={await searchParams} />
     </div>
   );
 }

@@ -20,7 +20,7 @@ export default async function NamespaceLayout({ children, params }: { children: 
         ]}
         title={<span className="font-mono">{namespace}</span>}
       />
-      <NamespaceTabs base={`/tenants/${tenant}/namespaces/${namespace}`} canEdit={can.readConfig} />
+      <NamespaceTabs base={`/tenants/${tenant}/namespaces/${namespace}`} can={can} />
       {children}
     </div>
   );

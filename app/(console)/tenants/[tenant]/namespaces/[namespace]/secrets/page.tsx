@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 export default async function NamespaceSecretsPage({ params, searchParams }: { params: Promise<NamespaceRouteParams>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { tenant, namespace } = await params;
   const { can } = await loadPage(namespaceView, { tenant, namespace });
-  return <SecretsTabServer tenant={tenant} namespace={namespace} can={{ write: can.writeSecrets, verify: can.verify, check: can.checkExpression }} searchParams={await searchParams} />;
+  return <SecretsTabServer tenant={tenant} namespace={namespace} can={can} searchParams={await searchParams} />;
 }
