@@ -7,6 +7,9 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Keyhold", template: "%s · Keyhold" },
   description: "Admin console for external secrets managers",
+  // Served from public/ (no app/ metadata files): the tab icon as before, and the web app manifest.
+  icons: { icon: { url: "/favicon.ico", sizes: "32x32 16x16", type: "image/x-icon" } },
+  manifest: "/manifest.webmanifest",
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

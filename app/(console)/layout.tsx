@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { KeyRound } from "lucide-react";
+import Image from "next/image";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { UserMenu } from "@/components/shell/user-menu";
 import { loadPage } from "@/lib/server/page";
@@ -16,9 +16,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </a>
       <header className="sticky top-0 z-30 flex h-12 items-center justify-between border-b border-zinc-200 bg-white/90 px-4 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/90">
         <Link href="/" className="flex items-center gap-2 text-sm font-semibold tracking-tight">
-          <span className="inline-flex size-7 items-center justify-center rounded-md bg-indigo-600 text-white">
-            <KeyRound className="size-4" aria-hidden />
-          </span>
+          <Image src="/logo.svg" alt="" width={28} height={28} unoptimized loading="eager" className="size-7" />
           Keyhold
         </Link>
         <div className="flex items-center gap-2">
