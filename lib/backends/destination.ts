@@ -1,26 +1,17 @@
 import type { Identity } from "./config-fields";
 import type { ConfigDocument } from "./document";
+import { getPath } from "./document-path";
 import { backendRegistry } from "./registry";
 import type { ExternalBackendType } from "./types";
 
 // Pure rules of the credential boundary, shared by the server (which enforces them) and the settings form
 // (which says so as soon as a destination field is edited).
 
-/** Reads a dotted path through own properties only, so a key like `__proto__` or `constructor` reads nothing. */
-function own(obj: unknown, dotted: string): unknown {
-  let cursor = obj;
-  for (const key of dotted.split(".")) {
-    if (!cursor || typeof cursor !== "object" || !Object.hasOwn(cursor, key)) return undefined;
-    cursor = (cursor as Record<string, unknown>)[key];
-  }
-  return cursor;
-}
-
 const normalise = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : typeof v === "string" ? v.trim() || null : JSON.stringify(v));
 
 /** The destination fields of a section (paths inside it), absent ones as null. */
 export function destinationOf(type: ExternalBackendType, section: unknown): Record<string, string | null> {
-  return Object.fromEntries(Object.keys(backendRegistry[type].destinations).map((p) => [p, normalise(own(section, p))]));
+  return Object.fromEntries(Object.keys(backendRegistry[type].destinations).map((p) => [p, normalise(getPath(section, p))]));
 }
 
 /** Which destination fields (paths inside the section) differ between two sections of one type. */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client";
 import { changedDestinations, credentialNoun, identityOf, reenterMessage } from "../backends/destination";
 import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
+import { getPath, pathKeys } from "../backends/document-path";
 import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "../backends/types";
 import { KeyholdError } from "../errors";
 import { boundedJson } from "../input/bounded-json";
@@ -73,8 +74,7 @@ const conflict = (version: number | null) =>
   );
 
 function parentExists(document: Record<string, unknown>, dotted: string): boolean {
-  const path = dotted.split(".").slice(0, -1);
-  const parent = path.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), document);
+  const parent = getPath(document, pathKeys(dotted).slice(0, -1));
   return !!parent && typeof parent === "object";
 }
 
