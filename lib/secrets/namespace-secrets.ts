@@ -7,6 +7,7 @@ import { effectiveBackends } from "../managers/effective";
 import type { TenantRef } from "../server/guard";
 import { namespaceLineage } from "../tenancy/names";
 import { cachedSnapshot, invalidateSnapshots } from "../backends/snapshot";
+import { searchSecrets } from "../backends/search";
 import { compareKeys } from "../backends/sort";
 import { createHash } from "node:crypto";
 import { backendFor } from "./backend-for";
@@ -137,9 +138,7 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
       });
     }
   }
-  const needle = query.search?.trim().toLowerCase();
-  let rows = [...merged.values()];
-  if (needle) rows = rows.filter((r) => r.key.toLowerCase().includes(needle) || Object.entries(r.tags).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle)));
+  const rows = searchSecrets([...merged.values()], query.search, (r) => r);
   const dir = query.dir === "desc" ? -1 : 1;
   const sortKey = query.sort ?? (namespace ? "key" : "namespace");
   rows.sort((a, b) => {
