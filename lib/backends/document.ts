@@ -2,8 +2,7 @@ import { z } from "zod";
 import type { SectionIssue } from "./config-fields";
 import { flag } from "./config-fields";
 import { deletePath, getPath, setPath } from "./document-path";
-import { backendRegistry } from "./registry";
-import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "./types";
+import { descriptorOf, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "./descriptors";
 
 /**
  * A backend configuration document in the configuration file's shape:
@@ -19,7 +18,7 @@ const documentSchemas = EXTERNAL_BACKEND_TYPES.map((type) =>
   z.strictObject({
     type: z.literal(type),
     "read-only": flag(false),
-    [type]: backendRegistry[type].section,
+    [type]: descriptorOf(type).section,
   }),
 );
 
@@ -63,8 +62,7 @@ export function parseConfigDocument(
     const result = configDocumentSchema.safeParse(value);
     if (result.success) {
       const document = result.data as ConfigDocument;
-      const check = backendRegistry[document.type].incomplete as ((s: unknown) => SectionIssue[]) | undefined;
-      const issues = check?.(document[document.type]) ?? [];
+      const issues = descriptorOf(document.type).incomplete?.(document[document.type]) ?? [];
       const at = (i: SectionIssue) => joinPath([document.type, ...i.path]);
       if (issues.length && (options.incomplete ?? options.unknownKeys) === "error") return { ok: false, errors: issues.map((i) => ({ path: at(i), message: i.message })), warnings };
       return { ok: true, document, warnings: [...warnings, ...issues.map((i) => ({ path: at(i), message: i.warning }))] };
@@ -92,7 +90,7 @@ export function parseConfigDocument(
 export type Credentials = Record<string, string>;
 
 export function credentialPathsOf(type: ExternalBackendType): string[] {
-  return Object.keys(backendRegistry[type].credentials).map((p) => `${type}.${p}`);
+  return Object.keys(descriptorOf(type).credentials).map((p) => `${type}.${p}`);
 }
 
 /** Separates what may be stored in clear and shown again from what must be encrypted and never shown. */

@@ -3,6 +3,7 @@ import type { BackendContext, IgnoreReason, ListQuery, SecretPage, SecretRef, Se
 import { findEgressRefusal } from "../net/egress";
 import { backendMessage, BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout, type BackendErrorCode } from "./backend-error";
 import { classify, isValidSecretKey, managedTags, ownedBy, type RawSecret, type Selected, type SelectionRules } from "./classify";
+import { DEFAULT_PREFIX } from "./config-fields";
 import { credentialPathsOf, splitCredentials } from "./document";
 import { getPath } from "./document-path";
 import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "./snapshot";
@@ -47,7 +48,7 @@ function rulesOf(section: Record<string, unknown>, ctx: BackendContext): Selecti
   const get = <T,>(path: string) => getPath(section, path) as T | undefined;
   const fop = get<{ prefix: string; "keep-prefix"?: boolean }>("filter-on-prefix");
   return {
-    prefix: get<string>("prefix") ?? "kestra",
+    prefix: get<string>("prefix") ?? DEFAULT_PREFIX,
     filterOnTags: get<Record<string, string>>("filter-on-tags.tags"),
     excludedTags: get<Record<string, string>>("excluded-tags.tags"),
     filterOnPrefix: fop ? { prefix: fop.prefix, keepPrefix: !!fop["keep-prefix"] } : undefined,

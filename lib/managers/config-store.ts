@@ -4,13 +4,12 @@ import type { PrismaClient } from "../db/generated/client";
 import { changedDestinations, credentialNoun, identityOf, reenterMessage } from "../backends/destination";
 import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
 import { getPath, pathKeys } from "../backends/document-path";
-import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "../backends/types";
+import { EXTERNAL_BACKEND_TYPES, fromDbType, toDbType, type ExternalBackendType } from "../backends/descriptors";
 import { KeyholdError } from "../errors";
 import { boundedJson } from "../input/bounded-json";
 import { configViewSchema, EMPTY_CONFIG_VIEW, type ConfigView } from "./config-view";
 import { identityRefusal, openCredentials, sealCredentials } from "./credential-binding";
 import type { ResolvedScope } from "./scope";
-import { fromDbType, toDbType } from "./type-mapping";
 import { diffSettings } from "./settings-diff";
 
 export const saveConfigInput = z.strictObject({

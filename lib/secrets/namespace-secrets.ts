@@ -2,7 +2,7 @@ import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import type { IgnoreReason, SecretsBackend, SecretSummary } from "../backends/adapter";
 import { BackendError, isBackendError, type BackendErrorCode } from "../backends/backend-error";
-import { BACKEND_LABELS, type BackendType } from "../backends/types";
+import { backendLabel, type BackendType } from "../backends/descriptors";
 import { effectiveBackends } from "../managers/effective";
 import type { TenantRef } from "../server/guard";
 import { namespaceLineage } from "../tenancy/names";
@@ -133,7 +133,7 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
         source: list.source.namespace,
         inherited: namespace !== null && list.source.namespace !== namespace,
         readOnly: list.source.effective.readOnly,
-        backendLabel: BACKEND_LABELS[list.source.effective.type as BackendType],
+        backendLabel: backendLabel(list.source.effective.type as BackendType),
         sourceKind: list.source.effective.source.kind,
       });
     }
@@ -196,7 +196,7 @@ export async function resolveSecretValue(prisma: PrismaClient, tenant: TenantRef
     const found = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: [key], withSubkeys: false });
     if (!found.items.length) continue;
     const value = await s.backend.read({ tenant: tenant.slug, namespace: s.namespace, key }, subkey);
-    return { namespace: s.namespace, backendLabel: BACKEND_LABELS[s.effective.type as BackendType], length: [...value].length };
+    return { namespace: s.namespace, backendLabel: backendLabel(s.effective.type as BackendType), length: [...value].length };
   }
   throw new BackendError("not-found", `Cannot find secret for key '${key}'.`);
 }

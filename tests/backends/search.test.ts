@@ -27,7 +27,7 @@ describe("secrets search", () => {
   });
 
   it("filters a list and keeps its order", () => {
-    const rows = [
+    const rows: { name: string; s: { key: string; tags: Record<string, string> } }[] = [
       { name: "b", s: { key: "B_KEY", tags: { owner: "web" } } },
       { name: "a", s: { key: "A_KEY", tags: {} } },
       { name: "c", s: { key: "C_WEB", tags: {} } },
