@@ -8,7 +8,7 @@ import { VerifyResult, type VerifyOutcomeView } from "@/components/secrets/verif
 import { changedDestinations, reenterMessage } from "@/lib/backends/destination";
 import { DEFAULT_PREFIX } from "@/lib/backends/config-fields";
 import { descriptorOf, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "@/lib/backends/descriptors";
-import { getPath as get, setPath as set } from "@/lib/backends/document-path";
+import { getPath as get, pathKeys, setPath as set } from "@/lib/backends/document-path";
 import type { ConfigView } from "@/lib/managers/config-view";
 import type { ErrorShape } from "@/lib/errors";
 import { Alert } from "@/components/ui/alert";
@@ -114,8 +114,8 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
       if (isSecret(f.path)) {
         if (isSet(f.path)) {
           keepCredentials.push(`${type}.${f.path}`);
-          const parent = f.path.split(".").slice(0, -1).join(".");
-          if (parent && get(section, parent) === undefined) set(section, parent, {});
+          const parent = pathKeys(f.path).slice(0, -1);
+          if (parent.length && get(section, parent) === undefined) set(section, parent, {});
         } else if (secrets[f.path]) set(section, f.path, secrets[f.path]);
         continue;
       }

@@ -7,9 +7,9 @@ export const vaultForm: BackendFormSpec = {
     { path: "root-engine", label: "Root engine", kind: "text", placeholder: "secret", help: "The KV mount; defaults to secret." },
     {
       path: "engine-version",
-      numeric: true,
       label: "KV engine version",
       kind: "select",
+      numeric: true,
       options: [
         { value: "2", label: "KV version 2" },
         { value: "1", label: "KV version 1" },
