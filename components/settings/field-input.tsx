@@ -2,7 +2,7 @@
 import { Check } from "lucide-react";
 import { Field, inputClass } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
-import type { FieldSpec } from "@/lib/backends/descriptor";
+import type { FieldSpec } from "@/lib/backends/backend-module";
 
 /** Renders one spec field; credentials (`secret`) show "set" with a Replace action and are never pre-filled. */
 export function FieldInput({

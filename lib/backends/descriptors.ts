@@ -2,7 +2,7 @@ import type { BackendType as DbBackendType } from "../db/generated/enums";
 import { awsDescriptor } from "./aws/descriptor";
 import { azureDescriptor } from "./azure/descriptor";
 import { builtinDescriptor } from "./builtin/descriptor";
-import type { BackendDescriptor } from "./descriptor";
+import type { BackendDescriptor } from "./backend-module";
 import { gcpDescriptor } from "./gcp/descriptor";
 import { vaultDescriptor } from "./vault/descriptor";
 

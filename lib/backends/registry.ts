@@ -3,7 +3,7 @@ import type { BackendContext, SecretsBackend } from "./adapter";
 import { awsBackend } from "./aws";
 import { azureBackend } from "./azure";
 import { gcpBackend } from "./gcp";
-import type { BackendModule } from "./module";
+import type { BackendModule } from "./backend-module";
 import type { ExternalBackendType } from "./types";
 import { vaultBackend } from "./vault";
 

@@ -1,5 +1,5 @@
 import { BackendType as DbBackendType } from "../../db/generated/enums";
-import { describeBackend } from "../descriptor";
+import { describeBackend } from "../backend-module";
 import { awsCredentials, awsDestinations, awsHost, awsIdentity, awsIncomplete, awsSection } from "./config";
 import { awsForm } from "./form";
 

@@ -1,4 +1,4 @@
-import type { BackendFormSpec } from "../descriptor";
+import type { BackendFormSpec } from "../backend-module";
 
 /** The settings form of this type: its fields, auth methods and how a stored configuration's method is recognised. */
 export const awsForm: BackendFormSpec = {

@@ -1,5 +1,5 @@
 import { BackendType as DbBackendType } from "../../db/generated/enums";
-import { describeBackend } from "../descriptor";
+import { describeBackend } from "../backend-module";
 import { azureCredentials, azureDestinations, azureHost, azureIdentity, azureIncomplete, azureSection } from "./config";
 import { azureForm } from "./form";
 

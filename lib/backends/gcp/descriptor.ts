@@ -1,5 +1,5 @@
 import { BackendType as DbBackendType } from "../../db/generated/enums";
-import { describeBackend } from "../descriptor";
+import { describeBackend } from "../backend-module";
 import { gcpCredentials, gcpDestinations, gcpHost, gcpIdentity, gcpIncomplete, gcpSection } from "./config";
 import { gcpForm } from "./form";
 

@@ -1,5 +1,5 @@
 import { BackendType as DbBackendType } from "../../db/generated/enums";
-import { describeBackend } from "../descriptor";
+import { describeBackend } from "../backend-module";
 import { vaultCredentials, vaultDestinations, vaultHost, vaultIdentity, vaultSection } from "./config";
 import { vaultForm } from "./form";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { BackendModule } from "../module";
+import type { BackendModule } from "../backend-module";
 import { createVaultBackend } from "./adapter";
 import { vaultDescriptor } from "./descriptor";
 

@@ -1,8 +1,10 @@
 import type { z } from "zod";
 import type { BackendType as DbBackendType } from "../db/generated/enums";
+import type { BackendContext, SecretsBackend } from "./adapter";
 import type { Identity, SectionIssue } from "./config-fields";
 
-// What a backend type is, without its SDK: client-safe, so the settings form reads the same declarations as the server.
+// What a backend type is (its descriptor, client-safe: the settings form reads the same declarations as the
+// server) and what its server module adds (the adapter factory). Types only, so both sides import it.
 
 /** One input of a dedicated-manager form; `path` is its dotted key in the section. Credentials are the paths the descriptor lists. */
 export interface FieldSpec {
@@ -73,4 +75,9 @@ export function describeBackend<Id extends string, S>(
   },
 ): BackendDescriptor<Id> {
   return d as BackendDescriptor<Id>;
+}
+
+/** A backend type's descriptor with the factory of its adapter: what `lib/backends/<type>/index.ts` exports. */
+export interface BackendModule<Id extends string = string> extends BackendDescriptor<Id> {
+  createAdapter: (ctx: BackendContext) => SecretsBackend;
 }
