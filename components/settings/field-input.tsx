@@ -2,11 +2,12 @@
 import { Check } from "lucide-react";
 import { Field, inputClass } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
-import type { FieldSpec } from "./backend-form-spec";
+import type { FieldSpec } from "@/lib/backends/backend-module";
 
-/** Renders one spec field; credentials show "set" with a Replace action and are never pre-filled. */
+/** Renders one spec field; credentials (`secret`) show "set" with a Replace action and are never pre-filled. */
 export function FieldInput({
   field,
+  secret,
   value,
   onChange,
   error,
@@ -16,6 +17,8 @@ export function FieldInput({
   onCancelReplace,
 }: {
   field: FieldSpec;
+  /** A credential path of the backend's descriptor. */
+  secret: boolean;
   value: string;
   onChange: (v: string) => void;
   error?: string;
@@ -26,7 +29,6 @@ export function FieldInput({
 }) {
   const id = `cfg-${field.path.replace(/\./g, "-")}`;
   const common = { id, name: field.path, "aria-invalid": !!error, "aria-describedby": error ? `${id}-error` : field.help ? `${id}-help` : undefined };
-  const secret = field.kind === "secret" || field.kind === "secret-multiline";
   let control;
   if (secret && credentialSet) {
     control = (
@@ -39,9 +41,9 @@ export function FieldInput({
         </Button>
       </div>
     );
-  } else if (field.kind === "multiline") {
+  } else if (field.kind === "multiline" && !secret) {
     control = <textarea {...common} rows={4} className={`${inputClass} font-mono text-xs`} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />;
-  } else if (field.kind === "secret-multiline") {
+  } else if (field.kind === "multiline") {
     control = <textarea {...common} rows={5} className={`${inputClass} font-mono text-xs`} value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" spellCheck={false} />;
   } else if (field.kind === "select") {
     control = (
@@ -68,7 +70,7 @@ export function FieldInput({
     );
   }
   return (
-    <Field id={id} label={field.label} required={field.required} help={field.help} error={error} className={field.kind === "secret-multiline" || field.kind === "multiline" ? "sm:col-span-2" : undefined}>
+    <Field id={id} label={field.label} required={field.required} help={field.help} error={error} className={field.kind === "multiline" ? "sm:col-span-2" : undefined}>
       {control}
       {canCancelReplace ? (
         <button type="button" className="text-xs text-indigo-600 hover:underline dark:text-indigo-400" onClick={onCancelReplace}>

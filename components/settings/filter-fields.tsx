@@ -1,7 +1,7 @@
 "use client";
 import { Field, inputClass } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
-import type { ExternalBackendType } from "@/lib/backends/types";
+import { descriptorOf, type ExternalBackendType } from "@/lib/backends/descriptors";
 import { TagMapEditor, type TagRow } from "./tag-map-editor";
 
 export interface FilterState {
@@ -17,7 +17,8 @@ export interface FilterState {
 /** Tagging and filtering options shared by the cloud backends. */
 export function FilterFields({ type, state, onChange, errors }: { type: ExternalBackendType; state: FilterState; onChange: (s: FilterState) => void; errors: Record<string, string> }) {
   const err = (p: string) => errors[`${type}.${p}`];
-  const tagWord = type === "google-secret-manager" ? "labels" : "tags";
+  const capabilities = descriptorOf(type).capabilities;
+  const tagWord = capabilities.model === "tagged" ? capabilities.tagWord : "tags";
   return (
     <fieldset className="space-y-5 rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
       <legend className="px-1 text-sm font-medium">Tags and filters</legend>

@@ -6,15 +6,14 @@ import { saveManagerConfigAction } from "@/lib/actions/managers/save-manager-con
 import { verifyConfigFormAction } from "@/lib/actions/managers/verify-config-form";
 import { VerifyResult, type VerifyOutcomeView } from "@/components/secrets/verify-result";
 import { changedDestinations, reenterMessage } from "@/lib/backends/destination";
-import { backendRegistry } from "@/lib/backends/registry";
-import type { Identity } from "@/lib/backends/config-fields";
-import { BACKEND_LABELS, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "@/lib/backends/types";
+import { DEFAULT_PREFIX } from "@/lib/backends/config-fields";
+import { descriptorOf, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "@/lib/backends/descriptors";
+import { getPath as get, pathKeys, setPath as set } from "@/lib/backends/document-path";
 import type { ConfigView } from "@/lib/managers/config-view";
 import type { ErrorShape } from "@/lib/errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Switch } from "@/components/ui/switch";
-import { detectAuthMethod, FORM_SPECS, get, set } from "./backend-form-spec";
 import { FieldInput } from "./field-input";
 import { hasRowProblems, rowsOf, type TagRow } from "./tag-map-editor";
 import { FilterFields, type FilterState } from "./filter-fields";
@@ -22,13 +21,13 @@ import { FilterFields, type FilterState } from "./filter-fields";
 function initialState(view: ConfigView, type: ExternalBackendType) {
   const section = (view.type === type ? (view.settings[type] as Record<string, unknown>) : undefined) ?? {};
   const values: Record<string, string> = {};
-  const spec = FORM_SPECS[type];
+  const { form: spec, credentials } = descriptorOf(type);
   for (const f of [...spec.fields, ...spec.auth.flatMap((m) => m.fields)]) {
     const v = get(section, f.path);
-    if (v !== undefined && f.kind !== "secret" && f.kind !== "secret-multiline") values[f.path] = String(v);
+    if (v !== undefined && !Object.hasOwn(credentials, f.path)) values[f.path] = String(v);
   }
   const filters: FilterState = {
-    prefix: String(section.prefix ?? "kestra"),
+    prefix: String(section.prefix ?? DEFAULT_PREFIX),
     tags: rowsOf(section.tags),
     filterTags: rowsOf(get(section, "filter-on-tags.tags")),
     excludedTags: rowsOf(get(section, "excluded-tags.tags")),
@@ -36,7 +35,8 @@ function initialState(view: ConfigView, type: ExternalBackendType) {
     prefixFilter: String(get(section, "filter-on-prefix.prefix") ?? ""),
     keepPrefix: get(section, "filter-on-prefix.keep-prefix") === true,
   };
-  const auth = view.type === type ? detectAuthMethod(type, section, view.credentialsSet) : spec.auth[0].id;
+  const has = (p: string) => view.credentialsSet.includes(`${type}.${p}`) || get(section, p) !== undefined;
+  const auth = view.type === type ? spec.detectAuth(has) : spec.auth[0].id;
   return { values, filters, auth };
 }
 
@@ -80,7 +80,11 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
     });
   }
 
-  const spec = FORM_SPECS[type];
+  const descriptor = descriptorOf(type);
+  const spec = descriptor.form;
+  const tagged = descriptor.capabilities.model === "tagged";
+  // Credentials are the paths the backend's descriptor lists: inputs that are never pre-filled or sent back.
+  const isSecret = (path: string) => Object.hasOwn(descriptor.credentials, path);
   const method = spec.auth.find((m) => m.id === auth) ?? spec.auth[0];
   const credentialsSet = view.type === type ? view.credentialsSet : [];
   const isSet = (path: string) => credentialsSet.includes(`${type}.${path}`) && !replacing.has(path);
@@ -90,7 +94,7 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
   const preview = buildDocument().document[type] as Record<string, unknown>;
   const changed = storedSection ? changedDestinations(type, storedSection, preview) : [];
   const credentialHint = (path: string) => (changed.length && isSet(path) ? reenterMessage(type, path, changed) : undefined);
-  const identity = (backendRegistry[type].identity as (s: unknown) => Identity)(withSetMarkers(preview, method.fields.filter((f) => isSet(f.path)).map((f) => f.path)));
+  const identity = descriptor.identity(withSetMarkers(preview, method.fields.filter((f) => isSet(f.path)).map((f) => f.path)));
 
   function changeType(next: ExternalBackendType) {
     const s = initialState(view, next);
@@ -107,19 +111,19 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
     const section: Record<string, unknown> = {};
     const keepCredentials: string[] = [];
     for (const f of [...spec.fields, ...method.fields]) {
-      if (f.kind === "secret" || f.kind === "secret-multiline") {
+      if (isSecret(f.path)) {
         if (isSet(f.path)) {
           keepCredentials.push(`${type}.${f.path}`);
-          const parent = f.path.split(".").slice(0, -1).join(".");
-          if (parent && get(section, parent) === undefined) set(section, parent, {});
+          const parent = pathKeys(f.path).slice(0, -1);
+          if (parent.length && get(section, parent) === undefined) set(section, parent, {});
         } else if (secrets[f.path]) set(section, f.path, secrets[f.path]);
         continue;
       }
       const v = values[f.path]?.trim();
-      if (v) set(section, f.path, f.path === "engine-version" ? Number(v) : v);
+      if (v) set(section, f.path, f.numeric ? Number(v) : v);
     }
-    if (spec.tagged) {
-      section.prefix = filters.prefix.trim() || "kestra";
+    if (tagged) {
+      section.prefix = filters.prefix.trim() || DEFAULT_PREFIX;
       if (filters.tags.length) section.tags = toMap(filters.tags);
       if (filters.filterTags.length) section["filter-on-tags"] = { tags: toMap(filters.filterTags) };
       if (filters.excludedTags.length) section["excluded-tags"] = { tags: toMap(filters.excludedTags) };
@@ -130,7 +134,7 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
 
   function submit() {
     setSaved(null);
-    if (spec.tagged && [filters.tags, filters.filterTags, filters.excludedTags].some(hasRowProblems)) {
+    if (tagged && [filters.tags, filters.filterTags, filters.excludedTags].some(hasRowProblems)) {
       setError({ code: "invalid-input", message: "Fix the highlighted tag rows; nothing was saved." });
       return;
     }
@@ -195,7 +199,7 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
               {EXTERNAL_BACKEND_TYPES.map((t) => (
                 <label key={t} className="flex cursor-pointer items-center gap-2 rounded-md border border-zinc-300 px-3 py-2 text-sm has-[:checked]:border-indigo-600 has-[:checked]:bg-indigo-50 dark:border-zinc-700 dark:has-[:checked]:bg-indigo-950">
                   <input type="radio" name="backend-type" value={t} checked={type === t} onChange={() => changeType(t)} className="accent-indigo-600" />
-                  {BACKEND_LABELS[t]}
+                  {descriptorOf(t).label}
                 </label>
               ))}
             </div>
@@ -205,7 +209,7 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
 
           <div className="grid gap-4 sm:grid-cols-2">
             {spec.fields.map((f) => (
-              <FieldInput key={`${type}-${f.path}`} field={f} value={values[f.path] ?? ""} onChange={(v) => setValues({ ...values, [f.path]: v })} error={fieldError(f.path)} />
+              <FieldInput key={`${type}-${f.path}`} field={f} secret={isSecret(f.path)} value={values[f.path] ?? ""} onChange={(v) => setValues({ ...values, [f.path]: v })} error={fieldError(f.path)} />
             ))}
           </div>
 
@@ -235,8 +239,9 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
                 <FieldInput
                   key={`${type}-${method.id}-${f.path}`}
                   field={f}
-                  value={f.kind === "secret" || f.kind === "secret-multiline" ? secrets[f.path] ?? "" : values[f.path] ?? ""}
-                  onChange={(v) => (f.kind === "secret" || f.kind === "secret-multiline" ? setSecrets({ ...secrets, [f.path]: v }) : setValues({ ...values, [f.path]: v }))}
+                  secret={isSecret(f.path)}
+                  value={isSecret(f.path) ? secrets[f.path] ?? "" : values[f.path] ?? ""}
+                  onChange={(v) => (isSecret(f.path) ? setSecrets({ ...secrets, [f.path]: v }) : setValues({ ...values, [f.path]: v }))}
                   error={fieldError(f.path) ?? credentialHint(f.path)}
                   credentialSet={isSet(f.path)}
                   canCancelReplace={credentialsSet.includes(`${type}.${f.path}`) && replacing.has(f.path)}
@@ -252,7 +257,7 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
             </div>
           </fieldset>
 
-          {spec.tagged ? <FilterFields type={type} state={filters} onChange={setFilters} errors={error?.fieldErrors ?? {}} /> : null}
+          {tagged ? <FilterFields type={type} state={filters} onChange={setFilters} errors={error?.fieldErrors ?? {}} /> : null}
         </>
       ) : null}
 

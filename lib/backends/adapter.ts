@@ -57,7 +57,7 @@ export interface ListQuery {
   tenant: string;
   /** The namespace whose own secrets are listed; inheritance is resolved above the adapter. */
   namespace: string;
-  /** Case-insensitive substring of the key or of a tag key/value. */
+  /** Case-insensitive substring of the key or of a tag written `key=value` (so of a tag key or value too); see search.ts. */
   search?: string;
   cursor?: string | null;
   /** Default 50, at most 500. */

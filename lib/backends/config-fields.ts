@@ -68,6 +68,9 @@ export const filterOnPrefix = z.strictObject({
   "keep-prefix": flag(false),
 });
 
+/** The prefix of a tagged backend when none is configured (Kestra's own default). */
+export const DEFAULT_PREFIX = "kestra";
+
 /** Marker prefix written as the `prefix` tag in managed mode and required when reading. */
 export const managedPrefix = z
   .string()
@@ -75,7 +78,7 @@ export const managedPrefix = z
   .min(1, "Required")
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/, "Letters, digits, '.', '_' and '-' only")
-  .default("kestra");
+  .default(DEFAULT_PREFIX);
 
 /** The filters and tagging options of the cloud backends (AWS, Azure, Google). */
 export const cloudCommon = {

@@ -1,26 +1,16 @@
 import type { Identity } from "./config-fields";
 import type { ConfigDocument } from "./document";
-import { backendRegistry } from "./registry";
-import type { ExternalBackendType } from "./types";
+import { getPath } from "./document-path";
+import { descriptorOf, type ExternalBackendType } from "./descriptors";
 
 // Pure rules of the credential boundary, shared by the server (which enforces them) and the settings form
 // (which says so as soon as a destination field is edited).
-
-/** Reads a dotted path through own properties only, so a key like `__proto__` or `constructor` reads nothing. */
-function own(obj: unknown, dotted: string): unknown {
-  let cursor = obj;
-  for (const key of dotted.split(".")) {
-    if (!cursor || typeof cursor !== "object" || !Object.hasOwn(cursor, key)) return undefined;
-    cursor = (cursor as Record<string, unknown>)[key];
-  }
-  return cursor;
-}
 
 const normalise = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : typeof v === "string" ? v.trim() || null : JSON.stringify(v));
 
 /** The destination fields of a section (paths inside it), absent ones as null. */
 export function destinationOf(type: ExternalBackendType, section: unknown): Record<string, string | null> {
-  return Object.fromEntries(Object.keys(backendRegistry[type].destinations).map((p) => [p, normalise(own(section, p))]));
+  return Object.fromEntries(Object.keys(descriptorOf(type).destinations).map((p) => [p, normalise(getPath(section, p))]));
 }
 
 /** Which destination fields (paths inside the section) differ between two sections of one type. */
@@ -36,25 +26,23 @@ function list(words: string[]): string {
 
 /** The word forms use for a credential (path inside the section): "token", "client secret". */
 export function credentialNoun(type: ExternalBackendType, credentialPath: string): string {
-  const { credentials } = backendRegistry[type];
+  const { credentials } = descriptorOf(type);
   return Object.hasOwn(credentials, credentialPath) ? credentials[credentialPath] : "credential";
 }
 
 /** "Enter the token again: the address changed", for a kept credential (path inside the section). */
 export function reenterMessage(type: ExternalBackendType, credentialPath: string, changed: string[]): string {
-  const { destinations } = backendRegistry[type];
+  const { destinations } = descriptorOf(type);
   const words = changed.map((p) => (Object.hasOwn(destinations, p) ? destinations[p] : p));
   return `Enter the ${credentialNoun(type, credentialPath)} again: the ${list(words)} changed`;
 }
 
 /** Whose identity a parsed document authenticates with. */
 export function identityOf(document: ConfigDocument): Identity {
-  const identity = backendRegistry[document.type].identity as (section: unknown) => Identity;
-  return identity(document[document.type] ?? {});
+  return descriptorOf(document.type).identity(document[document.type] ?? {});
 }
 
 /** The host (and port) a parsed document sends its credentials to. */
 export function hostOf(document: ConfigDocument): string {
-  const host = backendRegistry[document.type].host as (section: unknown) => string;
-  return host(document[document.type] ?? {});
+  return descriptorOf(document.type).host(document[document.type] ?? {});
 }

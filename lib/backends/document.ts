@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { SectionIssue } from "./config-fields";
 import { flag } from "./config-fields";
-import { backendRegistry } from "./registry";
-import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "./types";
+import { deletePath, getPath, setPath } from "./document-path";
+import { descriptorOf, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "./descriptors";
 
 /**
  * A backend configuration document in the configuration file's shape:
@@ -18,7 +18,7 @@ const documentSchemas = EXTERNAL_BACKEND_TYPES.map((type) =>
   z.strictObject({
     type: z.literal(type),
     "read-only": flag(false),
-    [type]: backendRegistry[type].section,
+    [type]: descriptorOf(type).section,
   }),
 );
 
@@ -62,8 +62,7 @@ export function parseConfigDocument(
     const result = configDocumentSchema.safeParse(value);
     if (result.success) {
       const document = result.data as ConfigDocument;
-      const check = backendRegistry[document.type].incomplete as ((s: unknown) => SectionIssue[]) | undefined;
-      const issues = check?.(document[document.type]) ?? [];
+      const issues = descriptorOf(document.type).incomplete?.(document[document.type]) ?? [];
       const at = (i: SectionIssue) => joinPath([document.type, ...i.path]);
       if (issues.length && (options.incomplete ?? options.unknownKeys) === "error") return { ok: false, errors: issues.map((i) => ({ path: at(i), message: i.message })), warnings };
       return { ok: true, document, warnings: [...warnings, ...issues.map((i) => ({ path: at(i), message: i.warning }))] };
@@ -81,36 +80,17 @@ export function parseConfigDocument(
     }
     warnings.push(...unknownIssues);
     for (const issue of unknown) {
-      const parent = issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k], value) as Record<string, unknown>;
-      for (const k of (issue as { keys: string[] }).keys) delete parent[k];
+      for (const k of (issue as { keys: string[] }).keys) deletePath(value, [...issue.path.map(String), k]);
     }
   }
   return { ok: false, errors: [{ path: "", message: "Too many unknown keys" }], warnings };
-}
-
-function getPath(obj: Record<string, unknown> | undefined, path: string[]): unknown {
-  return path.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
-}
-
-function deletePath(obj: Record<string, unknown>, path: string[]): void {
-  const parent = getPath(obj, path.slice(0, -1)) as Record<string, unknown> | undefined;
-  if (parent && typeof parent === "object") delete parent[path[path.length - 1]];
-}
-
-function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
-  let cursor = obj;
-  for (const k of path.slice(0, -1)) {
-    if (!cursor[k] || typeof cursor[k] !== "object") cursor[k] = {};
-    cursor = cursor[k] as Record<string, unknown>;
-  }
-  cursor[path[path.length - 1]] = value;
 }
 
 /** Credential values keyed by their dotted path inside the document (`vault.token.token`). */
 export type Credentials = Record<string, string>;
 
 export function credentialPathsOf(type: ExternalBackendType): string[] {
-  return Object.keys(backendRegistry[type].credentials).map((p) => `${type}.${p}`);
+  return Object.keys(descriptorOf(type).credentials).map((p) => `${type}.${p}`);
 }
 
 /** Separates what may be stored in clear and shown again from what must be encrypted and never shown. */
@@ -118,10 +98,9 @@ export function splitCredentials(document: ConfigDocument): { settings: ConfigDo
   const settings = structuredClone(document);
   const credentials: Credentials = {};
   for (const dotted of credentialPathsOf(document.type)) {
-    const path = dotted.split(".");
-    const value = getPath(settings as Record<string, unknown>, path);
+    const value = getPath(settings, dotted);
     if (typeof value === "string" && value !== "") credentials[dotted] = value;
-    deletePath(settings as Record<string, unknown>, path);
+    deletePath(settings, dotted);
   }
   return { settings, credentials };
 }
@@ -129,6 +108,6 @@ export function splitCredentials(document: ConfigDocument): { settings: ConfigDo
 /** Puts credentials back into a settings object (for validation and for the backend). */
 export function mergeCredentials(settings: Record<string, unknown>, credentials: Credentials): Record<string, unknown> {
   const merged = structuredClone(settings);
-  for (const [dotted, value] of Object.entries(credentials)) setPath(merged, dotted.split("."), value);
+  for (const [dotted, value] of Object.entries(credentials)) setPath(merged, dotted, value);
   return merged;
 }

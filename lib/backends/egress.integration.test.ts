@@ -8,7 +8,7 @@ import { startCountingListener, type CountingListener } from "../../tests/suppor
 import { classifyHost } from "../net/address";
 import { createEgressPolicy, EGRESS_SENTENCE, type EgressPolicy, type Resolver } from "../net/egress";
 import type { SecretsBackend } from "./adapter";
-import { createBackend } from "./adapters";
+import { createBackend } from "./registry";
 import { parseConfigDocument, type ConfigDocument } from "./document";
 import { closeGcpClients } from "./gcp/client";
 import { serviceAccountKey, tlsFront } from "./gcp/emulator-support";

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { httpAnswer, startCountingListener } from "../../tests/support/counting-listener";
 import { createEgressPolicy } from "../net/egress";
-import { createBackend } from "./adapters";
+import { createBackend } from "./registry";
 import { BACKEND_TEXT_MAX } from "./backend-error";
 import { parseConfigDocument, type ConfigDocument } from "./document";
 import { closeGcpClients } from "./gcp/client";

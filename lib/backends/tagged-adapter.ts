@@ -3,8 +3,11 @@ import type { BackendContext, IgnoreReason, ListQuery, SecretPage, SecretRef, Se
 import { findEgressRefusal } from "../net/egress";
 import { backendMessage, BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout, type BackendErrorCode } from "./backend-error";
 import { classify, isValidSecretKey, managedTags, ownedBy, type RawSecret, type Selected, type SelectionRules } from "./classify";
+import { DEFAULT_PREFIX } from "./config-fields";
 import { credentialPathsOf, splitCredentials } from "./document";
+import { getPath } from "./document-path";
 import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "./snapshot";
+import { searchSecrets } from "./search";
 import { compareKeys } from "./sort";
 import { subkeysOf, valueOrSubkey } from "./subkeys";
 import type { ExternalBackendType } from "./types";
@@ -42,10 +45,10 @@ interface Snapshot {
 const DEFAULT_TIMEOUT = 15_000;
 
 function rulesOf(section: Record<string, unknown>, ctx: BackendContext): SelectionRules {
-  const get = <T,>(path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], section) as T | undefined;
+  const get = <T,>(path: string) => getPath(section, path) as T | undefined;
   const fop = get<{ prefix: string; "keep-prefix"?: boolean }>("filter-on-prefix");
   return {
-    prefix: get<string>("prefix") ?? "kestra",
+    prefix: get<string>("prefix") ?? DEFAULT_PREFIX,
     filterOnTags: get<Record<string, string>>("filter-on-tags.tags"),
     excludedTags: get<Record<string, string>>("excluded-tags.tags"),
     filterOnPrefix: fop ? { prefix: fop.prefix, keepPrefix: !!fop["keep-prefix"] } : undefined,
@@ -132,14 +135,11 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
 
     async list(query: ListQuery): Promise<SecretPage> {
       const snap = await snapshot(query.refresh);
-      const needle = query.search?.trim().toLowerCase();
       const own = snap.entries.filter((e) => ownedBy(e.selected, ctx.attachment, query.tenant, query.namespace));
       const otherTenant = snap.entries.length - snap.entries.filter((e) => e.selected.tenant === null || e.selected.tenant === query.tenant).length;
       const wanted = query.keys ? new Set(query.keys) : null;
       const selected = wanted ? own.filter((e) => wanted.has(e.selected.key)) : own;
-      const matching = needle
-        ? selected.filter((e) => e.selected.key.toLowerCase().includes(needle) || Object.entries(e.raw.tags).some(([k, v]) => k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)))
-        : selected;
+      const matching = searchSecrets(selected, query.search, (e) => ({ key: e.selected.key, tags: e.raw.tags }));
       const offset = decodeCursor(query.cursor);
       const size = pageSizeOf(query.pageSize);
       const slice = matching.slice(offset, offset + size);

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from "yaml";
 import { parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
+import { pathKeys } from "../backends/document-path";
 import { parseEgressEntry } from "../net/egress";
 
 export const DEFAULT_CONFIG_FILE = "keyhold.yaml";
@@ -91,7 +92,7 @@ export function parseConfigFile(source: string, file: string, env: Record<string
   const parsed = parseConfigDocument(secretNode.toJSON(), { unknownKeys: "warn" });
   // The line of the deepest key of the path that is in the file: a missing key points at its parent's key.
   const locate = (dotted: string) => {
-    const keys = [...secretPath, ...(dotted ? dotted.split(".") : [])];
+    const keys = [...secretPath, ...pathKeys(dotted)];
     for (let n = keys.length; n >= 1; n--) {
       const parent = n === 1 ? doc.contents : doc.getIn(keys.slice(0, n - 1), true);
       const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === keys[n - 1]) : undefined;

@@ -3,13 +3,13 @@ import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client";
 import { changedDestinations, credentialNoun, identityOf, reenterMessage } from "../backends/destination";
 import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
-import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "../backends/types";
+import { getPath, pathKeys } from "../backends/document-path";
+import { EXTERNAL_BACKEND_TYPES, fromDbType, toDbType, type ExternalBackendType } from "../backends/descriptors";
 import { KeyholdError } from "../errors";
 import { boundedJson } from "../input/bounded-json";
 import { configViewSchema, EMPTY_CONFIG_VIEW, type ConfigView } from "./config-view";
 import { identityRefusal, openCredentials, sealCredentials } from "./credential-binding";
 import type { ResolvedScope } from "./scope";
-import { fromDbType, toDbType } from "./type-mapping";
 import { diffSettings } from "./settings-diff";
 
 export const saveConfigInput = z.strictObject({
@@ -73,8 +73,7 @@ const conflict = (version: number | null) =>
   );
 
 function parentExists(document: Record<string, unknown>, dotted: string): boolean {
-  const path = dotted.split(".").slice(0, -1);
-  const parent = path.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), document);
+  const parent = getPath(document, pathKeys(dotted).slice(0, -1));
   return !!parent && typeof parent === "object";
 }
 

@@ -9,7 +9,7 @@ import { DecryptionError } from "../crypto/envelope";
 import { logger } from "../log";
 import { serverIdentityAllowed } from "../settings";
 import type { ResolvedScope } from "./scope";
-import { fromDbType } from "./type-mapping";
+import { fromDbType } from "../backends/descriptors";
 
 /** The backend type and the destination fields of a stored or submitted configuration. */
 type Destined = Pick<ConfigDocument, "type"> & Record<string, unknown>;

@@ -3,7 +3,7 @@ import type { PrismaClient } from "../db/generated/client";
 import { globalConfig } from "../config/global";
 import { resolveEffectiveBackend, type ConfigCandidate, type EffectiveBackend, type GlobalCandidate } from "../secrets/effective-backend";
 import type { TenantRef } from "../tenancy/tenant-ref";
-import { fromDbType } from "./type-mapping";
+import { fromDbType } from "../backends/descriptors";
 
 export async function configCandidates(prisma: PrismaClient, tenantId: string): Promise<ConfigCandidate[]> {
   const rows = await prisma.secretsManagerConfig.findMany({

@@ -1,14 +1,14 @@
 import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import type { Attachment, SecretsBackend } from "../backends/adapter";
-import { createBackend } from "../backends/adapters";
+import { createBackend } from "../backends/registry";
 import { createBuiltinBackend } from "../backends/builtin/adapter";
 import { BackendError } from "../backends/backend-error";
 import { mergeCredentials, parseConfigDocument, type ConfigDocument, type Credentials } from "../backends/document";
 import { globalConfig } from "../config/global";
 import { identityRefusal, openCredentials } from "../managers/credential-binding";
 import type { TenantRef } from "../tenancy/tenant-ref";
-import { fromDbType } from "../managers/type-mapping";
+import { fromDbType } from "../backends/descriptors";
 import { instanceEgressPolicy } from "../net/egress-settings";
 import type { EffectiveBackend } from "./effective-backend";
 

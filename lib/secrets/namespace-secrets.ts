@@ -2,11 +2,12 @@ import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import type { IgnoreReason, SecretsBackend, SecretSummary } from "../backends/adapter";
 import { BackendError, isBackendError, type BackendErrorCode } from "../backends/backend-error";
-import { BACKEND_LABELS, type BackendType } from "../backends/types";
+import { backendLabel, type BackendType } from "../backends/descriptors";
 import { effectiveBackends } from "../managers/effective";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { namespaceLineage } from "../tenancy/names";
 import { cachedSnapshot, invalidateSnapshots } from "../backends/snapshot";
+import { searchSecrets } from "../backends/search";
 import { compareKeys } from "../backends/sort";
 import { createHash } from "node:crypto";
 import { backendFor } from "./backend-for";
@@ -132,14 +133,12 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
         source: list.source.namespace,
         inherited: namespace !== null && list.source.namespace !== namespace,
         readOnly: list.source.effective.readOnly,
-        backendLabel: BACKEND_LABELS[list.source.effective.type as BackendType],
+        backendLabel: backendLabel(list.source.effective.type as BackendType),
         sourceKind: list.source.effective.source.kind,
       });
     }
   }
-  const needle = query.search?.trim().toLowerCase();
-  let rows = [...merged.values()];
-  if (needle) rows = rows.filter((r) => r.key.toLowerCase().includes(needle) || Object.entries(r.tags).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle)));
+  const rows = searchSecrets([...merged.values()], query.search, (r) => r);
   const dir = query.dir === "desc" ? -1 : 1;
   const sortKey = query.sort ?? (namespace ? "key" : "namespace");
   rows.sort((a, b) => {
@@ -197,7 +196,7 @@ export async function resolveSecretValue(prisma: PrismaClient, tenant: TenantRef
     const found = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: [key], withSubkeys: false });
     if (!found.items.length) continue;
     const value = await s.backend.read({ tenant: tenant.slug, namespace: s.namespace, key }, subkey);
-    return { namespace: s.namespace, backendLabel: BACKEND_LABELS[s.effective.type as BackendType], length: [...value].length };
+    return { namespace: s.namespace, backendLabel: backendLabel(s.effective.type as BackendType), length: [...value].length };
   }
   throw new BackendError("not-found", `Cannot find secret for key '${key}'.`);
 }

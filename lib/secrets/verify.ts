@@ -1,11 +1,11 @@
 import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import { VerifyStatus } from "../db/generated/enums";
-import { createBackend } from "../backends/adapters";
+import { createBackend } from "../backends/registry";
 import { isBackendError } from "../backends/backend-error";
 import type { SecretsBackend } from "../backends/adapter";
 import { explainVerify } from "../backends/verify-codes";
-import { BACKEND_LABELS, type BackendType } from "../backends/types";
+import { backendLabel, type BackendType } from "../backends/descriptors";
 import { hostOf, identityOf } from "../backends/destination";
 import { reserve } from "../auth/rate-limit";
 import { KeyholdError } from "../errors";
@@ -56,7 +56,7 @@ async function run(backend: () => Promise<SecretsBackend>, label: string): Promi
 /** Verifies the backend that serves a namespace (or the tenant) now, and records the result on its configuration. */
 export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, namespace: string | null, actor: string): Promise<VerifyOutcome> {
   const effective = (await effectiveBackends(prisma, tenant, [namespace])).get(namespace)!;
-  const outcome = await run(() => backendFor(prisma, tenant, effective), `${BACKEND_LABELS[effective.type as BackendType]} (${describeSource(effective.source)})`);
+  const outcome = await run(() => backendFor(prisma, tenant, effective), `${backendLabel(effective.type as BackendType)} (${describeSource(effective.source)})`);
   if (effective.configId) {
     await prisma.secretsManagerConfig.updateMany({
       where: { id: effective.configId, tenantId: tenant.id },
@@ -127,7 +127,7 @@ export async function verifyForm(
     await audit("failure", { ...details, status: "invalid-config" });
     return invalidConfig(refusal);
   }
-  const outcome = await run(async () => createBackend({ document: doc, attachment: { tenant: tenant.slug, namespace: scope.namespace }, egress: instanceEgressPolicy() }), BACKEND_LABELS[doc.type]);
+  const outcome = await run(async () => createBackend({ document: doc, attachment: { tenant: tenant.slug, namespace: scope.namespace }, egress: instanceEgressPolicy() }), backendLabel(doc.type));
   await audit(outcome.ok ? "success" : "failure", { ...details, status: outcome.status });
   return outcome;
 }

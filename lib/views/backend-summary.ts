@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BACKEND_LABELS, type BackendType } from "../backends/types";
+import { backendLabel, type BackendType } from "../backends/descriptors";
 import { describeSource, type EffectiveBackend } from "../secrets/effective-backend";
 
 /** What the browser sees of an effective backend: names and where it came from, nothing else. */
@@ -19,7 +19,7 @@ export type BackendSummary = z.infer<typeof backendSummarySchema>;
 export function summarizeBackend(b: EffectiveBackend, lastVerify: { status: string; at: string } | null = null): BackendSummary {
   return backendSummarySchema.parse({
     type: b.type,
-    label: BACKEND_LABELS[b.type as BackendType],
+    label: backendLabel(b.type as BackendType),
     readOnly: b.readOnly,
     sourceKind: b.source.kind,
     sourceLabel: describeSource(b.source),

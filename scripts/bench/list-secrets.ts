@@ -3,7 +3,7 @@
 //   scripts/bench/list-secrets [--count 2000] [--runs 7]
 import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import nodeVault from "node-vault";
-import { createBackend } from "../../lib/backends/adapters";
+import { createBackend } from "../../lib/backends/registry";
 import { mapLimit } from "../../lib/backends/snapshot";
 import type { SecretsBackend } from "../../lib/backends/adapter";
 

@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../adapter";
-import { createBackend } from "../adapters";
+import { createBackend } from "../registry";
 import type { BackendErrorCode } from "../backend-error";
 import { parseConfigDocument, type ConfigDocument } from "../document";
 import { invalidateSnapshots, mapLimit } from "../snapshot";

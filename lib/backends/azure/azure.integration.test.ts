@@ -1,7 +1,7 @@
 import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../adapter";
-import { createBackend } from "../adapters";
+import { createBackend } from "../registry";
 import type { BackendErrorCode } from "../backend-error";
 import { invalidateSnapshots, mapLimit, PageBudget } from "../snapshot";
 import { emulatorsDisabled } from "../testing/emulators";

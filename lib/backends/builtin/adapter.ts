@@ -4,6 +4,7 @@ import { decrypt, encrypt } from "../../crypto";
 import type { ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "../adapter";
 import { BackendError } from "../backend-error";
 import { isValidSecretKey } from "../classify";
+import { searchSecrets } from "../search";
 import { decodeCursor, encodeCursor, pageSizeOf } from "../snapshot";
 import { subkeysOf, valueOrSubkey } from "../subkeys";
 
@@ -37,10 +38,7 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
         select: { key: true, description: true, tags: true, updatedAt: true },
         orderBy: { key: "asc" },
       });
-      const needle = query.search?.trim().toLowerCase();
-      const matching = needle
-        ? rows.filter((r) => r.key.toLowerCase().includes(needle) || Object.entries(tagsOf(r.tags)).some(([k, v]) => `${k}=${v}`.toLowerCase().includes(needle)))
-        : rows;
+      const matching = searchSecrets(rows, query.search, (r) => ({ key: r.key, tags: tagsOf(r.tags) }));
       const offset = decodeCursor(query.cursor);
       const size = pageSizeOf(query.pageSize);
       const slice = matching.slice(offset, offset + size);

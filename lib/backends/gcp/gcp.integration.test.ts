@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackend } from "../adapters";
+import { createBackend } from "../registry";
 import type { BackendErrorCode } from "../backend-error";
 import type { ConfigDocument } from "../document";
 import { invalidateSnapshots } from "../snapshot";

@@ -5,6 +5,7 @@ import { findEgressRefusal } from "../../net/egress";
 import { backendMessage, BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout } from "../backend-error";
 import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
+import { searchSecrets } from "../search";
 import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "../snapshot";
 import { createVaultClient } from "./client";
 import type { VaultSection } from "./config";
@@ -119,10 +120,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
       const namespace = readOnly ? null : query.namespace;
       const wanted = query.keys ? new Set(query.keys) : null;
       const selected = wanted ? snap.entries.filter((e) => wanted.has(e.key)) : snap.entries;
-      const needle = query.search?.trim().toLowerCase();
-      const matching = needle
-        ? selected.filter((e) => e.key.toLowerCase().includes(needle) || Object.entries(e.tags).some(([k, v]) => k.toLowerCase().includes(needle) || v.toLowerCase().includes(needle)))
-        : selected;
+      const matching = searchSecrets(selected, query.search, (e) => e);
       const offset = decodeCursor(query.cursor);
       const size = pageSizeOf(query.pageSize);
       const slice = matching.slice(offset, offset + size);

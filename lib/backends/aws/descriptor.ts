@@ -1,0 +1,19 @@
+import { BackendType as DbBackendType } from "../../db/generated/enums";
+import { describeBackend } from "../backend-module";
+import { awsCredentials, awsDestinations, awsHost, awsIdentity, awsIncomplete, awsSection } from "./config";
+import { awsForm } from "./form";
+
+/** AWS Secrets Manager without its SDK: client-safe (the settings form reads it); `./index.ts` adds the adapter. */
+export const awsDescriptor = describeBackend({
+  id: "aws-secret-manager",
+  label: "AWS Secrets Manager",
+  dbValue: DbBackendType.AWS_SECRET_MANAGER,
+  section: awsSection,
+  credentials: awsCredentials,
+  destinations: awsDestinations,
+  identity: awsIdentity,
+  host: awsHost,
+  incomplete: awsIncomplete,
+  capabilities: { model: "tagged", tagWord: "tags" },
+  form: awsForm,
+});

@@ -1,0 +1,19 @@
+import { BackendType as DbBackendType } from "../../db/generated/enums";
+import { describeBackend } from "../backend-module";
+import { azureCredentials, azureDestinations, azureHost, azureIdentity, azureIncomplete, azureSection } from "./config";
+import { azureForm } from "./form";
+
+/** Azure Key Vault without its SDK: client-safe (the settings form reads it); `./index.ts` adds the adapter. */
+export const azureDescriptor = describeBackend({
+  id: "azure-key-vault",
+  label: "Azure Key Vault",
+  dbValue: DbBackendType.AZURE_KEY_VAULT,
+  section: azureSection,
+  credentials: azureCredentials,
+  destinations: azureDestinations,
+  identity: azureIdentity,
+  host: azureHost,
+  incomplete: azureIncomplete,
+  capabilities: { model: "tagged", tagWord: "tags" },
+  form: azureForm,
+});

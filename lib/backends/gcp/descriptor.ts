@@ -1,0 +1,19 @@
+import { BackendType as DbBackendType } from "../../db/generated/enums";
+import { describeBackend } from "../backend-module";
+import { gcpCredentials, gcpDestinations, gcpHost, gcpIdentity, gcpIncomplete, gcpSection } from "./config";
+import { gcpForm } from "./form";
+
+/** Google Secret Manager without its SDK: client-safe (the settings form reads it); `./index.ts` adds the adapter. */
+export const gcpDescriptor = describeBackend({
+  id: "google-secret-manager",
+  label: "Google Secret Manager",
+  dbValue: DbBackendType.GOOGLE_SECRET_MANAGER,
+  section: gcpSection,
+  credentials: gcpCredentials,
+  destinations: gcpDestinations,
+  identity: gcpIdentity,
+  host: gcpHost,
+  incomplete: gcpIncomplete,
+  capabilities: { model: "tagged", tagWord: "labels" },
+  form: gcpForm,
+});

@@ -1,0 +1,18 @@
+import { BackendType as DbBackendType } from "../../db/generated/enums";
+import { describeBackend } from "../backend-module";
+import { vaultCredentials, vaultDestinations, vaultHost, vaultIdentity, vaultSection } from "./config";
+import { vaultForm } from "./form";
+
+/** HashiCorp Vault without its SDK: client-safe (the settings form reads it); `./index.ts` adds the adapter. */
+export const vaultDescriptor = describeBackend({
+  id: "vault",
+  label: "HashiCorp Vault",
+  dbValue: DbBackendType.VAULT,
+  section: vaultSection,
+  credentials: vaultCredentials,
+  destinations: vaultDestinations,
+  identity: vaultIdentity,
+  host: vaultHost,
+  capabilities: { model: "path" },
+  form: vaultForm,
+});
