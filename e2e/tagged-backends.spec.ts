@@ -1,4 +1,4 @@
-import { startEmulators, stopEmulators } from "../scripts/test/emulator-env";
+import { startEmulators, stopEmulators } from "../tests/support/emulators";
 import { awsSeeder } from "./backends/aws";
 import { azureSeeder } from "./backends/azure";
 import { gcpSeeder } from "./backends/gcp";

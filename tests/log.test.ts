@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { logger } from "./log";
+import { logger } from "../lib/log";
 
 const CANARY = "CANARY-log-7f3e";
 

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openApiDocument } from "./openapi";
+import { openApiDocument } from "../../lib/api/openapi";
 
 /** Every app/api route file, as an OpenAPI path (`[tenant]` → `{tenant}`). */
 function routeFiles(dir = "app/api"): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditCsv, csvCell } from "./csv";
+import { auditCsv, csvCell } from "../../lib/audit/csv";
 
 describe("audit CSV", () => {
   it("quotes cells, doubles quotes, and defuses spreadsheet formulas", () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PrismaClient } from "../db/generated/client";
-import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
-import { KeyholdError } from "../errors";
-import { createFirstAdmin, ensureAdminFromEnv, hasInstanceAdmin } from "./first-admin";
-import { verifyPassword } from "./password";
-import { release, reserve } from "./rate-limit";
-import { releaseSignIn, reserveSignIn, SIGN_IN_LIMITS } from "./sign-in-limit";
-import { addTenantUser, listTenantUsers, removeTenantUser, revokeRole } from "../users/tenant-users";
-import { queryAudit } from "../audit/query";
+import { PrismaClient } from "../../lib/db/generated/client";
+import { migratedPrisma, TEST_DATABASES } from "../support/test-db";
+import { KeyholdError } from "../../lib/errors";
+import { createFirstAdmin, ensureAdminFromEnv, hasInstanceAdmin } from "../../lib/auth/first-admin";
+import { verifyPassword } from "../../lib/auth/password";
+import { release, reserve } from "../../lib/auth/rate-limit";
+import { releaseSignIn, reserveSignIn, SIGN_IN_LIMITS } from "../../lib/auth/sign-in-limit";
+import { addTenantUser, listTenantUsers, removeTenantUser, revokeRole } from "../../lib/users/tenant-users";
+import { queryAudit } from "../../lib/audit/query";
 
 const PASSWORD = "CANARY-first-admin-password";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAllowed, namespaceCovers, PERMISSIONS, type Binding, type Permission, type Role } from "./permissions";
+import { isAllowed, namespaceCovers, PERMISSIONS, type Binding, type Permission, type Role } from "../../lib/auth/permissions";
 
 const ACME = "t-acme";
 const GLOBEX = "t-globex";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { changedDestinations, destinationOf, identityOf, reenterMessage } from "./destination";
-import { parseConfigDocument, type ConfigDocument } from "./document";
+import { changedDestinations, destinationOf, identityOf, reenterMessage } from "../../lib/backends/destination";
+import { parseConfigDocument, type ConfigDocument } from "../../lib/backends/document";
 
 const parse = (doc: unknown): ConfigDocument => {
   const r = parseConfigDocument(doc, { unknownKeys: "error", incomplete: "warn" });

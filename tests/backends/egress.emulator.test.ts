@@ -4,16 +4,16 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startCountingListener, type CountingListener } from "../../tests/support/counting-listener";
-import { classifyHost } from "../net/address";
-import { createEgressPolicy, EGRESS_SENTENCE, type EgressPolicy, type Resolver } from "../net/egress";
-import type { SecretsBackend } from "./adapter";
-import { createBackend } from "./adapters";
-import { parseConfigDocument, type ConfigDocument } from "./document";
-import { closeGcpClients } from "./gcp/client";
-import { serviceAccountKey, tlsFront } from "./gcp/emulator-support";
-import { emulatorEnv, emulatorsDisabled } from "./testing/emulators";
-import type { ExternalBackendType } from "./types";
+import { startCountingListener, type CountingListener } from "../support/counting-listener";
+import { classifyHost } from "../../lib/net/address";
+import { createEgressPolicy, EGRESS_SENTENCE, type EgressPolicy, type Resolver } from "../../lib/net/egress";
+import type { SecretsBackend } from "../../lib/backends/adapter";
+import { createBackend } from "../../lib/backends/adapters";
+import { parseConfigDocument, type ConfigDocument } from "../../lib/backends/document";
+import { closeGcpClients } from "../../lib/backends/gcp/client";
+import { serviceAccountKey, tlsFront } from "../support/backends/gcp";
+import { emulatorEnv, emulatorsDisabled } from "../support/emulators";
+import type { ExternalBackendType } from "../../lib/backends/types";
 
 // Every packet of this file goes to 127.0.0.0/8: refused addresses are loopback ones the policy denies, and
 // names are answered by a fake resolver with loopback addresses. The guard below fails the run (and sends

@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { httpAnswer, startCountingListener } from "../../tests/support/counting-listener";
-import { createEgressPolicy } from "../net/egress";
-import { createBackend } from "./adapters";
-import { BACKEND_TEXT_MAX } from "./backend-error";
-import { parseConfigDocument, type ConfigDocument } from "./document";
-import { closeGcpClients } from "./gcp/client";
-import { emulatorEnv, emulatorsDisabled } from "./testing/emulators";
+import { httpAnswer, startCountingListener } from "../support/counting-listener";
+import { createEgressPolicy } from "../../lib/net/egress";
+import { createBackend } from "../../lib/backends/adapters";
+import { BACKEND_TEXT_MAX } from "../../lib/backends/backend-error";
+import { parseConfigDocument, type ConfigDocument } from "../../lib/backends/document";
+import { closeGcpClients } from "../../lib/backends/gcp/client";
+import { emulatorEnv, emulatorsDisabled } from "../support/emulators";
 
 // What a tenant administrator reads back when they point a form at a server that is not a secrets backend:
 // never the page it answered with, and of a backend's own error text only a short piece. Loopback only.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareKeys } from "./sort";
+import { compareKeys } from "../../lib/backends/sort";
 
 describe("key order", () => {
   it("ignores case first, then orders exact text", () => {

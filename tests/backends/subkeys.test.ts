@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { subkeysOf, valueOrSubkey } from "./subkeys";
+import { subkeysOf, valueOrSubkey } from "../../lib/backends/subkeys";
 
 describe("subkeys of a JSON value", () => {
   const value = JSON.stringify({ user: "app", port: 5432, nested: { a: 1 } });

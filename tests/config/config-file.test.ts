@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigFileError, loadConfigFile, parseConfigFile } from "./config-file";
+import { ConfigFileError, loadConfigFile, parseConfigFile } from "../../lib/config/config-file";
 
 const FILE = "/etc/keyhold/keyhold.yaml";
 

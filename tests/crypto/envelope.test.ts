@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { DecryptionError, keyIdOf, open, seal } from "./envelope";
-import { loadKeyring, type Keyring } from "./keyring";
+import { DecryptionError, keyIdOf, open, seal } from "../../lib/crypto/envelope";
+import { loadKeyring, type Keyring } from "../../lib/crypto/keyring";
 
 const newKey = () => randomBytes(32).toString("base64");
 const ringOf = (key: string, oldKeys: string[] = []): Keyring =>

@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { open, seal } from "./envelope";
-import { loadKeyring } from "./keyring";
+import { open, seal } from "../../lib/crypto/envelope";
+import { loadKeyring } from "../../lib/crypto/keyring";
 
 let dataDir: string;
 beforeEach(() => {

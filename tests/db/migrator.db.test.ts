@@ -3,8 +3,8 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrate, MigrationError, readMigrations } from "./migrator";
-import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "./test-db";
+import { migrate, MigrationError, readMigrations } from "../../lib/db/migrator";
+import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../support/test-db";
 
 const MIGRATIONS = path.resolve("prisma/migrations");
 const NAMES = readdirSync(MIGRATIONS, { withFileTypes: true })

@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import internals from "@prisma/internals";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Driver } from "./driver";
-import { migrate } from "./migrator";
-import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "./test-db";
+import type { Driver } from "../../lib/db/driver";
+import { migrate } from "../../lib/db/migrator";
+import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../support/test-db";
 
 const SCHEMA = path.resolve("prisma/schema.prisma");
 const MIGRATIONS = path.resolve("prisma/migrations");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundedJson, boundedJsonProblem, DOCUMENT_LIMITS } from "./bounded-json";
+import { boundedJson, boundedJsonProblem, DOCUMENT_LIMITS } from "../../lib/input/bounded-json";
 
 const nested = (depth: number) => {
   const root: Record<string, unknown> = {};

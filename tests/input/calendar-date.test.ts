@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calendarDate, calendarDateProblem } from "./calendar-date";
+import { calendarDate, calendarDateProblem } from "../../lib/input/calendar-date";
 
 describe("calendar dates", () => {
   it.each(["2026-13-45", "2026-02-30", "2025-02-29", "2026-00-10", "2026-04-31"])("refuses %s, which is not in the calendar", (day) => {

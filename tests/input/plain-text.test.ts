@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plainText, plainTextProblem } from "./plain-text";
+import { plainText, plainTextProblem } from "../../lib/input/plain-text";
 
 describe("plain text", () => {
   it.each([

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PrismaClient } from "../db/generated/client";
-import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
-import { KeyholdError } from "../errors";
-import { loadConfigView, saveConfig, type SaveConfigInput } from "./config-store";
-import { openCredentials } from "./credential-binding";
-import { resolveScope, type ResolvedScope } from "./scope";
-import { configCandidates } from "./effective";
+import { PrismaClient } from "../../lib/db/generated/client";
+import { migratedPrisma, TEST_DATABASES } from "../support/test-db";
+import { KeyholdError } from "../../lib/errors";
+import { loadConfigView, saveConfig, type SaveConfigInput } from "../../lib/managers/config-store";
+import { openCredentials } from "../../lib/managers/credential-binding";
+import { resolveScope, type ResolvedScope } from "../../lib/managers/scope";
+import { configCandidates } from "../../lib/managers/effective";
 
 process.env.KEYHOLD_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PrismaClient } from "../db/generated/client";
-import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
-import { KeyholdError } from "../errors";
-import { verifyForm } from "../secrets/verify";
-import { backendFor } from "../secrets/backend-for";
-import { startRecordingServer, type RecordingServer } from "../../tests/support/recording-server";
-import { encrypt } from "../crypto";
-import { loadConfigView, saveConfig, type SaveConfigInput } from "./config-store";
-import { openCredentials, rebindLegacyCredentials } from "./credential-binding";
-import { resolveScope, type ResolvedScope } from "./scope";
+import type { PrismaClient } from "../../lib/db/generated/client";
+import { migratedPrisma, TEST_DATABASES } from "../support/test-db";
+import { KeyholdError } from "../../lib/errors";
+import { verifyForm } from "../../lib/secrets/verify";
+import { backendFor } from "../../lib/secrets/backend-for";
+import { startRecordingServer, type RecordingServer } from "../support/recording-server";
+import { encrypt } from "../../lib/crypto";
+import { loadConfigView, saveConfig, type SaveConfigInput } from "../../lib/managers/config-store";
+import { openCredentials, rebindLegacyCredentials } from "../../lib/managers/credential-binding";
+import { resolveScope, type ResolvedScope } from "../../lib/managers/scope";
 
 process.env.KEYHOLD_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 

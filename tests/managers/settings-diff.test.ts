@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffSettings } from "./settings-diff";
+import { diffSettings } from "../../lib/managers/settings-diff";
 
 describe("settings diff for audit entries", () => {
   it("lists changed, added and removed dotted paths", () => {

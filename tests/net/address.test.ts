@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyHost } from "./address";
+import { classifyHost } from "../../lib/net/address";
 
 // Pure: nothing here opens a socket or asks a resolver.
 describe("classifyHost", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { classifyHost, type IpAddress } from "./address";
-import { addressAllowed, createEgressPolicy, EGRESS_SENTENCE, EgressConfigError, EgressRefusedError, findEgressRefusal, nameVerdict, parseEgressEntry, resolveAllowed, type Resolver } from "./egress";
-import { egressEntriesOf, egressFromEnv } from "./egress-settings";
+import { classifyHost, type IpAddress } from "../../lib/net/address";
+import { addressAllowed, createEgressPolicy, EGRESS_SENTENCE, EgressConfigError, EgressRefusedError, findEgressRefusal, nameVerdict, parseEgressEntry, resolveAllowed, type Resolver } from "../../lib/net/egress";
+import { egressEntriesOf, egressFromEnv } from "../../lib/net/egress-settings";
 
 // Pure: every name is answered by a fake resolver, so nothing here sends a packet anywhere.
 const noLookups: Resolver = async (name) => {

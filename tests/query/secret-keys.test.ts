@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { affectsNamespace, secretKeys } from "./secret-keys";
+import { affectsNamespace, secretKeys } from "../../lib/query/secret-keys";
 
 describe("secret query keys", () => {
   const q = { search: "", sort: "key" as const, dir: "asc" as const, page: 1 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nodeSupport } from "./node-support.mjs";
+import { nodeSupport } from "../../scripts/node-support.mjs";
 
 describe("Node.js support notice", () => {
   it("says Node 20 is supported and why the AWS SDK warns", () => {

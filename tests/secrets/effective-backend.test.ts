@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeSource, resolveEffectiveBackend, type ConfigCandidate } from "./effective-backend";
+import { describeSource, resolveEffectiveBackend, type ConfigCandidate } from "../../lib/secrets/effective-backend";
 
 const cfg = (namespace: string | null, over: Partial<ConfigCandidate> = {}): ConfigCandidate => ({
   id: `id-${namespace ?? "tenant"}`,

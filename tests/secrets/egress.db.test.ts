@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startCountingListener, type CountingListener } from "../../tests/support/counting-listener";
-import { parseConfigFile } from "../config/config-file";
-import type { PrismaClient } from "../db/generated/client";
-import { migratedPrisma, TEST_DATABASES } from "../db/test-db";
-import { saveConfig } from "../managers/config-store";
-import { resolveScope, type ResolvedScope } from "../managers/scope";
-import { backendFor } from "./backend-for";
-import { verifyForm, verifyServing } from "./verify";
+import { startCountingListener, type CountingListener } from "../support/counting-listener";
+import { parseConfigFile } from "../../lib/config/config-file";
+import type { PrismaClient } from "../../lib/db/generated/client";
+import { migratedPrisma, TEST_DATABASES } from "../support/test-db";
+import { saveConfig } from "../../lib/managers/config-store";
+import { resolveScope, type ResolvedScope } from "../../lib/managers/scope";
+import { backendFor } from "../../lib/secrets/backend-for";
+import { verifyForm, verifyServing } from "../../lib/secrets/verify";
 
 // The call sites: unsaved forms and saved dedicated managers go through the instance's egress policy, the
 // configuration file's backend does not. Every address here is a loopback listener that counts connections.

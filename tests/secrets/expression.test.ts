@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSecretExpression, secretExpression } from "./expression";
+import { parseSecretExpression, secretExpression } from "../../lib/secrets/expression";
 
 describe("secret() expressions", () => {
   it.each([

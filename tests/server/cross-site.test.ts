@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCrossSite } from "./cross-site";
+import { isCrossSite } from "../../lib/server/cross-site";
 
 const h = (init: Record<string, string>) => new Headers(init);
 

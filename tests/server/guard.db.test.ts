@@ -10,13 +10,13 @@ delete process.env.DATABASE_URL;
 
 // The session seam: each test says who calls.
 const session = vi.hoisted(() => ({ current: null as null | { userId: string; actor: string; name: string; bindings: unknown[] } }));
-vi.mock("../auth/session", () => ({ currentSession: async () => session.current }));
+vi.mock("../../lib/auth/session", () => ({ currentSession: async () => session.current }));
 const ADMIN = { userId: "u1", actor: "admin@example.test", name: "Admin", bindings: [{ role: "instance-admin", tenantId: null, namespace: null }] };
 session.current = ADMIN;
 
-const { runGuarded } = await import("./guard");
-const { closeDb, db } = await import("../db/client");
-const { KeyholdError } = await import("../errors");
+const { runGuarded } = await import("../../lib/server/guard");
+const { closeDb, db } = await import("../../lib/db/client");
+const { KeyholdError } = await import("../../lib/errors");
 
 afterAll(async () => {
   await closeDb();

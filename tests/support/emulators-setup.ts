@@ -1,6 +1,6 @@
 // Vitest global setup: makes sure the backend emulators run and exports their settings to the test
 // workers. `npm test` starts them itself and passes KEYHOLD_EMULATORS_ENV_FILE.
-import { loadEmulatorEnv, startEmulators, stopEmulators } from "./emulator-env";
+import { loadEmulatorEnv, startEmulators, stopEmulators } from "./emulators";
 
 export default function setup() {
   if (process.env.KEYHOLD_SKIP_EMULATORS === "1") return;

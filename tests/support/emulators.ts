@@ -1,4 +1,5 @@
-// Test-only: makes sure the backend emulators run and loads their settings (scripts/emulators/start.sh's env file).
+// Test kit: makes sure the backend emulators run, loads their settings (scripts/emulators/start.sh's env file) and
+// reads them in tests (see docs/emulators.md).
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -49,3 +50,14 @@ export function emulatorEgressAllow(env: Record<string, string | undefined> = pr
   if (token) ports.push(new URL(token).port);
   return ports.filter(Boolean).map((p) => `127.0.0.1:${p}`).join(",");
 }
+
+/** One emulator setting, as scripts/emulators/start.sh exported it; throws when the emulators are not running. */
+export function emulatorEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: the backend emulators are not running. Run 'npm run test:emulator' (its global setup starts them) or 'bash scripts/emulators/start.sh all'.`);
+  }
+  return value;
+}
+
+export const emulatorsDisabled = process.env.KEYHOLD_SKIP_EMULATORS === "1";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
-import { openDriver, type Driver } from "./driver";
+import { openDriver, type Driver } from "../../lib/db/driver";
 
 export type TestDbKind = Driver["kind"];
 
@@ -94,13 +94,13 @@ async function admin(sql: string): Promise<void> {
  * Inside a `describe`: a migrated database and a Prisma client on it for the file's tests, closed and
  * dropped afterwards. `get()` is valid from beforeAll on (when `available`).
  */
-export function migratedPrisma(kind: TestDbKind, available: boolean): { get: () => import("./generated/client").PrismaClient } {
+export function migratedPrisma(kind: TestDbKind, available: boolean): { get: () => import("../../lib/db/generated/client").PrismaClient } {
   let db: TestDatabase | undefined;
-  let prisma: import("./generated/client").PrismaClient | undefined;
+  let prisma: import("../../lib/db/generated/client").PrismaClient | undefined;
   beforeAll(async () => {
     if (!available) return;
-    const { PrismaClient } = await import("./generated/client");
-    const { migrate } = await import("./migrator");
+    const { PrismaClient } = await import("../../lib/db/generated/client");
+    const { migrate } = await import("../../lib/db/migrator");
     db = await createTestDatabase(kind);
     await migrate(db.driver);
     prisma = new PrismaClient({ adapter: db.driver.adapter });

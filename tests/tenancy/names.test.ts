@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { namespaceLineage, namespacePathSchema, parentNamespace, tenantSlugSchema } from "./names";
+import { namespaceLineage, namespacePathSchema, parentNamespace, tenantSlugSchema } from "../../lib/tenancy/names";
 
 describe("tenant ids", () => {
   it.each(["acme", "globex-2", "a1"])("accepts %s", (v) => expect(tenantSlugSchema.safeParse(v).success).toBe(true));

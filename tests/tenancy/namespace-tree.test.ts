@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { namespaceTree } from "./namespaces";
+import { namespaceTree } from "../../lib/tenancy/namespaces";
 
 describe("namespace tree", () => {
   it("nests dotted paths under their parents, sorted", () => {

@@ -9,14 +9,14 @@ import {
   type Tag,
 } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { Attachment } from "../adapter";
-import { createBackend } from "../adapters";
-import type { BackendErrorCode } from "../backend-error";
-import { parseConfigDocument, type ConfigDocument } from "../document";
-import { invalidateSnapshots, mapLimit } from "../snapshot";
-import { emulatorEnv, emulatorsDisabled } from "../testing/emulators";
-import { runTaggedContract, type TaggedHarness } from "../testing/tagged-contract";
-import { freePort, startMotoIam, type Keys, type MotoIam } from "./moto-iam-server";
+import type { Attachment } from "../../../lib/backends/adapter";
+import { createBackend } from "../../../lib/backends/adapters";
+import type { BackendErrorCode } from "../../../lib/backends/backend-error";
+import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
+import { invalidateSnapshots, mapLimit } from "../../../lib/backends/snapshot";
+import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
+import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
+import { freePort, startMotoIam, type Keys, type MotoIam } from "../../support/backends/aws-iam-server";
 
 // No ambient AWS settings may leak in, and the default chain must never reach for instance metadata.
 for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) delete process.env[name];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfigDocument } from "../document";
+import { parseConfigDocument } from "../../../lib/backends/document";
 
 const aws = (section: Record<string, unknown>) => ({ type: "aws-secret-manager", "aws-secret-manager": section });
 const form = (section: Record<string, unknown>) => parseConfigDocument(aws(section), { unknownKeys: "error" });

@@ -13,11 +13,11 @@ import {
   SecretsManagerServiceException,
 } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { networkErrorCode } from "../backend-error";
-import { emulatorEnv, emulatorsDisabled } from "../testing/emulators";
-import { awsClient } from "./client";
-import type { AwsSection } from "./config";
-import { awsErrorCode } from "./errors";
+import { networkErrorCode } from "../../../lib/backends/backend-error";
+import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
+import { awsClient } from "../../../lib/backends/aws/client";
+import type { AwsSection } from "../../../lib/backends/aws/config";
+import { awsErrorCode } from "../../../lib/backends/aws/errors";
 
 for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) delete process.env[name];
 process.env.AWS_EC2_METADATA_DISABLED = "true";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { SelectionRules } from "../classify";
-import { listFilters } from "./list-filters";
+import type { SelectionRules } from "../../../lib/backends/classify";
+import { listFilters } from "../../../lib/backends/aws/list-filters";
 
 const rules = (extra: Partial<SelectionRules> = {}): SelectionRules => ({ prefix: "kestra", attachment: { tenant: "acme", namespace: null }, ...extra });
 

@@ -3,10 +3,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Attachment } from "../adapter";
-import { parseConfigDocument, type ConfigDocument } from "../document";
-import { MAX_BACKEND_PAGES } from "../snapshot";
-import { createAwsBackend } from "./adapter";
+import type { Attachment } from "../../../lib/backends/adapter";
+import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
+import { MAX_BACKEND_PAGES } from "../../../lib/backends/snapshot";
+import { createAwsBackend } from "../../../lib/backends/aws/adapter";
 
 type Page = { SecretList: unknown[]; NextToken?: string };
 const TENANT: Attachment = { tenant: "acme", namespace: null };

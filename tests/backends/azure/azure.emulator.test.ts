@@ -1,14 +1,14 @@
 import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { Attachment } from "../adapter";
-import { createBackend } from "../adapters";
-import type { BackendErrorCode } from "../backend-error";
-import { invalidateSnapshots, mapLimit, PageBudget } from "../snapshot";
-import { emulatorsDisabled } from "../testing/emulators";
-import { runTaggedContract, type TaggedHarness } from "../testing/tagged-contract";
-import { APP, closedPort, closeServers, control, deletedNames, document, env, guardLoopback, liveNames, registerApp, sdk, silentPort, tokenFor, TYPE } from "./azure-test-kit";
-import { createAzureDriver } from "./driver";
-import { azureErrorCode } from "./errors";
+import type { Attachment } from "../../../lib/backends/adapter";
+import { createBackend } from "../../../lib/backends/adapters";
+import type { BackendErrorCode } from "../../../lib/backends/backend-error";
+import { invalidateSnapshots, mapLimit, PageBudget } from "../../../lib/backends/snapshot";
+import { emulatorsDisabled } from "../../support/emulators";
+import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
+import { APP, closedPort, closeServers, control, deletedNames, document, env, guardLoopback, liveNames, registerApp, sdk, silentPort, tokenFor, TYPE } from "../../support/backends/azure";
+import { createAzureDriver } from "../../../lib/backends/azure/driver";
+import { azureErrorCode } from "../../../lib/backends/azure/errors";
 
 // No ambient Azure settings may steer the credentials, and nothing may leave 127.0.0.1.
 for (const name of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_POD_IDENTITY_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT"]) {

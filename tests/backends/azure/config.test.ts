@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfigDocument } from "../document";
+import { parseConfigDocument } from "../../../lib/backends/document";
 
 const azure = (section: Record<string, unknown>) => ({ type: "azure-key-vault", "azure-key-vault": section });
 const errorsOf = (section: Record<string, unknown>) => {

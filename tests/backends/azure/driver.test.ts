@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseConfigDocument, type ConfigDocument } from "../document";
-import { createAzureBackend } from "./adapter";
-import { createAzureDriver } from "./driver";
+import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
+import { createAzureBackend } from "../../../lib/backends/azure/adapter";
+import { createAzureDriver } from "../../../lib/backends/azure/driver";
 
 function doc(section: Record<string, unknown>): ConfigDocument {
   const parsed = parseConfigDocument({ type: "azure-key-vault", "azure-key-vault": section }, { unknownKeys: "error", incomplete: "warn" });

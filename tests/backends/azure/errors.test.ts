@@ -3,7 +3,7 @@ import { AbortError } from "@azure/abort-controller";
 import { createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { AggregateAuthenticationError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from "@azure/identity";
 import { describe, expect, it } from "vitest";
-import { AuthorityError, azureErrorCode, challengedTenant } from "./errors";
+import { AuthorityError, azureErrorCode, challengedTenant } from "../../../lib/backends/azure/errors";
 
 const request = (url: string) => createPipelineRequest({ url });
 const status = (statusCode: number, code?: string) => new RestError(`HTTP ${statusCode}`, { statusCode, code, request: request("https://acme.vault.azure.net/secrets") });

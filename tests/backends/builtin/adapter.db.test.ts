@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PrismaClient } from "../../db/generated/client";
-import { migratedPrisma, TEST_DATABASES } from "../../db/test-db";
-import { createBuiltinBackend } from "./adapter";
+import { PrismaClient } from "../../../lib/db/generated/client";
+import { migratedPrisma, TEST_DATABASES } from "../../support/test-db";
+import { createBuiltinBackend } from "../../../lib/backends/builtin/adapter";
 
 process.env.KEYHOLD_ENCRYPTION_KEY ??= Buffer.alloc(32, 9).toString("base64");
 

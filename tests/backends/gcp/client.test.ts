@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { closeGcpClients, connect, parseEndpoint, parseServiceAccount } from "./client";
-import type { GcpSection } from "./config";
+import { closeGcpClients, connect, parseEndpoint, parseServiceAccount } from "../../../lib/backends/gcp/client";
+import type { GcpSection } from "../../../lib/backends/gcp/config";
 
 describe("service-account keys", () => {
   it("keeps only what signing needs; token_uri and friends are dropped", () => {

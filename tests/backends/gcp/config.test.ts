@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfigDocument } from "../document";
+import { parseConfigDocument } from "../../../lib/backends/document";
 
 const gcp = (section: Record<string, unknown>) => ({ type: "google-secret-manager", "google-secret-manager": section });
 const errorsOf = (section: Record<string, unknown>) => {

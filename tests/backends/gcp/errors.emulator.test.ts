@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { GoogleAuth } from "google-auth-library";
 import { createMaxRetriesBackoffSettings, createRetryOptions, GoogleError, grpc, Status } from "google-gax";
-import { emulatorsDisabled } from "../testing/emulators";
-import { closedPort, loopbackGuard, serviceAccountKey, silentServer, startFake, tlsFront, type FakeInstance, type TlsFront } from "./emulator-support";
-import { gcpErrorCode, lastAttempt } from "./errors";
+import { emulatorsDisabled } from "../../support/emulators";
+import { closedPort, loopbackGuard, serviceAccountKey, silentServer, startFake, tlsFront, type FakeInstance, type TlsFront } from "../../support/backends/gcp";
+import { gcpErrorCode, lastAttempt } from "../../../lib/backends/gcp/errors";
 
 // Every error below is a real one: thrown by the SDK against sockets opened here, or by gcp-sm-fake.
 const parent = "projects/keyhold-test";

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackend } from "../adapters";
-import type { BackendErrorCode } from "../backend-error";
-import type { ConfigDocument } from "../document";
-import { invalidateSnapshots } from "../snapshot";
-import { emulatorEnv, emulatorsDisabled } from "../testing/emulators";
-import { runTaggedContract, type TaggedHarness } from "../testing/tagged-contract";
-import { closedPort, loopbackGuard, parseDoc, sdkClient, serviceAccountKey, silentServer, startFake, tlsFront, type GcpWorld } from "./emulator-support";
-import { gcpBehaviour } from "./gcp-behaviour";
+import { createBackend } from "../../../lib/backends/adapters";
+import type { BackendErrorCode } from "../../../lib/backends/backend-error";
+import type { ConfigDocument } from "../../../lib/backends/document";
+import { invalidateSnapshots } from "../../../lib/backends/snapshot";
+import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
+import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
+import { closedPort, loopbackGuard, parseDoc, sdkClient, serviceAccountKey, silentServer, startFake, tlsFront, type GcpWorld } from "../../support/backends/gcp";
+import { gcpBehaviour } from "../../support/backends/gcp-behaviour";
 
 const DESCRIPTION = "keyhold-description";
 const LABEL_SAFE = /^[a-z][a-z0-9_-]{0,62}$/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { SelectionRules } from "../classify";
-import { isLabelSafe, metadataFor, serverFilter, tagsOf } from "./labels";
+import type { SelectionRules } from "../../../lib/backends/classify";
+import { isLabelSafe, metadataFor, serverFilter, tagsOf } from "../../../lib/backends/gcp/labels";
 
 const managed = { tenant: "acme", namespace: "company.team", key: "API_KEY", prefix: "kestra" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfigDocument } from "../document";
+import { parseConfigDocument } from "../../../lib/backends/document";
 
 const vault = (section: Record<string, unknown>) => ({ type: "vault", vault: section });
 const parse = (section: Record<string, unknown>) => parseConfigDocument(vault(section), { unknownKeys: "error" });

@@ -5,7 +5,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import nodeVault from "node-vault";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isMissingPath, vaultErrorCode, vaultMessage, vaultStatus } from "./errors";
+import { isMissingPath, vaultErrorCode, vaultMessage, vaultStatus } from "../../../lib/backends/vault/errors";
 
 let server: http.Server;
 let hang: net.Server;

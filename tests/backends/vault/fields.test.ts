@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customFromMeta, metaFromCustom, readField, subkeysOfFields } from "./fields";
+import { customFromMeta, metaFromCustom, readField, subkeysOfFields } from "../../../lib/backends/vault/fields";
 
 const message = (fn: () => unknown) => {
   try {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { emulatorsDisabled } from "../testing/emulators";
-import { backend, cleanup, COMPANY, document, failure, guardLoopback, inspect, seed, TENANT, targets, tree, uniqueBase } from "./vault-test-kit";
+import { emulatorsDisabled } from "../../support/emulators";
+import { backend, cleanup, COMPANY, document, failure, guardLoopback, inspect, seed, TENANT, targets, tree, uniqueBase } from "../../support/backends/vault";
 
 guardLoopback();
 

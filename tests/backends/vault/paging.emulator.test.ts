@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_BACKEND_PAGES } from "../snapshot";
-import { emulatorsDisabled } from "../testing/emulators";
-import { backend, cleanup, document, failure, guardLoopback, root, seedMany, TENANT, targets, uniqueBase } from "./vault-test-kit";
+import { MAX_BACKEND_PAGES } from "../../../lib/backends/snapshot";
+import { emulatorsDisabled } from "../../support/emulators";
+import { backend, cleanup, document, failure, guardLoopback, root, seedMany, TENANT, targets, uniqueBase } from "../../support/backends/vault";
 
 guardLoopback();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dataPath, isManagedKey, joinPath, listPath, managedEntry, managedFolder, metadataPath, readOnlyEntry, splitListing, type KvLayout } from "./paths";
+import { dataPath, isManagedKey, joinPath, listPath, managedEntry, managedFolder, metadataPath, readOnlyEntry, splitListing, type KvLayout } from "../../../lib/backends/vault/paths";
 
 const v2: KvLayout = { engine: "secret", version: 2 };
 const v1: KvLayout = { engine: "kv", version: 1, prefix: "app1/team" };

@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { emulatorsDisabled } from "../testing/emulators";
-import { backend, cleanup, COMPANY, document, FILE, failure, guardLoopback, root, seed, TENANT, targets, tree, uniqueBase, type Target } from "./vault-test-kit";
+import { emulatorsDisabled } from "../../support/emulators";
+import { backend, cleanup, COMPANY, document, FILE, failure, guardLoopback, root, seed, TENANT, targets, tree, uniqueBase, type Target } from "../../support/backends/vault";
 
 guardLoopback();
 

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConfigDocument } from "../document";
-import { emulatorsDisabled } from "../testing/emulators";
-import { backend, cleanup, document, env, failure, guardLoopback, inspect, root, TENANT, targets, tree, uniqueBase, type Target } from "./vault-test-kit";
+import type { ConfigDocument } from "../../../lib/backends/document";
+import { emulatorsDisabled } from "../../support/emulators";
+import { backend, cleanup, document, env, failure, guardLoopback, inspect, root, TENANT, targets, tree, uniqueBase, type Target } from "../../support/backends/vault";
 
 guardLoopback();
 

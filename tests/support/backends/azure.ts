@@ -5,8 +5,8 @@ import https from "node:https";
 import net from "node:net";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { parseConfigDocument, type ConfigDocument } from "../document";
-import { emulatorEnv } from "../testing/emulators";
+import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
+import { emulatorEnv } from "../emulators";
 
 export const TYPE = "azure-key-vault" as const;
 

@@ -1,10 +1,10 @@
 // Test-only: Google-specific checks run by gcp.integration.test.ts against gcp-sm-fake, beside the shared contract.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
-import { PageBudget } from "../snapshot";
-import { closeGcpClients } from "./client";
-import { createGcpDriver } from "./driver";
-import { parseDoc, sdkClient, type GcpWorld } from "./emulator-support";
+import { PageBudget } from "../../../lib/backends/snapshot";
+import { closeGcpClients } from "../../../lib/backends/gcp/client";
+import { createGcpDriver } from "../../../lib/backends/gcp/driver";
+import { parseDoc, sdkClient, type GcpWorld } from "./gcp";
 
 const ACME = { tenant: "acme", namespace: null };
 const ref = { tenant: "acme", namespace: "company.team", key: "API_KEY" };

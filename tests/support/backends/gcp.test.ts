@@ -1,7 +1,7 @@
 import dns from "node:dns";
 import net from "node:net";
 import { afterEach, expect, it, vi } from "vitest";
-import { loopbackGuard } from "./emulator-support";
+import { loopbackGuard } from "./gcp";
 
 const real = net.Socket.prototype.connect;
 afterEach(() => void (net.Socket.prototype.connect = real));

@@ -10,8 +10,8 @@ import path from "node:path";
 import tls from "node:tls";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { grpc } from "google-gax";
-import type { Attachment, SecretsBackend } from "../adapter";
-import { parseConfigDocument, type ConfigDocument } from "../document";
+import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
+import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 
 type Sdk = SecretManagerServiceClient;
 

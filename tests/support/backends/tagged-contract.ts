@@ -2,11 +2,11 @@
 // Each backend's integration test calls runTaggedContract with a harness that seeds and inspects the
 // backend directly through its SDK, the way a user of that cloud would.
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Attachment, SecretsBackend } from "../adapter";
-import type { BackendErrorCode } from "../backend-error";
-import type { ConfigDocument } from "../document";
-import { invalidateSnapshots } from "../snapshot";
-import type { ExternalBackendType } from "../types";
+import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
+import type { BackendErrorCode } from "../../../lib/backends/backend-error";
+import type { ConfigDocument } from "../../../lib/backends/document";
+import { invalidateSnapshots } from "../../../lib/backends/snapshot";
+import type { ExternalBackendType } from "../../../lib/backends/types";
 
 export interface SeededSecret {
   value: string;

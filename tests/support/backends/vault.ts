@@ -3,11 +3,11 @@
 import net from "node:net";
 import nodeVault from "node-vault";
 import { afterAll, beforeAll, expect } from "vitest";
-import type { Attachment, SecretsBackend } from "../adapter";
-import { mapLimit } from "../snapshot";
-import { parseConfigDocument, type ConfigDocument } from "../document";
-import { emulatorEnv } from "../testing/emulators";
-import { createVaultBackend } from "./adapter";
+import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
+import { mapLimit } from "../../../lib/backends/snapshot";
+import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
+import { emulatorEnv } from "../emulators";
+import { createVaultBackend } from "../../../lib/backends/vault/adapter";
 
 export interface Target {
   name: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openApiDocument } from "../../../lib/api/openapi";
-import { operationsOf, refusedSuccesses } from "./matrix-oracle";
+import { openApiDocument } from "../../../../lib/api/openapi";
+import { operationsOf, refusedSuccesses } from "../../../../scripts/test/api-fuzz/matrix-oracle";
 
 const ops = operationsOf(openApiDocument() as never);
 const viewer = [{ role: "viewer" as const, tenantId: "apifuzz", namespace: "company.team" }];
