@@ -1,8 +1,24 @@
-// Server actions over plain HTTP, as the browser's runtime calls them (e2e/auth-helpers.ts `callAction` does the same
-// inside Playwright): sign-in and seeding are actions, not HTTP endpoints.
+// Test kit: server actions over plain HTTP, as the browser's runtime calls them (POST with a Next-Action header),
+// without any UI. Playwright (e2e/auth-helpers.ts `callAction`) and the API fuzzer (scripts/test/api-fuzz) share it.
 import { readFileSync } from "node:fs";
 
-type Manifest = Record<string, { filename?: string; exportedName?: string }>;
+/** Server actions by name: [file, export]. The one table of action files the tests address. */
+export const ACTIONS = {
+  signIn: ["app/(auth)/_actions/sign-in.ts", "signInAction"],
+  createTenant: ["app/(console)/_actions/create-tenant.ts", "createTenantAction"],
+  createNamespace: ["app/(console)/_actions/create-namespace.ts", "createNamespaceAction"],
+  createSecret: ["app/(console)/_actions/create-secret.ts", "createSecretAction"],
+  updateSecret: ["app/(console)/_actions/update-secret.ts", "updateSecretAction"],
+  deleteSecret: ["app/(console)/_actions/delete-secret.ts", "deleteSecretAction"],
+  saveConfig: ["app/(console)/_actions/save-manager-config.ts", "saveManagerConfigAction"],
+  verify: ["app/(console)/_actions/verify-connection.ts", "verifyConnectionAction"],
+  verifyForm: ["app/(console)/_actions/verify-config-form.ts", "verifyConfigFormAction"],
+  checkExpression: ["app/(console)/_actions/check-expression.ts", "checkExpressionAction"],
+  addUser: ["app/(console)/_actions/add-tenant-user.ts", "addTenantUserAction"],
+  addInstanceAdmin: ["app/(console)/_actions/add-instance-admin.ts", "addInstanceAdminAction"],
+} as const;
+
+export type ActionName = keyof typeof ACTIONS;
 
 export interface ActionResult {
   ok: boolean;
@@ -10,22 +26,46 @@ export interface ActionResult {
   error?: { code: string; message: string };
 }
 
-export class ActionClient {
-  private readonly manifest: Manifest;
+type Manifest = Record<string, { filename?: string; exportedName?: string }>;
 
+export const MANIFEST_PATH = ".next/server/server-reference-manifest.json";
+const manifests = new Map<string, Manifest>();
+
+/** Server actions are addressed by ids Next.js derives at build time; the build's manifest maps them to files. */
+export function actionId(file: string, exportedName: string, manifestPath = MANIFEST_PATH): string {
+  let manifest = manifests.get(manifestPath);
+  if (!manifest) manifests.set(manifestPath, (manifest = JSON.parse(readFileSync(manifestPath, "utf8")).node as Manifest));
+  const hit = Object.entries(manifest).find(([, v]) => v.filename === file && v.exportedName === exportedName);
+  if (!hit) throw new Error(`no server action ${exportedName} in ${file} in this build`);
+  return hit[0];
+}
+
+/** The request headers the browser's runtime sends for an action (add the cookie yourself). */
+export function actionHeaders(file: string, exportedName: string, origin: string, manifestPath?: string): Record<string, string> {
+  return { "Next-Action": actionId(file, exportedName, manifestPath), "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Origin: origin };
+}
+
+/** The request body: the action's arguments. */
+export const actionBody = (args: unknown) => JSON.stringify([args]);
+
+/**
+ * The action's return value from the RSC payload: row 1 (`1:{"ok":false,...}`), or null when there is none.
+ * A row starting with "E" is an error Next.js raised before the action ran (e.g. a refused origin).
+ */
+export function actionResult(text: string): ActionResult | null {
+  const line = text.split("\n").find((l) => l.startsWith("1:"));
+  if (!line) return null;
+  if (line.startsWith("1:E")) return { ok: false, error: { code: "next-error", message: line } };
+  return JSON.parse(line.slice(2)) as ActionResult;
+}
+
+/** Calls actions with fetch, keeping the cookies the server sets (a signed-in client). */
+export class ActionClient {
   constructor(
     readonly base: string,
-    manifestPath = ".next/server/server-reference-manifest.json",
+    private readonly manifestPath = MANIFEST_PATH,
     public cookie = "",
-  ) {
-    this.manifest = JSON.parse(readFileSync(manifestPath, "utf8")).node;
-  }
-
-  private actionId(file: string, exportedName: string): string {
-    const hit = Object.entries(this.manifest).find(([, v]) => v.filename === file && v.exportedName === exportedName);
-    if (!hit) throw new Error(`no server action ${exportedName} in ${file} in this build`);
-    return hit[0];
-  }
+  ) {}
 
   /**
    * Posts `args` to the action from `page`; keeps any cookie it sets; returns the action's result from the RSC payload.
@@ -34,23 +74,19 @@ export class ActionClient {
   async call(file: string, exportedName: string, args: unknown, page = "/"): Promise<ActionResult> {
     const response = await fetch(`${this.base}${page}`, {
       method: "POST",
-      headers: {
-        "Next-Action": this.actionId(file, exportedName),
-        "Content-Type": "text/plain;charset=UTF-8",
-        Accept: "text/x-component",
-        Origin: this.base,
-        ...(this.cookie ? { Cookie: this.cookie } : {}),
-      },
-      body: JSON.stringify([args]),
+      headers: { ...actionHeaders(file, exportedName, this.base, this.manifestPath), ...(this.cookie ? { Cookie: this.cookie } : {}) },
+      body: actionBody(args),
       redirect: "manual",
     });
     const set = response.headers.getSetCookie().map((c) => c.split(";")[0]);
     if (set.length) this.cookie = mergeCookies(this.cookie, set);
     const text = await response.text();
-    // Row 1 of the payload is the action's return value: `1:{"ok":false,...}`; `1:E…` is an error Next.js raised first.
-    const line = text.split("\n").find((l) => l.startsWith("1:"));
-    if (!line || line.startsWith("1:E")) return { ok: false, error: { code: "next-error", message: `HTTP ${response.status}: ${(line ?? text).slice(0, 300)}` } };
-    return JSON.parse(line.slice(2)) as ActionResult;
+    const result = actionResult(text);
+    if (!result || result.error?.code === "next-error") {
+      const line = text.split("\n").find((l) => l.startsWith("1:"));
+      return { ok: false, error: { code: "next-error", message: `HTTP ${response.status}: ${(line ?? text).slice(0, 300)}` } };
+    }
+    return result;
   }
 
   /** Calls the action and throws unless it succeeded (or reported `already-exists`, so a rerun on the same data is fine). */
@@ -65,14 +101,6 @@ function mergeCookies(current: string, set: string[]): string {
   for (const c of set) jar.set(c.slice(0, c.indexOf("=")), c);
   return [...jar.values()].join("; ");
 }
-
-export const ACTIONS = {
-  signIn: ["app/(auth)/_actions/sign-in.ts", "signInAction"],
-  createTenant: ["app/(console)/_actions/create-tenant.ts", "createTenantAction"],
-  createNamespace: ["app/(console)/_actions/create-namespace.ts", "createNamespaceAction"],
-  createSecret: ["app/(console)/_actions/create-secret.ts", "createSecretAction"],
-  addUser: ["app/(console)/_actions/add-tenant-user.ts", "addTenantUserAction"],
-} as const;
 
 /** A client signed in as `email`; fails when the server did not set a session cookie. */
 export async function signedIn(base: string, email: string, password: string): Promise<ActionClient> {
