@@ -1,20 +1,13 @@
 import net from "node:net";
-import {
-  CreateSecretCommand,
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  ListSecretsCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-  type Tag,
-} from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../../../lib/backends/adapter";
 import { createBackend } from "../../../lib/backends/adapters";
 import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots, mapLimit } from "../../../lib/backends/snapshot";
-import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
+import { emulatorsDisabled } from "../../support/emulators";
+import { awsEnv, awsSdk, awsSeeder, closeAwsSdk, tagList } from "../../support/backends/aws";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
 import { freePort, startMotoIam, type Keys, type MotoIam } from "../../support/backends/aws-iam-server";
 
@@ -26,16 +19,9 @@ process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent/keyhold-aws-credentials"
 
 const TYPE = "aws-secret-manager" as const;
 const TENANT: Attachment = { tenant: "acme", namespace: null };
-const env = () => ({
-  endpoint: emulatorEnv("KEYHOLD_AWS_ENDPOINT"),
-  region: emulatorEnv("KEYHOLD_AWS_REGION"),
-  accessKeyId: emulatorEnv("KEYHOLD_AWS_ACCESS_KEY_ID"),
-  secretAccessKey: emulatorEnv("KEYHOLD_AWS_SECRET_ACCESS_KEY"),
-});
-
-let direct: SecretsManagerClient | undefined;
-const sdk = () =>
-  (direct ??= new SecretsManagerClient({ endpoint: env().endpoint, region: env().region, credentials: { accessKeyId: env().accessKeyId, secretAccessKey: env().secretAccessKey } }));
+const env = awsEnv;
+const sdk = awsSdk;
+const seeder = awsSeeder();
 
 /** A document as the settings form would post it (validated), on moto unless `section` says otherwise. */
 function document(section: Record<string, unknown> = {}, readOnly = false, base: Record<string, unknown> = {}): ConfigDocument {
@@ -47,30 +33,7 @@ function document(section: Record<string, unknown> = {}, readOnly = false, base:
 }
 
 const keysOf = (k: Keys) => ({ "access-key-id": k.accessKeyId, "secret-key-id": k.secretAccessKey, ...(k.sessionToken ? { "session-token": k.sessionToken } : {}) });
-const tagList = (tags: Record<string, string>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
-async function names(): Promise<string[]> {
-  const out: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await sdk().send(new ListSecretsCommand({ MaxResults: 100, NextToken }));
-    out.push(...(page.SecretList ?? []).map((s) => s.Name!));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return out.sort();
-}
-
-async function inspect(name: string) {
-  try {
-    const described = await sdk().send(new DescribeSecretCommand({ SecretId: name }));
-    if (described.DeletedDate) return null;
-    const value = await sdk().send(new GetSecretValueCommand({ SecretId: name }));
-    return { value: value.SecretString ?? "", tags: Object.fromEntries((described.Tags ?? []).map((t) => [t.Key!, t.Value ?? ""])), description: described.Description ?? null };
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return null;
-    throw error;
-  }
-}
+const { names, inspect } = seeder;
 
 let iam: Promise<MotoIam> | undefined;
 const motoIam = () => (iam ??= startMotoIam());
@@ -87,21 +50,18 @@ async function silentServer(): Promise<number> {
 afterAll(async () => {
   for (const s of servers) s.close();
   if (iam) await (await iam).stop();
-  direct?.destroy();
+  closeAwsSdk();
 });
 
 const harness: TaggedHarness = {
   type: TYPE,
   document: (section, readOnly) => document(section, readOnly),
   backend: (doc, attachment) => createBackend({ document: doc, attachment }),
-  async seed(name, value, tags = {}, description) {
-    await sdk().send(new CreateSecretCommand({ Name: name, SecretString: value, Tags: tagList(tags), Description: description }));
-  },
+  seed: seeder.seed,
   inspect,
   names,
   async clear() {
-    const reset = await fetch(`${env().endpoint}/moto-api/reset`, { method: "POST" });
-    if (!reset.ok) throw new Error(`moto reset failed: ${reset.status}`);
+    await seeder.clear();
     // Lists are kept for a few seconds; what the emulator no longer holds must not be served from them.
     invalidateSnapshots(`${TYPE}:`);
   },

@@ -3,10 +3,11 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../../../lib/backends/adapter";
 import { createBackend } from "../../../lib/backends/adapters";
 import type { BackendErrorCode } from "../../../lib/backends/backend-error";
+import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots, mapLimit, PageBudget } from "../../../lib/backends/snapshot";
 import { emulatorsDisabled } from "../../support/emulators";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
-import { APP, closedPort, closeServers, control, deletedNames, document, env, guardLoopback, liveNames, registerApp, sdk, silentPort, tokenFor, TYPE } from "../../support/backends/azure";
+import { APP, closedPort, closeServers, azureSeeder, baseSection, deletedNames, env, guardLoopback, liveNames, registerApp, sdk, silentPort, tokenFor, TYPE } from "../../support/backends/azure";
 import { createAzureDriver } from "../../../lib/backends/azure/driver";
 import { azureErrorCode } from "../../../lib/backends/azure/errors";
 
@@ -17,28 +18,27 @@ for (const name of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
 const outside = guardLoopback();
 
 const TENANT: Attachment = { tenant: "acme", namespace: null };
+/** A document as the settings form would post it (validated by the real schema). */
+function document(section: Record<string, unknown> = {}, readOnly = false, base = baseSection()): ConfigDocument {
+  const raw = { type: TYPE, "read-only": readOnly, [TYPE]: { ...base, ...section } };
+  const parsed = parseConfigDocument(raw, { unknownKeys: "error", incomplete: "warn" });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.document;
+}
+
 const ref = (namespace: string, key: string) => ({ tenant: "acme", namespace, key });
 const tagged = (namespace: string, key: string, extra: Record<string, string> = {}) => ({ namespace, key, prefix: "kestra", ...extra });
 
-// Key Vault names allow no '_': the contract's names (prod_db, prefix prod_) are seeded and filtered with '-' instead.
-const vaultName = (name: string) => name.replaceAll("_", "-");
+// Key Vault names allow no '_': the contract's names (prod_db, prefix prod_) are seeded (the kit's vaultName) and filtered with '-' instead.
+const seeder = azureSeeder();
+const { inspect } = seeder;
 function vaultSection(section: Record<string, unknown>): Record<string, unknown> {
   const fop = section["filter-on-prefix"] as { prefix: string } | undefined;
-  return fop ? { ...section, "filter-on-prefix": { ...fop, prefix: vaultName(fop.prefix) } } : section;
-}
-
-async function inspect(name: string) {
-  try {
-    const s = await sdk().getSecret(vaultName(name));
-    return { value: s.value ?? "", tags: s.properties.tags ?? {}, description: s.properties.contentType || null };
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return null;
-    throw error;
-  }
+  return fop ? { ...section, "filter-on-prefix": { ...fop, prefix: fop.prefix.replaceAll("_", "-") } } : section;
 }
 
 async function clear() {
-  await control("POST", "/_keyhold/reset");
+  await seeder.clear();
   invalidateSnapshots(`${TYPE}:`);
 }
 
@@ -54,9 +54,7 @@ const harness: TaggedHarness = {
   type: TYPE,
   document: (section = {}, readOnly = false) => document(vaultSection(section), readOnly),
   backend: (doc, attachment) => createBackend({ document: doc, attachment }),
-  async seed(name, value, tags = {}, description) {
-    await sdk().setSecret(vaultName(name), value, { tags, contentType: description });
-  },
+  seed: seeder.seed,
   inspect,
   names: liveNames,
   clear,

@@ -5,12 +5,8 @@ import type { ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots } from "../../../lib/backends/snapshot";
 import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
-import { closedPort, loopbackGuard, parseDoc, sdkClient, serviceAccountKey, silentServer, startFake, tlsFront, type GcpWorld } from "../../support/backends/gcp";
-import { gcpBehaviour } from "../../support/backends/gcp-behaviour";
-
-const DESCRIPTION = "keyhold-description";
-const LABEL_SAFE = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+import { closedPort, gcpClear, gcpSeed, gcpSeeder, loopbackGuard, sdkClient, serviceAccountKey, silentServer, startFake, tlsFront, type GcpWorld } from "../../support/backends/gcp";
+import { gcpBehaviour, parseDoc } from "../../support/backends/gcp-behaviour";
 
 describe.skipIf(emulatorsDisabled)("google-secret-manager on gcp-sm-fake", () => {
   const world = {} as GcpWorld;
@@ -33,18 +29,10 @@ describe.skipIf(emulatorsDisabled)("google-secret-manager on gcp-sm-fake", () =>
     ]);
     world.front = await tlsFront(world.authed.port);
     closers.push(() => world.client.close(), () => world.strict.stop(), () => world.authed.stop(), () => world.localgcp.stop(), () => world.front.close());
-    world.seedWith = async (client, project, id, value, tags = {}, description) => {
-      // As a GCP user would: label-safe tags as labels, the others as annotations.
-      const labels: Record<string, string> = {};
-      const annotations: Record<string, string> = {};
-      for (const [k, v] of Object.entries(tags)) (LABEL_SAFE.test(k) && LABEL_VALUE.test(v) ? labels : annotations)[k] = v;
-      if (description) annotations[DESCRIPTION] = description;
-      const [secret] = await client.createSecret({ parent: `projects/${project}`, secretId: id, secret: { replication: { automatic: {} }, labels, annotations } });
-      await client.addSecretVersion({ parent: secret.name, payload: { data: Buffer.from(value) } });
-    };
+    // As a GCP user would: label-safe tags as labels, the others as annotations (the kit's gcpSeed).
+    world.seedWith = gcpSeed;
     world.clearWith = async (client, project) => {
-      const [secrets] = await client.listSecrets({ parent: `projects/${project}` });
-      await Promise.all(secrets.map((s) => client.deleteSecret({ name: s.name })));
+      await gcpClear(client, project);
       // Lists are kept for a few seconds; what the emulator no longer holds must not be served from them.
       invalidateSnapshots("google-secret-manager:");
     };
@@ -62,28 +50,14 @@ describe.skipIf(emulatorsDisabled)("google-secret-manager on gcp-sm-fake", () =>
     bulk: 1100, // more than one ListSecrets page (1,000)
     document: (section, readOnly) => world.doc(section, readOnly),
     backend: (document, attachment) => world.backend(document, attachment),
-    seed: (name, value, tags, description) => world.seedWith(world.client, world.project, name, value, tags, description),
+    seed: (name, value, tags, description) => gcpSeeder(world.client, world.project).seed(name, value, tags, description),
     async seedMany(items) {
       for (let i = 0; i < items.length; i += 50) {
         await Promise.all(items.slice(i, i + 50).map((it) => world.seedWith(world.client, world.project, it.name, it.value, it.tags)));
       }
     },
-    async inspect(name) {
-      const secretName = `projects/${world.project}/secrets/${name}`;
-      const found = await world.client.getSecret({ name: secretName }).then(
-        ([s]) => s,
-        (e: { code?: number }) => (e.code === 5 ? null : Promise.reject(e)),
-      );
-      if (!found) return null;
-      const [access] = await world.client.accessSecretVersion({ name: `${secretName}/versions/latest` });
-      const tags: Record<string, string> = { ...(found.labels ?? {}), ...(found.annotations ?? {}) };
-      delete tags[DESCRIPTION];
-      return { value: Buffer.from(access.payload!.data as Uint8Array).toString("utf8"), tags, description: found.annotations?.[DESCRIPTION] ?? null };
-    },
-    async names() {
-      const [secrets] = await world.client.listSecrets({ parent: `projects/${world.project}` });
-      return secrets.map((s) => String(s.name).split("/").pop()!).sort();
-    },
+    inspect: (name) => gcpSeeder(world.client, world.project).inspect(name),
+    names: () => gcpSeeder(world.client, world.project).names(),
     clear: () => world.clearWith(world.client, world.project),
     async failures() {
       const silent = await silentServer();

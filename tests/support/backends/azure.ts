@@ -1,12 +1,12 @@
-// Test-only: direct access to the Key Vault fake through the SDK, the documents the tests use, and a
+// Test-only: direct access to the Key Vault fake through the SDK (its seeder), the settings the tests use, and a
 // guard that fails the run if anything tries to leave the loopback interface.
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import net from "node:net";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 import { emulatorEnv } from "../emulators";
+import type { BackendSeeder } from "./seeder";
 
 export const TYPE = "azure-key-vault" as const;
 
@@ -30,14 +30,6 @@ export function baseSection(): Record<string, unknown> {
     "disable-challenge-resource-verification": true,
     clientSecret: { tenantId, ...APP },
   };
-}
-
-/** A document as the settings form would post it (validated by the real schema). */
-export function document(section: Record<string, unknown> = {}, readOnly = false, base = baseSection()): ConfigDocument {
-  const raw = { type: TYPE, "read-only": readOnly, [TYPE]: { ...base, ...section } };
-  const parsed = parseConfigDocument(raw, { unknownKeys: "error", incomplete: "warn" });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.document;
 }
 
 // The fake accepts any bearer token that its own authority did not issue (full access), as docs/emulators.md shows.
@@ -85,6 +77,29 @@ export async function liveNames(): Promise<string[]> {
   for await (const p of sdk().listPropertiesOfSecrets()) out.push(p.name);
   return out.sort();
 }
+
+// Key Vault names allow only letters, digits and '-': other characters (the contract's '_', e2e's path-like '/') are seeded as '-'.
+export const vaultName = (name: string) => name.replace(/[^A-Za-z0-9-]/g, "-");
+
+/** The fake, seeded and inspected through the SDK as an Azure user would; the description is the content type. */
+export const azureSeeder = (): BackendSeeder => ({
+  async seed(name, value, tags = {}, description) {
+    await sdk().setSecret(vaultName(name), value, { tags, contentType: description });
+  },
+  async inspect(name) {
+    try {
+      const s = await sdk().getSecret(vaultName(name));
+      return { value: s.value ?? "", tags: s.properties.tags ?? {}, description: s.properties.contentType || null };
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      throw error;
+    }
+  },
+  names: liveNames,
+  async clear() {
+    await control("POST", "/_keyhold/reset");
+  },
+});
 
 export async function deletedNames(): Promise<string[]> {
   const out: string[] = [];

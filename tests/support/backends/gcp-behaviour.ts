@@ -1,10 +1,18 @@
-// Test-only: Google-specific checks run by gcp.integration.test.ts against gcp-sm-fake, beside the shared contract.
+// Test-only: Google-specific checks run by tests/backends/gcp/gcp.emulator.test.ts against gcp-sm-fake, beside the shared contract.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
+import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 import { PageBudget } from "../../../lib/backends/snapshot";
 import { closeGcpClients } from "../../../lib/backends/gcp/client";
 import { createGcpDriver } from "../../../lib/backends/gcp/driver";
-import { parseDoc, sdkClient, type GcpWorld } from "./gcp";
+import { sdkClient, type GcpWorld } from "./gcp";
+
+/** Validates a test document as a form would (`error`) or as the configuration file does (`warn`). */
+export function parseDoc(section: Record<string, unknown>, readOnly: boolean, mode: "error" | "warn" = "error"): ConfigDocument {
+  const parsed = parseConfigDocument({ type: "google-secret-manager", "read-only": readOnly, "google-secret-manager": section }, { unknownKeys: mode });
+  if (!parsed.ok) throw new Error(`test document is invalid: ${JSON.stringify(parsed.errors)}`);
+  return parsed.document;
+}
 
 const ACME = { tenant: "acme", namespace: null };
 const ref = { tenant: "acme", namespace: "company.team", key: "API_KEY" };

@@ -1,4 +1,4 @@
-// Test-only: direct Secret Manager access to the emulator, extra gcp-sm-fake instances with the
+// Test-only: direct Secret Manager access to the emulator (its seeder), extra gcp-sm-fake instances with the
 // service's stricter checks, a TLS front for them, and sockets that fail in chosen ways.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash, generateKeyPairSync } from "node:crypto";
@@ -11,7 +11,8 @@ import tls from "node:tls";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { grpc } from "google-gax";
 import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
-import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
+import type { ConfigDocument } from "../../../lib/backends/document";
+import type { BackendSeeder } from "./seeder";
 
 type Sdk = SecretManagerServiceClient;
 
@@ -36,17 +37,55 @@ export interface GcpWorld {
   clearWith(client: Sdk, project: string): Promise<void>;
 }
 
-/** Validates a test document as a form would (`error`) or as the configuration file does (`warn`). */
-export function parseDoc(section: Record<string, unknown>, readOnly: boolean, mode: "error" | "warn" = "error"): ConfigDocument {
-  const parsed = parseConfigDocument({ type: "google-secret-manager", "read-only": readOnly, "google-secret-manager": section }, { unknownKeys: mode });
-  if (!parsed.ok) throw new Error(`test document is invalid: ${JSON.stringify(parsed.errors)}`);
-  return parsed.document;
-}
-
 /** A plaintext SDK client, the way docs/emulators.md connects to the fake. */
 export function sdkClient(port: number, host = "127.0.0.1"): SecretManagerServiceClient {
   return new SecretManagerServiceClient({ apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure(), universeDomain: "googleapis.com" });
 }
+
+const DESCRIPTION = "keyhold-description";
+const LABEL_SAFE = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+
+/** Creates a secret as a GCP user would: label-safe tags as labels, the others (and the description) as annotations. */
+export async function gcpSeed(client: Sdk, project: string, id: string, value: string, tags: Record<string, string> = {}, description?: string): Promise<void> {
+  const labels: Record<string, string> = {};
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags)) (LABEL_SAFE.test(k) && LABEL_VALUE.test(v) ? labels : annotations)[k] = v;
+  if (description) annotations[DESCRIPTION] = description;
+  const [secret] = await client.createSecret({ parent: `projects/${project}`, secretId: id, secret: { replication: { automatic: {} }, labels, annotations } });
+  await client.addSecretVersion({ parent: secret.name, payload: { data: Buffer.from(value) } });
+}
+
+/** Deletes every secret of the project. */
+export async function gcpClear(client: Sdk, project: string): Promise<void> {
+  const [secrets] = await client.listSecrets({ parent: `projects/${project}` });
+  await Promise.all(secrets.map((s) => client.deleteSecret({ name: s.name })));
+}
+
+// Secret ids allow only letters, digits, '_' and '-': other characters (e2e's path-like '/') are seeded as '-'.
+const secretId = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, "-");
+
+/** The emulator's project, seeded and inspected through the SDK; tags read back are labels and annotations merged. */
+export const gcpSeeder = (client: Sdk, project: string): BackendSeeder => ({
+  seed: (name, value, tags, description) => gcpSeed(client, project, secretId(name), value, tags, description),
+  async inspect(name) {
+    const secretName = `projects/${project}/secrets/${name}`;
+    const found = await client.getSecret({ name: secretName }).then(
+      ([s]) => s,
+      (e: { code?: number }) => (e.code === 5 ? null : Promise.reject(e)),
+    );
+    if (!found) return null;
+    const [access] = await client.accessSecretVersion({ name: `${secretName}/versions/latest` });
+    const tags: Record<string, string> = { ...(found.labels ?? {}), ...(found.annotations ?? {}) };
+    delete tags[DESCRIPTION];
+    return { value: Buffer.from(access.payload!.data as Uint8Array).toString("utf8"), tags, description: found.annotations?.[DESCRIPTION] ?? null };
+  },
+  async names() {
+    const [secrets] = await client.listSecrets({ parent: `projects/${project}` });
+    return secrets.map((s) => String(s.name).split("/").pop()!).sort();
+  },
+  clear: () => gcpClear(client, project),
+});
 
 export const TEST_ACCOUNT = "keyhold-test@keyhold-test.iam.gserviceaccount.com";
 

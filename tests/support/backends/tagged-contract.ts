@@ -1,5 +1,5 @@
 // Test-only: the behaviour every tagged backend (AWS, Azure, Google) must show against its emulator.
-// Each backend's integration test calls runTaggedContract with a harness that seeds and inspects the
+// Each backend's emulator test calls runTaggedContract with a harness that seeds and inspects the
 // backend directly through its SDK, the way a user of that cloud would.
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
@@ -7,27 +7,15 @@ import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import type { ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots } from "../../../lib/backends/snapshot";
 import type { ExternalBackendType } from "../../../lib/backends/types";
+import type { BackendSeeder } from "./seeder";
 
-export interface SeededSecret {
-  value: string;
-  tags: Record<string, string>;
-  description: string | null;
-}
-
-export interface TaggedHarness {
+/** A backend on its emulator: seeded and inspected through its kit (BackendSeeder; `clear` also drops Keyhold's list snapshots). */
+export interface TaggedHarness extends BackendSeeder {
   type: ExternalBackendType;
   /** A document for this backend on its emulator; `section` is merged into the type's section. */
   document(section?: Record<string, unknown>, readOnly?: boolean): ConfigDocument;
   /** The SecretsBackend under test, from the registry. */
   backend(document: ConfigDocument, attachment: Attachment): SecretsBackend;
-  /** Creates a secret directly in the backend (a name the backend accepts, its tags or labels). */
-  seed(name: string, value: string, tags?: Record<string, string>, description?: string): Promise<void>;
-  /** Reads a secret directly, or null when it does not exist (or is deleted). */
-  inspect(name: string): Promise<SeededSecret | null>;
-  /** Every live secret name. */
-  names(): Promise<string[]>;
-  /** Deletes everything. */
-  clear(): Promise<void>;
   /** Documents that make verify fail with the given code. */
   failures(): Promise<{ code: BackendErrorCode; document: ConfigDocument; attachment?: Attachment }[]>;
   /** How many secrets the paging test seeds (0 skips it). */
