@@ -1,4 +1,4 @@
-// Test helper: fresh, empty databases for integration tests, on PGlite and (when configured) real PostgreSQL.
+// Test helper: fresh, empty databases for the db tests (`*.db.test.ts`), on PGlite and (when configured) real PostgreSQL.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

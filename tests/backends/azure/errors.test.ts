@@ -1,4 +1,4 @@
-// The SDK's own error classes, built the way the SDK builds them; the integration test adds ones captured from the fake.
+// The SDK's own error classes, built the way the SDK builds them; the emulator test adds ones captured from the fake.
 import { AbortError } from "@azure/abort-controller";
 import { createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { AggregateAuthenticationError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from "@azure/identity";

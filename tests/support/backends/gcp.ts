@@ -16,7 +16,7 @@ import type { BackendSeeder } from "./seeder";
 
 type Sdk = SecretManagerServiceClient;
 
-/** Everything the harness and the GCP-specific tests share, filled in the integration test's beforeAll. */
+/** Everything the harness and the GCP-specific tests share, filled in gcp.emulator.test.ts's beforeAll. */
 export interface GcpWorld {
   port: number;
   project: string;
