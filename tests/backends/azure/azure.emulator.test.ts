@@ -6,8 +6,9 @@ import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots, mapLimit, PageBudget } from "../../../lib/backends/snapshot";
 import { emulatorsDisabled } from "../../support/emulators";
+import { loopbackOnly } from "../../support/loopback-only";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
-import { APP, closedPort, closeServers, azureSeeder, baseSection, deletedNames, env, guardLoopback, liveNames, registerApp, sdk, silentPort, tokenFor, TYPE } from "../../support/backends/azure";
+import { APP, closedPort, closeServers, azureSeeder, baseSection, deletedNames, env, liveNames, registerApp, sdk, silentPort, tokenFor, TYPE } from "../../support/backends/azure";
 import { createAzureDriver } from "../../../lib/backends/azure/driver";
 import { azureErrorCode } from "../../../lib/backends/azure/errors";
 
@@ -15,7 +16,7 @@ import { azureErrorCode } from "../../../lib/backends/azure/errors";
 for (const name of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_POD_IDENTITY_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT"]) {
   delete process.env[name];
 }
-const outside = guardLoopback();
+const outside = loopbackOnly().refused;
 
 const TENANT: Attachment = { tenant: "acme", namespace: null };
 /** A document as the settings form would post it (validated by the real schema). */

@@ -5,15 +5,16 @@ import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { GoogleAuth } from "google-auth-library";
 import { createMaxRetriesBackoffSettings, createRetryOptions, GoogleError, grpc, Status } from "google-gax";
 import { emulatorsDisabled } from "../../support/emulators";
-import { closedPort, loopbackGuard, serviceAccountKey, silentServer, startFake, tlsFront, type FakeInstance, type TlsFront } from "../../support/backends/gcp";
+import { loopbackOnly } from "../../support/loopback-only";
+import { closedPort, serviceAccountKey, silentServer, startFake, tlsFront, type FakeInstance, type TlsFront } from "../../support/backends/gcp";
 import { gcpErrorCode, lastAttempt } from "../../../lib/backends/gcp/errors";
 
 // Every error below is a real one: thrown by the SDK against sockets opened here, or by gcp-sm-fake.
 const parent = "projects/keyhold-test";
-const guard = loopbackGuard();
+const guard = loopbackOnly();
 afterAll(() => {
-  guard.uninstall();
-  expect(guard.attempts).toEqual([]);
+  guard.restore();
+  expect(guard.refused).toEqual([]);
 });
 
 function plain(port: number) {

@@ -4,17 +4,18 @@ import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import type { ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots } from "../../../lib/backends/snapshot";
 import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
+import { loopbackOnly, type LoopbackOnly } from "../../support/loopback-only";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
-import { closedPort, gcpClear, gcpSeed, gcpSeeder, loopbackGuard, sdkClient, serviceAccountKey, silentServer, startFake, tlsFront, type GcpWorld } from "../../support/backends/gcp";
+import { closedPort, gcpClear, gcpSeed, gcpSeeder, sdkClient, serviceAccountKey, silentServer, startFake, tlsFront, type GcpWorld } from "../../support/backends/gcp";
 import { gcpBehaviour, parseDoc } from "../../support/backends/gcp-behaviour";
 
 describe.skipIf(emulatorsDisabled)("google-secret-manager on gcp-sm-fake", () => {
   const world = {} as GcpWorld;
-  let guard: ReturnType<typeof loopbackGuard>;
+  let guard: LoopbackOnly;
   const closers: (() => unknown)[] = [];
 
   beforeAll(async () => {
-    guard = loopbackGuard();
+    guard = loopbackOnly();
     world.port = Number(emulatorEnv("KEYHOLD_GCP_PORT"));
     world.project = emulatorEnv("KEYHOLD_GCP_PROJECT_ID");
     const host = emulatorEnv("KEYHOLD_GCP_HOST");
@@ -40,9 +41,9 @@ describe.skipIf(emulatorsDisabled)("google-secret-manager on gcp-sm-fake", () =>
 
   afterAll(async () => {
     for (const close of closers) await close();
-    guard.uninstall();
+    guard.restore();
     // No SDK ever reached for a metadata server, oauth2.googleapis.com or anything but loopback.
-    expect(guard.attempts).toEqual([]);
+    expect(guard.refused).toEqual([]);
   });
 
   const harness: TaggedHarness = {

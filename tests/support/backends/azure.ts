@@ -1,5 +1,4 @@
-// Test-only: direct access to the Key Vault fake through the SDK (its seeder), the settings the tests use, and a
-// guard that fails the run if anything tries to leave the loopback interface.
+// Test-only: direct access to the Key Vault fake through the SDK (its seeder), and the settings the tests use.
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import net from "node:net";
@@ -124,21 +123,4 @@ export async function closedPort(): Promise<number> {
 }
 export function closeServers(): void {
   for (const s of servers.splice(0)) s.close();
-}
-
-/** Records (and refuses) every TCP connection to a host other than the loopback interface. */
-export function guardLoopback(): string[] {
-  const attempts: string[] = [];
-  const connect = net.Socket.prototype.connect;
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-    const first = args[0] as { host?: string; path?: string } | number | string;
-    const host = typeof first === "object" ? first.host : typeof args[1] === "string" ? args[1] : undefined;
-    const isPath = typeof first === "object" ? !!first.path : typeof first === "string" && !/^\d+$/.test(first);
-    if (!isPath && !["127.0.0.1", "localhost", "::1", undefined].includes(host)) {
-      attempts.push(String(host));
-      throw new Error(`non-loopback connection to ${host} refused by the test guard`);
-    }
-    return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof connect;
-  return attempts;
 }

@@ -2,7 +2,6 @@
 // service's stricter checks, a TLS front for them, and sockets that fail in chosen ways.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash, generateKeyPairSync } from "node:crypto";
-import dns from "node:dns";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -217,40 +216,4 @@ export async function silentServer(): Promise<{ port: number; close(): void }> {
   const server = net.createServer((s) => void sockets.push(s));
   const port = await listen(server);
   return { port, close: () => (sockets.forEach((s) => s.destroy()), server.close()) };
-}
-
-const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
-
-/**
- * Records (and refuses, before any packet leaves) every TCP connection and DNS lookup for anything but
- * loopback while it is installed: metadata servers, oauth2.googleapis.com, ...
- */
-export function loopbackGuard(): { attempts: string[]; uninstall(): void } {
-  const attempts: string[] = [];
-  const connect = net.Socket.prototype.connect;
-  const lookup = dns.lookup;
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-    const first = args[0] as { host?: string; hostname?: string; port?: number; path?: string } | number | string;
-    const options = typeof first === "object" && first !== null ? first : { port: Number(first), host: typeof args[1] === "string" ? args[1] : undefined };
-    const host = options.host ?? options.hostname ?? ("path" in options && options.path ? null : "localhost");
-    if (host !== null && !LOOPBACK.includes(host)) {
-      attempts.push(`connect ${host}:${options.port}`);
-      throw new Error(`loopback guard: refused a connection to ${host}:${options.port}`);
-    }
-    return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof connect;
-  dns.lookup = function (hostname: string, ...rest: unknown[]) {
-    if (!LOOPBACK.includes(hostname)) {
-      attempts.push(`lookup ${hostname}`);
-      throw new Error(`loopback guard: refused a DNS lookup of ${hostname}`);
-    }
-    return (lookup as (...a: unknown[]) => void).call(dns, hostname, ...rest);
-  } as typeof lookup;
-  return {
-    attempts,
-    uninstall: () => {
-      net.Socket.prototype.connect = connect;
-      dns.lookup = lookup;
-    },
-  };
 }

@@ -1,12 +1,12 @@
 // Test-only: seeds and inspects OpenBao directly with the root token, the way a Vault user would,
 // and builds Keyhold's Vault backend on it. Settings come from scripts/emulators/start.sh (docs/emulators.md).
-import net from "node:net";
 import nodeVault from "node-vault";
 import { afterAll, beforeAll, expect } from "vitest";
 import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
 import { mapLimit } from "../../../lib/backends/snapshot";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 import { emulatorEnv } from "../emulators";
+import { loopbackOnly, type LoopbackOnly } from "../loopback-only";
 import { createVaultBackend } from "../../../lib/backends/vault/adapter";
 
 export interface Target {
@@ -154,25 +154,14 @@ export async function failure(p: Promise<unknown>): Promise<{ code: string; mess
   return e as { code: string; message: string };
 }
 
-/** Fails the file if anything tried to connect to a host other than loopback (SDKs like to probe metadata servers). */
+/** Fails the file if anything tried to reach a host other than loopback (SDKs like to probe metadata servers). */
 export function guardLoopback(): void {
-  const original = net.Socket.prototype.connect;
-  const offenders: string[] = [];
+  let guard: LoopbackOnly | undefined;
   beforeAll(() => {
-    net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-      // net.connect() hands Socket#connect its normalized arguments as one array.
-      const raw = Array.isArray(args[0]) ? args[0][0] : args[0];
-      const first = raw as { host?: string; path?: string } | number | string;
-      const host = typeof first === "object" && first ? (first.path ? null : (first.host ?? "localhost")) : typeof first === "number" ? String(args[1] ?? "localhost") : null;
-      if (host !== null && !["127.0.0.1", "localhost", "::1"].includes(host)) {
-        offenders.push(host);
-        throw new Error(`non-loopback connection to ${host} refused by the test guard`);
-      }
-      return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-    } as typeof original;
+    guard = loopbackOnly();
   });
   afterAll(() => {
-    net.Socket.prototype.connect = original;
-    expect(offenders).toEqual([]);
+    guard?.restore();
+    expect(guard?.refused).toEqual([]);
   });
 }
