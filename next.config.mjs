@@ -21,7 +21,7 @@ const nextConfig = {
   // The Google client loads protos and gRPC at run time; bundling @grpc/grpc-js breaks it.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "@node-rs/argon2", "@google-cloud/secret-manager", "google-gax", "@grpc/grpc-js", "node-vault"],
   poweredByHeader: false,
-  // Tests and scripts are type-checked by `npm run typecheck`; the build checks what it ships.
+  // The build checks what it ships (app, components, lib); `npm run typecheck` (tsconfig.json) covers tests, e2e and scripts too.
   typescript: { tsconfigPath: "tsconfig.next.json" },
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with status 403 when the guard refuses a page.

@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import os from "node:os";
 import path from "node:path";
-import { emulatorEgressAllow } from "./scripts/test/emulator-env";
+import { emulatorEgressAllow } from "./tests/support/emulators";
 
 // One server per run; scripts/test/all.sh runs this config once on PGlite and once on PostgreSQL.
 const port = Number(process.env.KEYHOLD_E2E_PORT ?? 3100);

@@ -1,20 +1,29 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import path from "node:path";
+
+// One project per test tier, named by the file name (docs/architecture.md, "Tests"):
+// unit `*.test.ts` (pure), db `*.db.test.ts` (PGlite and PostgreSQL), emulator `*.emulator.test.ts` (servers, processes).
+const DB = "tests/**/*.db.test.ts";
+const EMULATOR = "tests/**/*.emulator.test.ts";
 
 export default defineConfig({
   resolve: {
     alias: {
       // lib/ modules guard against client bundling with `server-only`; tests run them on the server.
-      "server-only": path.resolve("scripts/test/server-only-stub.ts"),
+      "server-only": path.resolve("tests/support/server-only-stub.ts"),
       "@": path.resolve("."),
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    globalSetup: ["scripts/test/emulators-setup.ts"],
+    projects: [
+      { extends: true, test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: [...configDefaults.exclude, DB, EMULATOR] } },
+      { extends: true, test: { name: "db", include: [DB] } },
+      // Only this tier needs the backend emulators: its global setup starts them (or reuses KEYHOLD_EMULATORS_ENV_FILE's).
+      { extends: true, test: { name: "emulator", include: [EMULATOR], globalSetup: ["tests/support/emulators-setup.ts"] } },
+    ],
   },
 });

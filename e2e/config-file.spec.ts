@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import nodeVault from "node-vault";
-import { startEmulators } from "../scripts/test/emulator-env";
+import { startEmulators } from "../tests/support/emulators";
 import { expect, test } from "./fixtures";
 
 // These tests start their own Keyhold processes with a configuration file, beside the suite's server (next port up).

@@ -1,4 +1,4 @@
-import { startEmulators } from "../scripts/test/emulator-env";
+import { startEmulators } from "../tests/support/emulators";
 import { startRecordingServer } from "../tests/support/recording-server";
 import { createTenant, expect, test } from "./fixtures";
 

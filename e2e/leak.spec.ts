@@ -1,5 +1,5 @@
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { startEmulators } from "../scripts/test/emulator-env";
+import { startEmulators } from "../tests/support/emulators";
 import { createNamespace, createTenant, expect, test } from "./fixtures";
 
 // Values and credentials are canaries: browse every page and dialog, and none may reach the browser.

@@ -1,15 +1,16 @@
-import { startEmulators, stopEmulators } from "../scripts/test/emulator-env";
-import { awsSeeder } from "./backends/aws";
-import { azureSeeder } from "./backends/azure";
-import { gcpSeeder } from "./backends/gcp";
-import type { BackendSeeder } from "./backends/seeder";
+import { startEmulators, stopEmulators } from "../tests/support/emulators";
+import { findTagged } from "../tests/support/backends/seeder";
+import { awsBackend } from "./backends/aws";
+import { azureBackend } from "./backends/azure";
+import { gcpBackend } from "./backends/gcp";
+import type { E2eBackend } from "./backends/seeder";
 import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
 
 // Each cloud backend on its emulator: configured through the UI read-only, browsed, then managed.
-const SEEDERS: [string, () => BackendSeeder][] = [
-  ["aws", awsSeeder],
-  ["gcp", gcpSeeder],
-  ["azure", azureSeeder],
+const BACKENDS: [string, () => E2eBackend][] = [
+  ["aws", awsBackend],
+  ["gcp", gcpBackend],
+  ["azure", azureBackend],
 ];
 const VALUE_CANARY = "CANARY-backend-value-5e6f";
 const WRITTEN_CANARY = "CANARY-written-from-keyhold-91";
@@ -18,16 +19,16 @@ test.beforeAll(() => {
   startEmulators();
 });
 
-for (const [id, make] of SEEDERS) {
+for (const [id, make] of BACKENDS) {
   test(`${id}: read-only browsing with lock icons, then create, edit and delete in managed mode`, async ({ page, recorder, shot }) => {
     test.setTimeout(120_000);
     const backend = make();
-    await backend.reset();
+    await backend.seeder.clear();
     const tenant = `t-${id}`;
-    await backend.seed(`prod/${id}/db`, VALUE_CANARY, { namespace: "company", key: "DB_PASSWORD", prefix: "kestra" }, "Primary database");
-    await backend.seed(`prod/${id}/api`, JSON.stringify({ API_TOKEN: "tok-123456", USER: "ops" }), { namespace: "company", key: "api", prefix: "kestra" });
-    await backend.seed(`prod/${id}/team`, "team-value", { namespace: "company.team", key: "TEAM_KEY", prefix: "kestra" });
-    await backend.seed(`prod/${id}/untagged`, "not for keyhold", { owner: "someone-else" });
+    await backend.seeder.seed(`prod/${id}/db`, VALUE_CANARY, { namespace: "company", key: "DB_PASSWORD", prefix: "kestra" }, "Primary database");
+    await backend.seeder.seed(`prod/${id}/api`, JSON.stringify({ API_TOKEN: "tok-123456", USER: "ops" }), { namespace: "company", key: "api", prefix: "kestra" });
+    await backend.seeder.seed(`prod/${id}/team`, "team-value", { namespace: "company.team", key: "TEAM_KEY", prefix: "kestra" });
+    await backend.seeder.seed(`prod/${id}/untagged`, "not for keyhold", { owner: "someone-else" });
 
     await createTenant(page, tenant);
     await createNamespace(page, tenant, "company.team");
@@ -92,21 +93,21 @@ for (const [id, make] of SEEDERS) {
     await drawer.getByRole("button", { name: "Create secret" }).click();
     await expect(page.locator('tr[data-secret-key="NEW_KEY"]')).toBeVisible();
     const where = { namespace: "company", key: "NEW_KEY" };
-    await expect.poll(async () => (await backend.find(where))?.value).toBe(WRITTEN_CANARY);
-    expect((await backend.find(where))?.tags).toMatchObject({ tenant, namespace: "company", key: "NEW_KEY", prefix: "kestra" });
+    await expect.poll(async () => (await findTagged(backend.seeder, where))?.value).toBe(WRITTEN_CANARY);
+    expect((await findTagged(backend.seeder, where))?.tags).toMatchObject({ tenant, namespace: "company", key: "NEW_KEY", prefix: "kestra" });
 
     await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Edit NEW_KEY" }).click();
     await page.getByRole("dialog").getByLabel("Description").fill("described again");
     await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByTestId("secrets-notice")).toHaveText("Updated NEW_KEY (description and tags).");
-    expect(await backend.find(where)).toMatchObject({ value: WRITTEN_CANARY, description: "described again" });
+    expect(await findTagged(backend.seeder, where)).toMatchObject({ value: WRITTEN_CANARY, description: "described again" });
 
     await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Edit NEW_KEY" }).click();
     await page.getByRole("switch", { name: "Replace value" }).click();
     await page.getByRole("dialog").getByLabel(/^Value/).fill("second-value");
     await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByTestId("secrets-notice")).toHaveText("Updated NEW_KEY (value replaced).");
-    expect((await backend.find(where))?.value).toBe("second-value");
+    expect((await findTagged(backend.seeder, where))?.value).toBe("second-value");
     await shot(`secrets-${id}-writable`);
     await page.evaluate(() => (document.cookie = "keyhold-theme=dark; path=/"));
     await page.reload();
@@ -117,7 +118,7 @@ for (const [id, make] of SEEDERS) {
     await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Delete NEW_KEY" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete NEW_KEY" }).click();
     await expect(page.getByTestId("secrets-notice")).toHaveText("Deleted NEW_KEY.");
-    await expect.poll(() => backend.find(where)).toBeNull();
+    await expect.poll(() => findTagged(backend.seeder, where)).toBeNull();
 
     for (const canary of [VALUE_CANARY, WRITTEN_CANARY, "tok-123456"]) {
       expect(await recorder.containing(canary), `responses containing ${canary}`).toEqual([]);

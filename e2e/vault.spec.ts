@@ -1,5 +1,5 @@
 import nodeVault from "node-vault";
-import { startEmulators, stopEmulators } from "../scripts/test/emulator-env";
+import { startEmulators, stopEmulators } from "../tests/support/emulators";
 import { createNamespace, createTenant, expect, test } from "./fixtures";
 
 // HashiCorp Vault (OpenBao): entries under root-engine/secret-path-prefix are secrets, fields are subkeys.

@@ -1,6 +1,6 @@
 // `npm run db:schema-sql`: prints the SQL that `prisma migrate diff --from-empty --to-schema` would print,
 // computed offline by Prisma's WebAssembly schema engine. Use it to write a new migration by hand where
-// `prisma migrate dev --create-only` cannot run; lib/db/schema-match.test.ts then proves the result matches.
+// `prisma migrate dev --create-only` cannot run; tests/db/schema-match.db.test.ts then proves the result matches.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";

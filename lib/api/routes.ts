@@ -17,7 +17,7 @@ export interface ApiRoute {
   response: { json: z.ZodType } | { csv: true };
 }
 
-// Every app/api route handler is listed here (lib/api/openapi.test.ts fails when one is missing).
+// Every app/api route handler is listed here (tests/api/openapi.test.ts fails when one is missing).
 export const API_ROUTES: ApiRoute[] = [
   { path: "/api/health", method: "get", summary: "Liveness and readiness", spec: healthView, response: { json: healthOutputSchema } },
   { path: "/api/audit/csv", method: "get", summary: "The instance audit log as CSV (instance administrators)", spec: auditExportView, response: { csv: true } },

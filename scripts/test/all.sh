@@ -47,8 +47,9 @@ SUMMARY=test-results/summary
 FUZZ_REPORTS=(test-results/schemathesis-{pglite,postgres}/{admin,viewer,checks}.xml)
 rm -rf "$SUMMARY" test-results/schemathesis-* && mkdir -p "$SUMMARY"
 
-step "unit and integration tests (Vitest; database tests on PGlite and PostgreSQL)"
-KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --reporter=default --reporter=json --outputFile.json="$SUMMARY/vitest.json"
+step "Vitest: the unit, db and emulator projects (database tests on PGlite and PostgreSQL)"
+# One run of every project writes one JSON report; the emulator project reuses the emulators started above.
+KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator --reporter=default --reporter=json --outputFile.json="$SUMMARY/vitest.json"
 
 step "production build"
 if npx next build; then

@@ -1,7 +1,7 @@
 // Bad input never ends in `internal` (issue 8, section 5): each case once failed with `internal`, HTTP 500, a
 // TypeError or a wrong answer. Driven through the real actions and route handlers, the guard and a real database.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TEST_DATABASES } from "../../lib/db/test-db";
+import { TEST_DATABASES } from "../support/test-db";
 import { actAs, callRoute, fingerprint, openAppDatabase, seed, type AppDatabase, type Seed } from "../support/guarded-app";
 
 vi.mock("../../lib/auth/session", async (original) => ({ ...(await original<object>()), currentSession: (await import("../support/guarded-app")).sessionOfCaller }));

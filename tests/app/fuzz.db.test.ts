@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fc, it } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, vi } from "vitest";
-import { TEST_DATABASES } from "../../lib/db/test-db";
+import { TEST_DATABASES } from "../support/test-db";
 import { ERROR_CODES } from "../../lib/errors";
 import { actAs, caller, CALLERS, fingerprint, openAppDatabase, restoreSeed, saveSeed, seed, type AppDatabase, type Caller, type Seed } from "../support/guarded-app";
 import * as arb from "../support/fuzz-inputs";

@@ -2,7 +2,7 @@
 // refused → 403 page, as every other page; any other failure comes back for the tab to show in its error banner, and
 // a backend that fails while listing still gives a list with its errors, so the tab renders.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TEST_DATABASES } from "../../lib/db/test-db";
+import { TEST_DATABASES } from "../support/test-db";
 import { actAs, openAppDatabase, seed, type AppDatabase, type Seed } from "../support/guarded-app";
 
 vi.mock("../../lib/auth/session", async (original) => ({ ...(await original<object>()), currentSession: (await import("../support/guarded-app")).sessionOfCaller }));

@@ -5,7 +5,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { TEST_DATABASES } from "../../lib/db/test-db";
+import { TEST_DATABASES } from "../support/test-db";
 import { actAs, caller, openAppDatabase, seed, SEED, type AppDatabase, type Seed } from "../support/guarded-app";
 
 // Vitest resolves `react` to its client build, whose `cache()` never caches; a server render uses the react-server build.

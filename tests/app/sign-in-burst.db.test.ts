@@ -1,6 +1,6 @@
 // Issue 8, section 4: a burst of parallel sign-ins checks at most the limit's number of passwords.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TEST_DATABASES } from "../../lib/db/test-db";
+import { TEST_DATABASES } from "../support/test-db";
 import { openAppDatabase, seed, type AppDatabase, type Seed } from "../support/guarded-app";
 
 vi.mock("../../lib/auth/session", async (original) => ({ ...(await original<object>()), currentSession: (await import("../support/guarded-app")).sessionOfCaller }));

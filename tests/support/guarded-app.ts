@@ -8,7 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import type { PrismaClient } from "../../lib/db/generated/client";
 import type { Binding, Role } from "../../lib/auth/permissions";
-import type { TestDbKind } from "../../lib/db/test-db";
+import type { TestDbKind } from "./test-db";
 
 export const CALLERS = ["instance-admin", "tenant-admin", "namespace-editor", "viewer", "anonymous"] as const;
 export type Caller = (typeof CALLERS)[number];

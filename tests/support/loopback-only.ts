@@ -1,5 +1,6 @@
-// Test kit: refuses, inside this test process, every connection and name lookup that would leave the machine, and
-// records the attempts, so a test can prove it sent packets to loopback only.
+// Test kit, the one loopback guard: refuses, inside this test process, every connection and name lookup that would leave
+// the machine, and records the attempts, so a test can prove it sent packets to loopback only (SDKs like to probe
+// metadata servers and token endpoints). Framework-free: Vitest tests and kits use it, Playwright may too.
 import dns from "node:dns";
 import net from "node:net";
 
@@ -15,9 +16,9 @@ function hostOf(args: unknown[]): string | null {
   const [first, second] = args as [unknown, unknown];
   if (Array.isArray(first)) return hostOf(first);
   if (first && typeof first === "object") {
-    const o = first as { host?: string; path?: string };
-    if (o.path && !o.host) return null; // a Unix socket
-    return o.host ?? "localhost";
+    const o = first as { host?: string; hostname?: string; path?: string };
+    if (o.path && !o.host && !o.hostname) return null; // a Unix socket
+    return o.host ?? o.hostname ?? "localhost";
   }
   if (typeof first === "number" || (typeof first === "string" && /^\d+$/.test(first))) return typeof second === "string" ? second : "localhost";
   return null; // connect(path): a Unix socket

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Binding } from "../../../lib/auth/permissions";
 import { operationsOf, refusedSuccesses, type Exchange } from "./matrix-oracle";
-import { ACTIONS, signedIn } from "./server-actions";
+import { ACTIONS, signedIn } from "../../../tests/support/server-actions";
 
 const SCHEMATHESIS = process.env.KEYHOLD_SCHEMATHESIS ?? path.join(os.homedir(), ".cache/keyhold/schemathesis/venv/bin/schemathesis");
 const LABEL = process.env.KEYHOLD_SCHEMATHESIS_LABEL ?? (process.env.DATABASE_URL ? "postgres" : "pglite");
