@@ -4,6 +4,7 @@ import { KeyholdError } from "../errors";
 import { logger } from "../log";
 import { newAccountInput } from "./credentials-input";
 import { createPasswordUser } from "./users";
+import { recordAudit } from "../audit/record";
 
 export async function hasInstanceAdmin(prisma: PrismaClient): Promise<boolean> {
   return (await prisma.roleBinding.count({ where: { role: "INSTANCE_ADMIN" } })) > 0;
@@ -21,7 +22,7 @@ export async function createFirstAdmin(prisma: PrismaClient, input: { email: str
     }
     const user = await createPasswordUser(tx, input);
     await tx.roleBinding.create({ data: { userId: user.id, role: "INSTANCE_ADMIN" } });
-    await tx.auditEvent.create({ data: { actor: via === "environment" ? "system" : input.email, action: "user.created", outcome: "success", details: { email: input.email, role: "instance-admin", via } } });
+    await recordAudit(tx, { actor: via === "environment" ? "system" : input.email, action: "user.created", outcome: "success", details: { email: input.email, role: "instance-admin", via } });
     return user;
   });
 }

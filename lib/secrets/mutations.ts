@@ -9,6 +9,7 @@ import { findNamespace } from "../tenancy/namespaces";
 import { dropCachedDetails } from "./namespace-secrets";
 import { backendFor } from "./backend-for";
 import type { createSecretInput, secretRefInput, updateSecretInput } from "./secret-input";
+import { recordAudit } from "../audit/record";
 
 async function ownBackend(prisma: PrismaClient, tenant: TenantRef, namespace: string) {
   if (!(await findNamespace(prisma, tenant.id, namespace))) throw new KeyholdError("not-found", `Namespace '${namespace}' does not exist.`);
@@ -21,27 +22,23 @@ async function ownBackend(prisma: PrismaClient, tenant: TenantRef, namespace: st
   return { backend, done: () => dropCachedDetails(effective, tenant.id) };
 }
 
-async function audit(prisma: PrismaClient, tenant: TenantRef, session: Session, namespace: string, action: string, details: object) {
-  await prisma.auditEvent.create({ data: { tenantId: tenant.id, namespace, actor: session.actor, action, outcome: "success", details } });
-}
-
 export async function createSecret(prisma: PrismaClient, tenant: TenantRef, session: Session, input: z.output<typeof createSecretInput>) {
   const { backend, done } = await ownBackend(prisma, tenant, input.namespace);
   await backend.write({ tenant: tenant.slug, namespace: input.namespace, key: input.key, value: input.value, description: input.description, tags: input.tags });
   done();
-  await audit(prisma, tenant, session, input.namespace, "secret.created", { key: input.key, tags: Object.keys(input.tags), backend: backend.type });
+  await recordAudit(prisma, { tenantId: tenant.id, namespace: input.namespace, actor: session.actor, action: "secret.created", outcome: "success", details: { key: input.key, tags: Object.keys(input.tags), backend: backend.type } });
 }
 
 export async function updateSecret(prisma: PrismaClient, tenant: TenantRef, session: Session, input: z.output<typeof updateSecretInput>) {
   const { backend, done } = await ownBackend(prisma, tenant, input.namespace);
   await backend.update({ tenant: tenant.slug, namespace: input.namespace, key: input.key, value: input.value, description: input.description, tags: input.tags });
   done();
-  await audit(prisma, tenant, session, input.namespace, "secret.updated", { key: input.key, value: input.value !== undefined ? "replaced" : "unchanged", tags: Object.keys(input.tags), backend: backend.type });
+  await recordAudit(prisma, { tenantId: tenant.id, namespace: input.namespace, actor: session.actor, action: "secret.updated", outcome: "success", details: { key: input.key, value: input.value !== undefined ? "replaced" : "unchanged", tags: Object.keys(input.tags), backend: backend.type } });
 }
 
 export async function deleteSecret(prisma: PrismaClient, tenant: TenantRef, session: Session, input: z.output<typeof secretRefInput>) {
   const { backend, done } = await ownBackend(prisma, tenant, input.namespace);
   await backend.delete({ tenant: tenant.slug, namespace: input.namespace, key: input.key });
   done();
-  await audit(prisma, tenant, session, input.namespace, "secret.deleted", { key: input.key, backend: backend.type });
+  await recordAudit(prisma, { tenantId: tenant.id, namespace: input.namespace, actor: session.actor, action: "secret.deleted", outcome: "success", details: { key: input.key, backend: backend.type } });
 }

@@ -17,6 +17,7 @@ import type { ResolvedScope } from "../managers/scope";
 import type { TenantRef } from "../server/guard";
 import { backendFor } from "./backend-for";
 import { describeSource } from "./effective-backend";
+import { recordAudit, type AuditDetails } from "../audit/record";
 
 export interface VerifyOutcome {
   status: string;
@@ -63,9 +64,7 @@ export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, nam
       data: { lastVerifiedAt: new Date(outcome.at), lastVerifyStatus: DB_STATUS[outcome.status] ?? VerifyStatus.UNREACHABLE, lastVerifyMessage: outcome.message?.slice(0, 500) ?? null, lastVerifyLatency: outcome.latencyMs },
     });
   }
-  await prisma.auditEvent.create({
-    data: { tenantId: tenant.id, namespace, actor, action: "config.verified", outcome: outcome.ok ? "success" : "failure", details: { status: outcome.status, backend: effective.type, source: effective.source.kind } },
-  });
+  await recordAudit(prisma, { tenantId: tenant.id, namespace, actor, action: "config.verified", outcome: outcome.ok ? "success" : "failure", details: { status: outcome.status, backend: effective.type, source: effective.source.kind } });
   return outcome;
 }
 
@@ -107,8 +106,8 @@ export async function verifyForm(
     const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
     throw new KeyholdError("rate-limited", `Too many verifications: at most ${VERIFY_FORM_LIMIT.limit} a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
   }
-  const audit = (outcome: string, details: Record<string, unknown>) =>
-    prisma.auditEvent.create({ data: { tenantId: tenant.id, namespace: scope.namespace, actor: who.actor, action: "config.verify-form", outcome, details: details as object } });
+  const audit = (outcome: "success" | "failure", details: AuditDetails["config.verify-form"]) =>
+    recordAudit(prisma, { tenantId: tenant.id, namespace: scope.namespace, actor: who.actor, action: "config.verify-form", outcome, details });
   let parsed: Awaited<ReturnType<typeof documentWithKeptCredentials>>["parsed"];
   try {
     ({ parsed } = await documentWithKeptCredentials(prisma, scope, document, keepCredentials));
