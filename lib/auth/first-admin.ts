@@ -5,6 +5,7 @@ import { logger } from "../log";
 import { newAccountInput } from "./credentials-input";
 import { createPasswordUser } from "./users";
 import { recordAudit } from "../audit/record";
+import { serverEnv, type Env } from "../env";
 
 export async function hasInstanceAdmin(prisma: PrismaClient): Promise<boolean> {
   return (await prisma.roleBinding.count({ where: { role: "INSTANCE_ADMIN" } })) > 0;
@@ -28,7 +29,7 @@ export async function createFirstAdmin(prisma: PrismaClient, input: { email: str
 }
 
 /** KEYHOLD_ADMIN_EMAIL / KEYHOLD_ADMIN_PASSWORD (/ KEYHOLD_ADMIN_NAME): create the first administrator at start-up when none exists. */
-export async function ensureAdminFromEnv(prisma: PrismaClient, env: Record<string, string | undefined> = process.env): Promise<"created" | "exists" | "not-configured"> {
+export async function ensureAdminFromEnv(prisma: PrismaClient, env: Pick<Env, "KEYHOLD_ADMIN_EMAIL" | "KEYHOLD_ADMIN_PASSWORD" | "KEYHOLD_ADMIN_NAME"> = serverEnv()): Promise<"created" | "exists" | "not-configured"> {
   if (!env.KEYHOLD_ADMIN_EMAIL && !env.KEYHOLD_ADMIN_PASSWORD) return "not-configured";
   if (await hasInstanceAdmin(prisma)) return "exists";
   const parsed = newAccountInput.safeParse({ email: env.KEYHOLD_ADMIN_EMAIL ?? "", name: env.KEYHOLD_ADMIN_NAME ?? "Administrator", password: env.KEYHOLD_ADMIN_PASSWORD ?? "" });
