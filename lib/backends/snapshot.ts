@@ -1,3 +1,4 @@
+import "server-only";
 import { BackendError } from "./backend-error";
 import { serverEnv } from "../env";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import type { BackendContext, IgnoreReason, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "./adapter";
 import { findEgressRefusal } from "../net/egress";
