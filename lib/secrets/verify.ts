@@ -11,11 +11,10 @@ import { reserve } from "../auth/rate-limit";
 import { KeyholdError } from "../errors";
 import { documentWithKeptCredentials } from "../managers/config-store";
 import { identityRefusal } from "../managers/credential-binding";
-import { effectiveBackends } from "../managers/effective";
 import { instanceEgressPolicy } from "../net/egress-settings";
 import type { ResolvedScope } from "../managers/scope";
 import type { TenantRef } from "../server/guard";
-import { backendFor } from "./backend-for";
+import { databaseBackends, type ServingBackends } from "./serving";
 import { describeSource } from "./effective-backend";
 import { recordAudit, type AuditDetails } from "../audit/record";
 
@@ -55,9 +54,15 @@ async function run(backend: () => Promise<SecretsBackend>, label: string): Promi
 }
 
 /** Verifies the backend that serves a namespace (or the tenant) now, and records the result on its configuration. */
-export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, namespace: string | null, actor: string): Promise<VerifyOutcome> {
-  const effective = (await effectiveBackends(prisma, tenant, [namespace])).get(namespace)!;
-  const outcome = await run(() => backendFor(prisma, tenant, effective), `${BACKEND_LABELS[effective.type as BackendType]} (${describeSource(effective.source)})`);
+export async function verifyServing(
+  prisma: PrismaClient,
+  tenant: TenantRef,
+  namespace: string | null,
+  actor: string,
+  serving: ServingBackends = databaseBackends(prisma),
+): Promise<VerifyOutcome> {
+  const effective = (await serving.effective(tenant, [namespace])).get(namespace)!;
+  const outcome = await run(() => serving.open(tenant, effective), `${BACKEND_LABELS[effective.type as BackendType]} (${describeSource(effective.source)})`);
   if (effective.configId) {
     await prisma.secretsManagerConfig.updateMany({
       where: { id: effective.configId, tenantId: tenant.id },
