@@ -1,3 +1,4 @@
+// Build configuration: it keeps its own process.env reads (NODE_ENV, KEYHOLD_PUBLIC_URL); the server's variables are in lib/env.ts.
 const production = process.env.NODE_ENV === "production";
 
 // Next.js inlines its bootstrap scripts, so script-src needs 'unsafe-inline' (nonces would make every page

@@ -1,19 +1,20 @@
 import "server-only";
 import path from "node:path";
+import { serverEnv } from "./env";
 
-/** Process-wide settings read from the environment; every default is documented in docs/operations.md. */
+/** Process-wide settings from the environment (lib/env.ts validates them; docs/operations.md lists the defaults). */
 export function dataDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.KEYHOLD_DATA_DIR ?? "data");
+  return path.resolve(/*turbopackIgnore: true*/ serverEnv().KEYHOLD_DATA_DIR);
 }
 
 export function databaseUrl(): string | undefined {
-  const url = process.env.DATABASE_URL?.trim();
-  return url ? url : undefined;
+  return serverEnv().DATABASE_URL;
 }
 
 /** The URL users reach the console at; `https://…` makes session cookies Secure and turns on HSTS. */
 export function publicUrl(): string {
-  return (process.env.KEYHOLD_PUBLIC_URL?.trim() || `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
+  const env = serverEnv();
+  return (env.KEYHOLD_PUBLIC_URL || `http://localhost:${env.PORT}`).replace(/\/$/, "");
 }
 
 /**
@@ -21,5 +22,5 @@ export function publicUrl(): string {
  * cloud identity (an SDK default chain). Off by default: a tenant's configuration must bring its own credentials.
  */
 export function serverIdentityAllowed(): boolean {
-  return /^(1|true|yes)$/i.test(process.env.KEYHOLD_ALLOW_SERVER_IDENTITY?.trim() ?? "");
+  return serverEnv().KEYHOLD_ALLOW_SERVER_IDENTITY;
 }

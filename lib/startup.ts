@@ -5,12 +5,15 @@ import { globalConfig } from "./config/global";
 import { configFilePath } from "./config/config-file";
 import { logger } from "./log";
 import { dataDir } from "./settings";
+import { serverEnv } from "./env";
 import { ensureAdminFromEnv } from "./auth/first-admin";
 import { rebindLegacyCredentials } from "./managers/credential-binding";
 import { instanceEgressPolicy } from "./net/egress-settings";
 
 /** Runs once when the server starts: configuration file, encryption key, migrations. Throws to stop start-up. */
 export async function startup(): Promise<void> {
+  // A bad or unknown value of a Keyhold variable stops start-up here, naming the variable.
+  serverEnv();
   const config = globalConfig();
   for (const warning of config.warnings) logger.warn({ file: configFilePath().file }, `configuration file: ${warning}`);
   // A bad KEYHOLD_EGRESS_ALLOW / KEYHOLD_EGRESS_DENY entry stops start-up here, naming the variable and the entry.

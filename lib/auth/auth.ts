@@ -7,6 +7,7 @@ import { deriveSecret } from "../crypto";
 import { logger } from "../log";
 import { publicUrl } from "../settings";
 import { hashPassword, verifyPassword } from "./password";
+import { serverEnv } from "../env";
 
 export const SESSION_HOURS = 12;
 
@@ -14,7 +15,7 @@ function create(prisma: Awaited<ReturnType<typeof db>>) {
   const baseURL = publicUrl();
   return betterAuth({
     baseURL,
-    secret: process.env.KEYHOLD_AUTH_SECRET || deriveSecret("auth-cookie"),
+    secret: serverEnv().KEYHOLD_AUTH_SECRET || deriveSecret("auth-cookie"),
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     // Accounts are created by administrators (lib/auth/users.ts), never by self sign-up.
     emailAndPassword: {

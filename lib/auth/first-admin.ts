@@ -4,6 +4,8 @@ import { KeyholdError } from "../errors";
 import { logger } from "../log";
 import { newAccountInput } from "./credentials-input";
 import { createPasswordUser } from "./users";
+import { recordAudit } from "../audit/record";
+import { serverEnv, type Env } from "../env";
 
 export async function hasInstanceAdmin(prisma: PrismaClient): Promise<boolean> {
   return (await prisma.roleBinding.count({ where: { role: "INSTANCE_ADMIN" } })) > 0;
@@ -21,13 +23,13 @@ export async function createFirstAdmin(prisma: PrismaClient, input: { email: str
     }
     const user = await createPasswordUser(tx, input);
     await tx.roleBinding.create({ data: { userId: user.id, role: "INSTANCE_ADMIN" } });
-    await tx.auditEvent.create({ data: { actor: via === "environment" ? "system" : input.email, action: "user.created", outcome: "success", details: { email: input.email, role: "instance-admin", via } } });
+    await recordAudit(tx, { actor: via === "environment" ? "system" : input.email, action: "user.created", outcome: "success", details: { email: input.email, role: "instance-admin", via } });
     return user;
   });
 }
 
 /** KEYHOLD_ADMIN_EMAIL / KEYHOLD_ADMIN_PASSWORD (/ KEYHOLD_ADMIN_NAME): create the first administrator at start-up when none exists. */
-export async function ensureAdminFromEnv(prisma: PrismaClient, env: Record<string, string | undefined> = process.env): Promise<"created" | "exists" | "not-configured"> {
+export async function ensureAdminFromEnv(prisma: PrismaClient, env: Pick<Env, "KEYHOLD_ADMIN_EMAIL" | "KEYHOLD_ADMIN_PASSWORD" | "KEYHOLD_ADMIN_NAME"> = serverEnv()): Promise<"created" | "exists" | "not-configured"> {
   if (!env.KEYHOLD_ADMIN_EMAIL && !env.KEYHOLD_ADMIN_PASSWORD) return "not-configured";
   if (await hasInstanceAdmin(prisma)) return "exists";
   const parsed = newAccountInput.safeParse({ email: env.KEYHOLD_ADMIN_EMAIL ?? "", name: env.KEYHOLD_ADMIN_NAME ?? "Administrator", password: env.KEYHOLD_ADMIN_PASSWORD ?? "" });

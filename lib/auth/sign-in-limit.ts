@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import { release, reserve } from "./rate-limit";
+import { serverEnv } from "../env";
 
 /** Failed sign-ins allowed per window: few per account (guessing one password), more per address (a shared NAT). */
 export const SIGN_IN_LIMITS = { windowMinutes: 15, perAccount: 5, perAddress: 20 } as const;
@@ -31,7 +32,7 @@ export async function releaseSignIn(prisma: PrismaClient, email: string, address
 
 /** The caller's address: the socket's (set by scripts/start.mjs), or the first X-Forwarded-For hop behind a trusted proxy. */
 export function clientAddress(headers: Headers): string {
-  if (process.env.KEYHOLD_TRUST_PROXY === "1") {
+  if (serverEnv().KEYHOLD_TRUST_PROXY) {
     const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
     if (forwarded) return forwarded.slice(0, 64);
   }

@@ -3,12 +3,13 @@ import type { PrismaClient } from "../db/generated/client";
 import { KeyholdError } from "../errors";
 import { getAuth } from "./auth";
 import { clientAddress, releaseSignIn, reserveSignIn, SIGN_IN_ACTION } from "./sign-in-limit";
+import { recordAudit } from "../audit/record";
 
 /** One sentence for a wrong email and a wrong password alike, so sign-in does not tell which accounts exist. */
 export const SIGN_IN_FAILED = "Invalid email or password.";
 
 async function record(prisma: PrismaClient, email: string, address: string, outcome: "success" | "failure" | "rate-limited") {
-  await prisma.auditEvent.create({ data: { tenantId: null, actor: email, action: SIGN_IN_ACTION, outcome, details: { address } } });
+  await recordAudit(prisma, { tenantId: null, actor: email, action: SIGN_IN_ACTION, outcome, details: { address } });
 }
 
 /** Reserves a try (per account and address, atomically), asks better-auth to verify the password and set the session cookie, and audits the outcome. */
@@ -35,5 +36,5 @@ export async function signOut(prisma: PrismaClient, headers: Headers, user: { us
   const auth = await getAuth();
   if (everywhere) await prisma.session.deleteMany({ where: { userId: user.userId } });
   await auth.api.signOut({ headers }).catch(() => undefined);
-  await prisma.auditEvent.create({ data: { tenantId: null, actor: user.actor, action: everywhere ? "auth.sign-out-everywhere" : "auth.sign-out", outcome: "success", details: {} } });
+  await recordAudit(prisma, { tenantId: null, actor: user.actor, action: everywhere ? "auth.sign-out-everywhere" : "auth.sign-out", outcome: "success", details: {} });
 }

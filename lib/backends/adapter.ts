@@ -1,6 +1,6 @@
 import type { EgressPolicy } from "../net/egress";
 import type { ConfigDocument } from "./document";
-import type { BackendType } from "./types";
+import type { BackendType } from "./descriptors";
 
 /**
  * Where a configuration is attached. Secrets that carry no namespace of their own (read-only Vault

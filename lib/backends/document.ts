@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { SectionIssue } from "./config-fields";
 import { flag } from "./config-fields";

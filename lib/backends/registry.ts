@@ -4,7 +4,7 @@ import { awsBackend } from "./aws";
 import { azureBackend } from "./azure";
 import { gcpBackend } from "./gcp";
 import type { BackendModule } from "./backend-module";
-import type { ExternalBackendType } from "./types";
+import type { ExternalBackendType } from "./descriptors";
 import { vaultBackend } from "./vault";
 
 // One line per backend type; a type of the descriptors' registry without its module fails to compile.

@@ -1,14 +1,16 @@
+import "server-only";
 import { BackendError } from "./backend-error";
+import { serverEnv } from "../env";
 
 /**
  * Lists are built from a full, sorted snapshot of what a configuration selects, kept for a few
  * seconds: exact totals, ignored counts, search and stable paging without asking the backend again
  * for every page. Writes through Keyhold drop the snapshot at once.
  */
-export const SNAPSHOT_TTL_MS = Number(process.env.KEYHOLD_LIST_CACHE_MS ?? 15_000);
+export const SNAPSHOT_TTL_MS = serverEnv().KEYHOLD_LIST_CACHE_MS;
 
 /** Backend pages followed before a list gives up with "too many secrets". */
-export const MAX_BACKEND_PAGES = Number(process.env.KEYHOLD_MAX_LIST_PAGES ?? 250);
+export const MAX_BACKEND_PAGES = serverEnv().KEYHOLD_MAX_LIST_PAGES;
 
 interface Cached<T> {
   value: Promise<T>;

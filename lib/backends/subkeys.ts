@@ -1,3 +1,4 @@
+import "server-only";
 import { BackendError } from "./backend-error";
 
 /** Subkey names of a value: the keys of a JSON object, none otherwise. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import type { BackendContext, IgnoreReason, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "./adapter";
 import { findEgressRefusal } from "../net/egress";
@@ -10,7 +11,7 @@ import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLim
 import { searchSecrets } from "./search";
 import { compareKeys } from "./sort";
 import { subkeysOf, valueOrSubkey } from "./subkeys";
-import type { ExternalBackendType } from "./types";
+import type { ExternalBackendType } from "./descriptors";
 
 /** What a tagged backend (AWS, Azure, Google) must provide; the selection rules, paging and read-only guard live here. */
 export interface TaggedDriver {

@@ -5,6 +5,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type
 import { parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
 import { pathKeys } from "../backends/document-path";
 import { parseEgressEntry } from "../net/egress";
+import { processEnvironment } from "../env";
 
 export const DEFAULT_CONFIG_FILE = "keyhold.yaml";
 
@@ -30,7 +31,7 @@ export interface ConfigFileResult {
 export class ConfigFileError extends Error {}
 
 /** KEYHOLD_CONFIG_FILE names the file; without it, ./keyhold.yaml is read when it exists. */
-export function configFilePath(env: Record<string, string | undefined> = process.env): { file: string; explicit: boolean } {
+export function configFilePath(env: Record<string, string | undefined> = processEnvironment()): { file: string; explicit: boolean } {
   const explicit = env.KEYHOLD_CONFIG_FILE?.trim();
   return { file: path.resolve(/*turbopackIgnore: true*/ explicit || DEFAULT_CONFIG_FILE), explicit: !!explicit };
 }
@@ -38,7 +39,7 @@ export function configFilePath(env: Record<string, string | undefined> = process
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 /** Parses and validates the configuration file; throws ConfigFileError naming file, line and key. */
-export function loadConfigFile(env: Record<string, string | undefined> = process.env): ConfigFileResult {
+export function loadConfigFile(env: Record<string, string | undefined> = processEnvironment()): ConfigFileResult {
   const { file, explicit } = configFilePath(env);
   if (!existsSync(/*turbopackIgnore: true*/ file)) {
     if (explicit) throw new ConfigFileError(`${file}: configuration file not found (KEYHOLD_CONFIG_FILE)`);
@@ -47,7 +48,7 @@ export function loadConfigFile(env: Record<string, string | undefined> = process
   return parseConfigFile(readFileSync(/*turbopackIgnore: true*/ file, "utf8"), file, env);
 }
 
-export function parseConfigFile(source: string, file: string, env: Record<string, string | undefined> = process.env): ConfigFileResult {
+export function parseConfigFile(source: string, file: string, env: Record<string, string | undefined> = processEnvironment()): ConfigFileResult {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined) => (node?.range ? lines.linePos(node.range[0]).line : undefined);

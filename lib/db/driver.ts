@@ -6,6 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
+import { serverEnv } from "../env";
 
 /** The raw database connection under Prisma: the migrator needs multi-statement SQL, which Prisma's raw queries refuse. */
 export interface Driver {
@@ -57,7 +58,7 @@ function openPglite(dir: string): Driver {
 }
 
 function openPostgres(url: string): Driver {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.KEYHOLD_DB_POOL_MAX ?? 10) });
+  const pool = new pg.Pool({ connectionString: url, max: serverEnv().KEYHOLD_DB_POOL_MAX });
   const redacted = new URL(url);
   redacted.password = redacted.password ? "***" : "";
   return {

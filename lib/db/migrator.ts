@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import type { Driver } from "./driver";
+import { serverEnv } from "../env";
 
 /** Prisma's own lock id (see prisma-engines' advisory_lock), so Keyhold and `prisma migrate` never run at once. */
 const ADVISORY_LOCK_ID = 72707369;
@@ -29,7 +30,7 @@ export interface MigrationFile {
 export class MigrationError extends Error {}
 
 export function defaultMigrationsDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.KEYHOLD_MIGRATIONS_DIR ?? "prisma/migrations");
+  return path.resolve(/*turbopackIgnore: true*/ serverEnv().KEYHOLD_MIGRATIONS_DIR);
 }
 
 export function readMigrations(dir: string): MigrationFile[] {

@@ -11,6 +11,7 @@ import { configViewSchema, EMPTY_CONFIG_VIEW, type ConfigView } from "./config-v
 import { identityRefusal, openCredentials, sealCredentials } from "./credential-binding";
 import type { ResolvedScope } from "./scope";
 import { diffSettings } from "./settings-diff";
+import { recordAudit, type ConfigChange } from "../audit/record";
 
 export const saveConfigInput = z.strictObject({
   /** The version the form was loaded with; null when the form created a new configuration. */
@@ -135,13 +136,13 @@ export async function saveConfig(
 ): Promise<ConfigView> {
   const row = await findRow(prisma, scope);
   if ((row?.version ?? null) !== input.expectedVersion) throw conflict(row?.version ?? null);
-  const audit = { tenantId: scope.tenantId, namespace: scope.namespace, actor, outcome: "success" };
+  const audit = { tenantId: scope.tenantId, namespace: scope.namespace, actor, outcome: "success" } as const;
 
   if (!input.enabled) {
     if (!row) return EMPTY_CONFIG_VIEW;
     const n = await prisma.$transaction(async (tx) => {
       const r = await tx.secretsManagerConfig.updateMany({ where: { id: row.id, tenantId: scope.tenantId, version: row.version }, data: { enabled: false, version: { increment: 1 } } });
-      if (r.count) await tx.auditEvent.create({ data: { ...audit, action: "config.disabled", details: {} } });
+      if (r.count) await recordAudit(tx, { ...audit, action: "config.disabled", details: {} });
       return r.count;
     });
     if (!n) throw conflict(null);
@@ -166,9 +167,9 @@ export async function saveConfig(
     serverIdentityApprovedBy: identity === "ambient" ? actor : null,
   };
   const replaced = Object.keys(credentials).filter((p) => !(p in kept));
-  const details = {
+  const details: ConfigChange = {
     changed: row ? diffSettings(row.settings as Record<string, unknown>, settings as Record<string, unknown>) : [],
-    credentials: Object.fromEntries(replaced.map((p) => [p, "replaced"])),
+    credentials: Object.fromEntries(replaced.map((p) => [p, "replaced" as const])),
     type: parsed.document.type,
     readOnly: parsed.document["read-only"],
     identity,
@@ -180,7 +181,7 @@ export async function saveConfig(
         await tx.secretsManagerConfig.create({
           data: { ...data, tenantId: scope.tenantId, namespaceId: scope.namespaceId, scopeKey: scope.scopeKey, scope: scope.namespaceId ? "NAMESPACE" : "TENANT" },
         });
-        await tx.auditEvent.create({ data: { ...audit, action: "config.created", details } });
+        await recordAudit(tx, { ...audit, action: "config.created", details });
         return;
       }
       const r = await tx.secretsManagerConfig.updateMany({
@@ -189,7 +190,7 @@ export async function saveConfig(
       });
       if (!r.count) throw conflict(null);
       const action = row.readOnly !== data.readOnly ? "config.read-only-toggled" : replaced.length && !details.changed.length ? "config.credentials-replaced" : "config.updated";
-      await tx.auditEvent.create({ data: { ...audit, action, details } });
+      await recordAudit(tx, { ...audit, action, details });
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") throw conflict(null);

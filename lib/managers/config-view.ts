@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EXTERNAL_BACKEND_TYPES } from "../backends/types";
+import { EXTERNAL_BACKEND_TYPES } from "../backends/descriptors";
 
 /**
  * What the browser receives about a dedicated manager. It has no credential field: credentials

@@ -1,6 +1,7 @@
 import "server-only";
 import { globalConfig } from "../config/global";
 import { createEgressPolicy, EgressConfigError, parseEgressEntry, type EgressPolicy } from "./egress";
+import { serverEnv, type Env } from "../env";
 
 /** Entries of KEYHOLD_EGRESS_ALLOW / KEYHOLD_EGRESS_DENY: separated by commas or white space. */
 export function egressEntriesOf(value: string | undefined): string[] {
@@ -8,7 +9,7 @@ export function egressEntriesOf(value: string | undefined): string[] {
 }
 
 /** Validates the environment's entries, naming the variable and the entry. */
-export function egressFromEnv(env: Record<string, string | undefined> = process.env): { allow: string[]; deny: string[] } {
+export function egressFromEnv(env: Pick<Env, "KEYHOLD_EGRESS_ALLOW" | "KEYHOLD_EGRESS_DENY"> = serverEnv()): { allow: string[]; deny: string[] } {
   const lists = { allow: egressEntriesOf(env.KEYHOLD_EGRESS_ALLOW), deny: egressEntriesOf(env.KEYHOLD_EGRESS_DENY) };
   for (const [name, verdict, entries] of [["KEYHOLD_EGRESS_ALLOW", "allow", lists.allow], ["KEYHOLD_EGRESS_DENY", "deny", lists.deny]] as const) {
     for (const entry of entries) {

@@ -1,4 +1,4 @@
-import type { BackendType } from "../backends/types";
+import type { BackendType } from "../backends/descriptors";
 import { namespaceLineage } from "../tenancy/names";
 
 /** Where the backend serving a page was configured. */

@@ -3,14 +3,13 @@ import type { PrismaClient } from "../db/generated/client";
 import type { IgnoreReason, SecretsBackend, SecretSummary } from "../backends/adapter";
 import { BackendError, isBackendError, type BackendErrorCode } from "../backends/backend-error";
 import { backendLabel, type BackendType } from "../backends/descriptors";
-import { effectiveBackends } from "../managers/effective";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { namespaceLineage } from "../tenancy/names";
 import { cachedSnapshot, invalidateSnapshots } from "../backends/snapshot";
 import { searchSecrets } from "../backends/search";
 import { compareKeys } from "../backends/sort";
 import { createHash } from "node:crypto";
-import { backendFor } from "./backend-for";
+import { databaseBackends, type ServingBackends } from "./serving";
 import type { EffectiveBackend } from "./effective-backend";
 
 export interface SecretRow extends SecretSummary {
@@ -58,14 +57,14 @@ interface Source {
 const asSourceError = (namespace: string, error: unknown): SourceError =>
   isBackendError(error) ? { namespace, code: error.code, message: error.message } : { namespace, code: "internal", message: "The backend could not be read." };
 
-async function sourcesOf(prisma: PrismaClient, tenant: TenantRef, lineage: string[]): Promise<{ sources: Source[]; errors: SourceError[] }> {
-  const backends = await effectiveBackends(prisma, tenant, lineage);
+async function sourcesOf(serving: ServingBackends, tenant: TenantRef, lineage: string[]): Promise<{ sources: Source[]; errors: SourceError[] }> {
+  const backends = await serving.effective(tenant, lineage);
   const sources: Source[] = [];
   const errors: SourceError[] = [];
   for (const ns of lineage) {
     const effective = backends.get(ns)!;
     try {
-      sources.push({ namespace: ns, effective, backend: await backendFor(prisma, tenant, effective) });
+      sources.push({ namespace: ns, effective, backend: await serving.open(tenant, effective) });
     } catch (error) {
       errors.push(asSourceError(ns, error));
     }
@@ -100,14 +99,26 @@ export function dropCachedDetails(effective: EffectiveBackend, tenantId: string)
  * The Secrets tab: a namespace's own secrets and those it inherits from its ancestors (each served by
  * its own effective backend), a child's key hiding the parent's, then searched, sorted and paged.
  */
-export async function listNamespaceSecrets(prisma: PrismaClient, tenant: TenantRef, namespace: string, query: NamespaceSecretsQuery): Promise<NamespaceSecrets> {
-  const { sources, errors } = await sourcesOf(prisma, tenant, namespaceLineage(namespace).reverse());
+export async function listNamespaceSecrets(
+  prisma: PrismaClient,
+  tenant: TenantRef,
+  namespace: string,
+  query: NamespaceSecretsQuery,
+  serving: ServingBackends = databaseBackends(prisma),
+): Promise<NamespaceSecrets> {
+  const { sources, errors } = await sourcesOf(serving, tenant, namespaceLineage(namespace).reverse());
   return collect(tenant, sources, errors, query, namespace);
 }
 
 /** The tenant's Secrets tab: every namespace's own secrets, each row in the namespace it belongs to. */
-export async function listTenantSecrets(prisma: PrismaClient, tenant: TenantRef, namespaces: string[], query: NamespaceSecretsQuery): Promise<NamespaceSecrets> {
-  const { sources, errors } = await sourcesOf(prisma, tenant, namespaces);
+export async function listTenantSecrets(
+  prisma: PrismaClient,
+  tenant: TenantRef,
+  namespaces: string[],
+  query: NamespaceSecretsQuery,
+  serving: ServingBackends = databaseBackends(prisma),
+): Promise<NamespaceSecrets> {
+  const { sources, errors } = await sourcesOf(serving, tenant, namespaces);
   return collect(tenant, sources, errors, query, null);
 }
 
@@ -189,8 +200,15 @@ export interface ResolvedSecret {
 }
 
 /** Resolves `secret(key, namespace, subkey)` like a flow would: the namespace, then its ancestors. */
-export async function resolveSecretValue(prisma: PrismaClient, tenant: TenantRef, namespace: string, key: string, subkey?: string): Promise<ResolvedSecret> {
-  const { sources, errors } = await sourcesOf(prisma, tenant, namespaceLineage(namespace).reverse());
+export async function resolveSecretValue(
+  prisma: PrismaClient,
+  tenant: TenantRef,
+  namespace: string,
+  key: string,
+  subkey?: string,
+  serving: ServingBackends = databaseBackends(prisma),
+): Promise<ResolvedSecret> {
+  const { sources, errors } = await sourcesOf(serving, tenant, namespaceLineage(namespace).reverse());
   if (errors.length && !sources.length) throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
   for (const s of sources) {
     const found = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: [key], withSubkeys: false });

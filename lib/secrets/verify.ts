@@ -11,12 +11,12 @@ import { reserve } from "../auth/rate-limit";
 import { KeyholdError } from "../errors";
 import { documentWithKeptCredentials } from "../managers/config-store";
 import { identityRefusal } from "../managers/credential-binding";
-import { effectiveBackends } from "../managers/effective";
 import { instanceEgressPolicy } from "../net/egress-settings";
 import type { ResolvedScope } from "../managers/scope";
 import type { TenantRef } from "../tenancy/tenant-ref";
-import { backendFor } from "./backend-for";
+import { databaseBackends, type ServingBackends } from "./serving";
 import { describeSource } from "./effective-backend";
+import { recordAudit, type AuditDetails } from "../audit/record";
 
 export interface VerifyOutcome {
   status: string;
@@ -54,18 +54,22 @@ async function run(backend: () => Promise<SecretsBackend>, label: string): Promi
 }
 
 /** Verifies the backend that serves a namespace (or the tenant) now, and records the result on its configuration. */
-export async function verifyServing(prisma: PrismaClient, tenant: TenantRef, namespace: string | null, actor: string): Promise<VerifyOutcome> {
-  const effective = (await effectiveBackends(prisma, tenant, [namespace])).get(namespace)!;
-  const outcome = await run(() => backendFor(prisma, tenant, effective), `${backendLabel(effective.type as BackendType)} (${describeSource(effective.source)})`);
+export async function verifyServing(
+  prisma: PrismaClient,
+  tenant: TenantRef,
+  namespace: string | null,
+  actor: string,
+  serving: ServingBackends = databaseBackends(prisma),
+): Promise<VerifyOutcome> {
+  const effective = (await serving.effective(tenant, [namespace])).get(namespace)!;
+  const outcome = await run(() => serving.open(tenant, effective), `${backendLabel(effective.type as BackendType)} (${describeSource(effective.source)})`);
   if (effective.configId) {
     await prisma.secretsManagerConfig.updateMany({
       where: { id: effective.configId, tenantId: tenant.id },
       data: { lastVerifiedAt: new Date(outcome.at), lastVerifyStatus: DB_STATUS[outcome.status] ?? VerifyStatus.UNREACHABLE, lastVerifyMessage: outcome.message?.slice(0, 500) ?? null, lastVerifyLatency: outcome.latencyMs },
     });
   }
-  await prisma.auditEvent.create({
-    data: { tenantId: tenant.id, namespace, actor, action: "config.verified", outcome: outcome.ok ? "success" : "failure", details: { status: outcome.status, backend: effective.type, source: effective.source.kind } },
-  });
+  await recordAudit(prisma, { tenantId: tenant.id, namespace, actor, action: "config.verified", outcome: outcome.ok ? "success" : "failure", details: { status: outcome.status, backend: effective.type, source: effective.source.kind } });
   return outcome;
 }
 
@@ -107,8 +111,8 @@ export async function verifyForm(
     const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
     throw new KeyholdError("rate-limited", `Too many verifications: at most ${VERIFY_FORM_LIMIT.limit} a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
   }
-  const audit = (outcome: string, details: Record<string, unknown>) =>
-    prisma.auditEvent.create({ data: { tenantId: tenant.id, namespace: scope.namespace, actor: who.actor, action: "config.verify-form", outcome, details: details as object } });
+  const audit = (outcome: "success" | "failure", details: AuditDetails["config.verify-form"]) =>
+    recordAudit(prisma, { tenantId: tenant.id, namespace: scope.namespace, actor: who.actor, action: "config.verify-form", outcome, details });
   let parsed: Awaited<ReturnType<typeof documentWithKeptCredentials>>["parsed"];
   try {
     ({ parsed } = await documentWithKeptCredentials(prisma, scope, document, keepCredentials));

@@ -1,3 +1,4 @@
+import "server-only";
 /** CSRF defence for route-handler writes: the browser's Sec-Fetch-Site, or else its Origin, must say the request comes from this site. */
 export function isCrossSite(headers: Headers): boolean {
   const site = headers.get("sec-fetch-site");

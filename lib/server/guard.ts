@@ -10,6 +10,7 @@ import { KeyholdError, type ActionResult } from "../errors";
 import { logger } from "../log";
 import { isBackendError } from "../backends/backend-error";
 import type { TenantRef } from "../tenancy/tenant-ref";
+import { recordAudit } from "../audit/record";
 
 export interface GuardContext<P = Session> {
   session: P;
@@ -55,9 +56,7 @@ const FORBIDDEN = "You do not have permission to do this.";
 
 /** Records a refused change, so the audit log shows attempts as well as changes. */
 async function auditRefusal(prisma: PrismaClient, session: Session, name: string, tenant: TenantRef | null, namespace: string | null) {
-  await prisma.auditEvent
-    .create({ data: { tenantId: tenant?.id ?? null, namespace, actor: session.actor, action: name, outcome: "forbidden", details: {} } })
-    .catch(() => undefined);
+  await recordAudit(prisma, { tenantId: tenant?.id ?? null, namespace, actor: session.actor, action: name, outcome: "forbidden" }).catch(() => undefined);
 }
 
 /** Session → input schema → tenant → permission (on the namespace, when the call names one) → handler; every failure mapped to `{ code, message }`. */

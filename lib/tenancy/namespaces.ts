@@ -2,6 +2,7 @@ import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import { KeyholdError } from "../errors";
 import { namespaceLineage } from "./names";
+import { recordAudit } from "../audit/record";
 
 export async function listNamespaces(prisma: PrismaClient, tenantId: string): Promise<string[]> {
   const rows = await prisma.namespace.findMany({ where: { tenantId }, select: { path: true }, orderBy: { path: "asc" } });
@@ -25,7 +26,7 @@ export async function createNamespace(prisma: PrismaClient, tenantId: string, pa
       );
       const created = lineage.filter((p) => !existing.has(p));
       await tx.namespace.createMany({ data: created.map((p) => ({ tenantId, path: p })) });
-      await tx.auditEvent.create({ data: { tenantId, namespace: path, actor, action: "namespace.created", outcome: "success", details: { created } } });
+      await recordAudit(tx, { tenantId, namespace: path, actor, action: "namespace.created", outcome: "success", details: { created } });
       return { created };
     });
   } catch (error) {

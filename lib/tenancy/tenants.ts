@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "../db/generated/client";
 import { KeyholdError } from "../errors";
+import { recordAudit } from "../audit/record";
 
 export interface TenantSummary {
   slug: string;
@@ -24,7 +25,7 @@ export async function createTenant(prisma: PrismaClient, slug: string, displayNa
   try {
     return await prisma.$transaction(async (tx) => {
       const tenant = await tx.tenant.create({ data: { slug, displayName }, select: { id: true, slug: true, displayName: true } });
-      await tx.auditEvent.create({ data: { tenantId: tenant.id, actor, action: "tenant.created", outcome: "success", details: { slug, displayName } } });
+      await recordAudit(tx, { tenantId: tenant.id, actor, action: "tenant.created", outcome: "success", details: { slug, displayName } });
       return tenant;
     });
   } catch (error) {

@@ -8,6 +8,7 @@ import { emailSchema, passwordSchema, personNameSchema } from "../auth/credentia
 import { findOrCreateUser } from "../auth/users";
 import { findNamespace } from "../tenancy/namespaces";
 import { namespacePathSchema, tenantSlugSchema } from "../tenancy/names";
+import { recordAudit } from "../audit/record";
 
 /** Roles a tenant administrator may grant; instance administrators are made on the setup page or from the environment. */
 export const TENANT_ROLES = ["tenant-admin", "namespace-editor", "viewer"] as const;
@@ -42,22 +43,18 @@ export async function listTenantUsers(prisma: PrismaClient, tenantId: string) {
   return [...users.values()];
 }
 
-function audit(tenant: TenantRef, actor: string, action: string, namespace: string | null, details: object) {
-  return { tenantId: tenant.id, namespace, actor, action, outcome: "success", details };
-}
-
 /** Grants a role in the tenant, creating the account first when the email is new. */
 export async function addTenantUser(prisma: PrismaClient, tenant: TenantRef, actor: string, input: z.output<typeof addTenantUserInput>) {
   if (input.namespace && !(await findNamespace(prisma, tenant.id, input.namespace))) {
     throw new KeyholdError("invalid-input", "Some fields need attention.", { namespace: `Namespace '${input.namespace}' does not exist` });
   }
   return prisma.$transaction(async (tx) => {
-    const user = await findOrCreateUser(tx, input, () => tx.auditEvent.create({ data: audit(tenant, actor, "user.created", null, { email: input.email }) }));
+    const user = await findOrCreateUser(tx, input, () => recordAudit(tx, { tenantId: tenant.id, namespace: null, actor, action: "user.created", outcome: "success", details: { email: input.email } }));
     const role = TO_DB[input.role];
     const same = await tx.roleBinding.findFirst({ where: { userId: user.id, tenantId: tenant.id, role, namespace: input.namespace } });
     if (same) throw new KeyholdError("already-exists", `${input.email} already has this role.`);
     await tx.roleBinding.create({ data: { userId: user.id, tenantId: tenant.id, role, namespace: input.namespace } });
-    await tx.auditEvent.create({ data: audit(tenant, actor, "role.granted", input.namespace, { email: input.email, role: input.role }) });
+    await recordAudit(tx, { tenantId: tenant.id, namespace: input.namespace, actor, action: "role.granted", outcome: "success", details: { email: input.email, role: input.role } });
     return { email: user.email };
   });
 }
@@ -68,7 +65,7 @@ export async function revokeRole(prisma: PrismaClient, tenant: TenantRef, actor:
     const binding = await tx.roleBinding.findFirst({ where: { id: bindingId, tenantId: tenant.id }, select: { id: true, role: true, namespace: true, user: { select: { email: true } } } });
     if (!binding) throw new KeyholdError("not-found", "That role does not exist in this tenant.");
     await tx.roleBinding.delete({ where: { id: binding.id } });
-    await tx.auditEvent.create({ data: audit(tenant, actor, "role.revoked", binding.namespace, { email: binding.user.email, role: FROM_DB[binding.role] }) });
+    await recordAudit(tx, { tenantId: tenant.id, namespace: binding.namespace, actor, action: "role.revoked", outcome: "success", details: { email: binding.user.email, role: FROM_DB[binding.role] } });
   });
 }
 
@@ -79,6 +76,6 @@ export async function removeTenantUser(prisma: PrismaClient, tenant: TenantRef, 
     const removed = await tx.roleBinding.deleteMany({ where: { userId, tenantId: tenant.id } });
     if (!user || removed.count === 0) throw new KeyholdError("not-found", "That user has no role in this tenant.");
     if ((await tx.roleBinding.count({ where: { userId } })) === 0) await tx.session.deleteMany({ where: { userId } });
-    await tx.auditEvent.create({ data: audit(tenant, actor, "user.removed", null, { email: user.email, roles: removed.count }) });
+    await recordAudit(tx, { tenantId: tenant.id, namespace: null, actor, action: "user.removed", outcome: "success", details: { email: user.email, roles: removed.count } });
   });
 }

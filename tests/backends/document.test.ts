@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type ConfigDocument } from "../../lib/backends/document";
-import { EXTERNAL_BACKEND_TYPES } from "../../lib/backends/types";
+import { EXTERNAL_BACKEND_TYPES } from "../../lib/backends/descriptors";
 
 const SERVICE_ACCOUNT = JSON.stringify({
   type: "service_account",

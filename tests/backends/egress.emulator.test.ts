@@ -13,7 +13,7 @@ import { parseConfigDocument, type ConfigDocument } from "../../lib/backends/doc
 import { closeGcpClients } from "../../lib/backends/gcp/client";
 import { serviceAccountKey, tlsFront } from "../support/backends/gcp";
 import { emulatorEnv, emulatorsDisabled } from "../support/emulators";
-import type { ExternalBackendType } from "../../lib/backends/types";
+import type { ExternalBackendType } from "../../lib/backends/descriptors";
 
 // Every packet of this file goes to 127.0.0.0/8: refused addresses are loopback ones the policy denies, and
 // names are answered by a fake resolver with loopback addresses. The guard below fails the run (and sends

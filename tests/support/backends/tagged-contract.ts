@@ -6,7 +6,7 @@ import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
 import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import type { ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots } from "../../../lib/backends/snapshot";
-import type { ExternalBackendType } from "../../../lib/backends/types";
+import type { ExternalBackendType } from "../../../lib/backends/descriptors";
 import type { BackendSeeder } from "./seeder";
 
 /** A backend on its emulator: seeded and inspected through its kit (BackendSeeder; `clear` also drops Keyhold's list snapshots). */

@@ -1,0 +1,169 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import type { IgnoreReason, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "@/lib/backends/adapter";
+import type { BackendType } from "@/lib/backends/descriptors";
+import type { AuditRow } from "@/lib/audit/record";
+import type { EffectiveBackend } from "@/lib/secrets/effective-backend";
+import type { ServingBackends } from "@/lib/secrets/serving";
+import type { TenantRef } from "@/lib/tenancy/tenant-ref";
+import { namespaceLineage } from "@/lib/tenancy/names";
+
+/** One stored secret of a MemoryBackend; `namespace` null belongs to the whole attachment (every namespace lists it). */
+export interface MemorySecret {
+  namespace: string | null;
+  key: string;
+  value: string;
+  description?: string | null;
+  tags?: Record<string, string>;
+  updatedAt?: string | null;
+}
+
+export interface MemoryBackendOptions {
+  type?: BackendType;
+  readOnly?: boolean;
+  secrets?: MemorySecret[];
+  /** What the backend reports it skipped (for every list). */
+  ignored?: Partial<Record<IgnoreReason, number>>;
+  /** Thrown by every list (a backend that cannot be read). */
+  listError?: Error;
+  /** Thrown by the list that fills subkeys (withSubkeys), the main list still working. */
+  detailsError?: Error;
+  /** Thrown by verify; otherwise verify succeeds. */
+  verifyError?: Error;
+}
+
+export type MemoryBackend = SecretsBackend & {
+  /** Every call, in order: `list company`, `write company/db`, `verify`. */
+  readonly calls: string[];
+  readonly secrets: MemorySecret[];
+};
+
+const subkeysOf = (value: string): string[] => {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? Object.keys(parsed).sort() : [];
+  } catch {
+    return [];
+  }
+};
+
+/** An in-memory SecretsBackend: lists (paged by an offset cursor), reads, writes, verifies, and records its calls. */
+export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend {
+  const type = options.type ?? "builtin";
+  const secrets: MemorySecret[] = [...(options.secrets ?? [])];
+  const calls: string[] = [];
+  const find = (ref: { namespace: string; key: string }) => secrets.findIndex((s) => s.key === ref.key && (s.namespace === ref.namespace || s.namespace === null));
+  const summary = (s: MemorySecret, withSubkeys: boolean): SecretSummary => ({
+    key: s.key,
+    namespace: s.namespace,
+    description: s.description ?? null,
+    tags: s.tags ?? {},
+    subkeys: withSubkeys ? subkeysOf(s.value) : [],
+    backend: type,
+    updatedAt: s.updatedAt ?? null,
+  });
+  return {
+    type,
+    readOnly: !!options.readOnly,
+    calls,
+    secrets,
+    async list(query: ListQuery): Promise<SecretPage> {
+      calls.push(`list ${query.namespace}${query.keys ? ` [${query.keys.join(",")}]` : ""}`);
+      if (options.listError) throw options.listError;
+      if (query.withSubkeys && query.keys && options.detailsError) throw options.detailsError;
+      const own = secrets
+        .filter((s) => s.namespace === query.namespace || s.namespace === null)
+        .filter((s) => !query.keys || query.keys.includes(s.key))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const offset = query.cursor ? Number(query.cursor) : 0;
+      const size = query.pageSize ?? 50;
+      const page = own.slice(offset, offset + size);
+      return {
+        items: page.map((s) => summary(s, query.withSubkeys ?? true)),
+        nextCursor: offset + size < own.length ? String(offset + size) : null,
+        total: own.length,
+        ignored: options.ignored ?? {},
+      };
+    },
+    async read(ref: SecretRef, subkey?: string): Promise<string> {
+      calls.push(`read ${ref.namespace}/${ref.key}`);
+      const i = find(ref);
+      if (i < 0) throw new Error(`no secret ${ref.key}`);
+      const value = secrets[i].value;
+      return subkey === undefined ? value : String((JSON.parse(value) as Record<string, unknown>)[subkey]);
+    },
+    async write(input: WriteInput): Promise<void> {
+      calls.push(`write ${input.namespace}/${input.key}`);
+      secrets.push({ namespace: input.namespace, key: input.key, value: input.value, description: input.description ?? null, tags: input.tags ?? {} });
+    },
+    async update(input: UpdateInput): Promise<void> {
+      calls.push(`update ${input.namespace}/${input.key}`);
+      const s = secrets[find(input)];
+      if (input.value !== undefined) s.value = input.value;
+      s.description = input.description ?? null;
+      s.tags = input.tags ?? {};
+    },
+    async delete(ref: SecretRef): Promise<void> {
+      calls.push(`delete ${ref.namespace}/${ref.key}`);
+      secrets.splice(find(ref), 1);
+    },
+    async verify(): Promise<VerifyResult> {
+      calls.push("verify");
+      if (options.verifyError) throw options.verifyError;
+      return { status: "ok", latencyMs: 3, checked: "listed secrets in memory" };
+    },
+  };
+}
+
+/**
+ * Namespaces served by in-memory backends, resolved as a tenant's dedicated managers are: a namespace
+ * without its own backend is served by its nearest ancestor's, then by the tenant's (`""`). A backend
+ * given as an Error fails to open (a configuration that cannot be used).
+ */
+export function memoryServing(options: { namespaces: string[]; backends: Record<string, SecretsBackend | Error> }): ServingBackends {
+  const effectiveOf = (namespace: string | null): { effective: EffectiveBackend; entry: SecretsBackend | Error } => {
+    for (const ns of namespace ? namespaceLineage(namespace).reverse() : []) {
+      const entry = options.backends[ns];
+      if (!entry) continue;
+      const backend = entry instanceof Error ? null : entry;
+      return { entry, effective: { type: backend?.type ?? "vault", readOnly: backend?.readOnly ?? false, configId: `config:${ns}`, source: { kind: "namespace", namespace: ns, own: ns === namespace } } };
+    }
+    const entry = options.backends[""];
+    if (!entry) throw new Error("memoryServing: no backend serves the tenant");
+    const backend = entry instanceof Error ? null : entry;
+    return { entry, effective: { type: backend?.type ?? "vault", readOnly: backend?.readOnly ?? false, configId: "config:tenant", source: { kind: "tenant", tenant: "t" } } };
+  };
+  return {
+    namespaceExists: async (_tenant: TenantRef, namespace: string) => options.namespaces.includes(namespace),
+    effective: async (_tenant: TenantRef, namespaces: (string | null)[]) => new Map(namespaces.map((ns) => [ns, effectiveOf(ns).effective])),
+    open: async (_tenant: TenantRef, effective: EffectiveBackend) => {
+      const entry = options.backends[effective.source.kind === "namespace" ? effective.source.namespace : ""];
+      if (entry instanceof Error) throw entry;
+      return entry;
+    },
+  };
+}
+
+/**
+ * The database, for code whose backends are in memory: it keeps the audit entries and the verification
+ * results written, and refuses every other use, so a test proves the code under it reads nothing else.
+ */
+export function memoryDatabase(): { prisma: PrismaClient; audit: AuditRow[]; verifications: { where: unknown; data: Record<string, unknown> }[] } {
+  const audit: AuditRow[] = [];
+  const verifications: { where: unknown; data: Record<string, unknown> }[] = [];
+  const tables: Record<string, unknown> = {
+    auditEvent: { create: async ({ data }: { data: AuditRow }) => void audit.push(data) },
+    secretsManagerConfig: {
+      updateMany: async (args: { where: unknown; data: Record<string, unknown> }) => {
+        verifications.push(args);
+        return { count: 1 };
+      },
+    },
+  };
+  const prisma = new Proxy(tables, {
+    get(target, name) {
+      if (typeof name === "string" && Object.hasOwn(target, name)) return target[name];
+      throw new Error(`memoryDatabase: the code under test used prisma.${String(name)}`);
+    },
+  }) as unknown as PrismaClient;
+  return { prisma, audit, verifications };
+}
