@@ -1,8 +1,10 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import Image from "next/image";
+import { cookies } from "next/headers";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { UserMenu } from "@/components/shell/user-menu";
+import { THEME_COOKIE, themeFromCookie } from "@/components/shell/theme";
 import { loadPage } from "@/lib/server/page";
 import { consoleUserView } from "@/lib/views/console-shell";
 
@@ -21,7 +23,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         </Link>
         <div className="flex items-center gap-2">
           <UserMenu user={user} />
-          <ThemeToggle />
+          <ThemeToggle initial={themeFromCookie((await cookies()).get(THEME_COOKIE)?.value)} />
         </div>
       </header>
       <div className="flex flex-1">{children}</div>

@@ -25,6 +25,8 @@ export function SetupForm() {
           startTransition(async () => {
             const result = await setupAdminAction({ email: get("email"), name: get("name"), password: get("password") });
             if (!result.ok) return setError(result.error);
+            // A full load, so every server component renders with the new session.
+            // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- on purpose, see above
             window.location.assign("/");
           });
         }}

@@ -23,6 +23,7 @@ export function SignInForm() {
             const result = await signInAction({ email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
             if (!result.ok) return setError(result.error.message);
             // A full load, so every server component renders with the new session.
+            // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load, on purpose (above)
             window.location.assign("/");
           });
         }}

@@ -1,6 +1,6 @@
 "use client";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef } from "react";
+import { useRef, useState } from "react";
 import { createSecretAction } from "@/lib/actions/secrets/create-secret";
 import { deleteSecretAction } from "@/lib/actions/secrets/delete-secret";
 import { updateSecretAction } from "@/lib/actions/secrets/update-secret";
@@ -25,6 +25,8 @@ async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
 export function useSecretsList(tenant: string, namespace: string | null, query: SecretListQuery, initial?: { query: SecretListQuery; data: SecretsList }) {
   // Set by refresh(): the next fetch asks the backend again instead of Keyhold's short-lived list.
   const force = useRef(false);
+  // When the server-rendered first page arrived: read once, on the first render.
+  const [receivedAt] = useState(() => Date.now());
   const result = useQuery({
     queryKey: secretKeys.list(tenant, namespace ?? "*", query),
     queryFn: async ({ signal }) => {
@@ -40,7 +42,7 @@ export function useSecretsList(tenant: string, namespace: string | null, query: 
       return body as SecretsList;
     },
     initialData: initial && JSON.stringify(initial.query) === JSON.stringify(query) ? initial.data : undefined,
-    initialDataUpdatedAt: initial ? Date.now() : undefined,
+    initialDataUpdatedAt: initial ? receivedAt : undefined,
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });

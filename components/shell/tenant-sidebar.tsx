@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { Folder, KeyRound, LayoutDashboard, ScrollText, Settings, Users } from "lucide-react";
 import type { PermissionSet } from "@/lib/auth/capabilities";
 import type { NamespaceNode } from "@/lib/tenancy/namespaces";
@@ -47,6 +47,7 @@ function Tree({ tenant, nodes }: { tenant: string; nodes: NamespaceNode[] }) {
 }
 
 export function TenantSidebar({ tenant, tenants, tree, can }: { tenant: { slug: string; displayName: string }; tenants: { slug: string; displayName: string }[]; tree: NamespaceNode[]; can: PermissionSet }) {
+  const router = useRouter();
   return (
     <aside className="w-64 shrink-0 border-r border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Tenant navigation">
       <label htmlFor="tenant-switcher" className="sr-only">
@@ -56,7 +57,7 @@ export function TenantSidebar({ tenant, tenants, tree, can }: { tenant: { slug: 
         id="tenant-switcher"
         className="mb-3 w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm font-medium dark:border-zinc-700 dark:bg-zinc-950"
         value={tenant.slug}
-        onChange={(e) => (window.location.href = `/tenants/${e.target.value}`)}
+        onChange={(e) => router.push(`/tenants/${e.target.value}`)}
       >
         {tenants.map((t) => (
           <option key={t.slug} value={t.slug}>

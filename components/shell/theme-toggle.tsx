@@ -1,8 +1,8 @@
 "use client";
 import { Monitor, Moon, Sun } from "lucide-react";
 import { useEffect, useState } from "react";
+import { THEME_COOKIE, type Theme } from "./theme";
 
-type Theme = "light" | "dark" | "system";
 const NEXT: Record<Theme, Theme> = { light: "dark", dark: "system", system: "light" };
 const ICON = { light: Sun, dark: Moon, system: Monitor };
 
@@ -13,20 +13,17 @@ function apply(theme: Theme) {
 }
 
 /** Cycles light → dark → system; the choice is kept in a cookie so the server renders it without a flash. */
-export function ThemeToggle() {
-  const [theme, setTheme] = useState<Theme>("system");
-  useEffect(() => {
-    const initial = (document.documentElement.dataset.theme as Theme) ?? "system";
-    setTheme(initial);
-    apply(initial);
-  }, []);
+export function ThemeToggle({ initial }: { initial: Theme }) {
+  const [theme, setTheme] = useState<Theme>(initial);
+  // "system" follows the browser's preference, which only the browser knows.
+  useEffect(() => apply(initial), [initial]);
   const Icon = ICON[theme];
   return (
     <button
       type="button"
       onClick={() => {
         const next = NEXT[theme];
-        document.cookie = `keyhold-theme=${next}; path=/; max-age=31536000; samesite=lax`;
+        document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
         setTheme(next);
         apply(next);
       }}

@@ -10,6 +10,8 @@ export function UserMenu({ user }: { user: { name: string; email: string; instan
   const signOut = (everywhere: boolean) =>
     startTransition(async () => {
       await signOutAction({ everywhere });
+      // A full load drops everything the client kept of the signed-out session (React Query's cache included).
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- on purpose, see above
       window.location.assign("/login");
     });
   return (

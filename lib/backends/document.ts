@@ -58,7 +58,7 @@ export function parseConfigDocument(
   options: { unknownKeys: "error" | "warn"; incomplete?: "error" | "warn" },
 ): DocumentParse {
   const warnings: DocumentIssue[] = [];
-  let value = structuredClone(input);
+  const value = structuredClone(input);
   for (let attempt = 0; attempt < 10; attempt++) {
     const result = configDocumentSchema.safeParse(value);
     if (result.success) {

@@ -47,6 +47,9 @@ SUMMARY=test-results/summary
 FUZZ_REPORTS=(test-results/schemathesis-{pglite,postgres}/{admin,viewer,checks}.xml)
 rm -rf "$SUMMARY" test-results/schemathesis-* && mkdir -p "$SUMMARY"
 
+step "static checks: types, lint, formatting"
+node scripts/test/static-checks.mjs "$SUMMARY/static-checks.xml"
+
 step "Vitest: the unit, db and emulator projects (database tests on PGlite and PostgreSQL)"
 # One run of every project writes one JSON report; the emulator project reuses the emulators started above.
 KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator --reporter=default --reporter=json --outputFile.json="$SUMMARY/vitest.json"
@@ -72,4 +75,4 @@ else
 fi
 
 step "summary"
-node scripts/test/summarize.mjs "$SUMMARY/vitest.json" "${FUZZ_REPORTS[@]}" "$SUMMARY/playwright-pglite.json" "$SUMMARY/playwright-postgres.json"
+node scripts/test/summarize.mjs "$SUMMARY/static-checks.xml" "$SUMMARY/vitest.json" "${FUZZ_REPORTS[@]}" "$SUMMARY/playwright-pglite.json" "$SUMMARY/playwright-postgres.json"

@@ -1,8 +1,6 @@
 import dns from "node:dns";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import net from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startCountingListener, type CountingListener } from "../support/counting-listener";
 import { classifyHost } from "../../lib/net/address";

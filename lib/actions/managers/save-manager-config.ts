@@ -1,6 +1,5 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { isInstanceAdmin } from "@/lib/auth/permissions";
 import { defineAction } from "@/lib/server/action";
 import { saveConfig, saveConfigInput } from "@/lib/managers/config-store";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../../../lib/db/generated/client";
 import { migratedPrisma, TEST_DATABASES } from "../../support/test-db";
 import { createBuiltinBackend } from "../../../lib/backends/builtin/adapter";
