@@ -20,7 +20,17 @@ const csp = [
 const nextConfig = {
   // PGlite loads its WebAssembly and data files from its package folder; pg, the Prisma adapters and argon2's native binding stay external too.
   // The Google client loads protos and gRPC at run time; bundling @grpc/grpc-js breaks it.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg", "@node-rs/argon2", "@google-cloud/secret-manager", "google-gax", "@grpc/grpc-js", "node-vault"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "pg",
+    "@prisma/adapter-pg",
+    "@node-rs/argon2",
+    "@google-cloud/secret-manager",
+    "google-gax",
+    "@grpc/grpc-js",
+    "node-vault",
+  ],
   poweredByHeader: false,
   // The build checks what it ships (app, components, lib); `npm run typecheck` (tsconfig.json) covers tests, e2e and scripts too.
   typescript: { tsconfigPath: "tsconfig.next.json" },
@@ -43,7 +53,9 @@ const nextConfig = {
       {
         // HSTS only means something over HTTPS: sent when KEYHOLD_PUBLIC_URL is https or a TLS proxy says so.
         source: "/:path*",
-        ...(process.env.KEYHOLD_PUBLIC_URL?.startsWith("https://") ? {} : { has: [{ type: "header", key: "x-forwarded-proto", value: "https" }] }),
+        ...(process.env.KEYHOLD_PUBLIC_URL?.startsWith("https://")
+          ? {}
+          : { has: [{ type: "header", key: "x-forwarded-proto", value: "https" }] }),
         headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
       },
       {

@@ -20,7 +20,12 @@ export default defineConfig({
   projects: [
     // Creates the first administrator through the one-time setup page and saves its session for every other spec.
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "console", dependencies: ["setup"], testIgnore: /auth\.setup\.ts/, use: { storageState: path.join("test-results", ".auth", `admin-${label}.json`) } },
+    {
+      name: "console",
+      dependencies: ["setup"],
+      testIgnore: /auth\.setup\.ts/,
+      use: { storageState: path.join("test-results", ".auth", `admin-${label}.json`) },
+    },
   ],
   use: {
     baseURL: `http://localhost:${port}`,
@@ -28,7 +33,15 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.KEYHOLD_CHROMIUM ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
     },
   },
   webServer: {
@@ -46,7 +59,8 @@ export default defineConfig({
       KEYHOLD_EGRESS_ALLOW: process.env.KEYHOLD_EGRESS_ALLOW ?? emulatorEgressAllow(),
       // Names the specs type as stand-ins (vault.internal, the regional AWS endpoint) are refused by name, before any DNS query:
       // tests send no packet beyond loopback.
-      KEYHOLD_EGRESS_DENY: "*.internal,*.amazonaws.com,*.azure.net,*.microsoftonline.com,*.googleapis.com,*.example.com",
+      KEYHOLD_EGRESS_DENY:
+        "*.internal,*.amazonaws.com,*.azure.net,*.microsoftonline.com,*.googleapis.com,*.example.com",
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     },
   },

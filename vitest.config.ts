@@ -20,10 +20,16 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: [...configDefaults.exclude, DB, EMULATOR] } },
+      {
+        extends: true,
+        test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: [...configDefaults.exclude, DB, EMULATOR] },
+      },
       { extends: true, test: { name: "db", include: [DB] } },
       // Only this tier needs the backend emulators: its global setup starts them (or reuses KEYHOLD_EMULATORS_ENV_FILE's).
-      { extends: true, test: { name: "emulator", include: [EMULATOR], globalSetup: ["tests/support/emulators-setup.ts"] } },
+      {
+        extends: true,
+        test: { name: "emulator", include: [EMULATOR], globalSetup: ["tests/support/emulators-setup.ts"] },
+      },
     ],
   },
 });

@@ -28,19 +28,61 @@ test("changes of every kind are audited, with fields but without values", async 
     const res = await act(r, name, args);
     expect(res.result?.ok, `${name}: ${res.text.slice(0, 300)}`).toBe(true);
   };
-  await ok("createSecret", { tenant: T, namespace: "app", key: "API_KEY", value: SECRET_CANARY, description: "first", tags: [{ key: "team", value: "core" }] });
-  await ok("updateSecret", { tenant: T, namespace: "app", key: "API_KEY", value: SECRET_CANARY_2, description: "second", tags: [] });
+  await ok("createSecret", {
+    tenant: T,
+    namespace: "app",
+    key: "API_KEY",
+    value: SECRET_CANARY,
+    description: "first",
+    tags: [{ key: "team", value: "core" }],
+  });
+  await ok("updateSecret", {
+    tenant: T,
+    namespace: "app",
+    key: "API_KEY",
+    value: SECRET_CANARY_2,
+    description: "second",
+    tags: [],
+  });
   // While it exists, the secret's row reaches the browser as a page and as JSON (Refresh), its value never.
   await page.goto(`/tenants/${T}/namespaces/app/secrets`);
   await expect(page.locator('tr[data-secret-key="API_KEY"]')).toBeVisible();
   await page.getByRole("button", { name: "Refresh" }).click();
   await page.waitForLoadState("networkidle");
   await ok("deleteSecret", { tenant: T, namespace: "app", key: "API_KEY" });
-  await ok("saveConfig", { tenant: T, namespace: "cfg", expectedVersion: null, enabled: true, document: vault(TOKEN_CANARY, false), keepCredentials: [] });
-  await ok("saveConfig", { tenant: T, namespace: "cfg", expectedVersion: 1, enabled: true, document: vault(null, true), keepCredentials: ["vault.token.token"] });
-  await ok("saveConfig", { tenant: T, namespace: "cfg", expectedVersion: 2, enabled: true, document: vault(TOKEN_CANARY_2, true), keepCredentials: [] });
+  await ok("saveConfig", {
+    tenant: T,
+    namespace: "cfg",
+    expectedVersion: null,
+    enabled: true,
+    document: vault(TOKEN_CANARY, false),
+    keepCredentials: [],
+  });
+  await ok("saveConfig", {
+    tenant: T,
+    namespace: "cfg",
+    expectedVersion: 1,
+    enabled: true,
+    document: vault(null, true),
+    keepCredentials: ["vault.token.token"],
+  });
+  await ok("saveConfig", {
+    tenant: T,
+    namespace: "cfg",
+    expectedVersion: 2,
+    enabled: true,
+    document: vault(TOKEN_CANARY_2, true),
+    keepCredentials: [],
+  });
   await ok("verify", { tenant: T, namespace: "cfg" });
-  await ok("saveConfig", { tenant: T, namespace: "cfg", expectedVersion: 3, enabled: false, document: {}, keepCredentials: [] });
+  await ok("saveConfig", {
+    tenant: T,
+    namespace: "cfg",
+    expectedVersion: 3,
+    enabled: false,
+    document: {},
+    keepCredentials: [],
+  });
   await grantRole(page, T, { email: MEMBER, role: "Viewer", namespace: "app" });
   await page.getByRole("button", { name: `Revoke Viewer on app from ${MEMBER}` }).click();
   await expect(page.locator(`tr[data-user-email="${MEMBER}"]`)).toHaveCount(0);
@@ -52,12 +94,27 @@ test("changes of every kind are audited, with fields but without values", async 
   await page.getByRole("navigation", { name: "Tenant" }).getByRole("link", { name: "Audit" }).click();
   const table = page.getByTestId("audit-table");
   const expected = [
-    "tenant.created", "namespace.created", "secret.created", "secret.updated", "secret.deleted", "config.created",
-    "config.read-only-toggled", "config.credentials-replaced", "config.verified", "config.disabled", "user.created", "role.granted", "role.revoked", "user.removed",
+    "tenant.created",
+    "namespace.created",
+    "secret.created",
+    "secret.updated",
+    "secret.deleted",
+    "config.created",
+    "config.read-only-toggled",
+    "config.credentials-replaced",
+    "config.verified",
+    "config.disabled",
+    "user.created",
+    "role.granted",
+    "role.revoked",
+    "user.removed",
   ];
-  for (const action of expected) await expect(table.locator(`tr[data-audit-action="${action}"]`).first(), action).toBeVisible();
+  for (const action of expected)
+    await expect(table.locator(`tr[data-audit-action="${action}"]`).first(), action).toBeVisible();
   await expect(table.locator('tr[data-audit-action="secret.updated"]')).toContainText('"value":"replaced"');
-  await expect(table.locator('tr[data-audit-action="config.credentials-replaced"]')).toContainText('"vault.token.token":"replaced"');
+  await expect(table.locator('tr[data-audit-action="config.credentials-replaced"]')).toContainText(
+    '"vault.token.token":"replaced"',
+  );
   await expect(table.locator('tr[data-audit-action="config.verified"]')).toContainText("failure");
   await expect(table.locator('tr[data-audit-action="secret.created"]')).toContainText("admin@keyhold.test");
   await expect(table.locator('tr[data-audit-action="role.granted"]').first()).toContainText(MEMBER);
@@ -70,8 +127,14 @@ test("changes of every kind are audited, with fields but without values", async 
     expect(await page.content()).not.toContain(canary);
   }
   // Nothing the browser received on these pages carried a value or a credential, and it did receive real rows of each kind.
-  await recorder.expectRead({ html: 'data-secret-key="API_KEY"', rsc: '"data-audit-action":"secret.updated"', action: `"data":{"email":"${MEMBER}"}`, json: '"rows":[{"key":"API_KEY"' });
-  for (const canary of CANARIES) expect(await recorder.containing(canary), `responses containing ${canary}`).toEqual([]);
+  await recorder.expectRead({
+    html: 'data-secret-key="API_KEY"',
+    rsc: '"data-audit-action":"secret.updated"',
+    action: `"data":{"email":"${MEMBER}"}`,
+    json: '"rows":[{"key":"API_KEY"',
+  });
+  for (const canary of CANARIES)
+    expect(await recorder.containing(canary), `responses containing ${canary}`).toEqual([]);
 });
 
 test("the Audit tab filters by action, namespace, actor and time, and pages", async ({ page }) => {
@@ -94,7 +157,10 @@ test("the Audit tab filters by action, namespace, actor and time, and pages", as
   await page.getByLabel("From").fill(today);
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/action=config\./);
-  await expect(page.getByRole("link", { name: "CSV" })).toHaveAttribute("href", new RegExp(`/api/tenants/${T}/audit/csv\\?.*action=config\\.`));
+  await expect(page.getByRole("link", { name: "CSV" })).toHaveAttribute(
+    "href",
+    new RegExp(`/api/tenants/${T}/audit/csv\\?.*action=config\\.`),
+  );
 
   // Over 50 events: a second page.
   for (let i = 0; i < 26; i++) {

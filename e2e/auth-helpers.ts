@@ -7,7 +7,8 @@ export const ADMIN = { email: "admin@keyhold.test", name: "First Admin", passwor
 export const PASSWORD = "users-password-1234";
 export const BASE_URL = `http://localhost:${process.env.KEYHOLD_E2E_PORT ?? 3100}`;
 
-export const adminStatePath = () => path.join("test-results", ".auth", `admin-${process.env.KEYHOLD_E2E_LABEL ?? "pglite"}.json`);
+export const adminStatePath = () =>
+  path.join("test-results", ".auth", `admin-${process.env.KEYHOLD_E2E_LABEL ?? "pglite"}.json`);
 
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/login");
@@ -26,7 +27,16 @@ export async function pageAs(browser: Browser, email: string, password = PASSWOR
 }
 
 /** Gives `email` a role in `tenant` through the Users page, creating the account when it is new. */
-export async function grantRole(page: Page, tenant: string, user: { email: string; role: "Tenant administrator" | "Namespace editor" | "Viewer"; namespace?: string; name?: string }) {
+export async function grantRole(
+  page: Page,
+  tenant: string,
+  user: {
+    email: string;
+    role: "Tenant administrator" | "Namespace editor" | "Viewer";
+    namespace?: string;
+    name?: string;
+  },
+) {
   await page.goto(`/tenants/${tenant}/users`);
   const form = page.getByRole("form", { name: "Add user" });
   await form.getByRole("textbox", { name: "Email", exact: true }).fill(user.email);
@@ -42,8 +52,18 @@ export async function grantRole(page: Page, tenant: string, user: { email: strin
  * Calls a server action the way the browser's runtime does (POST with a Next-Action header), without any UI,
  * so a test can check what the server refuses. Returns the action's result, decoded from the RSC payload.
  */
-export async function callAction(request: APIRequestContext, file: string, exportedName: string, args: unknown, origin = BASE_URL) {
-  const response = await request.post("/", { headers: actionHeaders(file, exportedName, origin), data: actionBody(args), maxRedirects: 0 });
+export async function callAction(
+  request: APIRequestContext,
+  file: string,
+  exportedName: string,
+  args: unknown,
+  origin = BASE_URL,
+) {
+  const response = await request.post("/", {
+    headers: actionHeaders(file, exportedName, origin),
+    data: actionBody(args),
+    maxRedirects: 0,
+  });
   const text = await response.text();
   return { status: response.status(), text, result: actionResult(text) };
 }

@@ -29,7 +29,14 @@ function startKeyhold(configYaml: string, env: Record<string, string> = {}) {
   const file = path.join(dir, "keyhold.yaml");
   writeFileSync(file, configYaml);
   const child = spawn("node", ["scripts/start.mjs"], {
-    env: { ...process.env, ...env, PORT: String(PORT), KEYHOLD_DATA_DIR: path.join(dir, "data"), KEYHOLD_CONFIG_FILE: file, DATABASE_URL: "" },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(PORT),
+      KEYHOLD_DATA_DIR: path.join(dir, "data"),
+      KEYHOLD_CONFIG_FILE: file,
+      DATABASE_URL: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   started.push(child);
@@ -54,21 +61,51 @@ function startKeyhold(configYaml: string, env: Record<string, string> = {}) {
 }
 
 test("a broken configuration file stops start-up naming the file, the line and the key", async () => {
-  const keyhold = startKeyhold(["kestra:", "  secret:", "    type: vault", "    read-only: true", "    vault:", "      address: not-a-url", "      token:", "        token: t"].join("\n"));
+  const keyhold = startKeyhold(
+    [
+      "kestra:",
+      "  secret:",
+      "    type: vault",
+      "    read-only: true",
+      "    vault:",
+      "      address: not-a-url",
+      "      token:",
+      "        token: t",
+    ].join("\n"),
+  );
   try {
     expect(await keyhold.exited).toBe(1);
-    expect(keyhold.output()).toContain(`${keyhold.file}:6: kestra.secret.vault.address: Must be an http:// or https:// URL`);
+    expect(keyhold.output()).toContain(
+      `${keyhold.file}:6: kestra.secret.vault.address: Must be an http:// or https:// URL`,
+    );
   } finally {
     keyhold.child.kill();
   }
 });
 
-test("the configuration file's backend serves tenants without their own, with ${ENV} resolved and a sharing warning", async ({ page }) => {
-  const yaml = ["secret:", "  type: aws-secret-manager", "  read-only: true", "  aws-secret-manager:", "    access-key-id: ${KH_TEST_KEY_ID}", "    secret-key-id: ${KH_TEST_SECRET}", "    region: us-east-1", "    endpoint-override: ${KH_AWS_ENDPOINT}", "    colour: blue"].join("\n");
+test("the configuration file's backend serves tenants without their own, with ${ENV} resolved and a sharing warning", async ({
+  page,
+}) => {
+  const yaml = [
+    "secret:",
+    "  type: aws-secret-manager",
+    "  read-only: true",
+    "  aws-secret-manager:",
+    "    access-key-id: ${KH_TEST_KEY_ID}",
+    "    secret-key-id: ${KH_TEST_SECRET}",
+    "    region: us-east-1",
+    "    endpoint-override: ${KH_AWS_ENDPOINT}",
+    "    colour: blue",
+  ].join("\n");
   // This server's first administrator comes from the environment, the other documented way.
   const admin = { KEYHOLD_ADMIN_EMAIL: "ops@keyhold.test", KEYHOLD_ADMIN_PASSWORD: "CANARY-admin-password-env" };
   // The file's backend is trusted (no egress policy): point it at the loopback AWS emulator so no packet leaves the machine.
-  const keyhold = startKeyhold(yaml, { KH_TEST_KEY_ID: "AKIAFROMENV", KH_TEST_SECRET: "CANARY-from-env", KH_AWS_ENDPOINT: process.env.KEYHOLD_AWS_ENDPOINT!, ...admin });
+  const keyhold = startKeyhold(yaml, {
+    KH_TEST_KEY_ID: "AKIAFROMENV",
+    KH_TEST_SECRET: "CANARY-from-env",
+    KH_AWS_ENDPOINT: process.env.KEYHOLD_AWS_ENDPOINT!,
+    ...admin,
+  });
   try {
     await keyhold.ready;
     expect(keyhold.output()).toContain("secret.aws-secret-manager.colour: Unknown key 'colour'");
@@ -96,8 +133,14 @@ test("the configuration file's backend serves tenants without their own, with ${
   }
 });
 
-test("the file's read-only Vault: its entries belong to every tenant, and the page names the file as where read-only is set", async ({ page }) => {
-  const vault = nodeVault({ endpoint: process.env.KEYHOLD_VAULT_ADDR!, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
+test("the file's read-only Vault: its entries belong to every tenant, and the page names the file as where read-only is set", async ({
+  page,
+}) => {
+  const vault = nodeVault({
+    endpoint: process.env.KEYHOLD_VAULT_ADDR!,
+    token: process.env.KEYHOLD_VAULT_TOKEN!,
+    apiVersion: "v1",
+  });
   await vault.write("secret/data/file-backed/shared-db", { data: { DATABASE_URL: "postgres://file" } });
   const yaml = [
     "kestra:",
@@ -129,12 +172,16 @@ test("the file's read-only Vault: its entries belong to every tenant, and the pa
     await expect(async () => {
       await page.getByLabel("New namespace").fill("team");
       await page.getByRole("button", { name: "Create namespace" }).click();
-      await expect(page.getByTestId("namespace-tree").getByRole("treeitem", { name: "team" })).toBeVisible({ timeout: 3_000 });
+      await expect(page.getByTestId("namespace-tree").getByRole("treeitem", { name: "team" })).toBeVisible({
+        timeout: 3_000,
+      });
     }).toPass({ timeout: 30_000 });
     await page.goto(`${base}/tenants/filevault/namespaces/team/secrets`);
     const row = page.locator('tr[data-secret-key="shared-db"]');
     await expect(row).toContainText("every tenant (configuration file)");
-    await expect(page.getByTestId("read-only-hint")).toHaveText(/Read-only comes from the configuration file \(read-only: true\)\. To manage secrets here, set read-only: false in the file, or configure a dedicated manager for this namespace\./);
+    await expect(page.getByTestId("read-only-hint")).toHaveText(
+      /Read-only comes from the configuration file \(read-only: true\)\. To manage secrets here, set read-only: false in the file, or configure a dedicated manager for this namespace\./,
+    );
   } finally {
     keyhold.child.kill("SIGINT");
     expect(await keyhold.exited).toBe(0);

@@ -32,7 +32,11 @@ test("tenants and namespaces: implied parents, validation and duplicates", async
   await expect(page.getByText(/Lowercase letters, digits and dashes; start/)).toBeVisible();
 });
 
-test("configure Vault read-only on a namespace and AWS on the tenant, then check inheritance and leaks", async ({ page, recorder, shot }) => {
+test("configure Vault read-only on a namespace and AWS on the tenant, then check inheritance and leaks", async ({
+  page,
+  recorder,
+  shot,
+}) => {
   await page.goto("/tenants/acme/namespaces/company/edit");
   await expect(page.getByTestId("effective-backend")).toContainText("Builtin store");
   await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
@@ -107,7 +111,12 @@ test("configure Vault read-only on a namespace and AWS on the tenant, then check
     expect(await recorder.containing(canary), `responses containing ${canary}`).toEqual([]);
   }
   // Every kind of body was read with the saved configurations in it, so finding no canary above means something.
-  await recorder.expectRead({ html: 'value="AKIAEXAMPLEKEYID0001"', rsc: "AKIAEXAMPLEKEYID0001", action: "https://vault.internal:8200", json: '"sourceNamespace":"company"' });
+  await recorder.expectRead({
+    html: 'value="AKIAEXAMPLEKEYID0001"',
+    rsc: "AKIAEXAMPLEKEYID0001",
+    action: "https://vault.internal:8200",
+    json: '"sourceNamespace":"company"',
+  });
 });
 
 test("a second administrator saving a stale form gets a conflict, not an overwrite", async ({ browser }) => {
@@ -182,7 +191,10 @@ test("an invalid form shows errors next to the fields and saves nothing", async 
   await shot("namespace-edit-invalid");
 
   await page.reload();
-  await expect(page.getByRole("switch", { name: "Use a dedicated secrets manager" })).toHaveAttribute("aria-checked", "false");
+  await expect(page.getByRole("switch", { name: "Use a dedicated secrets manager" })).toHaveAttribute(
+    "aria-checked",
+    "false",
+  );
   await page.goto("/tenants/acme");
   await expect(page.locator('tr[data-namespace="other"]')).toContainText("Inherited from tenant acme");
 });

@@ -9,7 +9,10 @@ test.beforeAll(() => {
   startEmulators(["vault"]);
 });
 
-test("a form pointed at a loopback port is refused by the egress policy, and nothing reaches it", async ({ page, shot }) => {
+test("a form pointed at a loopback port is refused by the egress policy, and nothing reaches it", async ({
+  page,
+  shot,
+}) => {
   const listener = await startRecordingServer();
   try {
     await createTenant(page, "egress");

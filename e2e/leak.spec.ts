@@ -11,13 +11,29 @@ test.beforeAll(() => {
   startEmulators(["aws"]);
 });
 
-test("no secret value or credential appears in any page, payload, response or console message", async ({ page, recorder }) => {
+test("no secret value or credential appears in any page, payload, response or console message", async ({
+  page,
+  recorder,
+}) => {
   test.setTimeout(120_000);
   const env = (n: string) => process.env[n]!;
-  const aws = new SecretsManagerClient({ endpoint: env("KEYHOLD_AWS_ENDPOINT"), region: env("KEYHOLD_AWS_REGION"), credentials: { accessKeyId: env("KEYHOLD_AWS_ACCESS_KEY_ID"), secretAccessKey: env("KEYHOLD_AWS_SECRET_ACCESS_KEY") } });
-  const tags = (key: string) => [{ Key: "namespace", Value: "ops" }, { Key: "key", Value: key }, { Key: "prefix", Value: "leaktest" }];
+  const aws = new SecretsManagerClient({
+    endpoint: env("KEYHOLD_AWS_ENDPOINT"),
+    region: env("KEYHOLD_AWS_REGION"),
+    credentials: {
+      accessKeyId: env("KEYHOLD_AWS_ACCESS_KEY_ID"),
+      secretAccessKey: env("KEYHOLD_AWS_SECRET_ACCESS_KEY"),
+    },
+  });
+  const tags = (key: string) => [
+    { Key: "namespace", Value: "ops" },
+    { Key: "key", Value: key },
+    { Key: "prefix", Value: "leaktest" },
+  ];
   await aws.send(new CreateSecretCommand({ Name: `leak/${Date.now()}/a`, SecretString: VALUE, Tags: tags("PLAIN") }));
-  await aws.send(new CreateSecretCommand({ Name: `leak/${Date.now()}/b`, SecretString: JSON_VALUE, Tags: tags("JSON") }));
+  await aws.send(
+    new CreateSecretCommand({ Name: `leak/${Date.now()}/b`, SecretString: JSON_VALUE, Tags: tags("JSON") }),
+  );
 
   await createTenant(page, "leak");
   await createNamespace(page, "leak", "ops.inner");
@@ -25,7 +41,10 @@ test("no secret value or credential appears in any page, payload, response or co
   await page.goto("/tenants/leak/namespaces/builtin/secrets");
   await page.getByRole("button", { name: "Create New Secret" }).click();
   await page.getByRole("dialog").getByLabel(/^Key/).fill("BUILTIN");
-  await page.getByRole("dialog").getByLabel(/^Value/).fill(BUILTIN_VALUE);
+  await page
+    .getByRole("dialog")
+    .getByLabel(/^Value/)
+    .fill(BUILTIN_VALUE);
   await page.getByRole("dialog").getByRole("button", { name: "Create secret" }).click();
   await expect(page.locator('tr[data-secret-key="BUILTIN"]')).toBeVisible();
 
@@ -43,7 +62,17 @@ test("no secret value or credential appears in any page, payload, response or co
   await page.getByRole("button", { name: "Verify connection" }).click();
   await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
 
-  for (const url of ["/", "/tenants/leak", "/tenants/leak/secrets", "/tenants/leak/settings", "/tenants/leak/namespaces/ops", "/tenants/leak/namespaces/ops/edit", "/tenants/leak/namespaces/ops/secrets", "/tenants/leak/namespaces/ops.inner/secrets", "/tenants/leak/namespaces/builtin/secrets"]) {
+  for (const url of [
+    "/",
+    "/tenants/leak",
+    "/tenants/leak/secrets",
+    "/tenants/leak/settings",
+    "/tenants/leak/namespaces/ops",
+    "/tenants/leak/namespaces/ops/edit",
+    "/tenants/leak/namespaces/ops/secrets",
+    "/tenants/leak/namespaces/ops.inner/secrets",
+    "/tenants/leak/namespaces/builtin/secrets",
+  ]) {
     await page.goto(url);
     await page.waitForLoadState("networkidle");
   }
@@ -52,7 +81,12 @@ test("no secret value or credential appears in any page, payload, response or co
   await page.getByRole("navigation", { name: "Namespace sections" }).getByRole("link", { name: "Secrets" }).click();
   await expect(page.locator('tr[data-secret-key="JSON"]')).toContainText("TOKEN");
   const expression = page.getByRole("textbox", { name: "Check an expression" });
-  for (const e of ["{{ secret('PLAIN') }}", "{{ secret('JSON', subkey='TOKEN') }}", "{{ secret('BUILTIN', namespace='builtin') }}", "{{ secret('JSON', subkey='NOPE') }}"]) {
+  for (const e of [
+    "{{ secret('PLAIN') }}",
+    "{{ secret('JSON', subkey='TOKEN') }}",
+    "{{ secret('BUILTIN', namespace='builtin') }}",
+    "{{ secret('JSON', subkey='NOPE') }}",
+  ]) {
     await expression.fill(e);
     await page.getByRole("button", { name: "Check" }).click();
     await expect(page.getByTestId("expression-result")).not.toBeEmpty();
@@ -72,7 +106,12 @@ test("no secret value or credential appears in any page, payload, response or co
   await page.waitForLoadState("networkidle");
 
   // Every kind of body was read with real rows in it, so finding no canary below means something.
-  await recorder.expectRead({ html: 'data-secret-key="PLAIN"', rsc: '"key":"PLAIN"', action: '"data":{"key":"BUILTIN"}', json: '"rows":[{"key":"BUILTIN"' });
+  await recorder.expectRead({
+    html: 'data-secret-key="PLAIN"',
+    rsc: '"key":"PLAIN"',
+    action: '"data":{"key":"BUILTIN"}',
+    json: '"rows":[{"key":"BUILTIN"',
+  });
   for (const canary of ["CANARY-leak-value", "CANARY-leak-json", "CANARY-leak-aws-secret-key"]) {
     expect(await recorder.containing(canary), `pages, payloads or console lines containing ${canary}`).toEqual([]);
   }

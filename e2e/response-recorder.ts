@@ -6,7 +6,14 @@ export const CHECKED_KINDS = ["html", "rsc", "action", "json"] as const;
 
 /** How a body was read: streamed while it arrived, from the browser's buffer, or asked for again. */
 type Via = "stream" | "buffer" | "replay";
-export type RecordedBody = { url: string; method: string; kind: BodyKind | "console"; via: Via | "console"; body: string; why?: string };
+export type RecordedBody = {
+  url: string;
+  method: string;
+  kind: BodyKind | "console";
+  via: Via | "console";
+  body: string;
+  why?: string;
+};
 
 type Flight = {
   url: string;
@@ -28,9 +35,15 @@ type Flight = {
   failure?: string;
 };
 
-const lower = (headers: Record<string, unknown>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+const lower = (headers: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
 
-function kindOf(method: string, headers: Record<string, string>, resourceType: string | undefined, mime: string): BodyKind {
+function kindOf(
+  method: string,
+  headers: Record<string, string>,
+  resourceType: string | undefined,
+  mime: string,
+): BodyKind {
   if (method === "POST" && "next-action" in headers) return "action";
   if (mime === "text/x-component" || headers.rsc === "1") return "rsc";
   if (resourceType === "Document" || mime === "text/html") return "html";
@@ -42,7 +55,15 @@ const isText = (mime: string, resourceType?: string) =>
   /^text\/|json|javascript|x-component|xml/.test(mime) || resourceType === "Script" || resourceType === "Stylesheet";
 
 // Set by the browser or the request client itself when a request is made again.
-const NOT_REPLAYED = new Set(["host", "content-length", "connection", "cookie", "accept-encoding", "keep-alive", "transfer-encoding"]);
+const NOT_REPLAYED = new Set([
+  "host",
+  "content-length",
+  "connection",
+  "cookie",
+  "accept-encoding",
+  "keep-alive",
+  "transfer-encoding",
+]);
 
 /**
  * Reads every same-origin response body the page receives through its own CDP session: streamed as it arrives
@@ -77,14 +98,31 @@ export class ResponseRecorder {
     const recorder = new ResponseRecorder(page, cdp, baseURL);
     recorder.listen();
     recorder.mainFrame = (await cdp.send("Page.getFrameTree")).frameTree.frame.id;
-    await cdp.send("Network.enable", { maxTotalBufferSize: 256 * 1024 * 1024, maxResourceBufferSize: 64 * 1024 * 1024, maxPostDataSize: 16 * 1024 * 1024 });
+    await cdp.send("Network.enable", {
+      maxTotalBufferSize: 256 * 1024 * 1024,
+      maxResourceBufferSize: 64 * 1024 * 1024,
+      maxPostDataSize: 16 * 1024 * 1024,
+    });
     return recorder;
   }
 
   private listen() {
     const { page, cdp } = this;
-    page.on("console", (m) => void this.bodies.push({ url: `console:${m.type()}`, method: "", kind: "console", via: "console", body: m.text() }));
-    page.on("pageerror", (e) => void this.bodies.push({ url: "pageerror", method: "", kind: "console", via: "console", body: String(e) }));
+    page.on(
+      "console",
+      (m) =>
+        void this.bodies.push({
+          url: `console:${m.type()}`,
+          method: "",
+          kind: "console",
+          via: "console",
+          body: m.text(),
+        }),
+    );
+    page.on(
+      "pageerror",
+      (e) => void this.bodies.push({ url: "pageerror", method: "", kind: "console", via: "console", body: String(e) }),
+    );
 
     cdp.on("Network.requestWillBeSent", (e) => {
       // A redirect reuses the request id: its next hop replaces the one before (which had no body), or ends it off-origin.
@@ -97,7 +135,11 @@ export class ResponseRecorder {
         loaderId: e.loaderId,
         method: e.request.method,
         headers: { ...lower(e.request.headers), ...extra },
-        postData: entries?.length ? Buffer.concat(entries) : e.request.postData !== undefined ? Buffer.from(e.request.postData) : undefined,
+        postData: entries?.length
+          ? Buffer.concat(entries)
+          : e.request.postData !== undefined
+            ? Buffer.from(e.request.postData)
+            : undefined,
         resourceType: e.type,
         chunks: [],
         received: 0,
@@ -173,14 +215,25 @@ export class ResponseRecorder {
       // Streamed in full: every byte the page received, also when it stopped reading early. The stream is
       // preferred to getResponseBody, which decodes an RSC payload without a charset as Latin-1.
       const bytes = (await flight.streaming) ? Buffer.concat(flight.chunks) : Buffer.alloc(0);
-      if (bytes.length > 0 && bytes.length >= flight.received) return this.keep(flight, "stream", bytes.toString("utf8"));
+      if (bytes.length > 0 && bytes.length >= flight.received)
+        return this.keep(flight, "stream", bytes.toString("utf8"));
       // Not streamed, or served from the cache (no data events): the browser's own copy.
       const read = await this.cdp.send("Network.getResponseBody", { requestId }).catch(() => undefined);
-      if (read) return this.keep(flight, "buffer", read.base64Encoded ? Buffer.from(read.body, "base64").toString("utf8") : read.body);
+      if (read)
+        return this.keep(
+          flight,
+          "buffer",
+          read.base64Encoded ? Buffer.from(read.body, "base64").toString("utf8") : read.body,
+        );
       // The page had this body but the browser no longer holds it: ask for it again.
       await this.replay(flight);
     } catch (error) {
-      this.unreadable.push({ url: flight.url, method: flight.method, kind: flight.kind ?? "other", reason: String(error).split("\n")[0] });
+      this.unreadable.push({
+        url: flight.url,
+        method: flight.method,
+        kind: flight.kind ?? "other",
+        reason: String(error).split("\n")[0],
+      });
     }
   }
 
@@ -189,15 +242,41 @@ export class ResponseRecorder {
   }
 
   private async replay(flight: Flight) {
-    const headers = Object.fromEntries(Object.entries(flight.headers).filter(([k]) => !NOT_REPLAYED.has(k) && !k.startsWith(":")));
+    const headers = Object.fromEntries(
+      Object.entries(flight.headers).filter(([k]) => !NOT_REPLAYED.has(k) && !k.startsWith(":")),
+    );
     try {
-      const response = await this.page.request.fetch(flight.url, { method: flight.method, headers, data: flight.postData, maxRedirects: 0, failOnStatusCode: false, timeout: 30_000 });
-      const kind = kindOf(flight.method, flight.headers, flight.resourceType, (response.headers()["content-type"] ?? "").split(";")[0].trim());
+      const response = await this.page.request.fetch(flight.url, {
+        method: flight.method,
+        headers,
+        data: flight.postData,
+        maxRedirects: 0,
+        failOnStatusCode: false,
+        timeout: 30_000,
+      });
+      const kind = kindOf(
+        flight.method,
+        flight.headers,
+        flight.resourceType,
+        (response.headers()["content-type"] ?? "").split(";")[0].trim(),
+      );
       if (response.status() >= 300 && response.status() < 400) return;
-      this.bodies.push({ url: flight.url, method: flight.method, kind, via: "replay", body: await response.text(), why: flight.failure ?? "body no longer held by the browser" });
+      this.bodies.push({
+        url: flight.url,
+        method: flight.method,
+        kind,
+        via: "replay",
+        body: await response.text(),
+        why: flight.failure ?? "body no longer held by the browser",
+      });
     } catch (error) {
       const kind = flight.kind ?? kindOf(flight.method, flight.headers, flight.resourceType, "");
-      this.unreadable.push({ url: flight.url, method: flight.method, kind, reason: `${flight.failure ?? "no body"}; asked again: ${String(error).split("\n")[0]}` });
+      this.unreadable.push({
+        url: flight.url,
+        method: flight.method,
+        kind,
+        reason: `${flight.failure ?? "no body"}; asked again: ${String(error).split("\n")[0]}`,
+      });
     }
   }
 
@@ -216,7 +295,12 @@ export class ResponseRecorder {
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const f of this.flights.values()) {
-      this.unreadable.push({ url: f.url, method: f.method, kind: f.kind ?? kindOf(f.method, f.headers, f.resourceType, ""), reason: "still loading" });
+      this.unreadable.push({
+        url: f.url,
+        method: f.method,
+        kind: f.kind ?? kindOf(f.method, f.headers, f.resourceType, ""),
+        reason: "still loading",
+      });
     }
     this.flights.clear();
   }
@@ -229,7 +313,9 @@ export class ResponseRecorder {
       count[b.kind] ??= {};
       count[b.kind][b.via] = (count[b.kind][b.via] ?? 0) + 1;
     }
-    const replayed = this.bodies.filter((b) => b.via === "replay").map((b) => `${b.kind} ${b.method} ${b.url} (${b.why})`);
+    const replayed = this.bodies
+      .filter((b) => b.via === "replay")
+      .map((b) => `${b.kind} ${b.method} ${b.url} (${b.why})`);
     return { read: count, unreadable: this.unreadable, replayed, cancelledBeforeResponse: this.cancelled.length };
   }
 
@@ -255,8 +341,13 @@ export class ResponseRecorder {
     for (const kind of CHECKED_KINDS) {
       const needle = rows[kind];
       if (needle === undefined) continue;
-      const hits = this.bodies.filter((b) => b.kind === kind && (typeof needle === "string" ? b.body.includes(needle) : needle.test(b.body)));
-      expect(hits.length, `${kind} bodies containing ${needle} (read ${this.bodies.filter((b) => b.kind === kind).length} ${kind} bodies)`).toBeGreaterThan(0);
+      const hits = this.bodies.filter(
+        (b) => b.kind === kind && (typeof needle === "string" ? b.body.includes(needle) : needle.test(b.body)),
+      );
+      expect(
+        hits.length,
+        `${kind} bodies containing ${needle} (read ${this.bodies.filter((b) => b.kind === kind).length} ${kind} bodies)`,
+      ).toBeGreaterThan(0);
     }
   }
 
@@ -265,9 +356,16 @@ export class ResponseRecorder {
     const s = await this.summary();
     await testInfo.attach("response-recorder", { body: JSON.stringify(s, null, 2), contentType: "application/json" });
     const line = Object.entries(s.read)
-      .map(([kind, vias]) => `${kind} ${Object.entries(vias).map(([v, n]) => `${n} ${v}`).join("+")}`)
+      .map(
+        ([kind, vias]) =>
+          `${kind} ${Object.entries(vias)
+            .map(([v, n]) => `${n} ${v}`)
+            .join("+")}`,
+      )
       .join(", ");
-    console.log(`[recorder] ${testInfo.title}: ${line}; unreadable ${s.unreadable.length}; cancelled before a response ${s.cancelledBeforeResponse}`);
+    console.log(
+      `[recorder] ${testInfo.title}: ${line}; unreadable ${s.unreadable.length}; cancelled before a response ${s.cancelledBeforeResponse}`,
+    );
     for (const u of s.unreadable) console.log(`[recorder]   unreadable ${u.kind} ${u.method} ${u.url}: ${u.reason}`);
     await this.cdp.detach().catch(() => undefined);
   }

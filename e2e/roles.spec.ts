@@ -1,4 +1,13 @@
-import { ADMIN, PASSWORD, act, ensureNamespace, ensureTenant, expectForbidden, grantRole, pageAs } from "./auth-helpers";
+import {
+  ADMIN,
+  PASSWORD,
+  act,
+  ensureNamespace,
+  ensureTenant,
+  expectForbidden,
+  grantRole,
+  pageAs,
+} from "./auth-helpers";
 import { expect, test } from "./fixtures";
 
 // Each role signs in and sees only what it may do; what it may not do the server refuses when called directly.
@@ -14,7 +23,13 @@ test("the instance administrator sets up a tenant, namespaces, a secret and thre
   await ensureTenant(page.request, T);
   await ensureNamespace(page.request, T, "company.team.etl");
   await ensureNamespace(page.request, T, "company.other");
-  const created = await act(page.request, "createSecret", { tenant: T, namespace: "company.team", key: "DB_PASSWORD", value: CANARY, tags: [] });
+  const created = await act(page.request, "createSecret", {
+    tenant: T,
+    namespace: "company.team",
+    key: "DB_PASSWORD",
+    value: CANARY,
+    tags: [],
+  });
   expect(created.result?.ok, created.text).toBe(true);
 
   await grantRole(page, T, { email: TADMIN, role: "Tenant administrator" });
@@ -36,8 +51,11 @@ test("a viewer browses keys, verifies and checks expressions, and can change not
   await expect(page.getByRole("button", { name: "Create New Secret" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Edit DB_PASSWORD" })).toHaveCount(0);
   const nav = page.getByRole("navigation", { name: "Tenant" });
-  for (const hidden of ["Settings", "Users", "Audit", "Secrets"]) await expect(nav.getByRole("link", { name: hidden })).toHaveCount(0);
-  await expect(page.getByRole("navigation", { name: "Namespace sections" }).getByRole("link", { name: "Edit" })).toHaveCount(0);
+  for (const hidden of ["Settings", "Users", "Audit", "Secrets"])
+    await expect(nav.getByRole("link", { name: hidden })).toHaveCount(0);
+  await expect(
+    page.getByRole("navigation", { name: "Namespace sections" }).getByRole("link", { name: "Edit" }),
+  ).toHaveCount(0);
   await expect(page.getByLabel("New namespace")).toHaveCount(0);
   await page.getByRole("button", { name: "Verify connection" }).click();
   await expect(page.getByTestId("verify-result")).toContainText(/ok/i);
@@ -49,19 +67,47 @@ test("a viewer browses keys, verifies and checks expressions, and can change not
   // Directly, without the UI: every change and every page outside the binding is refused.
   const r = page.request;
   await expectForbidden(r, "createSecret", { tenant: T, namespace: "company.team", key: "NEW", value: "v", tags: [] });
-  await expectForbidden(r, "updateSecret", { tenant: T, namespace: "company.team", key: "DB_PASSWORD", value: "changed", tags: [] });
+  await expectForbidden(r, "updateSecret", {
+    tenant: T,
+    namespace: "company.team",
+    key: "DB_PASSWORD",
+    value: "changed",
+    tags: [],
+  });
   await expectForbidden(r, "deleteSecret", { tenant: T, namespace: "company.team", key: "DB_PASSWORD" });
-  await expectForbidden(r, "saveConfig", { tenant: T, namespace: "company.team", expectedVersion: null, enabled: false, document: {}, keepCredentials: [] });
+  await expectForbidden(r, "saveConfig", {
+    tenant: T,
+    namespace: "company.team",
+    expectedVersion: null,
+    enabled: false,
+    document: {},
+    keepCredentials: [],
+  });
   await expectForbidden(r, "createNamespace", { tenant: T, path: "company.team.new" });
-  await expectForbidden(r, "addUser", { tenant: T, email: "me-too@initech.test", role: "tenant-admin", namespace: null });
+  await expectForbidden(r, "addUser", {
+    tenant: T,
+    email: "me-too@initech.test",
+    role: "tenant-admin",
+    namespace: null,
+  });
   await expectForbidden(r, "verify", { tenant: T, namespace: "company.other" });
-  await expectForbidden(r, "checkExpression", { tenant: T, namespace: "company.team", expression: "{{ secret('X', namespace='company.other') }}" });
+  await expectForbidden(r, "checkExpression", {
+    tenant: T,
+    namespace: "company.team",
+    expression: "{{ secret('X', namespace='company.other') }}",
+  });
   expect((await r.get(`/api/tenants/${T}/namespaces/company.other/secrets`)).status()).toBe(403);
   expect((await r.get(`/api/tenants/${T}/namespaces/company/secrets`)).status()).toBe(403);
   expect((await r.get(`/api/tenants/${T}/secrets`)).status()).toBe(403);
   expect((await r.get(`/api/tenants/${T}/audit/csv`)).status()).toBe(403);
   expect((await r.get(`/api/tenants/${T}/namespaces/company.team/secrets`)).status()).toBe(200);
-  for (const path of [`/tenants/${T}/settings`, `/tenants/${T}/users`, `/tenants/${T}/audit`, `/tenants/${T}/namespaces/company.team/edit`, `/audit`]) {
+  for (const path of [
+    `/tenants/${T}/settings`,
+    `/tenants/${T}/users`,
+    `/tenants/${T}/audit`,
+    `/tenants/${T}/namespaces/company.team/edit`,
+    `/audit`,
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(403);
     await expect(page.getByTestId("forbidden")).toBeVisible();
@@ -80,11 +126,39 @@ test("a namespace editor manages the secrets of its namespace and its children, 
   await expect(page.locator('tr[data-secret-key="ETL_TOKEN"]')).toBeVisible();
 
   const r = page.request;
-  expect((await act(r, "updateSecret", { tenant: T, namespace: "company.team", key: "DB_PASSWORD", description: "edited by the editor", tags: [] })).result?.ok).toBe(true);
-  await expectForbidden(r, "createSecret", { tenant: T, namespace: "company.other", key: "NOPE", value: "v", tags: [] });
+  expect(
+    (
+      await act(r, "updateSecret", {
+        tenant: T,
+        namespace: "company.team",
+        key: "DB_PASSWORD",
+        description: "edited by the editor",
+        tags: [],
+      })
+    ).result?.ok,
+  ).toBe(true);
+  await expectForbidden(r, "createSecret", {
+    tenant: T,
+    namespace: "company.other",
+    key: "NOPE",
+    value: "v",
+    tags: [],
+  });
   await expectForbidden(r, "createSecret", { tenant: T, namespace: "company", key: "NOPE", value: "v", tags: [] });
-  await expectForbidden(r, "saveConfig", { tenant: T, namespace: "company.team", expectedVersion: null, enabled: false, document: {}, keepCredentials: [] });
-  await expectForbidden(r, "verifyForm", { tenant: T, namespace: "company.team", document: { type: "vault" }, keepCredentials: [] });
+  await expectForbidden(r, "saveConfig", {
+    tenant: T,
+    namespace: "company.team",
+    expectedVersion: null,
+    enabled: false,
+    document: {},
+    keepCredentials: [],
+  });
+  await expectForbidden(r, "verifyForm", {
+    tenant: T,
+    namespace: "company.team",
+    document: { type: "vault" },
+    keepCredentials: [],
+  });
   expect((await page.goto(`/tenants/${T}/settings`))?.status()).toBe(403);
   await page.context().close();
 });
@@ -93,7 +167,8 @@ test("a tenant administrator runs its tenant but not the instance", async ({ bro
   const page = await pageAs(browser, TADMIN);
   await page.goto(`/tenants/${T}`);
   const nav = page.getByRole("navigation", { name: "Tenant" });
-  for (const shown of ["Settings", "Users", "Audit", "Secrets"]) await expect(nav.getByRole("link", { name: shown })).toBeVisible();
+  for (const shown of ["Settings", "Users", "Audit", "Secrets"])
+    await expect(nav.getByRole("link", { name: shown })).toBeVisible();
   await expect(page.getByLabel("New namespace")).toBeVisible();
   await page.goto("/");
   await expect(page.getByRole("button", { name: "Create tenant" })).toHaveCount(0);
@@ -102,11 +177,19 @@ test("a tenant administrator runs its tenant but not the instance", async ({ bro
   expect((await page.goto("/audit"))?.status()).toBe(403);
   expect((await page.request.get("/api/audit/csv")).status()).toBe(403);
   // The instance administrator's own account is not theirs to change.
-  await expectForbidden(page.request, "addUser", { tenant: "no-such-tenant", email: ADMIN.email, role: "viewer", namespace: null });
+  await expectForbidden(page.request, "addUser", {
+    tenant: "no-such-tenant",
+    email: ADMIN.email,
+    role: "viewer",
+    namespace: null,
+  });
   await page.context().close();
 });
 
-test("instance administrators are managed on their own page, by instance administrators only", async ({ page, browser }) => {
+test("instance administrators are managed on their own page, by instance administrators only", async ({
+  page,
+  browser,
+}) => {
   const SECOND = "second-admin@keyhold.test";
   await page.goto("/admins");
   await expect(page.locator(`[data-admin-email="${ADMIN.email}"]`)).toContainText("You");

@@ -6,7 +6,11 @@ const JSON_CANARY = JSON.stringify({ API_TOKEN: "CANARY-json-token-0123456789abc
 
 test.describe.configure({ mode: "serial" });
 
-test("create, list, inherit, search, edit, check and delete secrets in the builtin store", async ({ page, recorder, shot }) => {
+test("create, list, inherit, search, edit, check and delete secrets in the builtin store", async ({
+  page,
+  recorder,
+  shot,
+}) => {
   await createTenant(page, "beta");
   await createNamespace(page, "beta", "app.web");
 
@@ -36,24 +40,34 @@ test("create, list, inherit, search, edit, check and delete secrets in the built
 
   await page.getByRole("button", { name: "Create New Secret" }).click();
   await page.getByRole("dialog").getByLabel(/^Key/).fill("api");
-  await page.getByRole("dialog").getByLabel(/^Value/).fill(JSON_CANARY);
+  await page
+    .getByRole("dialog")
+    .getByLabel(/^Value/)
+    .fill(JSON_CANARY);
   await page.getByRole("dialog").getByRole("button", { name: "Create secret" }).click();
   const api = page.locator('tr[data-secret-key="api"]');
   await expect(api).toContainText("API_TOKEN, USER");
   await api.getByLabel("Subkey of api to copy").selectOption("API_TOKEN");
-  await expect(api.locator("[data-expression]")).toHaveAttribute("data-expression", "{{ secret('api', subkey='API_TOKEN') }}");
+  await expect(api.locator("[data-expression]")).toHaveAttribute(
+    "data-expression",
+    "{{ secret('api', subkey='API_TOKEN') }}",
+  );
 
   // Expression checks: length only, and the semantics page's sentences.
   const expression = page.getByRole("textbox", { name: "Check an expression" });
   await expression.fill("{{ secret('api', subkey='API_TOKEN') }}");
   await page.getByRole("button", { name: "Check" }).click();
-  await expect(page.getByTestId("expression-result")).toHaveText(`Resolves, ${"CANARY-json-token-0123456789abcd".length} characters, from app (Builtin store).`);
+  await expect(page.getByTestId("expression-result")).toHaveText(
+    `Resolves, ${"CANARY-json-token-0123456789abcd".length} characters, from app (Builtin store).`,
+  );
   await expression.fill("{{ secret('api', subkey='NOPE') }}");
   await page.getByRole("button", { name: "Check" }).click();
   await expect(page.getByTestId("expression-result")).toHaveText("Cannot find secret sub-key 'NOPE' in secret 'api'.");
   await expression.fill("{{ secret('DB_PASSWORD', subkey='X') }}");
   await page.getByRole("button", { name: "Check" }).click();
-  await expect(page.getByTestId("expression-result")).toHaveText("Failed to read secret sub-key 'X' in secret 'DB_PASSWORD'. Ensure the secret contains valid JSON value.");
+  await expect(page.getByTestId("expression-result")).toHaveText(
+    "Failed to read secret sub-key 'X' in secret 'DB_PASSWORD'. Ensure the secret contains valid JSON value.",
+  );
   await expression.fill("{{ secret('MISSING') }}");
   await page.getByRole("button", { name: "Check" }).click();
   await expect(page.getByTestId("expression-result")).toHaveText("Cannot find secret for key 'MISSING'.");
@@ -69,12 +83,17 @@ test("create, list, inherit, search, edit, check and delete secrets in the built
   await expect(row).toContainText("rotated monthly");
   await expression.fill("{{ secret('DB_PASSWORD') }}");
   await page.getByRole("button", { name: "Check" }).click();
-  await expect(page.getByTestId("expression-result")).toHaveText(`Resolves, ${CANARY.length} characters, from app (Builtin store).`);
+  await expect(page.getByTestId("expression-result")).toHaveText(
+    `Resolves, ${CANARY.length} characters, from app (Builtin store).`,
+  );
 
   // Then replace the value.
   await row.getByRole("button", { name: "Edit DB_PASSWORD" }).click();
   await page.getByRole("switch", { name: "Replace value" }).click();
-  await page.getByRole("dialog").getByLabel(/^Value/).fill("short");
+  await page
+    .getByRole("dialog")
+    .getByLabel(/^Value/)
+    .fill("short");
   await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByTestId("secrets-notice")).toHaveText("Updated DB_PASSWORD (value replaced).");
   await page.getByRole("button", { name: "Check" }).click();
@@ -100,7 +119,10 @@ test("create, list, inherit, search, edit, check and delete secrets in the built
   await expect(inherited.getByRole("button", { name: "Edit DB_PASSWORD" })).toHaveCount(0);
   await page.getByRole("button", { name: "Create New Secret" }).click();
   await page.getByRole("dialog").getByLabel(/^Key/).fill("DB_PASSWORD");
-  await page.getByRole("dialog").getByLabel(/^Value/).fill("child-value");
+  await page
+    .getByRole("dialog")
+    .getByLabel(/^Value/)
+    .fill("child-value");
   await page.getByRole("dialog").getByRole("button", { name: "Create secret" }).click();
   await expect(inherited.getByTestId("inherited-from")).toHaveCount(0);
   await expect(page.locator("tr[data-secret-key]")).toHaveCount(2);

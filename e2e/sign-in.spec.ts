@@ -22,7 +22,9 @@ test("a signed-out visitor is sent to sign in, and the API answers 401", async (
   await context.close();
 });
 
-test("a wrong email and a wrong password get the same answer; the sixth failure in a row locks the account", async ({ browser }) => {
+test("a wrong email and a wrong password get the same answer; the sixth failure in a row locks the account", async ({
+  browser,
+}) => {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await signIn(page, "nobody@signin.test", PASSWORD);
@@ -38,7 +40,9 @@ test("a wrong email and a wrong password get the same answer; the sixth failure 
   }
   // Five failures within 15 minutes: even the right password is refused now, with a different, honest message.
   await signIn(page, LIMITED, PASSWORD);
-  await expect(page.getByTestId("sign-in-error")).toHaveText(/^Too many failed sign-ins\. Try again in \d+ minutes?\.$/);
+  await expect(page.getByTestId("sign-in-error")).toHaveText(
+    /^Too many failed sign-ins\. Try again in \d+ minutes?\.$/,
+  );
   await expect(page).toHaveURL(/\/login$/);
   // Other accounts from the same address are not locked by one account's failures.
   await signIn(page, LEAVER, PASSWORD);
@@ -100,8 +104,15 @@ test("authenticated responses carry strict security headers and are never cached
   expect(api.headers()["strict-transport-security"]).toContain("max-age=");
 });
 
-test("a server action posted from another origin is refused, even with the administrator's cookie", async ({ page }) => {
-  const forged = await act(page.request, "createTenant", { slug: "csrf-made", displayName: "x" }, "https://evil.example");
+test("a server action posted from another origin is refused, even with the administrator's cookie", async ({
+  page,
+}) => {
+  const forged = await act(
+    page.request,
+    "createTenant",
+    { slug: "csrf-made", displayName: "x" },
+    "https://evil.example",
+  );
   expect(forged.status).toBeGreaterThanOrEqual(400);
   expect(forged.result?.ok).not.toBe(true);
   expect((await page.goto("/tenants/csrf-made"))?.status()).toBe(404);

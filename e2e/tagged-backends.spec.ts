@@ -20,14 +20,31 @@ test.beforeAll(() => {
 });
 
 for (const [id, make] of BACKENDS) {
-  test(`${id}: read-only browsing with lock icons, then create, edit and delete in managed mode`, async ({ page, recorder, shot }) => {
+  test(`${id}: read-only browsing with lock icons, then create, edit and delete in managed mode`, async ({
+    page,
+    recorder,
+    shot,
+  }) => {
     test.setTimeout(120_000);
     const backend = make();
     await backend.seeder.clear();
     const tenant = `t-${id}`;
-    await backend.seeder.seed(`prod/${id}/db`, VALUE_CANARY, { namespace: "company", key: "DB_PASSWORD", prefix: "kestra" }, "Primary database");
-    await backend.seeder.seed(`prod/${id}/api`, JSON.stringify({ API_TOKEN: "tok-123456", USER: "ops" }), { namespace: "company", key: "api", prefix: "kestra" });
-    await backend.seeder.seed(`prod/${id}/team`, "team-value", { namespace: "company.team", key: "TEAM_KEY", prefix: "kestra" });
+    await backend.seeder.seed(
+      `prod/${id}/db`,
+      VALUE_CANARY,
+      { namespace: "company", key: "DB_PASSWORD", prefix: "kestra" },
+      "Primary database",
+    );
+    await backend.seeder.seed(`prod/${id}/api`, JSON.stringify({ API_TOKEN: "tok-123456", USER: "ops" }), {
+      namespace: "company",
+      key: "api",
+      prefix: "kestra",
+    });
+    await backend.seeder.seed(`prod/${id}/team`, "team-value", {
+      namespace: "company.team",
+      key: "TEAM_KEY",
+      prefix: "kestra",
+    });
     await backend.seeder.seed(`prod/${id}/untagged`, "not for keyhold", { owner: "someone-else" });
 
     await createTenant(page, tenant);
@@ -67,15 +84,21 @@ for (const [id, make] of BACKENDS) {
     const expression = page.getByRole("textbox", { name: "Check an expression" });
     await expression.fill("{{ secret('api', subkey='API_TOKEN') }}");
     await page.getByRole("button", { name: "Check" }).click();
-    await expect(page.getByTestId("expression-result")).toHaveText(`Resolves, 10 characters, from company (${backend.label}).`);
+    await expect(page.getByTestId("expression-result")).toHaveText(
+      `Resolves, 10 characters, from company (${backend.label}).`,
+    );
     await expression.fill("{{ secret('api', subkey='MISSING') }}");
     await page.getByRole("button", { name: "Check" }).click();
-    await expect(page.getByTestId("expression-result")).toHaveText("Cannot find secret sub-key 'MISSING' in secret 'api'.");
+    await expect(page.getByTestId("expression-result")).toHaveText(
+      "Cannot find secret sub-key 'MISSING' in secret 'api'.",
+    );
 
     // The child namespace: its own tagged secret, and the parent's inherited.
     await page.goto(`/tenants/${tenant}/namespaces/company.team/secrets`);
     await expect(page.locator('tr[data-secret-key="TEAM_KEY"]')).toHaveAttribute("data-inherited", "false");
-    await expect(page.locator('tr[data-secret-key="DB_PASSWORD"] [data-testid="inherited-from"]')).toHaveText("inherited from company");
+    await expect(page.locator('tr[data-secret-key="DB_PASSWORD"] [data-testid="inherited-from"]')).toHaveText(
+      "inherited from company",
+    );
     await expect(page.getByTestId("backend-source")).toHaveText("Inherited from company");
 
     // Read-only off: the console manages secrets, and the backend shows each change.
@@ -94,17 +117,28 @@ for (const [id, make] of BACKENDS) {
     await expect(page.locator('tr[data-secret-key="NEW_KEY"]')).toBeVisible();
     const where = { namespace: "company", key: "NEW_KEY" };
     await expect.poll(async () => (await findTagged(backend.seeder, where))?.value).toBe(WRITTEN_CANARY);
-    expect((await findTagged(backend.seeder, where))?.tags).toMatchObject({ tenant, namespace: "company", key: "NEW_KEY", prefix: "kestra" });
+    expect((await findTagged(backend.seeder, where))?.tags).toMatchObject({
+      tenant,
+      namespace: "company",
+      key: "NEW_KEY",
+      prefix: "kestra",
+    });
 
     await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Edit NEW_KEY" }).click();
     await page.getByRole("dialog").getByLabel("Description").fill("described again");
     await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByTestId("secrets-notice")).toHaveText("Updated NEW_KEY (description and tags).");
-    expect(await findTagged(backend.seeder, where)).toMatchObject({ value: WRITTEN_CANARY, description: "described again" });
+    expect(await findTagged(backend.seeder, where)).toMatchObject({
+      value: WRITTEN_CANARY,
+      description: "described again",
+    });
 
     await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Edit NEW_KEY" }).click();
     await page.getByRole("switch", { name: "Replace value" }).click();
-    await page.getByRole("dialog").getByLabel(/^Value/).fill("second-value");
+    await page
+      .getByRole("dialog")
+      .getByLabel(/^Value/)
+      .fill("second-value");
     await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByTestId("secrets-notice")).toHaveText("Updated NEW_KEY (value replaced).");
     expect((await findTagged(backend.seeder, where))?.value).toBe("second-value");

@@ -12,12 +12,21 @@ test("the instance administrator prepares acme and globex", async ({ page }) => 
   await ensureTenant(page.request, "globex");
   await ensureNamespace(page.request, "acme", "company.team");
   await ensureNamespace(page.request, "globex", "company.team");
-  const created = await act(page.request, "createSecret", { tenant: "globex", namespace: "company.team", key: "GLOBEX_KEY", value: GLOBEX_CANARY, tags: [] });
+  const created = await act(page.request, "createSecret", {
+    tenant: "globex",
+    namespace: "company.team",
+    key: "GLOBEX_KEY",
+    value: GLOBEX_CANARY,
+    tags: [],
+  });
   expect(created.result?.ok, created.text).toBe(true);
   await grantRole(page, "acme", { email: ACME_ADMIN, role: "Tenant administrator" });
 });
 
-test("acme's tenant administrator cannot read, list, verify or change anything of globex", async ({ browser, baseURL }, testInfo) => {
+test("acme's tenant administrator cannot read, list, verify or change anything of globex", async ({
+  browser,
+  baseURL,
+}, testInfo) => {
   const page = await pageAs(browser, ACME_ADMIN);
   // This administrator's own page, not the fixture's: what reaches acme's browser is what must not carry globex's value.
   const recorder = await ResponseRecorder.attach(page, baseURL!);
@@ -28,14 +37,25 @@ test("acme's tenant administrator cannot read, list, verify or change anything o
   await expect(page.getByTestId("tenant-list")).not.toContainText("globex");
   await page.goto("/tenants/acme");
   await expect(page.locator("#tenant-switcher option")).toHaveText(["acme (acme)"]);
-  for (const path of ["/tenants/globex", "/tenants/globex/secrets", "/tenants/globex/settings", "/tenants/globex/users", "/tenants/globex/audit", "/tenants/globex/namespaces/company.team/secrets"]) {
+  for (const path of [
+    "/tenants/globex",
+    "/tenants/globex/secrets",
+    "/tenants/globex/settings",
+    "/tenants/globex/users",
+    "/tenants/globex/audit",
+    "/tenants/globex/namespaces/company.team/secrets",
+  ]) {
     expect((await page.goto(path))?.status(), path).toBe(403);
   }
   // An unknown tenant looks the same as a forbidden one, so tenant names cannot be probed.
   expect((await page.goto("/tenants/no-such-tenant"))?.status()).toBe(403);
 
   // Directly: reads through route handlers, and every action.
-  for (const path of ["/api/tenants/globex/secrets", "/api/tenants/globex/namespaces/company.team/secrets", "/api/tenants/globex/audit/csv"]) {
+  for (const path of [
+    "/api/tenants/globex/secrets",
+    "/api/tenants/globex/namespaces/company.team/secrets",
+    "/api/tenants/globex/audit/csv",
+  ]) {
     expect((await r.get(path)).status(), path).toBe(403);
   }
   const ns = { tenant: "globex", namespace: "company.team" };
@@ -45,8 +65,20 @@ test("acme's tenant administrator cannot read, list, verify or change anything o
   await expectForbidden(r, "createSecret", { ...ns, key: "FROM_ACME", value: "v", tags: [] });
   await expectForbidden(r, "updateSecret", { ...ns, key: "GLOBEX_KEY", value: "overwritten", tags: [] });
   await expectForbidden(r, "deleteSecret", { ...ns, key: "GLOBEX_KEY" });
-  await expectForbidden(r, "saveConfig", { tenant: "globex", namespace: null, expectedVersion: null, enabled: false, document: {}, keepCredentials: [] });
-  await expectForbidden(r, "verifyForm", { tenant: "globex", namespace: null, document: { type: "vault" }, keepCredentials: [] });
+  await expectForbidden(r, "saveConfig", {
+    tenant: "globex",
+    namespace: null,
+    expectedVersion: null,
+    enabled: false,
+    document: {},
+    keepCredentials: [],
+  });
+  await expectForbidden(r, "verifyForm", {
+    tenant: "globex",
+    namespace: null,
+    document: { type: "vault" },
+    keepCredentials: [],
+  });
   await expectForbidden(r, "createNamespace", { tenant: "globex", path: "acme.was.here" });
   await expectForbidden(r, "addUser", { tenant: "globex", email: ACME_ADMIN, role: "tenant-admin", namespace: null });
 

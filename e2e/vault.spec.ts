@@ -10,9 +10,14 @@ test.beforeAll(() => {
   startEmulators(["vault"]);
 });
 
-const root = () => nodeVault({ endpoint: process.env.KEYHOLD_VAULT_ADDR!, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
+const root = () =>
+  nodeVault({ endpoint: process.env.KEYHOLD_VAULT_ADDR!, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
 
-test("vault: read-only entries with subkeys and lock icons, managed writes, then unreachable when stopped", async ({ page, recorder, shot }) => {
+test("vault: read-only entries with subkeys and lock icons, managed writes, then unreachable when stopped", async ({
+  page,
+  recorder,
+  shot,
+}) => {
   test.setTimeout(120_000);
   const vault = root();
   await vault.write("secret/data/app1/db", { data: { DATABASE_USERNAME: "app", DATABASE_PASSWORD: PASSWORD_CANARY } });
@@ -44,13 +49,17 @@ test("vault: read-only entries with subkeys and lock icons, managed writes, then
   const expression = page.getByRole("textbox", { name: "Check an expression" });
   await expression.fill("{{ secret('api', subkey='API_TOKEN') }}");
   await page.getByRole("button", { name: "Check" }).click();
-  await expect(page.getByTestId("expression-result")).toHaveText("Resolves, 12 characters, from company (HashiCorp Vault).");
+  await expect(page.getByTestId("expression-result")).toHaveText(
+    "Resolves, 12 characters, from company (HashiCorp Vault).",
+  );
   await expression.fill("{{ secret('db', subkey='NOPE') }}");
   await page.getByRole("button", { name: "Check" }).click();
   await expect(page.getByTestId("expression-result")).toHaveText("Cannot find secret sub-key 'NOPE' in secret 'db'.");
 
   await page.goto("/tenants/t-vault/namespaces/company.team/secrets");
-  await expect(page.locator('tr[data-secret-key="db"] [data-testid="inherited-from"]')).toHaveText("inherited from company");
+  await expect(page.locator('tr[data-secret-key="db"] [data-testid="inherited-from"]')).toHaveText(
+    "inherited from company",
+  );
 
   // Managed mode: Keyhold writes under app1/TENANT/NAMESPACE/KEY.
   await page.goto("/tenants/t-vault/namespaces/company/edit");
@@ -60,7 +69,10 @@ test("vault: read-only entries with subkeys and lock icons, managed writes, then
   await page.goto("/tenants/t-vault/namespaces/company/secrets");
   await page.getByRole("button", { name: "Create New Secret" }).click();
   await page.getByRole("dialog").getByLabel(/^Key/).fill("NEW_KEY");
-  await page.getByRole("dialog").getByLabel(/^Value/).fill(WRITTEN_CANARY);
+  await page
+    .getByRole("dialog")
+    .getByLabel(/^Value/)
+    .fill(WRITTEN_CANARY);
   await page.getByRole("dialog").getByLabel("Description").fill("made in keyhold");
   await page.getByRole("dialog").getByRole("button", { name: "Create secret" }).click();
   await expect(page.locator('tr[data-secret-key="NEW_KEY"]')).toBeVisible();
@@ -75,7 +87,10 @@ test("vault: read-only entries with subkeys and lock icons, managed writes, then
 
   await page.locator('tr[data-secret-key="NEW_KEY"]').getByRole("button", { name: "Edit NEW_KEY" }).click();
   await page.getByRole("switch", { name: "Replace value" }).click();
-  await page.getByRole("dialog").getByLabel(/^Value/).fill("second");
+  await page
+    .getByRole("dialog")
+    .getByLabel(/^Value/)
+    .fill("second");
   await page.getByRole("dialog").getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByTestId("secrets-notice")).toHaveText("Updated NEW_KEY (value replaced).");
   expect((await vault.read(path)).data.data).toEqual({ value: "second" });

@@ -23,25 +23,38 @@ const wholeNumber = (fallback: number, unit: string, min: number) =>
       .string()
       .regex(/^\d+$/, { error: `must be a whole number${unit}` })
       .transform(Number)
-      .refine((n) => Number.isSafeInteger(n) && n >= min, { error: `must be a whole number${unit}${min > 0 ? ` of at least ${min}` : ""}` })
+      .refine((n) => Number.isSafeInteger(n) && n >= min, {
+        error: `must be a whole number${unit}${min > 0 ? ` of at least ${min}` : ""}`,
+      })
       .default(fallback),
   );
 
 /** KEYHOLD_ALLOW_SERVER_IDENTITY: 1/true/yes or 0/false/no (any case); unset is false. */
 const yesNo = z.preprocess(
   (v) => (typeof v === "string" ? v.trim().toLowerCase() : ""),
-  z.string().refine((v) => /^(|1|true|yes|0|false|no)$/.test(v), { error: "must be true or false (1/0, yes/no)" }).transform((v) => /^(1|true|yes)$/.test(v)),
+  z
+    .string()
+    .refine((v) => /^(|1|true|yes|0|false|no)$/.test(v), { error: "must be true or false (1/0, yes/no)" })
+    .transform((v) => /^(1|true|yes)$/.test(v)),
 );
 
 /** KEYHOLD_TRUST_PROXY has always meant on only for exactly "1": anything else but "0" is refused rather than guessed. */
 const oneOrZero = z.preprocess(
   (v) => (typeof v === "string" ? v.trim() : ""),
-  z.string().refine((v) => v === "" || v === "0" || v === "1", { error: "must be 1 (trust X-Forwarded-For) or 0" }).transform((v) => v === "1"),
+  z
+    .string()
+    .refine((v) => v === "" || v === "0" || v === "1", { error: "must be 1 (trust X-Forwarded-For) or 0" })
+    .transform((v) => v === "1"),
 );
 
 export const envSchema = z.object({
   /** postgres://… : PostgreSQL; unset: the embedded PGlite database in KEYHOLD_DATA_DIR/db. */
-  DATABASE_URL: trimmedText.pipe(z.string().regex(/^postgres(ql)?:\/\//, { error: "must start with postgres:// or postgresql://" }).optional()),
+  DATABASE_URL: trimmedText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: "must start with postgres:// or postgresql://" })
+      .optional(),
+  ),
   /** Port the console listens on (Next.js reads it too); used for the default public URL. */
   PORT: wholeNumber(3000, "", 1),
   KEYHOLD_DATA_DIR: textOr("data"),
@@ -49,7 +62,9 @@ export const envSchema = z.object({
   KEYHOLD_MIGRATIONS_DIR: textOr("prisma/migrations"),
   KEYHOLD_DB_POOL_MAX: wholeNumber(10, " of connections", 1),
   /** The URL users reach the console at; `https://…` makes session cookies Secure. */
-  KEYHOLD_PUBLIC_URL: trimmedText.pipe(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional()),
+  KEYHOLD_PUBLIC_URL: trimmedText.pipe(
+    z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  ),
   KEYHOLD_CONFIG_FILE: optionalText,
   KEYHOLD_ENCRYPTION_KEY: optionalText,
   KEYHOLD_ENCRYPTION_OLD_KEYS: optionalText,
@@ -83,7 +98,9 @@ type Source = Readonly<Record<string, string | undefined>>;
 
 /** Parses and validates an environment; throws one EnvError naming every bad variable (never a value: some are secrets). */
 export function readEnv(source: Source = process.env): Env {
-  const picked = Object.fromEntries(ENV_VARIABLES.map((name) => [name, Object.hasOwn(source, name) ? source[name] : undefined]));
+  const picked = Object.fromEntries(
+    ENV_VARIABLES.map((name) => [name, Object.hasOwn(source, name) ? source[name] : undefined]),
+  );
   const parsed = envSchema.safeParse(picked);
   if (parsed.success) return parsed.data;
   throw new EnvError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));

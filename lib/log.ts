@@ -3,7 +3,8 @@ import "server-only";
 type Fields = Record<string, unknown>;
 
 // Keys whose values never reach a log line, at any depth, whatever the caller passes (tested with canaries in log.test.ts).
-export const REDACT = /pass(word)?|secret|token|credential|private|key-?id|authorization|cookie|value|session|api-?key|client-?secret|service-?account/i;
+export const REDACT =
+  /pass(word)?|secret|token|credential|private|key-?id|authorization|cookie|value|session|api-?key|client-?secret|service-?account/i;
 
 const MAX_DEPTH = 6;
 

@@ -6,7 +6,9 @@ import { dataDir, databaseUrl } from "../lib/settings";
 const driver = openDriver({ databaseUrl: databaseUrl(), dataDir: dataDir() });
 try {
   const applied = await migrate(driver);
-  console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "The database is up to date.");
+  console.log(
+    applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "The database is up to date.",
+  );
   console.log(`Database: ${driver.kind} at ${driver.location}`);
 } catch (error) {
   console.error(`Migration failed: ${(error as Error).message}`);

@@ -11,7 +11,10 @@ export function nodeSupport(version) {
   const [major, minor] = parse(version);
   const [minMajor, minMinor] = parse(MINIMUM);
   if (major < minMajor || (major === minMajor && minor < minMinor)) {
-    return { ok: false, message: `Node ${version} is too old: Keyhold needs Node ${MINIMUM} or newer (Prisma 7 and Next.js 16 require it).` };
+    return {
+      ok: false,
+      message: `Node ${version} is too old: Keyhold needs Node ${MINIMUM} or newer (Prisma 7 and Next.js 16 require it).`,
+    };
   }
   if (TESTED_MAJORS.includes(major)) {
     return {
@@ -19,5 +22,8 @@ export function nodeSupport(version) {
       message: `Node ${version}: supported. Keyhold is tested on Node ${TESTED_MAJORS.join(", ")} and pins SDK versions that run on it; AWS SDK releases after January 2027 will need Node 22, and Keyhold will move once its test suite passes on Node 22 and 24.`,
     };
   }
-  return { ok: true, message: `Node ${version}: not yet proven. Keyhold is tested on Node ${TESTED_MAJORS.join(", ")}; newer versions are expected to work but are not part of its test suite yet.` };
+  return {
+    ok: true,
+    message: `Node ${version}: not yet proven. Keyhold is tested on Node ${TESTED_MAJORS.join(", ")}; newer versions are expected to work but are not part of its test suite yet.`,
+  };
 }

@@ -11,9 +11,12 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 const require = createRequire(import.meta.url);
 const wasmDir = path.dirname(require.resolve("@prisma/schema-engine-wasm"));
 const runtime = await import(path.join(wasmDir, "schema_engine_bg.js"));
-const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path.join(wasmDir, "schema_engine_bg.wasm"))), {
-  "./schema_engine_bg.js": runtime,
-});
+const instance = new WebAssembly.Instance(
+  new WebAssembly.Module(readFileSync(path.join(wasmDir, "schema_engine_bg.wasm"))),
+  {
+    "./schema_engine_bg.js": runtime,
+  },
+);
 runtime.__wbg_set_wasm(instance.exports);
 (instance.exports.__wbindgen_start as () => void)();
 

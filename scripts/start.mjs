@@ -45,7 +45,10 @@ server.on("error", (error) => {
 });
 server.listen(port, hostname, async () => {
   // The first request runs instrumentation.ts (configuration check, migrations); make it now, not on a user's click.
-  const response = await fetch(`http://${hostname}:${port}/api/health`).catch((error) => ({ ok: false, statusText: error.message }));
+  const response = await fetch(`http://${hostname}:${port}/api/health`).catch((error) => ({
+    ok: false,
+    statusText: error.message,
+  }));
   if (!response.ok) {
     console.error(`Keyhold started but is not healthy: ${response.statusText}`);
     process.exit(1);

@@ -29,7 +29,9 @@ describe("readEnv", () => {
   });
 
   it("treats a blank variable as unset", () => {
-    expect(readEnv({ KEYHOLD_LIST_CACHE_MS: " ", DATABASE_URL: "", KEYHOLD_AUTH_SECRET: "", KEYHOLD_DATA_DIR: "  " })).toMatchObject({
+    expect(
+      readEnv({ KEYHOLD_LIST_CACHE_MS: " ", DATABASE_URL: "", KEYHOLD_AUTH_SECRET: "", KEYHOLD_DATA_DIR: "  " }),
+    ).toMatchObject({
       KEYHOLD_LIST_CACHE_MS: 15_000,
       DATABASE_URL: undefined,
       KEYHOLD_AUTH_SECRET: undefined,
@@ -38,27 +40,60 @@ describe("readEnv", () => {
   });
 
   it("parses numbers, flags and trimmed text", () => {
-    const env = readEnv({ KEYHOLD_LIST_CACHE_MS: " 0 ", KEYHOLD_MAX_LIST_PAGES: "3", KEYHOLD_DB_POOL_MAX: "25", PORT: "8080", KEYHOLD_ALLOW_SERVER_IDENTITY: "Yes", KEYHOLD_TRUST_PROXY: "1", DATABASE_URL: " postgresql://k@db/k " });
-    expect(env).toMatchObject({ KEYHOLD_LIST_CACHE_MS: 0, KEYHOLD_MAX_LIST_PAGES: 3, KEYHOLD_DB_POOL_MAX: 25, PORT: 8080, KEYHOLD_ALLOW_SERVER_IDENTITY: true, KEYHOLD_TRUST_PROXY: true, DATABASE_URL: "postgresql://k@db/k" });
-    expect(readEnv({ KEYHOLD_ALLOW_SERVER_IDENTITY: "false", KEYHOLD_TRUST_PROXY: "0" })).toMatchObject({ KEYHOLD_ALLOW_SERVER_IDENTITY: false, KEYHOLD_TRUST_PROXY: false });
+    const env = readEnv({
+      KEYHOLD_LIST_CACHE_MS: " 0 ",
+      KEYHOLD_MAX_LIST_PAGES: "3",
+      KEYHOLD_DB_POOL_MAX: "25",
+      PORT: "8080",
+      KEYHOLD_ALLOW_SERVER_IDENTITY: "Yes",
+      KEYHOLD_TRUST_PROXY: "1",
+      DATABASE_URL: " postgresql://k@db/k ",
+    });
+    expect(env).toMatchObject({
+      KEYHOLD_LIST_CACHE_MS: 0,
+      KEYHOLD_MAX_LIST_PAGES: 3,
+      KEYHOLD_DB_POOL_MAX: 25,
+      PORT: 8080,
+      KEYHOLD_ALLOW_SERVER_IDENTITY: true,
+      KEYHOLD_TRUST_PROXY: true,
+      DATABASE_URL: "postgresql://k@db/k",
+    });
+    expect(readEnv({ KEYHOLD_ALLOW_SERVER_IDENTITY: "false", KEYHOLD_TRUST_PROXY: "0" })).toMatchObject({
+      KEYHOLD_ALLOW_SERVER_IDENTITY: false,
+      KEYHOLD_TRUST_PROXY: false,
+    });
   });
 
   it("names the variable of a bad number instead of yielding NaN", () => {
-    expect(problems({ KEYHOLD_LIST_CACHE_MS: "15s" })).toEqual(["KEYHOLD_LIST_CACHE_MS must be a whole number of milliseconds"]);
-    expect(problems({ KEYHOLD_MAX_LIST_PAGES: "0" })).toEqual(["KEYHOLD_MAX_LIST_PAGES must be a whole number of pages of at least 1"]);
-    expect(problems({ KEYHOLD_DB_POOL_MAX: "-1" })).toEqual(["KEYHOLD_DB_POOL_MAX must be a whole number of connections"]);
+    expect(problems({ KEYHOLD_LIST_CACHE_MS: "15s" })).toEqual([
+      "KEYHOLD_LIST_CACHE_MS must be a whole number of milliseconds",
+    ]);
+    expect(problems({ KEYHOLD_MAX_LIST_PAGES: "0" })).toEqual([
+      "KEYHOLD_MAX_LIST_PAGES must be a whole number of pages of at least 1",
+    ]);
+    expect(problems({ KEYHOLD_DB_POOL_MAX: "-1" })).toEqual([
+      "KEYHOLD_DB_POOL_MAX must be a whole number of connections",
+    ]);
     expect(problems({ PORT: "3000.5" })).toEqual(["PORT must be a whole number"]);
   });
 
   it("refuses a flag it cannot read rather than guessing", () => {
-    expect(problems({ KEYHOLD_ALLOW_SERVER_IDENTITY: "maybe" })).toEqual(["KEYHOLD_ALLOW_SERVER_IDENTITY must be true or false (1/0, yes/no)"]);
+    expect(problems({ KEYHOLD_ALLOW_SERVER_IDENTITY: "maybe" })).toEqual([
+      "KEYHOLD_ALLOW_SERVER_IDENTITY must be true or false (1/0, yes/no)",
+    ]);
     // Only "1" ever turned it on: "true" is refused, not silently ignored.
-    expect(problems({ KEYHOLD_TRUST_PROXY: "true" })).toEqual(["KEYHOLD_TRUST_PROXY must be 1 (trust X-Forwarded-For) or 0"]);
+    expect(problems({ KEYHOLD_TRUST_PROXY: "true" })).toEqual([
+      "KEYHOLD_TRUST_PROXY must be 1 (trust X-Forwarded-For) or 0",
+    ]);
   });
 
   it("refuses a malformed URL, naming the variable", () => {
-    expect(problems({ DATABASE_URL: "mysql://db/k" })).toEqual(["DATABASE_URL must start with postgres:// or postgresql://"]);
-    expect(problems({ KEYHOLD_PUBLIC_URL: "console.example.com" })).toEqual(["KEYHOLD_PUBLIC_URL must be an http:// or https:// URL"]);
+    expect(problems({ DATABASE_URL: "mysql://db/k" })).toEqual([
+      "DATABASE_URL must start with postgres:// or postgresql://",
+    ]);
+    expect(problems({ KEYHOLD_PUBLIC_URL: "console.example.com" })).toEqual([
+      "KEYHOLD_PUBLIC_URL must be an http:// or https:// URL",
+    ]);
   });
 
   it("lists every bad variable at once and never echoes a value", () => {

@@ -18,7 +18,10 @@ describe("structured logs", () => {
       logger.info(
         {
           password: CANARY,
-          document: { vault: { token: { token: CANARY } }, "aws-secret-manager": { "secret-key-id": CANARY, "access-key-id": CANARY } },
+          document: {
+            vault: { token: { token: CANARY } },
+            "aws-secret-manager": { "secret-key-id": CANARY, "access-key-id": CANARY },
+          },
           rows: [{ key: "DB", value: CANARY }],
           headers: { authorization: `Bearer ${CANARY}`, cookie: `better-auth.session_token=${CANARY}` },
           clientSecret: { clientSecret: CANARY },

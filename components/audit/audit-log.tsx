@@ -14,11 +14,29 @@ function query(filters: Filters, page?: number) {
 }
 
 /** The audit table with its filters (a GET form, so the state lives in the URL) and a CSV link for the same filters. */
-export function AuditLog({ base, csv, filters, data, showTenant }: { base: string; csv: string; filters: Filters; data: { rows: AuditRow[]; total: number; page: number; pageCount: number }; showTenant: boolean }) {
+export function AuditLog({
+  base,
+  csv,
+  filters,
+  data,
+  showTenant,
+}: {
+  base: string;
+  csv: string;
+  filters: Filters;
+  data: { rows: AuditRow[]; total: number; page: number; pageCount: number };
+  showTenant: boolean;
+}) {
   const field = (name: keyof Filters, label: string, type = "text") => (
     <label className="space-y-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
       <span className="block">{label}</span>
-      <input name={name} type={type} defaultValue={filters[name] ?? ""} maxLength={name === "actor" ? 254 : 255} className={inputClass} />
+      <input
+        name={name}
+        type={type}
+        defaultValue={filters[name] ?? ""}
+        maxLength={name === "actor" ? 254 : 255}
+        className={inputClass}
+      />
     </label>
   );
   return (
@@ -30,13 +48,17 @@ export function AuditLog({ base, csv, filters, data, showTenant }: { base: strin
         {field("from", "From", "date")}
         {field("to", "To", "date")}
         <div className="flex gap-2">
-          <button type="submit" className={buttonClass("secondary")}>Filter</button>
+          <button type="submit" className={buttonClass("secondary")}>
+            Filter
+          </button>
           <a href={`${csv}${query(filters)}`} className={buttonClass("ghost")} download>
             <Download className="size-4" aria-hidden /> CSV
           </a>
         </div>
       </form>
-      <p className="text-sm text-zinc-500" data-testid="audit-total">{data.total} event{data.total === 1 ? "" : "s"}</p>
+      <p className="text-sm text-zinc-500" data-testid="audit-total">
+        {data.total} event{data.total === 1 ? "" : "s"}
+      </p>
       <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
         <table className="w-full text-left text-sm" data-testid="audit-table">
           <thead className="bg-zinc-50 text-xs uppercase text-zinc-500 dark:bg-zinc-900">
@@ -59,7 +81,9 @@ export function AuditLog({ base, csv, filters, data, showTenant }: { base: strin
                 <td className="px-3 py-2">{r.actor}</td>
                 <td className="px-3 py-2 font-mono text-xs">{r.action}</td>
                 <td className="px-3 py-2">{r.outcome}</td>
-                <td className="max-w-md truncate px-3 py-2 font-mono text-xs" title={r.details}>{r.details}</td>
+                <td className="max-w-md truncate px-3 py-2 font-mono text-xs" title={r.details}>
+                  {r.details}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -67,7 +91,9 @@ export function AuditLog({ base, csv, filters, data, showTenant }: { base: strin
       </div>
       <nav className="flex items-center gap-3 text-sm" aria-label="Audit pages">
         {data.page > 1 ? <Link href={`${base}${query(filters, data.page - 1)}`}>Previous</Link> : null}
-        <span>Page {data.page} of {data.pageCount}</span>
+        <span>
+          Page {data.page} of {data.pageCount}
+        </span>
         {data.page < data.pageCount ? <Link href={`${base}${query(filters, data.page + 1)}`}>Next</Link> : null}
       </nav>
     </div>

@@ -14,7 +14,10 @@ export function SetupForm() {
   const fe = error?.fieldErrors;
   return (
     <Card>
-      <CardHeader title="Create the first administrator" description="This page disappears once an administrator exists." />
+      <CardHeader
+        title="Create the first administrator"
+        description="This page disappears once an administrator exists."
+      />
       <form
         className="space-y-4 p-5"
         aria-label="Create the first administrator"
@@ -23,7 +26,11 @@ export function SetupForm() {
           const form = new FormData(e.currentTarget);
           const get = (k: string) => String(form.get(k) ?? "");
           startTransition(async () => {
-            const result = await setupAdminAction({ email: get("email"), name: get("name"), password: get("password") });
+            const result = await setupAdminAction({
+              email: get("email"),
+              name: get("name"),
+              password: get("password"),
+            });
             if (!result.ok) return setError(result.error);
             // A full load, so every server component renders with the new session.
             // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- on purpose, see above
@@ -39,7 +46,14 @@ export function SetupForm() {
           <input id="email" name="email" type="email" autoComplete="username" maxLength={254} className={inputClass} />
         </Field>
         <Field id="password" label="Password" required help="At least 12 characters" error={fe?.password}>
-          <input id="password" name="password" type="password" autoComplete="new-password" maxLength={128} className={inputClass} />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            maxLength={128}
+            className={inputClass}
+          />
         </Field>
         <Button type="submit" disabled={pending} className="w-full">
           <ShieldCheck className="size-4" aria-hidden /> {pending ? "Creating…" : "Create administrator"}

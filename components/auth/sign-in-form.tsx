@@ -20,7 +20,10 @@ export function SignInForm() {
           e.preventDefault();
           const form = new FormData(e.currentTarget);
           startTransition(async () => {
-            const result = await signInAction({ email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
+            const result = await signInAction({
+              email: String(form.get("email") ?? ""),
+              password: String(form.get("password") ?? ""),
+            });
             if (!result.ok) return setError(result.error.message);
             // A full load, so every server component renders with the new session.
             // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load, on purpose (above)
@@ -28,12 +31,34 @@ export function SignInForm() {
           });
         }}
       >
-        <div aria-live="polite">{error ? <Alert tone="error" data-testid="sign-in-error">{error}</Alert> : null}</div>
+        <div aria-live="polite">
+          {error ? (
+            <Alert tone="error" data-testid="sign-in-error">
+              {error}
+            </Alert>
+          ) : null}
+        </div>
         <Field id="email" label="Email" required>
-          <input id="email" name="email" type="email" autoComplete="username" maxLength={254} required className={inputClass} />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            maxLength={254}
+            required
+            className={inputClass}
+          />
         </Field>
         <Field id="password" label="Password" required>
-          <input id="password" name="password" type="password" autoComplete="current-password" maxLength={128} required className={inputClass} />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            maxLength={128}
+            required
+            className={inputClass}
+          />
         </Field>
         <Button type="submit" disabled={pending} className="w-full">
           <LogIn className="size-4" aria-hidden /> {pending ? "Signing in…" : "Sign in"}

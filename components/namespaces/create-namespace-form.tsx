@@ -48,7 +48,15 @@ export function CreateNamespaceForm({ tenant }: { tenant: string }) {
           <FolderPlus className="size-4" aria-hidden />
         </Button>
       </div>
-      <p id="namespace-path-message" aria-live="polite" className={message?.tone === "error" ? "text-xs text-red-600 dark:text-red-400" : "text-xs text-emerald-700 dark:text-emerald-400"}>
+      <p
+        id="namespace-path-message"
+        aria-live="polite"
+        className={
+          message?.tone === "error"
+            ? "text-xs text-red-600 dark:text-red-400"
+            : "text-xs text-emerald-700 dark:text-emerald-400"
+        }
+      >
         {message?.text}
       </p>
     </form>

@@ -11,7 +11,12 @@ export function CopyExpression({ secretKey, subkeys }: { secretKey: string; subk
   return (
     <span className="inline-flex items-center gap-1">
       {subkeys.length ? (
-        <select aria-label={`Subkey of ${secretKey} to copy`} value={subkey} onChange={(e) => setSubkey(e.target.value)} className="h-7 rounded border border-zinc-300 bg-white px-1 text-xs dark:border-zinc-700 dark:bg-zinc-950">
+        <select
+          aria-label={`Subkey of ${secretKey} to copy`}
+          value={subkey}
+          onChange={(e) => setSubkey(e.target.value)}
+          className="h-7 rounded border border-zinc-300 bg-white px-1 text-xs dark:border-zinc-700 dark:bg-zinc-950"
+        >
           <option value="">whole secret</option>
           {subkeys.map((s) => (
             <option key={s} value={s}>
@@ -32,7 +37,11 @@ export function CopyExpression({ secretKey, subkeys }: { secretKey: string; subk
           setTimeout(() => setCopied(false), 1500);
         }}
       >
-        {copied ? <Check className="size-3.5 text-emerald-600" aria-hidden /> : <Copy className="size-3.5" aria-hidden />}
+        {copied ? (
+          <Check className="size-3.5 text-emerald-600" aria-hidden />
+        ) : (
+          <Copy className="size-3.5" aria-hidden />
+        )}
       </button>
       <span aria-live="polite" className="sr-only">
         {copied ? "Copied" : ""}

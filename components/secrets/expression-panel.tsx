@@ -22,7 +22,10 @@ export function ExpressionPanel({ tenant, namespace }: { tenant: string; namespa
           const r = await checkExpressionAction({ tenant, namespace, expression });
           setOutcome(
             r.ok
-              ? { ok: true, text: `Resolves, ${r.data.length} character${r.data.length === 1 ? "" : "s"}, from ${r.data.namespace} (${r.data.backendLabel}).` }
+              ? {
+                  ok: true,
+                  text: `Resolves, ${r.data.length} character${r.data.length === 1 ? "" : "s"}, from ${r.data.namespace} (${r.data.backendLabel}).`,
+                }
               : { ok: false, text: r.error.fieldErrors?.expression ?? r.error.message },
           );
         });
@@ -32,12 +35,26 @@ export function ExpressionPanel({ tenant, namespace }: { tenant: string; namespa
         Check an expression
       </label>
       <div className="flex gap-2">
-        <input id="expression-input" className={`${inputClass} font-mono`} value={expression} onChange={(e) => setExpression(e.target.value)} spellCheck={false} autoComplete="off" />
+        <input
+          id="expression-input"
+          className={`${inputClass} font-mono`}
+          value={expression}
+          onChange={(e) => setExpression(e.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+        />
         <Button type="submit" variant="secondary" disabled={pending}>
           <SearchCheck className="size-4" aria-hidden /> {pending ? "Checking…" : "Check"}
         </Button>
       </div>
-      <p aria-live="polite" data-testid="expression-result" data-ok={outcome?.ok} className={outcome?.ok ? "text-sm text-emerald-700 dark:text-emerald-400" : "text-sm text-red-700 dark:text-red-400"}>
+      <p
+        aria-live="polite"
+        data-testid="expression-result"
+        data-ok={outcome?.ok}
+        className={
+          outcome?.ok ? "text-sm text-emerald-700 dark:text-emerald-400" : "text-sm text-red-700 dark:text-red-400"
+        }
+      >
         {outcome?.text}
       </p>
     </form>

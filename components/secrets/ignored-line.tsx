@@ -8,8 +8,15 @@ export function IgnoredLine({ ignored }: { ignored: { reason: string; label: str
   if (!total) return null;
   return (
     <span data-testid="ignored-line" className="text-zinc-500">
-      {total} secret{total === 1 ? "" : "s"} in this backend {total === 1 ? "is" : "are"} skipped by its rules (counted for the whole backend, not only this namespace).{" "}
-      <button type="button" className="underline hover:text-zinc-800 dark:hover:text-zinc-200" aria-expanded={open} aria-controls="ignored-reasons" onClick={() => setOpen(!open)}>
+      {total} secret{total === 1 ? "" : "s"} in this backend {total === 1 ? "is" : "are"} skipped by its rules (counted
+      for the whole backend, not only this namespace).{" "}
+      <button
+        type="button"
+        className="underline hover:text-zinc-800 dark:hover:text-zinc-200"
+        aria-expanded={open}
+        aria-controls="ignored-reasons"
+        onClick={() => setOpen(!open)}
+      >
         {open ? "Hide reasons" : "Why?"}
       </button>
       {open ? (

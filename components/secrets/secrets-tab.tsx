@@ -25,14 +25,21 @@ function readOnlyHint(backend: SecretsList["backend"], tenant: string, namespace
   if (backend.sourceKind === "file") {
     return "Read-only comes from the configuration file (read-only: true). To manage secrets here, set read-only: false in the file, or configure a dedicated manager for this namespace.";
   }
-  const settings = backend.sourceKind === "namespace" ? `/tenants/${tenant}/namespaces/${backend.sourceNamespace}/edit` : `/tenants/${tenant}/settings`;
+  const settings =
+    backend.sourceKind === "namespace"
+      ? `/tenants/${tenant}/namespaces/${backend.sourceNamespace}/edit`
+      : `/tenants/${tenant}/settings`;
   return (
     <>
       To manage secrets here, turn read-only off in the settings of the dedicated manager that serves this namespace (
       <Link href={settings} className="underline">
         {backend.sourceKind === "namespace" ? `namespace ${backend.sourceNamespace}` : `tenant ${tenant}`}
       </Link>
-      ){backend.sourceKind === "namespace" && backend.sourceNamespace === namespace ? "" : ", or configure a dedicated manager for this namespace"}.
+      )
+      {backend.sourceKind === "namespace" && backend.sourceNamespace === namespace
+        ? ""
+        : ", or configure a dedicated manager for this namespace"}
+      .
     </>
   );
 }
@@ -85,7 +92,17 @@ function ListError({ title, message, onVerify }: { title: string; message: strin
  * what the caller's role allows here (secret:write, config:verify, secret:check, from the server's permission matrix);
  * the server refuses the rest anyway.
  */
-export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string; namespace: string | null; can: PermissionSet; initial?: { query: SecretListQuery; data: SecretsList } }) {
+export function SecretsTab({
+  tenant,
+  namespace,
+  can,
+  initial,
+}: {
+  tenant: string;
+  namespace: string | null;
+  can: PermissionSet;
+  initial?: { query: SecretListQuery; data: SecretsList };
+}) {
   const [query, setQuery] = useUrlQuery();
   const [search, setSearch] = useState(query.search);
   const list = useSecretsList(tenant, namespace, query, initial);
@@ -108,7 +125,19 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
   const runVerify = () =>
     startVerify(async () => {
       const r = await verifyConnectionAction({ tenant, namespace });
-      setVerify(r.ok ? r.data : { status: r.error.code, ok: false, latencyMs: null, checked: null, message: r.error.message, explanation: "", at: new Date().toISOString() });
+      setVerify(
+        r.ok
+          ? r.data
+          : {
+              status: r.error.code,
+              ok: false,
+              latencyMs: null,
+              checked: null,
+              message: r.error.message,
+              explanation: "",
+              at: new Date().toISOString(),
+            },
+      );
     });
 
   return (
@@ -118,7 +147,8 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
           <BackendSummaryLine backend={backend} />
           {can["config:verify"] ? (
             <Button variant="secondary" size="sm" onClick={runVerify} disabled={verifying}>
-              <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden /> {verifying ? "Verifying…" : "Verify connection"}
+              <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden />{" "}
+              {verifying ? "Verifying…" : "Verify connection"}
             </Button>
           ) : null}
         </div>
@@ -126,7 +156,8 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
       {verify ? <VerifyResult outcome={verify} /> : null}
       {namespace && backend?.readOnly ? (
         <Alert tone="warning" title="Read-only secrets manager" data-testid="read-only-banner">
-          {backend.label} serves this namespace in read-only mode ({backend.sourceLabel.toLowerCase()}). Keyhold shows its secrets but cannot create, edit or delete them; change them in {backend.label}.
+          {backend.label} serves this namespace in read-only mode ({backend.sourceLabel.toLowerCase()}). Keyhold shows
+          its secrets but cannot create, edit or delete them; change them in {backend.label}.
         </Alert>
       ) : null}
       {notice ? (
@@ -134,7 +165,9 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
           {notice}
         </Alert>
       ) : null}
-      {remove.error ? <Alert tone="error">{(remove.error as RequestError).shape?.message ?? "Delete failed."}</Alert> : null}
+      {remove.error ? (
+        <Alert tone="error">{(remove.error as RequestError).shape?.message ?? "Delete failed."}</Alert>
+      ) : null}
 
       <Card>
         <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 p-3 dark:border-zinc-800">
@@ -143,9 +176,21 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
             <label htmlFor="secret-search" className="sr-only">
               Search secrets by key or tag
             </label>
-            <input id="secret-search" type="search" placeholder="Search by key or tag" className={`${inputClass} pl-8`} value={search} onChange={(e) => setSearch(e.target.value)} />
+            <input
+              id="secret-search"
+              type="search"
+              placeholder="Search by key or tag"
+              className={`${inputClass} pl-8`}
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
           </div>
-          <Button variant="secondary" onClick={() => void list.refresh()} aria-label="Refresh" disabled={list.isFetching}>
+          <Button
+            variant="secondary"
+            onClick={() => void list.refresh()}
+            aria-label="Refresh"
+            disabled={list.isFetching}
+          >
             <RefreshCw className={list.isFetching ? "size-4 animate-spin" : "size-4"} aria-hidden />
           </Button>
           {namespace && backend && !backend.readOnly && can["secret:write"] ? (
@@ -158,11 +203,20 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
         {list.isPending ? (
           <Skeleton />
         ) : error ? (
-          <ListError title={`Cannot list secrets: ${error.shape?.code ?? "error"}`} message={error.shape?.message ?? error.message} onVerify={can["config:verify"] ? runVerify : undefined} />
+          <ListError
+            title={`Cannot list secrets: ${error.shape?.code ?? "error"}`}
+            message={error.shape?.message ?? error.message}
+            onVerify={can["config:verify"] ? runVerify : undefined}
+          />
         ) : data ? (
           <>
             {data.errors.map((e) => (
-              <ListError key={e.namespace} title={`The backend of ${e.namespace} failed: ${e.code}`} message={e.message} onVerify={can["config:verify"] ? runVerify : undefined} />
+              <ListError
+                key={e.namespace}
+                title={`The backend of ${e.namespace} failed: ${e.code}`}
+                message={e.message}
+                onVerify={can["config:verify"] ? runVerify : undefined}
+              />
             ))}
             {data.rows.length ? (
               <div className="overflow-x-auto">
@@ -171,7 +225,9 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
                   namespace={namespace}
                   rows={data.rows}
                   query={query}
-                  onSort={(c) => setQuery({ sort: c, dir: query.sort === c && query.dir === "asc" ? "desc" : "asc", page: 1 })}
+                  onSort={(c) =>
+                    setQuery({ sort: c, dir: query.sort === c && query.dir === "asc" ? "desc" : "asc", page: 1 })
+                  }
                   onEdit={namespace && can["secret:write"] ? (r) => setDrawer({ row: r }) : undefined}
                   onDelete={namespace && can["secret:write"] ? setDeleting : undefined}
                 />
@@ -184,7 +240,9 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
                   <p>No secrets in any namespace of {tenant} yet.</p>
                 ) : backend?.readOnly ? (
                   <p>
-                    {backend.label} holds no secret for {namespace}. Secrets appear here when they carry the tags <code>namespace={namespace}</code>, <code>key</code> and the configured <code>prefix</code>, or match the configured filters.
+                    {backend.label} holds no secret for {namespace}. Secrets appear here when they carry the tags{" "}
+                    <code>namespace={namespace}</code>, <code>key</code> and the configured <code>prefix</code>, or
+                    match the configured filters.
                   </p>
                 ) : (
                   <p>No secrets in {namespace} yet. Use Create New Secret to add the first.</p>
@@ -199,10 +257,20 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
               <IgnoredLine ignored={data.ignored} />
               {data.pageCount > 1 ? (
                 <span className="flex gap-1">
-                  <Button variant="secondary" size="sm" disabled={data.page <= 1} onClick={() => setQuery({ page: data.page - 1 })}>
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    disabled={data.page <= 1}
+                    onClick={() => setQuery({ page: data.page - 1 })}
+                  >
                     Previous
                   </Button>
-                  <Button variant="secondary" size="sm" disabled={data.page >= data.pageCount} onClick={() => setQuery({ page: data.page + 1 })}>
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    disabled={data.page >= data.pageCount}
+                    onClick={() => setQuery({ page: data.page + 1 })}
+                  >
                     Next
                   </Button>
                 </span>
@@ -223,7 +291,17 @@ export function SecretsTab({ tenant, namespace, can, initial }: { tenant: string
           <Lock className="size-3" aria-hidden /> {readOnlyHint(backend, tenant, namespace)}
         </p>
       ) : null}
-      {drawer && namespace ? <SecretDrawer key={drawer.row?.key ?? "new"} tenant={tenant} namespace={namespace} row={drawer.row} open onClose={() => setDrawer(null)} onSaved={setNotice} /> : null}
+      {drawer && namespace ? (
+        <SecretDrawer
+          key={drawer.row?.key ?? "new"}
+          tenant={tenant}
+          namespace={namespace}
+          row={drawer.row}
+          open
+          onClose={() => setDrawer(null)}
+          onSaved={setNotice}
+        />
+      ) : null}
       {deleting && namespace ? (
         <DeleteSecretDialog
           open

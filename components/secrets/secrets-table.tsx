@@ -8,13 +8,37 @@ import { CopyExpression } from "./copy-expression";
 
 const SYSTEM_TAGS = new Set(["tenant", "namespace", "key", "prefix"]);
 
-function SortHeader({ label, column, query, onSort }: { label: string; column: SecretListQuery["sort"]; query: SecretListQuery; onSort: (c: SecretListQuery["sort"]) => void }) {
+function SortHeader({
+  label,
+  column,
+  query,
+  onSort,
+}: {
+  label: string;
+  column: SecretListQuery["sort"];
+  query: SecretListQuery;
+  onSort: (c: SecretListQuery["sort"]) => void;
+}) {
   const active = query.sort === column;
   return (
-    <th scope="col" aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : "none"} className="px-4 py-2 font-medium">
-      <button type="button" onClick={() => onSort(column)} className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-zinc-900 dark:hover:text-zinc-100">
+    <th
+      scope="col"
+      aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : "none"}
+      className="px-4 py-2 font-medium"
+    >
+      <button
+        type="button"
+        onClick={() => onSort(column)}
+        className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-zinc-900 dark:hover:text-zinc-100"
+      >
         {label}
-        {active ? query.dir === "asc" ? <ArrowUp className="size-3" aria-hidden /> : <ArrowDown className="size-3" aria-hidden /> : null}
+        {active ? (
+          query.dir === "asc" ? (
+            <ArrowUp className="size-3" aria-hidden />
+          ) : (
+            <ArrowDown className="size-3" aria-hidden />
+          )
+        ) : null}
       </button>
     </th>
   );
@@ -24,18 +48,44 @@ function SortHeader({ label, column, query, onSort }: { label: string; column: S
 const scopeOf = (r: SecretRowView) => (r.sourceKind === "file" ? "every tenant (configuration file)" : "whole tenant");
 
 /** `namespace` null: the tenant-wide table, where rows link to their namespace and are edited there. */
-export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, onDelete }: { tenant: string; namespace: string | null; rows: SecretRowView[]; query: SecretListQuery; onSort: (c: SecretListQuery["sort"]) => void; onEdit?: (r: SecretRowView) => void; onDelete?: (r: SecretRowView) => void }) {
+export function SecretsTable({
+  tenant,
+  namespace,
+  rows,
+  query,
+  onSort,
+  onEdit,
+  onDelete,
+}: {
+  tenant: string;
+  namespace: string | null;
+  rows: SecretRowView[];
+  query: SecretListQuery;
+  onSort: (c: SecretListQuery["sort"]) => void;
+  onEdit?: (r: SecretRowView) => void;
+  onDelete?: (r: SecretRowView) => void;
+}) {
   return (
     <table className="w-full text-left text-sm" data-testid="secrets-table">
       <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
         <tr>
           <SortHeader label="Key" column="key" query={query} onSort={onSort} />
           <SortHeader label="Namespace" column="namespace" query={query} onSort={onSort} />
-          <th scope="col" className="px-4 py-2 font-medium">Description</th>
-          <th scope="col" className="px-4 py-2 font-medium">Tags</th>
-          <th scope="col" className="px-4 py-2 font-medium">Subkeys</th>
-          <th scope="col" className="px-4 py-2 font-medium">Backend</th>
-          <th scope="col" className="px-4 py-2 text-right font-medium"><span className="sr-only">Actions</span></th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Description
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Tags
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Subkeys
+          </th>
+          <th scope="col" className="px-4 py-2 font-medium">
+            Backend
+          </th>
+          <th scope="col" className="px-4 py-2 text-right font-medium">
+            <span className="sr-only">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -47,8 +97,14 @@ export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, o
               <td className="px-4 py-2.5">
                 <span className="flex items-center gap-1.5 font-mono text-xs font-medium">
                   {r.readOnly ? (
-                    <span title={`Read-only: ${r.backendLabel} is the source of truth; Keyhold does not change its secrets.`} data-testid="lock-icon">
-                      <Lock className="size-3.5 text-amber-600" aria-label={`Read-only: ${r.key} cannot be edited here`} />
+                    <span
+                      title={`Read-only: ${r.backendLabel} is the source of truth; Keyhold does not change its secrets.`}
+                      data-testid="lock-icon"
+                    >
+                      <Lock
+                        className="size-3.5 text-amber-600"
+                        aria-label={`Read-only: ${r.key} cannot be edited here`}
+                      />
                     </span>
                   ) : null}
                   {r.key}
@@ -56,18 +112,28 @@ export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, o
               </td>
               <td className="px-4 py-2.5 text-xs">
                 {namespace === null ? (
-                  <Link href={`/tenants/${tenant}/namespaces/${r.source}/secrets`} className="font-mono hover:underline">
+                  <Link
+                    href={`/tenants/${tenant}/namespaces/${r.source}/secrets`}
+                    className="font-mono hover:underline"
+                  >
                     {r.namespace === null ? `${r.source} (${scopeOf(r)})` : r.source}
                   </Link>
                 ) : r.inherited ? (
-                  <Link href={`/tenants/${tenant}/namespaces/${r.source}/secrets`} className="text-zinc-500 hover:underline" data-testid="inherited-from">
+                  <Link
+                    href={`/tenants/${tenant}/namespaces/${r.source}/secrets`}
+                    className="text-zinc-500 hover:underline"
+                    data-testid="inherited-from"
+                  >
                     inherited from {r.source}
                   </Link>
                 ) : (
                   <span className="font-mono">{r.namespace ?? (r.source === namespace ? scopeOf(r) : r.source)}</span>
                 )}
               </td>
-              <td className="max-w-56 truncate px-4 py-2.5 text-xs text-zinc-600 dark:text-zinc-400" title={r.description ?? undefined}>
+              <td
+                className="max-w-56 truncate px-4 py-2.5 text-xs text-zinc-600 dark:text-zinc-400"
+                title={r.description ?? undefined}
+              >
                 {r.description}
               </td>
               <td className="px-4 py-2.5">
@@ -86,10 +152,20 @@ export function SecretsTable({ tenant, namespace, rows, query, onSort, onEdit, o
                   <CopyExpression secretKey={r.key} subkeys={r.subkeys} />
                   {editable ? (
                     <>
-                      <button type="button" onClick={() => onEdit?.(r)} aria-label={`Edit ${r.key}`} className="inline-flex size-7 items-center justify-center rounded text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800">
+                      <button
+                        type="button"
+                        onClick={() => onEdit?.(r)}
+                        aria-label={`Edit ${r.key}`}
+                        className="inline-flex size-7 items-center justify-center rounded text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800"
+                      >
                         <Pencil className="size-3.5" aria-hidden />
                       </button>
-                      <button type="button" onClick={() => onDelete?.(r)} aria-label={`Delete ${r.key}`} className="inline-flex size-7 items-center justify-center rounded text-zinc-500 hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-950">
+                      <button
+                        type="button"
+                        onClick={() => onDelete?.(r)}
+                        aria-label={`Delete ${r.key}`}
+                        className="inline-flex size-7 items-center justify-center rounded text-zinc-500 hover:bg-red-50 hover:text-red-700 dark:hover:bg-red-950"
+                      >
                         <Trash2 className="size-3.5" aria-hidden />
                       </button>
                     </>

@@ -22,7 +22,12 @@ async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
 
 /** `namespace` null lists the whole tenant (every namespace's own secrets). */
 /** `initial` is the server-rendered first page: rows show before any client fetch. */
-export function useSecretsList(tenant: string, namespace: string | null, query: SecretListQuery, initial?: { query: SecretListQuery; data: SecretsList }) {
+export function useSecretsList(
+  tenant: string,
+  namespace: string | null,
+  query: SecretListQuery,
+  initial?: { query: SecretListQuery; data: SecretsList },
+) {
   // Set by refresh(): the next fetch asks the backend again instead of Keyhold's short-lived list.
   const force = useRef(false);
   // When the server-rendered first page arrived: read once, on the first render.
@@ -30,14 +35,24 @@ export function useSecretsList(tenant: string, namespace: string | null, query: 
   const result = useQuery({
     queryKey: secretKeys.list(tenant, namespace ?? "*", query),
     queryFn: async ({ signal }) => {
-      const params = new URLSearchParams({ page: String(query.page), sort: query.sort, dir: query.dir, pageSize: "50" });
+      const params = new URLSearchParams({
+        page: String(query.page),
+        sort: query.sort,
+        dir: query.dir,
+        pageSize: "50",
+      });
       if (query.search) params.set("search", query.search);
       if (force.current) params.set("refresh", "1");
       force.current = false;
       const base = `/api/tenants/${encodeURIComponent(tenant)}`;
-      const url = namespace === null ? `${base}/secrets?${params}` : `${base}/namespaces/${encodeURIComponent(namespace)}/secrets?${params}`;
+      const url =
+        namespace === null
+          ? `${base}/secrets?${params}`
+          : `${base}/namespaces/${encodeURIComponent(namespace)}/secrets?${params}`;
       const res = await fetch(url, { signal, cache: "no-store" });
-      const body = await res.json().catch(() => ({ error: { code: "internal", message: `The server answered ${res.status}.` } }));
+      const body = await res
+        .json()
+        .catch(() => ({ error: { code: "internal", message: `The server answered ${res.status}.` } }));
       if (!res.ok) throw new RequestError(body.error);
       return body as SecretsList;
     },
@@ -61,7 +76,8 @@ function useInvalidate(tenant: string, namespace: string) {
 export function useCreateSecret(tenant: string, namespace: string) {
   const invalidate = useInvalidate(tenant, namespace);
   return useMutation({
-    mutationFn: (input: Omit<Parameters<typeof createSecretAction>[0], "tenant" | "namespace">) => unwrap(createSecretAction({ ...input, tenant, namespace })),
+    mutationFn: (input: Omit<Parameters<typeof createSecretAction>[0], "tenant" | "namespace">) =>
+      unwrap(createSecretAction({ ...input, tenant, namespace })),
     onSuccess: invalidate,
   });
 }
@@ -69,7 +85,8 @@ export function useCreateSecret(tenant: string, namespace: string) {
 export function useUpdateSecret(tenant: string, namespace: string) {
   const invalidate = useInvalidate(tenant, namespace);
   return useMutation({
-    mutationFn: (input: Omit<Parameters<typeof updateSecretAction>[0], "tenant" | "namespace">) => unwrap(updateSecretAction({ ...input, tenant, namespace })),
+    mutationFn: (input: Omit<Parameters<typeof updateSecretAction>[0], "tenant" | "namespace">) =>
+      unwrap(updateSecretAction({ ...input, tenant, namespace })),
     onSuccess: invalidate,
   });
 }
@@ -84,7 +101,12 @@ export function useDeleteSecret(tenant: string, namespace: string, query: Secret
       const listKey = secretKeys.list(tenant, namespace, query);
       await client.cancelQueries({ queryKey: listKey });
       const previous = client.getQueryData<SecretsList>(listKey);
-      if (previous) client.setQueryData<SecretsList>(listKey, { ...previous, rows: previous.rows.filter((r) => r.key !== key || r.inherited), total: previous.total - 1 });
+      if (previous)
+        client.setQueryData<SecretsList>(listKey, {
+          ...previous,
+          rows: previous.rows.filter((r) => r.key !== key || r.inherited),
+          total: previous.total - 1,
+        });
       return { previous, listKey };
     },
     onError: (_e, _key, context) => {

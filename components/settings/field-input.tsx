@@ -28,12 +28,20 @@ export function FieldInput({
   onCancelReplace?: () => void;
 }) {
   const id = `cfg-${field.path.replace(/\./g, "-")}`;
-  const common = { id, name: field.path, "aria-invalid": !!error, "aria-describedby": error ? `${id}-error` : field.help ? `${id}-help` : undefined };
+  const common = {
+    id,
+    name: field.path,
+    "aria-invalid": !!error,
+    "aria-describedby": error ? `${id}-error` : field.help ? `${id}-help` : undefined,
+  };
   let control;
   if (secret && credentialSet) {
     control = (
       <div className="flex items-center gap-2" data-credential-state="set" data-credential={field.path}>
-        <span className="inline-flex h-9 flex-1 items-center gap-1.5 rounded-md border border-dashed border-zinc-300 px-3 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400" id={id}>
+        <span
+          className="inline-flex h-9 flex-1 items-center gap-1.5 rounded-md border border-dashed border-zinc-300 px-3 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400"
+          id={id}
+        >
           <Check className="size-4 text-emerald-600" aria-hidden /> Set
         </span>
         <Button variant="secondary" onClick={onReplace} aria-label={`Replace ${field.label}`}>
@@ -42,12 +50,36 @@ export function FieldInput({
       </div>
     );
   } else if (field.kind === "multiline" && !secret) {
-    control = <textarea {...common} rows={4} className={`${inputClass} font-mono text-xs`} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} />;
+    control = (
+      <textarea
+        {...common}
+        rows={4}
+        className={`${inputClass} font-mono text-xs`}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        spellCheck={false}
+      />
+    );
   } else if (field.kind === "multiline") {
-    control = <textarea {...common} rows={5} className={`${inputClass} font-mono text-xs`} value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" spellCheck={false} />;
+    control = (
+      <textarea
+        {...common}
+        rows={5}
+        className={`${inputClass} font-mono text-xs`}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+      />
+    );
   } else if (field.kind === "select") {
     control = (
-      <select {...common} className={inputClass} value={value || field.options?.[0]?.value} onChange={(e) => onChange(e.target.value)}>
+      <select
+        {...common}
+        className={inputClass}
+        value={value || field.options?.[0]?.value}
+        onChange={(e) => onChange(e.target.value)}
+      >
         {field.options?.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -70,10 +102,21 @@ export function FieldInput({
     );
   }
   return (
-    <Field id={id} label={field.label} required={field.required} help={field.help} error={error} className={field.kind === "multiline" ? "sm:col-span-2" : undefined}>
+    <Field
+      id={id}
+      label={field.label}
+      required={field.required}
+      help={field.help}
+      error={error}
+      className={field.kind === "multiline" ? "sm:col-span-2" : undefined}
+    >
       {control}
       {canCancelReplace ? (
-        <button type="button" className="text-xs text-indigo-600 hover:underline dark:text-indigo-400" onClick={onCancelReplace}>
+        <button
+          type="button"
+          className="text-xs text-indigo-600 hover:underline dark:text-indigo-400"
+          onClick={onCancelReplace}
+        >
           Keep the current value
         </button>
       ) : null}

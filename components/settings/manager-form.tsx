@@ -49,7 +49,15 @@ function withSetMarkers(section: Record<string, unknown>, paths: string[]): Reco
 
 const toMap = (rows: TagRow[]) => Object.fromEntries(rows.map((r) => [r.key.trim(), r.value]));
 
-export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: string; namespace: string | null; view: ConfigView }) {
+export function ManagerForm({
+  tenant,
+  namespace,
+  view: initialView,
+}: {
+  tenant: string;
+  namespace: string | null;
+  view: ConfigView;
+}) {
   const router = useRouter();
   const [view, setView] = useState(initialView);
   const [enabled, setEnabled] = useState(initialView.exists ? initialView.enabled : false);
@@ -73,10 +81,23 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
       const r = await verifyConfigFormAction({ tenant, namespace, document, keepCredentials });
       if (!r.ok) {
         if (r.error.fieldErrors) setError(r.error);
-        return setVerify({ status: r.error.code, ok: false, latencyMs: null, checked: null, message: r.error.message, explanation: "", at: new Date().toISOString() });
+        return setVerify({
+          status: r.error.code,
+          ok: false,
+          latencyMs: null,
+          checked: null,
+          message: r.error.message,
+          explanation: "",
+          at: new Date().toISOString(),
+        });
       }
       setVerify(r.data);
-      if ("fieldErrors" in r.data && r.data.fieldErrors) setError({ code: "invalid-input", message: "Fix the highlighted fields before verifying.", fieldErrors: r.data.fieldErrors });
+      if ("fieldErrors" in r.data && r.data.fieldErrors)
+        setError({
+          code: "invalid-input",
+          message: "Fix the highlighted fields before verifying.",
+          fieldErrors: r.data.fieldErrors,
+        });
     });
   }
 
@@ -93,8 +114,14 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
   const storedSection = view.type === type ? view.settings[type] : undefined;
   const preview = buildDocument().document[type] as Record<string, unknown>;
   const changed = storedSection ? changedDestinations(type, storedSection, preview) : [];
-  const credentialHint = (path: string) => (changed.length && isSet(path) ? reenterMessage(type, path, changed) : undefined);
-  const identity = descriptor.identity(withSetMarkers(preview, method.fields.filter((f) => isSet(f.path)).map((f) => f.path)));
+  const credentialHint = (path: string) =>
+    changed.length && isSet(path) ? reenterMessage(type, path, changed) : undefined;
+  const identity = descriptor.identity(
+    withSetMarkers(
+      preview,
+      method.fields.filter((f) => isSet(f.path)).map((f) => f.path),
+    ),
+  );
 
   function changeType(next: ExternalBackendType) {
     const s = initialState(view, next);
@@ -127,7 +154,8 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
       if (filters.tags.length) section.tags = toMap(filters.tags);
       if (filters.filterTags.length) section["filter-on-tags"] = { tags: toMap(filters.filterTags) };
       if (filters.excludedTags.length) section["excluded-tags"] = { tags: toMap(filters.excludedTags) };
-      if (filters.prefixFilterOn) section["filter-on-prefix"] = { prefix: filters.prefixFilter, "keep-prefix": filters.keepPrefix };
+      if (filters.prefixFilterOn)
+        section["filter-on-prefix"] = { prefix: filters.prefixFilter, "keep-prefix": filters.keepPrefix };
     }
     return { document: { type, "read-only": readOnly, [type]: section }, keepCredentials };
   }
@@ -140,7 +168,14 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
     }
     const { document, keepCredentials } = buildDocument();
     startTransition(async () => {
-      const result = await saveManagerConfigAction({ tenant, namespace, expectedVersion: view.version, enabled, document, keepCredentials });
+      const result = await saveManagerConfigAction({
+        tenant,
+        namespace,
+        expectedVersion: view.version,
+        enabled,
+        document,
+        keepCredentials,
+      });
       if (!result.ok) {
         setError(result.error);
         return;
@@ -154,7 +189,9 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
     });
   }
 
-  const knownErrorPaths = new Set([...spec.fields, ...spec.auth.flatMap((m) => m.fields)].map((f) => `${type}.${f.path}`));
+  const knownErrorPaths = new Set(
+    [...spec.fields, ...spec.auth.flatMap((m) => m.fields)].map((f) => `${type}.${f.path}`),
+  );
   const otherErrors = Object.entries(error?.fieldErrors ?? {}).filter(([p]) => !knownErrorPaths.has(p));
 
   return (
@@ -168,7 +205,11 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
       noValidate
     >
       {error ? (
-        <Alert tone="error" title={error.code === "conflict" ? "Conflict: not saved" : "Not saved"} data-testid="form-error">
+        <Alert
+          tone="error"
+          title={error.code === "conflict" ? "Conflict: not saved" : "Not saved"}
+          data-testid="form-error"
+        >
           <p>{error.message}</p>
           {otherErrors.length ? (
             <ul className="mt-1 list-disc pl-5">
@@ -187,7 +228,17 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
         </Alert>
       ) : null}
 
-      <Switch id="manager-enabled" checked={enabled} onChange={setEnabled} label="Use a dedicated secrets manager" description={namespace ? `Serves ${namespace} and its children that have none of their own.` : "Serves every namespace of this tenant that has none of its own."} />
+      <Switch
+        id="manager-enabled"
+        checked={enabled}
+        onChange={setEnabled}
+        label="Use a dedicated secrets manager"
+        description={
+          namespace
+            ? `Serves ${namespace} and its children that have none of their own.`
+            : "Serves every namespace of this tenant that has none of its own."
+        }
+      />
 
       {enabled ? (
         <>
@@ -197,19 +248,42 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
             </span>
             <div role="radiogroup" aria-labelledby="backend-type-label" className="grid gap-2 sm:grid-cols-4">
               {EXTERNAL_BACKEND_TYPES.map((t) => (
-                <label key={t} className="flex cursor-pointer items-center gap-2 rounded-md border border-zinc-300 px-3 py-2 text-sm has-[:checked]:border-indigo-600 has-[:checked]:bg-indigo-50 dark:border-zinc-700 dark:has-[:checked]:bg-indigo-950">
-                  <input type="radio" name="backend-type" value={t} checked={type === t} onChange={() => changeType(t)} className="accent-indigo-600" />
+                <label
+                  key={t}
+                  className="flex cursor-pointer items-center gap-2 rounded-md border border-zinc-300 px-3 py-2 text-sm has-[:checked]:border-indigo-600 has-[:checked]:bg-indigo-50 dark:border-zinc-700 dark:has-[:checked]:bg-indigo-950"
+                >
+                  <input
+                    type="radio"
+                    name="backend-type"
+                    value={t}
+                    checked={type === t}
+                    onChange={() => changeType(t)}
+                    className="accent-indigo-600"
+                  />
                   {descriptorOf(t).label}
                 </label>
               ))}
             </div>
           </div>
 
-          <Switch id="manager-read-only" checked={readOnly} onChange={setReadOnly} label="Read-only" description="Keyhold never creates, updates or deletes secrets in this backend; the backend is the source of truth." />
+          <Switch
+            id="manager-read-only"
+            checked={readOnly}
+            onChange={setReadOnly}
+            label="Read-only"
+            description="Keyhold never creates, updates or deletes secrets in this backend; the backend is the source of truth."
+          />
 
           <div className="grid gap-4 sm:grid-cols-2">
             {spec.fields.map((f) => (
-              <FieldInput key={`${type}-${f.path}`} field={f} secret={isSecret(f.path)} value={values[f.path] ?? ""} onChange={(v) => setValues({ ...values, [f.path]: v })} error={fieldError(f.path)} />
+              <FieldInput
+                key={`${type}-${f.path}`}
+                field={f}
+                secret={isSecret(f.path)}
+                value={values[f.path] ?? ""}
+                onChange={(v) => setValues({ ...values, [f.path]: v })}
+                error={fieldError(f.path)}
+              />
             ))}
           </div>
 
@@ -220,14 +294,28 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
             <div role="radiogroup" aria-label="Auth method" className="flex flex-wrap gap-3">
               {spec.auth.map((m) => (
                 <label key={m.id} className="flex items-center gap-1.5 text-sm">
-                  <input type="radio" name="auth-method" value={m.id} checked={method.id === m.id} onChange={() => setAuth(m.id)} className="accent-indigo-600" />
+                  <input
+                    type="radio"
+                    name="auth-method"
+                    value={m.id}
+                    checked={method.id === m.id}
+                    onChange={() => setAuth(m.id)}
+                    className="accent-indigo-600"
+                  />
                   {m.label}
                 </label>
               ))}
             </div>
-            <p className={identity.kind === "ambient" ? "text-xs text-amber-700 dark:text-amber-400" : "text-xs text-zinc-500"} data-testid="identity">
+            <p
+              className={
+                identity.kind === "ambient" ? "text-xs text-amber-700 dark:text-amber-400" : "text-xs text-zinc-500"
+              }
+              data-testid="identity"
+            >
               Authenticates with {identity.label}.
-              {identity.kind === "ambient" ? " Dedicated managers may use it only where the instance allows it (KEYHOLD_ALLOW_SERVER_IDENTITY), saved by an instance administrator." : ""}
+              {identity.kind === "ambient"
+                ? " Dedicated managers may use it only where the instance allows it (KEYHOLD_ALLOW_SERVER_IDENTITY), saved by an instance administrator."
+                : ""}
             </p>
             {view.credentialsUnusable && view.type === type ? (
               <Alert tone="warning" data-testid="credentials-unusable">
@@ -240,8 +328,10 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
                   key={`${type}-${method.id}-${f.path}`}
                   field={f}
                   secret={isSecret(f.path)}
-                  value={isSecret(f.path) ? secrets[f.path] ?? "" : values[f.path] ?? ""}
-                  onChange={(v) => (isSecret(f.path) ? setSecrets({ ...secrets, [f.path]: v }) : setValues({ ...values, [f.path]: v }))}
+                  value={isSecret(f.path) ? (secrets[f.path] ?? "") : (values[f.path] ?? "")}
+                  onChange={(v) =>
+                    isSecret(f.path) ? setSecrets({ ...secrets, [f.path]: v }) : setValues({ ...values, [f.path]: v })
+                  }
                   error={fieldError(f.path) ?? credentialHint(f.path)}
                   credentialSet={isSet(f.path)}
                   canCancelReplace={credentialsSet.includes(`${type}.${f.path}`) && replacing.has(f.path)}
@@ -257,7 +347,9 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
             </div>
           </fieldset>
 
-          {tagged ? <FilterFields type={type} state={filters} onChange={setFilters} errors={error?.fieldErrors ?? {}} /> : null}
+          {tagged ? (
+            <FilterFields type={type} state={filters} onChange={setFilters} errors={error?.fieldErrors ?? {}} />
+          ) : null}
         </>
       ) : null}
 
@@ -267,7 +359,8 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
         </Button>
         {enabled ? (
           <Button variant="secondary" onClick={runVerify} disabled={verifying}>
-            <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden /> {verifying ? "Verifying…" : "Verify connection"}
+            <ShieldCheck className={verifying ? "size-4 animate-pulse" : "size-4"} aria-hidden />{" "}
+            {verifying ? "Verifying…" : "Verify connection"}
           </Button>
         ) : null}
         {view.exists ? <span className="text-xs text-zinc-500">Version {view.version}</span> : null}
@@ -275,7 +368,8 @@ export function ManagerForm({ tenant, namespace, view: initialView }: { tenant: 
       {verify ? <VerifyResult outcome={verify} /> : null}
       {view.lastVerify ? (
         <p className="text-xs text-zinc-500" data-testid="last-verify">
-          Last verified {new Date(view.lastVerify.at).toLocaleString()}: <span className="font-mono">{view.lastVerify.status.toLowerCase().replace("_", "-")}</span>
+          Last verified {new Date(view.lastVerify.at).toLocaleString()}:{" "}
+          <span className="font-mono">{view.lastVerify.status.toLowerCase().replace("_", "-")}</span>
           {view.lastVerify.latencyMs !== null ? ` in ${view.lastVerify.latencyMs} ms` : ""}
           {view.lastVerify.message ? ` — ${view.lastVerify.message}` : ""}
         </p>

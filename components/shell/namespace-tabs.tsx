@@ -20,7 +20,12 @@ export function NamespaceTabs({ base, can }: { base: string; can: PermissionSet 
             key={t.href}
             href={t.href}
             aria-current={active ? "page" : undefined}
-            className={cn("-mb-px border-b-2 px-3 py-2 text-sm", active ? "border-indigo-600 font-medium text-indigo-700 dark:text-indigo-300" : "border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100")}
+            className={cn(
+              "-mb-px border-b-2 px-3 py-2 text-sm",
+              active
+                ? "border-indigo-600 font-medium text-indigo-700 dark:text-indigo-300"
+                : "border-transparent text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
+            )}
           >
             {t.label}
           </Link>

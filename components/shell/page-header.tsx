@@ -7,7 +7,17 @@ export interface Crumb {
   href?: string;
 }
 
-export function PageHeader({ crumbs, title, description, actions }: { crumbs: Crumb[]; title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  crumbs,
+  title,
+  description,
+  actions,
+}: {
+  crumbs: Crumb[];
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 space-y-2">
       <nav aria-label="Breadcrumb">

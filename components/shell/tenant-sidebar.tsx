@@ -16,7 +16,9 @@ function NavLink({ href, children, exact = false }: { href: string; children: Re
       aria-current={active ? "page" : undefined}
       className={cn(
         "flex items-center gap-2 rounded-md px-2 py-1.5 text-sm",
-        active ? "bg-indigo-50 font-medium text-indigo-700 dark:bg-indigo-950 dark:text-indigo-200" : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
+        active
+          ? "bg-indigo-50 font-medium text-indigo-700 dark:bg-indigo-950 dark:text-indigo-200"
+          : "text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800",
       )}
     >
       {children}
@@ -46,10 +48,23 @@ function Tree({ tenant, nodes }: { tenant: string; nodes: NamespaceNode[] }) {
   );
 }
 
-export function TenantSidebar({ tenant, tenants, tree, can }: { tenant: { slug: string; displayName: string }; tenants: { slug: string; displayName: string }[]; tree: NamespaceNode[]; can: PermissionSet }) {
+export function TenantSidebar({
+  tenant,
+  tenants,
+  tree,
+  can,
+}: {
+  tenant: { slug: string; displayName: string };
+  tenants: { slug: string; displayName: string }[];
+  tree: NamespaceNode[];
+  can: PermissionSet;
+}) {
   const router = useRouter();
   return (
-    <aside className="w-64 shrink-0 border-r border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Tenant navigation">
+    <aside
+      className="w-64 shrink-0 border-r border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900"
+      aria-label="Tenant navigation"
+    >
       <label htmlFor="tenant-switcher" className="sr-only">
         Tenant
       </label>

@@ -31,11 +31,38 @@ export function CreateTenantForm() {
     >
       {error && !error.fieldErrors ? <Alert tone="error">{error.message}</Alert> : null}
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id="tenant-slug" label="Tenant id" required help="Lowercase letters, digits and dashes, e.g. acme" error={error?.fieldErrors?.slug}>
-          <input id="tenant-slug" name="slug" className={inputClass} value={slug} onChange={(e) => setSlug(e.target.value)} aria-invalid={!!error?.fieldErrors?.slug} autoComplete="off" />
+        <Field
+          id="tenant-slug"
+          label="Tenant id"
+          required
+          help="Lowercase letters, digits and dashes, e.g. acme"
+          error={error?.fieldErrors?.slug}
+        >
+          <input
+            id="tenant-slug"
+            name="slug"
+            className={inputClass}
+            value={slug}
+            onChange={(e) => setSlug(e.target.value)}
+            aria-invalid={!!error?.fieldErrors?.slug}
+            autoComplete="off"
+          />
         </Field>
-        <Field id="tenant-name" label="Display name" help="Shown in the console; defaults to the id" error={error?.fieldErrors?.displayName}>
-          <input id="tenant-name" name="displayName" className={inputClass} value={displayName} onChange={(e) => setDisplayName(e.target.value)} aria-invalid={!!error?.fieldErrors?.displayName} autoComplete="off" />
+        <Field
+          id="tenant-name"
+          label="Display name"
+          help="Shown in the console; defaults to the id"
+          error={error?.fieldErrors?.displayName}
+        >
+          <input
+            id="tenant-name"
+            name="displayName"
+            className={inputClass}
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+            aria-invalid={!!error?.fieldErrors?.displayName}
+            autoComplete="off"
+          />
         </Field>
       </div>
       <Button type="submit" disabled={pending || !slug}>

@@ -7,7 +7,23 @@ import { cn } from "./cn";
  * A modal on the native <dialog>: focus stays inside, Escape closes, the page behind is inert.
  * `side` renders it as a drawer on the right.
  */
-export function Dialog({ open, onClose, title, description, children, side = false, labelledBy }: { open: boolean; onClose: () => void; title: string; description?: ReactNode; children: ReactNode; side?: boolean; labelledBy?: string }) {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  side = false,
+  labelledBy,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  side?: boolean;
+  labelledBy?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -26,7 +42,9 @@ export function Dialog({ open, onClose, title, description, children, side = fal
       }}
       className={cn(
         "bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40 dark:bg-zinc-900 dark:text-zinc-100",
-        side ? "fixed inset-y-0 right-0 left-auto m-0 h-full max-h-none w-full max-w-lg border-l border-zinc-200 dark:border-zinc-800" : "m-auto w-full max-w-md rounded-lg border border-zinc-200 dark:border-zinc-800",
+        side
+          ? "fixed inset-y-0 right-0 left-auto m-0 h-full max-h-none w-full max-w-lg border-l border-zinc-200 dark:border-zinc-800"
+          : "m-auto w-full max-w-md rounded-lg border border-zinc-200 dark:border-zinc-800",
       )}
     >
       {open ? (
@@ -36,9 +54,16 @@ export function Dialog({ open, onClose, title, description, children, side = fal
               <h2 id={titleId} className="text-base font-semibold">
                 {title}
               </h2>
-              {description ? <div className="mt-0.5 text-sm text-zinc-500 dark:text-zinc-400">{description}</div> : null}
+              {description ? (
+                <div className="mt-0.5 text-sm text-zinc-500 dark:text-zinc-400">{description}</div>
+              ) : null}
             </div>
-            <button type="button" onClick={onClose} aria-label="Close" className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+            <button
+              type="button"
+              onClick={onClose}
+              aria-label="Close"
+              className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+            >
               <X className="size-4" aria-hidden />
             </button>
           </div>

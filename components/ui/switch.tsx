@@ -1,7 +1,21 @@
 "use client";
 import { cn } from "./cn";
 
-export function Switch({ checked, onChange, id, label, description, disabled }: { checked: boolean; onChange: (v: boolean) => void; id: string; label: string; description?: string; disabled?: boolean }) {
+export function Switch({
+  checked,
+  onChange,
+  id,
+  label,
+  description,
+  disabled,
+}: {
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  id: string;
+  label: string;
+  description?: string;
+  disabled?: boolean;
+}) {
   return (
     <div className="flex items-start gap-3">
       <button
@@ -17,7 +31,12 @@ export function Switch({ checked, onChange, id, label, description, disabled }: 
           checked ? "bg-indigo-600" : "bg-zinc-300 dark:bg-zinc-700",
         )}
       >
-        <span className={cn("inline-block size-4 rounded-full bg-white shadow transition-transform", checked ? "translate-x-4.5" : "translate-x-0.5")} />
+        <span
+          className={cn(
+            "inline-block size-4 rounded-full bg-white shadow transition-transform",
+            checked ? "translate-x-4.5" : "translate-x-0.5",
+          )}
+        />
       </button>
       <div>
         <label htmlFor={id} className="text-sm font-medium">

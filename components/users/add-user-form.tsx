@@ -8,7 +8,11 @@ import { Field, inputClass } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
 import type { ErrorShape } from "@/lib/errors";
 
-const ROLE_LABELS = { "tenant-admin": "Tenant administrator", "namespace-editor": "Namespace editor", viewer: "Viewer" } as const;
+const ROLE_LABELS = {
+  "tenant-admin": "Tenant administrator",
+  "namespace-editor": "Namespace editor",
+  viewer: "Viewer",
+} as const;
 type RoleKey = keyof typeof ROLE_LABELS;
 
 export function AddUserForm({ tenant, namespaces }: { tenant: string; namespaces: string[] }) {
@@ -36,7 +40,7 @@ export function AddUserForm({ tenant, namespaces }: { tenant: string; namespaces
             role,
             namespace: role === "tenant-admin" ? null : get("namespace") || null,
           });
-          if (!result.ok) return setError(result.error), setNotice(null);
+          if (!result.ok) return (setError(result.error), setNotice(null));
           setError(null);
           setNotice(`Gave ${result.data.email} the role ${ROLE_LABELS[role]}.`);
           formEl.reset();
@@ -45,31 +49,69 @@ export function AddUserForm({ tenant, namespaces }: { tenant: string; namespaces
       }}
     >
       {error && !error.fieldErrors ? <Alert tone="error">{error.message}</Alert> : null}
-      <div aria-live="polite">{notice ? <Alert tone="success" data-testid="users-notice">{notice}</Alert> : null}</div>
+      <div aria-live="polite">
+        {notice ? (
+          <Alert tone="success" data-testid="users-notice">
+            {notice}
+          </Alert>
+        ) : null}
+      </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="user-email" label="Email" required error={fe?.email}>
           <input id="user-email" name="email" type="email" maxLength={254} autoComplete="off" className={inputClass} />
         </Field>
         <Field id="user-role" label="Role" required>
-          <select id="user-role" value={role} onChange={(e) => setRole(e.target.value as RoleKey)} className={inputClass}>
+          <select
+            id="user-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as RoleKey)}
+            className={inputClass}
+          >
             {Object.entries(ROLE_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>{v}</option>
+              <option key={k} value={k}>
+                {v}
+              </option>
             ))}
           </select>
         </Field>
-        <Field id="user-namespace" label="Namespace" help="The role covers this namespace and its children; empty for the whole tenant" error={fe?.namespace}>
-          <select id="user-namespace" name="namespace" disabled={role === "tenant-admin"} className={inputClass} defaultValue="">
+        <Field
+          id="user-namespace"
+          label="Namespace"
+          help="The role covers this namespace and its children; empty for the whole tenant"
+          error={fe?.namespace}
+        >
+          <select
+            id="user-namespace"
+            name="namespace"
+            disabled={role === "tenant-admin"}
+            className={inputClass}
+            defaultValue=""
+          >
             <option value="">Whole tenant</option>
             {namespaces.map((n) => (
-              <option key={n} value={n}>{n}</option>
+              <option key={n} value={n}>
+                {n}
+              </option>
             ))}
           </select>
         </Field>
         <Field id="user-name" label="Name" help="For a new account" error={fe?.name}>
           <input id="user-name" name="name" maxLength={120} autoComplete="off" className={inputClass} />
         </Field>
-        <Field id="user-password" label="Initial password" help="For a new account: at least 12 characters; share it out of band" error={fe?.password}>
-          <input id="user-password" name="password" type="password" maxLength={128} autoComplete="new-password" className={inputClass} />
+        <Field
+          id="user-password"
+          label="Initial password"
+          help="For a new account: at least 12 characters; share it out of band"
+          error={fe?.password}
+        >
+          <input
+            id="user-password"
+            name="password"
+            type="password"
+            maxLength={128}
+            autoComplete="new-password"
+            className={inputClass}
+          />
         </Field>
       </div>
       <Button type="submit" disabled={pending}>

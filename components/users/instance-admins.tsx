@@ -39,7 +39,15 @@ export function InstanceAdmins({ admins, me }: { admins: Admin[]; me: string }) 
             {a.userId === me ? (
               <span className="text-xs text-zinc-500">You</span>
             ) : (
-              <Button variant="ghost" size="sm" disabled={pending} aria-label={`Revoke administrator role from ${a.email}`} onClick={() => startTransition(async () => done(await revokeInstanceAdminAction({ bindingId: a.bindingId })))}>
+              <Button
+                variant="ghost"
+                size="sm"
+                disabled={pending}
+                aria-label={`Revoke administrator role from ${a.email}`}
+                onClick={() =>
+                  startTransition(async () => done(await revokeInstanceAdminAction({ bindingId: a.bindingId })))
+                }
+              >
                 Revoke
               </Button>
             )}
@@ -55,7 +63,11 @@ export function InstanceAdmins({ admins, me }: { admins: Admin[]; me: string }) 
           const form = new FormData(formEl);
           const get = (k: string) => String(form.get(k) ?? "") || undefined;
           startTransition(async () => {
-            const result = await addInstanceAdminAction({ email: get("email") ?? "", name: get("name"), password: get("password") });
+            const result = await addInstanceAdminAction({
+              email: get("email") ?? "",
+              name: get("name"),
+              password: get("password"),
+            });
             done(result);
             if (result.ok) formEl.reset();
           });
@@ -68,7 +80,14 @@ export function InstanceAdmins({ admins, me }: { admins: Admin[]; me: string }) 
           <input id="admin-name" name="name" maxLength={120} autoComplete="off" className={inputClass} />
         </Field>
         <Field id="admin-password" label="Initial password" help="For a new account" error={fe?.password}>
-          <input id="admin-password" name="password" type="password" maxLength={128} autoComplete="new-password" className={inputClass} />
+          <input
+            id="admin-password"
+            name="password"
+            type="password"
+            maxLength={128}
+            autoComplete="new-password"
+            className={inputClass}
+          />
         </Field>
         <div>
           <Button type="submit" disabled={pending}>

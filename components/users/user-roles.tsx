@@ -6,7 +6,11 @@ import { revokeRoleAction } from "@/lib/actions/users/revoke-role";
 import { removeTenantUserAction } from "@/lib/actions/users/remove-tenant-user";
 import { Button } from "@/components/ui/button";
 
-const ROLE_LABELS: Record<string, string> = { "tenant-admin": "Tenant administrator", "namespace-editor": "Namespace editor", viewer: "Viewer" };
+const ROLE_LABELS: Record<string, string> = {
+  "tenant-admin": "Tenant administrator",
+  "namespace-editor": "Namespace editor",
+  viewer: "Viewer",
+};
 
 interface UserRow {
   userId: string;
@@ -35,19 +39,37 @@ export function UserRoles({ tenant, user, self }: { tenant: string; user: UserRo
       <td className="px-3 py-2">
         <ul className="flex flex-wrap gap-1">
           {user.roles.map((r) => (
-            <li key={r.id} className="inline-flex items-center gap-1 rounded bg-zinc-100 px-2 py-0.5 text-xs dark:bg-zinc-800">
+            <li
+              key={r.id}
+              className="inline-flex items-center gap-1 rounded bg-zinc-100 px-2 py-0.5 text-xs dark:bg-zinc-800"
+            >
               {ROLE_LABELS[r.role]} · {r.namespace ?? "whole tenant"}
-              <button type="button" disabled={pending} aria-label={`Revoke ${ROLE_LABELS[r.role]} on ${r.namespace ?? "whole tenant"} from ${user.email}`} onClick={() => run(() => revokeRoleAction({ tenant, bindingId: r.id }))}>
+              <button
+                type="button"
+                disabled={pending}
+                aria-label={`Revoke ${ROLE_LABELS[r.role]} on ${r.namespace ?? "whole tenant"} from ${user.email}`}
+                onClick={() => run(() => revokeRoleAction({ tenant, bindingId: r.id }))}
+              >
                 <X className="size-3" aria-hidden />
               </button>
             </li>
           ))}
         </ul>
-        {error ? <p role="alert" className="mt-1 text-xs text-red-600">{error}</p> : null}
+        {error ? (
+          <p role="alert" className="mt-1 text-xs text-red-600">
+            {error}
+          </p>
+        ) : null}
       </td>
       <td className="px-3 py-2 text-right">
         {self ? null : (
-          <Button variant="ghost" size="sm" disabled={pending} onClick={() => run(() => removeTenantUserAction({ tenant, userId: user.userId }))} aria-label={`Remove ${user.email} from ${tenant}`}>
+          <Button
+            variant="ghost"
+            size="sm"
+            disabled={pending}
+            onClick={() => run(() => removeTenantUserAction({ tenant, userId: user.userId }))}
+            aria-label={`Remove ${user.email} from ${tenant}`}
+          >
             Remove
           </Button>
         )}

@@ -9,13 +9,23 @@ import { API_ROUTES, type ApiRoute } from "./routes";
 type JsonSchema = Record<string, unknown>;
 
 const errorSchema = z.strictObject({
-  error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), fieldErrors: z.record(z.string(), z.string()).optional() }),
+  error: z.strictObject({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    fieldErrors: z.record(z.string(), z.string()).optional(),
+  }),
 });
 
 // What a refinement checks, said in JSON Schema (a zod refine has no JSON form), so generated requests get past it too.
 const SEGMENT = "[a-z0-9][a-z0-9_-]{0,62}";
 const REFINED = new Map<unknown, JsonSchema>([
-  [calendarDate, { format: "date", pattern: "^(19[7-9]\\d|[2-8]\\d{3}|9[0-8]\\d{2}|99[0-8]\\d|999[0-8])-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$" }],
+  [
+    calendarDate,
+    {
+      format: "date",
+      pattern: "^(19[7-9]\\d|[2-8]\\d{3}|9[0-8]\\d{2}|99[0-8]\\d|999[0-8])-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$",
+    },
+  ],
   [namespacePathSchema, { pattern: `^${SEGMENT}(\\.${SEGMENT}){0,9}$` }],
 ]);
 
@@ -32,7 +42,12 @@ function parameters(route: ApiRoute) {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((schema.required as string[] | undefined) ?? []);
   const inPath = new Set([...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]));
-  const params = [...inPath].map((name) => ({ name, in: "path", required: true, schema: properties[name] ?? { type: "string" } }));
+  const params = [...inPath].map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: properties[name] ?? { type: "string" },
+  }));
   for (const [name, s] of Object.entries(properties)) {
     if (!inPath.has(name)) params.push({ name, in: "query", required: required.has(name), schema: s });
   }
@@ -40,12 +55,19 @@ function parameters(route: ApiRoute) {
 }
 
 function responses(route: ApiRoute) {
-  const ok = "csv" in route.response
-    ? { description: "CSV download", content: { "text/csv": { schema: { type: "string" } } } }
-    : { description: "OK", content: { "application/json": { schema: json(route.response.json, "output") } } };
+  const ok =
+    "csv" in route.response
+      ? { description: "CSV download", content: { "text/csv": { schema: { type: "string" } } } }
+      : { description: "OK", content: { "application/json": { schema: json(route.response.json, "output") } } };
   const statuses = [...new Set(Object.values(ERROR_STATUS))].sort();
   const errors = Object.fromEntries(
-    statuses.map((status) => [String(status), { description: ERROR_CODES.filter((c) => ERROR_STATUS[c] === status).join(", "), content: { "application/json": { schema: json(errorSchema, "output") } } }]),
+    statuses.map((status) => [
+      String(status),
+      {
+        description: ERROR_CODES.filter((c) => ERROR_STATUS[c] === status).join(", "),
+        content: { "application/json": { schema: json(errorSchema, "output") } },
+      },
+    ]),
   );
   return { "200": ok, ...errors };
 }
@@ -82,7 +104,11 @@ export function openApiDocument(): JsonSchema {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Keyhold", version: "0.1.0", description: "Route handlers of the Keyhold console. Every call but /api/health needs a signed-in session." },
+    info: {
+      title: "Keyhold",
+      version: "0.1.0",
+      description: "Route handlers of the Keyhold console. Every call but /api/health needs a signed-in session.",
+    },
     components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" } } },
     security: [{ session: [] }],
     paths,

@@ -5,6 +5,10 @@ import type { AuditRow } from "./query";
 export function csvResponse(name: string) {
   return (rows: AuditRow[]) =>
     new Response(auditCsv(rows), {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${name}"`,
+        "cache-control": "no-store",
+      },
     });
 }

@@ -41,11 +41,18 @@ function where(tenantId: string | null, f: AuditFilters): Prisma.AuditEventWhere
     ...(f.actor ? { actor: { contains: f.actor, mode: "insensitive" } } : {}),
     ...(f.action ? { action: { startsWith: f.action } } : {}),
     ...(f.namespace ? { OR: [{ namespace: f.namespace }, { namespace: { startsWith: `${f.namespace}.` } }] } : {}),
-    ...(f.from || end ? { createdAt: { ...(f.from ? { gte: startOfDay(f.from) } : {}), ...(end ? { lt: end } : {}) } } : {}),
+    ...(f.from || end
+      ? { createdAt: { ...(f.from ? { gte: startOfDay(f.from) } : {}), ...(end ? { lt: end } : {}) } }
+      : {}),
   };
 }
 
-export async function queryAudit(prisma: PrismaClient, tenantId: string | null, f: AuditFilters, take = AUDIT_PAGE_SIZE) {
+export async function queryAudit(
+  prisma: PrismaClient,
+  tenantId: string | null,
+  f: AuditFilters,
+  take = AUDIT_PAGE_SIZE,
+) {
   const page = f.page ?? 1;
   const w = where(tenantId, f);
   const [total, rows] = await Promise.all([
@@ -55,7 +62,16 @@ export async function queryAudit(prisma: PrismaClient, tenantId: string | null, 
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       skip: (page - 1) * take,
       take,
-      select: { id: true, createdAt: true, namespace: true, actor: true, action: true, outcome: true, details: true, tenant: { select: { slug: true } } },
+      select: {
+        id: true,
+        createdAt: true,
+        namespace: true,
+        actor: true,
+        action: true,
+        outcome: true,
+        details: true,
+        tenant: { select: { slug: true } },
+      },
     }),
   ]);
   const out: AuditRow[] = rows.map((r) => ({

@@ -53,7 +53,9 @@ interface Scope {
 
 /** One entry: an action with its own details, or a refused call (named by the guarded call, without details). */
 export type AuditEntry =
-  | { [A in AuditAction]: Scope & { action: A; outcome: Exclude<AuditOutcome, "forbidden">; details: AuditDetails[A] } }[AuditAction]
+  | {
+      [A in AuditAction]: Scope & { action: A; outcome: Exclude<AuditOutcome, "forbidden">; details: AuditDetails[A] };
+    }[AuditAction]
   | (Scope & { action: string; outcome: "forbidden"; details?: Record<string, never> });
 
 /** The row written: the audit_event table's columns. */
@@ -73,7 +75,14 @@ export interface AuditWriter {
 
 /** The row for an entry (pure: what recordAudit writes). */
 export function auditRow(entry: AuditEntry): AuditRow {
-  return { tenantId: entry.tenantId ?? null, namespace: entry.namespace ?? null, actor: entry.actor, action: entry.action, outcome: entry.outcome, details: entry.details ?? {} };
+  return {
+    tenantId: entry.tenantId ?? null,
+    namespace: entry.namespace ?? null,
+    actor: entry.actor,
+    action: entry.action,
+    outcome: entry.outcome,
+    details: entry.details ?? {},
+  };
 }
 
 /** Records one audit entry with the given client, inside the caller's transaction when given one. */

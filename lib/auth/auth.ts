@@ -35,7 +35,11 @@ function create(prisma: Awaited<ReturnType<typeof db>>) {
       defaultCookieAttributes: { httpOnly: true, sameSite: "strict" },
     },
     logger: {
-      log: (level, message) => logger[level === "error" ? "error" : level === "warn" ? "warn" : "info"]({ source: "better-auth" }, message.slice(0, 300)),
+      log: (level, message) =>
+        logger[level === "error" ? "error" : level === "warn" ? "warn" : "info"](
+          { source: "better-auth" },
+          message.slice(0, 300),
+        ),
     },
     plugins: [nextCookies()],
   });

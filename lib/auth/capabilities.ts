@@ -4,7 +4,11 @@ import { isAllowed, isInstanceAdmin, type Binding, type Permission, type Target 
 export type PermissionSet = Partial<Record<Permission, boolean>>;
 
 /** Which of `permissions` the caller holds on the target, by the same matrix the guard enforces; hiding is a courtesy, not the protection. */
-export function permissionsOn(bindings: readonly Binding[], target: Target, permissions: readonly Permission[]): PermissionSet {
+export function permissionsOn(
+  bindings: readonly Binding[],
+  target: Target,
+  permissions: readonly Permission[],
+): PermissionSet {
   const set: PermissionSet = {};
   for (const permission of permissions) set[permission] = isAllowed(bindings, permission, target);
   return set;

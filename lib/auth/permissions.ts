@@ -83,4 +83,11 @@ export function isInstanceAdmin(bindings: readonly Binding[]): boolean {
 }
 
 /** Write permissions: a refusal of one of these is worth an audit entry. */
-export const MUTATIONS: ReadonlySet<Permission> = new Set(["tenant:create", "instance:manage", "namespace:create", "config:write", "secret:write", "user:manage"]);
+export const MUTATIONS: ReadonlySet<Permission> = new Set([
+  "tenant:create",
+  "instance:manage",
+  "namespace:create",
+  "config:write",
+  "secret:write",
+  "user:manage",
+]);

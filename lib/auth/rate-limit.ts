@@ -21,7 +21,11 @@ export interface Reservation {
  * most `limit` allowed. Windows are fixed: the first attempt after a window ends starts the next one. A refused
  * attempt changes nothing (the `WHERE` skips the update), so it neither extends the window nor uses up a try.
  */
-export async function reserve(prisma: PrismaClient, { bucket, limit, windowMs }: RateLimit, now = new Date()): Promise<Reservation> {
+export async function reserve(
+  prisma: PrismaClient,
+  { bucket, limit, windowMs }: RateLimit,
+  now = new Date(),
+): Promise<Reservation> {
   const expired = new Date(now.getTime() - windowMs);
   const counted = await prisma.$queryRaw<{ windowStart: Date }[]>`
     INSERT INTO "RateLimitBucket" ("key", "windowStart", "count") VALUES (${bucket}, ${now}, 1)

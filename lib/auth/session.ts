@@ -22,7 +22,9 @@ const ROLE: Record<string, Role> = {
 };
 
 export async function bindingsOf(userId: string): Promise<Binding[]> {
-  const rows = await (await db()).roleBinding.findMany({ where: { userId }, select: { role: true, tenantId: true, namespace: true } });
+  const rows = await (
+    await db()
+  ).roleBinding.findMany({ where: { userId }, select: { role: true, tenantId: true, namespace: true } });
   return rows.map((r) => ({ role: ROLE[r.role], tenantId: r.tenantId, namespace: r.namespace }));
 }
 
@@ -31,7 +33,12 @@ async function resolveSession(): Promise<Session | null> {
   const auth = await getAuth();
   const found = await auth.api.getSession({ headers: await headers() });
   if (!found) return null;
-  return { userId: found.user.id, actor: found.user.email, name: found.user.name, bindings: await bindingsOf(found.user.id) };
+  return {
+    userId: found.user.id,
+    actor: found.user.email,
+    name: found.user.name,
+    bindings: await bindingsOf(found.user.id),
+  };
 }
 
 /**

@@ -8,7 +8,12 @@ import { recordAudit } from "../audit/record";
 /** One sentence for a wrong email and a wrong password alike, so sign-in does not tell which accounts exist. */
 export const SIGN_IN_FAILED = "Invalid email or password.";
 
-async function record(prisma: PrismaClient, email: string, address: string, outcome: "success" | "failure" | "rate-limited") {
+async function record(
+  prisma: PrismaClient,
+  email: string,
+  address: string,
+  outcome: "success" | "failure" | "rate-limited",
+) {
   await recordAudit(prisma, { tenantId: null, actor: email, action: SIGN_IN_ACTION, outcome, details: { address } });
 }
 
@@ -18,7 +23,10 @@ export async function signIn(prisma: PrismaClient, headers: Headers, email: stri
   const wait = await reserveSignIn(prisma, email, address);
   if (wait > 0) {
     await record(prisma, email, address, "rate-limited");
-    throw new KeyholdError("rate-limited", `Too many failed sign-ins. Try again in ${wait} minute${wait === 1 ? "" : "s"}.`);
+    throw new KeyholdError(
+      "rate-limited",
+      `Too many failed sign-ins. Try again in ${wait} minute${wait === 1 ? "" : "s"}.`,
+    );
   }
   const auth = await getAuth();
   try {
@@ -32,9 +40,20 @@ export async function signIn(prisma: PrismaClient, headers: Headers, email: stri
 }
 
 /** Ends this session, or every session of the user ("sign out everywhere"). */
-export async function signOut(prisma: PrismaClient, headers: Headers, user: { userId: string; actor: string }, everywhere: boolean) {
+export async function signOut(
+  prisma: PrismaClient,
+  headers: Headers,
+  user: { userId: string; actor: string },
+  everywhere: boolean,
+) {
   const auth = await getAuth();
   if (everywhere) await prisma.session.deleteMany({ where: { userId: user.userId } });
   await auth.api.signOut({ headers }).catch(() => undefined);
-  await recordAudit(prisma, { tenantId: null, actor: user.actor, action: everywhere ? "auth.sign-out-everywhere" : "auth.sign-out", outcome: "success", details: {} });
+  await recordAudit(prisma, {
+    tenantId: null,
+    actor: user.actor,
+    action: everywhere ? "auth.sign-out-everywhere" : "auth.sign-out",
+    outcome: "success",
+    details: {},
+  });
 }

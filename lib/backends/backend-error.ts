@@ -34,7 +34,10 @@ export function scrubMessage(message: string, secrets: (string | undefined)[] = 
     if (s && s.length >= 4) out = out.split(s).join("[redacted]");
   }
   out = out
-    .replace(/(authorization|x-vault-token|token|password|secret|signature|credential)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, "$1$2[redacted]")
+    .replace(
+      /(authorization|x-vault-token|token|password|secret|signature|credential)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+      "$1$2[redacted]",
+    )
     .replace(/\b(hvs|hvb|s)\.[A-Za-z0-9_-]{8,}\b/g, "[redacted]")
     .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g, "[redacted]")
     .replace(/\s+/g, " ")
@@ -64,11 +67,17 @@ export function isBackendError(e: unknown): e is BackendError {
 export function networkErrorCode(error: unknown): BackendErrorCode | null {
   const e = error as { code?: string; cause?: { code?: string }; name?: string; message?: string };
   const code = e?.code ?? e?.cause?.code ?? "";
-  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"].includes(code)) return "unreachable";
+  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"].includes(code))
+    return "unreachable";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO|ALTNAME/.test(code)) return "tls";
   if (code === "ETIMEDOUT" || e?.name === "TimeoutError" || e?.name === "AbortError") return "timeout";
   const msg = e?.message ?? "";
-  if (/self[- ]signed certificate|certificate has expired|unable to verify the first certificate|wrong version number/i.test(msg)) return "tls";
+  if (
+    /self[- ]signed certificate|certificate has expired|unable to verify the first certificate|wrong version number/i.test(
+      msg,
+    )
+  )
+    return "tls";
   if (/ECONNREFUSED|getaddrinfo|socket hang up|connect ECONN/i.test(msg)) return "unreachable";
   return null;
 }

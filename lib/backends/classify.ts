@@ -36,8 +36,10 @@ export function isValidSecretKey(key: string): boolean {
   return SECRET_KEY_PATTERN.test(key) && !key.split("/").some((s) => s === "" || s === "." || s === "..");
 }
 
-const carries = (tags: Record<string, string>, pairs: Record<string, string>) => Object.entries(pairs).some(([k, v]) => tags[k] === v);
-const carriesAll = (tags: Record<string, string>, pairs: Record<string, string>) => Object.entries(pairs).every(([k, v]) => tags[k] === v);
+const carries = (tags: Record<string, string>, pairs: Record<string, string>) =>
+  Object.entries(pairs).some(([k, v]) => tags[k] === v);
+const carriesAll = (tags: Record<string, string>, pairs: Record<string, string>) =>
+  Object.entries(pairs).every(([k, v]) => tags[k] === v);
 
 /**
  * Decides whether a backend secret is shown and under which key and namespace. Backends match tag
@@ -48,7 +50,8 @@ export function classify(raw: RawSecret, rules: SelectionRules): Classification 
   if (rules.excludedTags && carries(tags, rules.excludedTags)) return { ok: false, reason: "excluded-by-tags" };
   if (rules.filterOnTags && !carriesAll(tags, rules.filterOnTags)) return { ok: false, reason: "filtered-by-tags" };
   const tenant = tags.tenant ?? null;
-  if (tenant !== null && rules.attachment.tenant !== null && tenant !== rules.attachment.tenant) return { ok: false, reason: "other-tenant" };
+  if (tenant !== null && rules.attachment.tenant !== null && tenant !== rules.attachment.tenant)
+    return { ok: false, reason: "other-tenant" };
 
   let key: string;
   let namespace: string | null;
@@ -81,6 +84,17 @@ export function ownedBy(selected: Selected, attachment: Attachment, tenant: stri
 }
 
 /** The tags Keyhold writes on a secret it manages, besides the configuration's default tags. */
-export function managedTags(input: { tenant: string; namespace: string; key: string; prefix: string }, defaults: Record<string, string> = {}, own: Record<string, string> = {}): Record<string, string> {
-  return { ...defaults, ...own, tenant: input.tenant, namespace: input.namespace, key: input.key, prefix: input.prefix };
+export function managedTags(
+  input: { tenant: string; namespace: string; key: string; prefix: string },
+  defaults: Record<string, string> = {},
+  own: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...defaults,
+    ...own,
+    tenant: input.tenant,
+    namespace: input.namespace,
+    key: input.key,
+    prefix: input.prefix,
+  };
 }

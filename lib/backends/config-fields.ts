@@ -23,27 +23,33 @@ export interface Identity {
 }
 
 /** Missing keys read "Required", like empty ones, so forms and the configuration file say the same. */
-export const requiredString = () => z.string({ error: (iss) => (iss.input === undefined ? "Required" : "Must be text") });
+export const requiredString = () =>
+  z.string({ error: (iss) => (iss.input === undefined ? "Required" : "Must be text") });
 
-export const text = (max = 255) => plain(requiredString().trim().min(1, "Required").max(max, `At most ${max} characters`));
+export const text = (max = 255) =>
+  plain(requiredString().trim().min(1, "Required").max(max, `At most ${max} characters`));
 
 export const optionalText = (max = 255) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), text(max).optional());
 
 // `new URL` drops tabs and line breaks and escapes NUL, so the raw text is checked first.
-export const url = plain(requiredString().trim().max(2048))
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === "http:" || u.protocol === "https:";
-    } catch {
-      return false;
-    }
-  }, "Must be an http:// or https:// URL");
+export const url = plain(requiredString().trim().max(2048)).refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    return false;
+  }
+}, "Must be an http:// or https:// URL");
 
-export const optionalUrl = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), url.optional());
+export const optionalUrl = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  url.optional(),
+);
 
-const tagKey = plain(z.string().trim().min(1, "Tag key is required").max(128, "Tag keys are at most 128 characters")).refine(isSafeKey, "This tag key is reserved");
+const tagKey = plain(
+  z.string().trim().min(1, "Tag key is required").max(128, "Tag keys are at most 128 characters"),
+).refine(isSafeKey, "This tag key is reserved");
 const tagValue = plain(z.string().max(256, "Tag values are at most 256 characters"));
 
 /** A map of tag key to value; YAML numbers and booleans are accepted and kept as text. */
@@ -53,7 +59,9 @@ export const tagMap = z
 
 /** A boolean that also accepts "true"/"false" text, as `${ENV}` references in the configuration file produce. */
 export const flag = (fallback: boolean) =>
-  z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "Must be true or false" })).default(fallback);
+  z
+    .preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "Must be true or false" }))
+    .default(fallback);
 
 export const filterOnTags = z.strictObject({ tags: tagMap });
 
@@ -89,8 +97,13 @@ export const cloudCommon = {
   "excluded-tags": excludedTags.optional(),
 };
 
-const pem = plain(z.string().trim().max(65536), { multiline: true })
-  .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "PEM certificates (-----BEGIN CERTIFICATE-----)");
+const pem = plain(z.string().trim().max(65536), { multiline: true }).regex(
+  /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/,
+  "PEM certificates (-----BEGIN CERTIFICATE-----)",
+);
 
 /** Extra CA certificates to trust for a backend behind a private CA (PEM). Not a credential. */
-export const caCertificate = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), pem.optional());
+export const caCertificate = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  pem.optional(),
+);

@@ -23,16 +23,24 @@ export const backendDescriptors = registryOf({
 export type ExternalBackendType = keyof typeof backendDescriptors;
 export type BackendType = ExternalBackendType | typeof builtinDescriptor.id;
 
-export const EXTERNAL_BACKEND_TYPES = Object.keys(backendDescriptors) as [ExternalBackendType, ...ExternalBackendType[]];
+export const EXTERNAL_BACKEND_TYPES = Object.keys(backendDescriptors) as [
+  ExternalBackendType,
+  ...ExternalBackendType[],
+];
 
 /** The descriptor of a type, with its section's functions taking any section (callers pass the type's own). */
-export const descriptorOf = (type: ExternalBackendType): BackendDescriptor<ExternalBackendType> => backendDescriptors[type];
+export const descriptorOf = (type: ExternalBackendType): BackendDescriptor<ExternalBackendType> =>
+  backendDescriptors[type];
 
 /** The name a user reads for a backend type, the builtin store included. */
-export const backendLabel = (type: BackendType): string => (type === builtinDescriptor.id ? builtinDescriptor.label : backendDescriptors[type].label);
+export const backendLabel = (type: BackendType): string =>
+  type === builtinDescriptor.id ? builtinDescriptor.label : backendDescriptors[type].label;
 
 export const toDbType = (type: ExternalBackendType): DbBackendType => backendDescriptors[type].dbValue;
 
-const FROM_DB = Object.fromEntries(EXTERNAL_BACKEND_TYPES.map((t) => [backendDescriptors[t].dbValue, t])) as Record<DbBackendType, ExternalBackendType>;
+const FROM_DB = Object.fromEntries(EXTERNAL_BACKEND_TYPES.map((t) => [backendDescriptors[t].dbValue, t])) as Record<
+  DbBackendType,
+  ExternalBackendType
+>;
 
 export const fromDbType = (value: DbBackendType): ExternalBackendType => FROM_DB[value];

@@ -6,11 +6,14 @@ import { descriptorOf, type ExternalBackendType } from "./descriptors";
 // Pure rules of the credential boundary, shared by the server (which enforces them) and the settings form
 // (which says so as soon as a destination field is edited).
 
-const normalise = (v: unknown): string | null => (v === undefined || v === null || v === "" ? null : typeof v === "string" ? v.trim() || null : JSON.stringify(v));
+const normalise = (v: unknown): string | null =>
+  v === undefined || v === null || v === "" ? null : typeof v === "string" ? v.trim() || null : JSON.stringify(v);
 
 /** The destination fields of a section (paths inside it), absent ones as null. */
 export function destinationOf(type: ExternalBackendType, section: unknown): Record<string, string | null> {
-  return Object.fromEntries(Object.keys(descriptorOf(type).destinations).map((p) => [p, normalise(getPath(section, p))]));
+  return Object.fromEntries(
+    Object.keys(descriptorOf(type).destinations).map((p) => [p, normalise(getPath(section, p))]),
+  );
 }
 
 /** Which destination fields (paths inside the section) differ between two sections of one type. */

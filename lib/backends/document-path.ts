@@ -5,7 +5,8 @@
 export type DottedPath = string | readonly string[];
 
 /** The keys of a dotted path; the empty path has none. */
-export const pathKeys = (path: DottedPath): string[] => (typeof path === "string" ? (path === "" ? [] : path.split(".")) : [...path]);
+export const pathKeys = (path: DottedPath): string[] =>
+  typeof path === "string" ? (path === "" ? [] : path.split(".")) : [...path];
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object";
 

@@ -65,8 +65,13 @@ export function parseConfigDocument(
       const document = result.data as ConfigDocument;
       const issues = descriptorOf(document.type).incomplete?.(document[document.type]) ?? [];
       const at = (i: SectionIssue) => joinPath([document.type, ...i.path]);
-      if (issues.length && (options.incomplete ?? options.unknownKeys) === "error") return { ok: false, errors: issues.map((i) => ({ path: at(i), message: i.message })), warnings };
-      return { ok: true, document, warnings: [...warnings, ...issues.map((i) => ({ path: at(i), message: i.warning }))] };
+      if (issues.length && (options.incomplete ?? options.unknownKeys) === "error")
+        return { ok: false, errors: issues.map((i) => ({ path: at(i), message: i.message })), warnings };
+      return {
+        ok: true,
+        document,
+        warnings: [...warnings, ...issues.map((i) => ({ path: at(i), message: i.warning }))],
+      };
     }
     const unknown = result.error.issues.filter((i) => i.code === "unrecognized_keys");
     const others = result.error.issues.filter((i) => i.code !== "unrecognized_keys");

@@ -20,7 +20,11 @@ interface Cached<T> {
 const holder = globalThis as unknown as { __keyholdSnapshots?: Map<string, Cached<unknown>> };
 const cache = (holder.__keyholdSnapshots ??= new Map());
 
-export async function cachedSnapshot<T>(key: string, load: () => Promise<T>, options: { refresh?: boolean } = {}): Promise<T> {
+export async function cachedSnapshot<T>(
+  key: string,
+  load: () => Promise<T>,
+  options: { refresh?: boolean } = {},
+): Promise<T> {
   const now = Date.now();
   const hit = cache.get(key) as Cached<T> | undefined;
   if (hit && hit.expires > now && !options.refresh) return hit.value;
@@ -40,7 +44,10 @@ export function invalidateSnapshots(prefix: string): void {
 /** Counts backend pages and stops a scan that would not end. */
 export class PageBudget {
   private pages = 0;
-  constructor(private readonly what: string, private readonly max = MAX_BACKEND_PAGES) {}
+  constructor(
+    private readonly what: string,
+    private readonly max = MAX_BACKEND_PAGES,
+  ) {}
   spend(): void {
     if (++this.pages > this.max) {
       throw new BackendError(

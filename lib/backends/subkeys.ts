@@ -20,13 +20,20 @@ export function valueOrSubkey(key: string, value: string, subkey?: string): stri
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new BackendError("invalid-input", `Failed to read secret sub-key '${subkey}' in secret '${key}'. Ensure the secret contains valid JSON value.`);
+    throw new BackendError(
+      "invalid-input",
+      `Failed to read secret sub-key '${subkey}' in secret '${key}'. Ensure the secret contains valid JSON value.`,
+    );
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new BackendError("invalid-input", `Failed to read secret sub-key '${subkey}' in secret '${key}'. Ensure the secret contains valid JSON value.`);
+    throw new BackendError(
+      "invalid-input",
+      `Failed to read secret sub-key '${subkey}' in secret '${key}'. Ensure the secret contains valid JSON value.`,
+    );
   }
   // Own keys only: `constructor` or `__proto__` are not subkeys of `{}`.
   const field = Object.hasOwn(parsed, subkey) ? (parsed as Record<string, unknown>)[subkey] : undefined;
-  if (field === undefined) throw new BackendError("not-found", `Cannot find secret sub-key '${subkey}' in secret '${key}'.`);
+  if (field === undefined)
+    throw new BackendError("not-found", `Cannot find secret sub-key '${subkey}' in secret '${key}'.`);
   return typeof field === "string" ? field : JSON.stringify(field);
 }

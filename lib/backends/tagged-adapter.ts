@@ -1,13 +1,48 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { BackendContext, IgnoreReason, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "./adapter";
+import type {
+  BackendContext,
+  IgnoreReason,
+  ListQuery,
+  SecretPage,
+  SecretRef,
+  SecretsBackend,
+  SecretSummary,
+  UpdateInput,
+  VerifyResult,
+  WriteInput,
+} from "./adapter";
 import { findEgressRefusal } from "../net/egress";
-import { backendMessage, BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout, type BackendErrorCode } from "./backend-error";
-import { classify, isValidSecretKey, managedTags, ownedBy, type RawSecret, type Selected, type SelectionRules } from "./classify";
+import {
+  backendMessage,
+  BackendError,
+  isBackendError,
+  networkErrorCode,
+  scrubMessage,
+  withTimeout,
+  type BackendErrorCode,
+} from "./backend-error";
+import {
+  classify,
+  isValidSecretKey,
+  managedTags,
+  ownedBy,
+  type RawSecret,
+  type Selected,
+  type SelectionRules,
+} from "./classify";
 import { DEFAULT_PREFIX } from "./config-fields";
 import { credentialPathsOf, splitCredentials } from "./document";
 import { getPath } from "./document-path";
-import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "./snapshot";
+import {
+  cachedSnapshot,
+  decodeCursor,
+  encodeCursor,
+  invalidateSnapshots,
+  mapLimit,
+  PageBudget,
+  pageSizeOf,
+} from "./snapshot";
 import { searchSecrets } from "./search";
 import { compareKeys } from "./sort";
 import { subkeysOf, valueOrSubkey } from "./subkeys";
@@ -21,9 +56,18 @@ export interface TaggedDriver {
   /** Yields the backend's pages in order; call budget.spend() once per page fetched. */
   scan(signal: AbortSignal, budget: PageBudget): AsyncIterable<RawSecret[]>;
   readValue(name: string, signal: AbortSignal): Promise<string>;
-  create(name: string, value: string, meta: { description: string | null; tags: Record<string, string> }, signal: AbortSignal): Promise<void>;
+  create(
+    name: string,
+    value: string,
+    meta: { description: string | null; tags: Record<string, string> },
+    signal: AbortSignal,
+  ): Promise<void>;
   /** `tags` is the complete new set; absent fields stay as they are. */
-  update(name: string, patch: { value?: string; description?: string | null; tags?: Record<string, string> }, signal: AbortSignal): Promise<void>;
+  update(
+    name: string,
+    patch: { value?: string; description?: string | null; tags?: Record<string, string> },
+    signal: AbortSignal,
+  ): Promise<void>;
   remove(name: string, signal: AbortSignal): Promise<void>;
   /** One cheap authenticated call; returns what was checked. */
   verify(signal: AbortSignal): Promise<string>;
@@ -46,7 +90,7 @@ interface Snapshot {
 const DEFAULT_TIMEOUT = 15_000;
 
 function rulesOf(section: Record<string, unknown>, ctx: BackendContext): SelectionRules {
-  const get = <T,>(path: string) => getPath(section, path) as T | undefined;
+  const get = <T>(path: string) => getPath(section, path) as T | undefined;
   const fop = get<{ prefix: string; "keep-prefix"?: boolean }>("filter-on-prefix");
   return {
     prefix: get<string>("prefix") ?? DEFAULT_PREFIX,
@@ -69,18 +113,33 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
   const timeout = ctx.timeoutMs ?? DEFAULT_TIMEOUT;
   const { settings, credentials } = splitCredentials(ctx.document);
   const credentialValues = credentialPathsOf(ctx.document.type).map((p) => credentials[p]);
-  const identity = createHash("sha256").update(JSON.stringify([settings, credentials, ctx.attachment])).digest("hex").slice(0, 24);
+  const identity = createHash("sha256")
+    .update(JSON.stringify([settings, credentials, ctx.attachment]))
+    .digest("hex")
+    .slice(0, 24);
   const cacheKey = `${driver.type}:${identity}`;
 
   const fail = (error: unknown, what: string, extraSecrets: (string | undefined)[] = []): never => {
     // However deep the SDK wrapped it, a refusal by the egress policy is said in the policy's own words.
     const refusal = findEgressRefusal(error);
     if (refusal) throw new BackendError("forbidden", refusal.message);
-    if (isBackendError(error)) throw new BackendError(error.code, scrubMessage(error.message, [...credentialValues, ...extraSecrets]));
+    if (isBackendError(error))
+      throw new BackendError(error.code, scrubMessage(error.message, [...credentialValues, ...extraSecrets]));
     const code = driver.errorCode(error) ?? networkErrorCode(error) ?? "unreachable";
-    throw new BackendError(code, backendMessage(`${driver.target}: ${what} failed: `, (error as Error)?.message ?? String(error), [...credentialValues, ...extraSecrets]));
+    throw new BackendError(
+      code,
+      backendMessage(`${driver.target}: ${what} failed: `, (error as Error)?.message ?? String(error), [
+        ...credentialValues,
+        ...extraSecrets,
+      ]),
+    );
   };
-  const call = async <T,>(what: string, fn: (signal: AbortSignal) => Promise<T>, extra: (string | undefined)[] = [], ms = timeout): Promise<T> => {
+  const call = async <T>(
+    what: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    extra: (string | undefined)[] = [],
+    ms = timeout,
+  ): Promise<T> => {
     try {
       return await withTimeout(ms, `${driver.target} (${what})`, fn);
     } catch (error) {
@@ -88,34 +147,45 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
     }
   };
   const refuseWrites = () => {
-    if (readOnly) throw new BackendError("read-only", `${driver.target} is read-only: Keyhold does not create, change or delete its secrets.`);
+    if (readOnly)
+      throw new BackendError(
+        "read-only",
+        `${driver.target} is read-only: Keyhold does not create, change or delete its secrets.`,
+      );
   };
 
   async function snapshot(refresh = false): Promise<Snapshot> {
     return cachedSnapshot(
       cacheKey,
       () =>
-        call("list", async (signal) => {
-          const entries: Entry[] = [];
-          const ignored: Partial<Record<IgnoreReason, number>> = {};
-          const budget = new PageBudget(driver.target);
-          for await (const page of driver.scan(signal, budget)) {
-            for (const raw of page) {
-              const c = classify(raw, rules);
-              if (c.ok) entries.push({ raw, selected: c });
-              else ignored[c.reason] = (ignored[c.reason] ?? 0) + 1;
+        call(
+          "list",
+          async (signal) => {
+            const entries: Entry[] = [];
+            const ignored: Partial<Record<IgnoreReason, number>> = {};
+            const budget = new PageBudget(driver.target);
+            for await (const page of driver.scan(signal, budget)) {
+              for (const raw of page) {
+                const c = classify(raw, rules);
+                if (c.ok) entries.push({ raw, selected: c });
+                else ignored[c.reason] = (ignored[c.reason] ?? 0) + 1;
+              }
             }
-          }
-          entries.sort((a, b) => compareKeys(a.selected.key, b.selected.key) || compareKeys(a.raw.name, b.raw.name));
-          return { entries, ignored };
-        }, [], Math.max(timeout, 60_000)),
+            entries.sort((a, b) => compareKeys(a.selected.key, b.selected.key) || compareKeys(a.raw.name, b.raw.name));
+            return { entries, ignored };
+          },
+          [],
+          Math.max(timeout, 60_000),
+        ),
       { refresh },
     );
   }
 
   async function locate(ref: SecretRef): Promise<Entry | undefined> {
     const snap = await snapshot();
-    const own = snap.entries.filter((e) => e.selected.key === ref.key && ownedBy(e.selected, ctx.attachment, ref.tenant, ref.namespace));
+    const own = snap.entries.filter(
+      (e) => e.selected.key === ref.key && ownedBy(e.selected, ctx.attachment, ref.tenant, ref.namespace),
+    );
     // A secret tagged with this exact namespace wins over one that belongs to the attachment scope.
     return own.find((e) => e.selected.namespace === ref.namespace) ?? own[0];
   }
@@ -137,7 +207,9 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
     async list(query: ListQuery): Promise<SecretPage> {
       const snap = await snapshot(query.refresh);
       const own = snap.entries.filter((e) => ownedBy(e.selected, ctx.attachment, query.tenant, query.namespace));
-      const otherTenant = snap.entries.length - snap.entries.filter((e) => e.selected.tenant === null || e.selected.tenant === query.tenant).length;
+      const otherTenant =
+        snap.entries.length -
+        snap.entries.filter((e) => e.selected.tenant === null || e.selected.tenant === query.tenant).length;
       const wanted = query.keys ? new Set(query.keys) : null;
       const selected = wanted ? own.filter((e) => wanted.has(e.selected.key)) : own;
       const matching = searchSecrets(selected, query.search, (e) => ({ key: e.selected.key, tags: e.raw.tags }));
@@ -145,10 +217,20 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       const size = pageSizeOf(query.pageSize);
       const slice = matching.slice(offset, offset + size);
       const withSubkeys = query.withSubkeys ?? true;
-      const items = await mapLimit(slice, 8, async (e) => summary(e, withSubkeys ? await call("read", (s) => driver.readValue(e.raw.name, s)).then(subkeysOf, () => []) : []));
+      const items = await mapLimit(slice, 8, async (e) =>
+        summary(
+          e,
+          withSubkeys ? await call("read", (s) => driver.readValue(e.raw.name, s)).then(subkeysOf, () => []) : [],
+        ),
+      );
       const ignored = { ...snap.ignored };
       if (otherTenant) ignored["other-tenant"] = (ignored["other-tenant"] ?? 0) + otherTenant;
-      return { items, total: matching.length, nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null, ignored };
+      return {
+        items,
+        total: matching.length,
+        nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
+        ignored,
+      };
     },
 
     async read(ref: SecretRef, subkey?: string): Promise<string> {
@@ -160,11 +242,21 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
 
     async write(input: WriteInput): Promise<void> {
       refuseWrites();
-      if (!isValidSecretKey(input.key)) throw new BackendError("invalid-input", `'${input.key}' is not a valid secret key.`);
-      if (await locate(input)) throw new BackendError("conflict", `A secret with key '${input.key}' already exists in ${input.namespace}.`);
+      if (!isValidSecretKey(input.key))
+        throw new BackendError("invalid-input", `'${input.key}' is not a valid secret key.`);
+      if (await locate(input))
+        throw new BackendError("conflict", `A secret with key '${input.key}' already exists in ${input.namespace}.`);
       const name = driver.nameFor({ ...input, prefix: rules.prefix });
-      const tags = managedTags({ ...input, prefix: rules.prefix }, section.tags as Record<string, string> | undefined, input.tags);
-      await call("create", (s) => driver.create(name, input.value, { description: input.description ?? null, tags }, s), [input.value]);
+      const tags = managedTags(
+        { ...input, prefix: rules.prefix },
+        section.tags as Record<string, string> | undefined,
+        input.tags,
+      );
+      await call(
+        "create",
+        (s) => driver.create(name, input.value, { description: input.description ?? null, tags }, s),
+        [input.value],
+      );
       invalidateSnapshots(cacheKey);
     },
 
@@ -172,8 +264,18 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       refuseWrites();
       const entry = await locate(input);
       if (!entry) throw new BackendError("not-found", `Cannot find secret for key '${input.key}'.`);
-      const tags = input.tags ? managedTags({ ...input, prefix: rules.prefix }, section.tags as Record<string, string> | undefined, input.tags) : undefined;
-      await call("update", (s) => driver.update(entry.raw.name, { value: input.value, description: input.description, tags }, s), [input.value]);
+      const tags = input.tags
+        ? managedTags(
+            { ...input, prefix: rules.prefix },
+            section.tags as Record<string, string> | undefined,
+            input.tags,
+          )
+        : undefined;
+      await call(
+        "update",
+        (s) => driver.update(entry.raw.name, { value: input.value, description: input.description, tags }, s),
+        [input.value],
+      );
       invalidateSnapshots(cacheKey);
     },
 

@@ -4,7 +4,8 @@ export const VERIFY_EXPLANATIONS: Record<string, string> = {
   unreachable: "Keyhold could not connect. Check the address and port, DNS, and any firewall or proxy in between.",
   tls: "The TLS handshake failed: the certificate is not trusted or does not match the host. Add the CA certificate or fix the address.",
   unauthenticated: "The backend refused the credentials. Check them, or replace them if they were rotated.",
-  forbidden: "Refused: either the credentials lack permission to list secrets here (grant list and read access), or the instance's egress policy does not allow this address (the message says which).",
+  forbidden:
+    "Refused: either the credentials lack permission to list secrets here (grant list and read access), or the instance's egress policy does not allow this address (the message says which).",
   "not-found": "The engine, project or vault does not exist. Check its name.",
   "invalid-config": "The configuration is incomplete or invalid.",
   timeout: "The backend did not answer in time.",

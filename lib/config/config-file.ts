@@ -31,7 +31,10 @@ export interface ConfigFileResult {
 export class ConfigFileError extends Error {}
 
 /** KEYHOLD_CONFIG_FILE names the file; without it, ./keyhold.yaml is read when it exists. */
-export function configFilePath(env: Record<string, string | undefined> = processEnvironment()): { file: string; explicit: boolean } {
+export function configFilePath(env: Record<string, string | undefined> = processEnvironment()): {
+  file: string;
+  explicit: boolean;
+} {
   const explicit = env.KEYHOLD_CONFIG_FILE?.trim();
   return { file: path.resolve(/*turbopackIgnore: true*/ explicit || DEFAULT_CONFIG_FILE), explicit: !!explicit };
 }
@@ -48,7 +51,11 @@ export function loadConfigFile(env: Record<string, string | undefined> = process
   return parseConfigFile(readFileSync(/*turbopackIgnore: true*/ file, "utf8"), file, env);
 }
 
-export function parseConfigFile(source: string, file: string, env: Record<string, string | undefined> = processEnvironment()): ConfigFileResult {
+export function parseConfigFile(
+  source: string,
+  file: string,
+  env: Record<string, string | undefined> = processEnvironment(),
+): ConfigFileResult {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined) => (node?.range ? lines.linePos(node.range[0]).line : undefined);
@@ -68,7 +75,9 @@ export function parseConfigFile(source: string, file: string, env: Record<string
   const keyholdNode = isMap(doc.contents) ? (doc.get("keyhold", true) as Node | undefined) : undefined;
   // A file may hold only Keyhold's own settings (the builtin store then serves); otherwise the backend section is required.
   if (!isMap(secretNode) && !(keyholdNode && secretNode === undefined)) {
-    throw new ConfigFileError(`${where(lineOf(secretNode ?? (doc.contents as Node)))}: ${secretPath.join(".")}: expected the secrets backend section (type, read-only, and the backend's settings)`);
+    throw new ConfigFileError(
+      `${where(lineOf(secretNode ?? (doc.contents as Node)))}: ${secretPath.join(".")}: expected the secrets backend section (type, read-only, and the backend's settings)`,
+    );
   }
 
   const envErrors: string[] = [];
@@ -76,10 +85,14 @@ export function parseConfigFile(source: string, file: string, env: Record<string
     visit(node, {
       Scalar(_, scalar, ancestors) {
         if (typeof scalar.value !== "string" || !scalar.value.includes("${")) return;
-        const key = [...path, ...ancestors.filter(isPair).map((p) => String((p.key as { value?: unknown })?.value ?? p.key))].join(".");
+        const key = [
+          ...path,
+          ...ancestors.filter(isPair).map((p) => String((p.key as { value?: unknown })?.value ?? p.key)),
+        ].join(".");
         scalar.value = scalar.value.replace(ENV_REF, (_m, name: string, fallback?: string) => {
           const value = env[name] ?? fallback;
-          if (value === undefined) envErrors.push(`${where(lineOf(scalar))}: ${key}: environment variable ${name} is not set`);
+          if (value === undefined)
+            envErrors.push(`${where(lineOf(scalar))}: ${key}: environment variable ${name} is not set`);
           return value ?? "";
         });
       },
@@ -96,7 +109,9 @@ export function parseConfigFile(source: string, file: string, env: Record<string
     const keys = [...secretPath, ...pathKeys(dotted)];
     for (let n = keys.length; n >= 1; n--) {
       const parent = n === 1 ? doc.contents : doc.getIn(keys.slice(0, n - 1), true);
-      const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === keys[n - 1]) : undefined;
+      const pair = isMap(parent)
+        ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === keys[n - 1])
+        : undefined;
       if (pair) return lineOf(pair.key as Node);
     }
     return lineOf(secretNode);
@@ -110,7 +125,11 @@ export function parseConfigFile(source: string, file: string, env: Record<string
 }
 
 /** `keyhold: { egress: { allow: [...], deny: [...] } }`; each entry is checked here, so a bad one stops start-up at its line. */
-function parseKeyholdSection(node: Node, where: (line: number | undefined) => string, lineOf: (n: Node | null | undefined) => number | undefined) {
+function parseKeyholdSection(
+  node: Node,
+  where: (line: number | undefined) => string,
+  lineOf: (n: Node | null | undefined) => number | undefined,
+) {
   const fail = (at: Node | null | undefined, key: string, message: string): never => {
     throw new ConfigFileError(`${where(lineOf(at))}: ${key}: ${message}`);
   };
@@ -135,10 +154,12 @@ function parseKeyholdSection(node: Node, where: (line: number | undefined) => st
       }
       const entries = list.value as Node | null;
       if (entries === null || (isScalar(entries) && entries.value === null)) continue;
-      if (!isSeq(entries)) fail(entries, `keyhold.egress.${listName}`, "expected a list of addresses, CIDRs and host names");
+      if (!isSeq(entries))
+        fail(entries, `keyhold.egress.${listName}`, "expected a list of addresses, CIDRs and host names");
       (entries as unknown as { items: unknown[] }).items.forEach((item, i) => {
         const key = `keyhold.egress.${listName}[${i}]`;
-        if (!isScalar(item) || (typeof item.value !== "string" && typeof item.value !== "number")) fail(item as Node, key, "expected an address, CIDR or host name");
+        if (!isScalar(item) || (typeof item.value !== "string" && typeof item.value !== "number"))
+          fail(item as Node, key, "expected an address, CIDR or host name");
         const entry = String((item as { value: unknown }).value);
         try {
           parseEgressEntry(entry, listName);

@@ -37,7 +37,9 @@ export function open(keyring: Keyring, envelope: string, context: string): strin
   decipher.setAAD(Buffer.from(context, "utf8"));
   decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     throw new DecryptionError("authentication failed (wrong key or tampered value)");
   }

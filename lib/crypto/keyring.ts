@@ -32,7 +32,10 @@ function idOf(key: Buffer): string {
  * KEYHOLD_ENCRYPTION_KEY (base64, 32 bytes) wins; otherwise a key file in the data folder, created with
  * mode 0600 on first start. KEYHOLD_ENCRYPTION_OLD_KEYS (comma-separated) keeps retired keys readable.
  */
-export function loadKeyring(dataDir: string, env: Pick<Env, "KEYHOLD_ENCRYPTION_KEY" | "KEYHOLD_ENCRYPTION_OLD_KEYS"> = serverEnv()): Keyring {
+export function loadKeyring(
+  dataDir: string,
+  env: Pick<Env, "KEYHOLD_ENCRYPTION_KEY" | "KEYHOLD_ENCRYPTION_OLD_KEYS"> = serverEnv(),
+): Keyring {
   let current: DataKey;
   if (env.KEYHOLD_ENCRYPTION_KEY) {
     const key = parseKey(env.KEYHOLD_ENCRYPTION_KEY, "KEYHOLD_ENCRYPTION_KEY");

@@ -41,7 +41,7 @@ function openPglite(dir: string): Driver {
   let queue: Promise<unknown> = Promise.resolve();
   const conn = {
     exec: async (sql: string) => void (await db.exec(sql)),
-    query: async <T,>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows,
+    query: async <T>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows,
   };
   return {
     kind: "pglite",
@@ -66,13 +66,13 @@ function openPostgres(url: string): Driver {
     location: redacted.toString(),
     adapter: new PrismaPg(pool),
     exec: async (sql) => void (await pool.query(sql)),
-    query: async <T,>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
     withConnection: async (fn) => {
       const client = await pool.connect();
       try {
         return await fn({
           exec: async (sql) => void (await client.query(sql)),
-          query: async <T,>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+          query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
         });
       } finally {
         client.release();

@@ -83,7 +83,9 @@ export async function migrate(driver: Driver, dir = defaultMigrationsDir()): Pro
       const known = new Set(files.map((f) => f.name));
       const missing = [...applied.keys()].filter((name) => !known.has(name));
       if (missing.length) {
-        throw new MigrationError(`The database has migrations that are not on disk: ${missing.join(", ")}. Is this an older Keyhold?`);
+        throw new MigrationError(
+          `The database has migrations that are not on disk: ${missing.join(", ")}. Is this an older Keyhold?`,
+        );
       }
       const done: string[] = [];
       for (const file of files.filter((f) => !applied.has(f.name))) {

@@ -41,7 +41,8 @@ export function boundedJsonProblem(value: unknown, limits: JsonLimits): string |
       if (chars > limits.maxChars) return `Too large: more than ${limits.maxChars} characters of text`;
       continue;
     }
-    if (typeof v !== "object" || !(Array.isArray(v) || isPlainObject(v))) return `Must be JSON data: text, numbers, true/false, lists and objects${where(path)}`;
+    if (typeof v !== "object" || !(Array.isArray(v) || isPlainObject(v)))
+      return `Must be JSON data: text, numbers, true/false, lists and objects${where(path)}`;
     if (path.length > limits.maxDepth) return `Nested more than ${limits.maxDepth} levels deep`;
     if (Array.isArray(v)) {
       if (nodes + v.length > limits.maxNodes) return `Too large: more than ${limits.maxNodes} values`;

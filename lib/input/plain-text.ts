@@ -34,7 +34,8 @@ export function plain<S extends z.ZodString>(schema: S, options: PlainTextOption
 }
 
 /** Trimmed text of at most `max` characters with no control characters: names, tags, filters, descriptions. */
-export const plainText = (max: number, options: PlainTextOptions = {}) => plain(z.string().trim().max(max, `At most ${max} characters`), options);
+export const plainText = (max: number, options: PlainTextOptions = {}) =>
+  plain(z.string().trim().max(max, `At most ${max} characters`), options);
 
 /** Record keys that would replace an object's prototype instead of becoming a key (zod's records drop them). */
 export const isSafeKey = (key: string) => key !== "__proto__";

@@ -2,7 +2,14 @@ import "server-only";
 import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client";
 import { changedDestinations, credentialNoun, identityOf, reenterMessage } from "../backends/destination";
-import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type ConfigDocument, type Credentials } from "../backends/document";
+import {
+  credentialPathsOf,
+  mergeCredentials,
+  parseConfigDocument,
+  splitCredentials,
+  type ConfigDocument,
+  type Credentials,
+} from "../backends/document";
 import { getPath, pathKeys } from "../backends/document-path";
 import { EXTERNAL_BACKEND_TYPES, fromDbType, toDbType, type ExternalBackendType } from "../backends/descriptors";
 import { KeyholdError } from "../errors";
@@ -25,7 +32,9 @@ export const saveConfigInput = z.strictObject({
 export type SaveConfigInput = z.infer<typeof saveConfigInput>;
 
 async function findRow(prisma: PrismaClient, scope: ResolvedScope) {
-  return prisma.secretsManagerConfig.findUnique({ where: { tenantId_scopeKey: { tenantId: scope.tenantId, scopeKey: scope.scopeKey } } });
+  return prisma.secretsManagerConfig.findUnique({
+    where: { tenantId_scopeKey: { tenantId: scope.tenantId, scopeKey: scope.scopeKey } },
+  });
 }
 
 export async function loadConfigView(prisma: PrismaClient, scope: ResolvedScope): Promise<ConfigView> {
@@ -44,7 +53,12 @@ export async function loadConfigView(prisma: PrismaClient, scope: ResolvedScope)
     settings: cleaned,
     ...credentialsState(row, scope),
     lastVerify: row.lastVerifiedAt
-      ? { at: row.lastVerifiedAt.toISOString(), status: row.lastVerifyStatus ?? "OK", message: row.lastVerifyMessage, latencyMs: row.lastVerifyLatency }
+      ? {
+          at: row.lastVerifiedAt.toISOString(),
+          status: row.lastVerifyStatus ?? "OK",
+          message: row.lastVerifyMessage,
+          latencyMs: row.lastVerifyLatency,
+        }
       : null,
     updatedAt: row.updatedAt.toISOString(),
   });
@@ -58,10 +72,16 @@ function storedConfig(row: ConfigRow): ConfigDocument {
 }
 
 /** Which credentials are set, or that they cannot be used (bound to another destination, or an unknown key). */
-function credentialsState(row: ConfigRow, scope: ResolvedScope): { credentialsSet: string[]; credentialsUnusable: boolean } {
+function credentialsState(
+  row: ConfigRow,
+  scope: ResolvedScope,
+): { credentialsSet: string[]; credentialsUnusable: boolean } {
   if (!row.credentials) return { credentialsSet: [], credentialsUnusable: false };
   try {
-    return { credentialsSet: Object.keys(openCredentials(row.credentials, scope, storedConfig(row))), credentialsUnusable: false };
+    return {
+      credentialsSet: Object.keys(openCredentials(row.credentials, scope, storedConfig(row))),
+      credentialsUnusable: false,
+    };
   } catch {
     return { credentialsSet: [], credentialsUnusable: true };
   }
@@ -93,7 +113,10 @@ export async function documentWithKeptCredentials(
 ) {
   const row = existing === undefined ? await findRow(prisma, scope) : existing;
   const submitted = (document ?? {}) as Record<string, unknown>;
-  const type = typeof submitted.type === "string" && (EXTERNAL_BACKEND_TYPES as readonly string[]).includes(submitted.type) ? (submitted.type as ExternalBackendType) : null;
+  const type =
+    typeof submitted.type === "string" && (EXTERNAL_BACKEND_TYPES as readonly string[]).includes(submitted.type)
+      ? (submitted.type as ExternalBackendType)
+      : null;
   const kept: Credentials = {};
   if (row?.credentials && type && fromDbType(row.type) === type) {
     const allowed = new Set(credentialPathsOf(type));
@@ -106,7 +129,12 @@ export async function documentWithKeptCredentials(
         throw new KeyholdError(
           "invalid-input",
           "The stored credentials cannot be used any more; enter them again.",
-          Object.fromEntries(wanted.map((p) => [p, `Enter the ${credentialNoun(type, p.slice(type.length + 1))} again: the stored one was saved for another destination`])),
+          Object.fromEntries(
+            wanted.map((p) => [
+              p,
+              `Enter the ${credentialNoun(type, p.slice(type.length + 1))} again: the stored one was saved for another destination`,
+            ]),
+          ),
         );
       }
       for (const path of wanted) if (Object.hasOwn(stored, path)) kept[path] = stored[path];
@@ -141,7 +169,10 @@ export async function saveConfig(
   if (!input.enabled) {
     if (!row) return EMPTY_CONFIG_VIEW;
     const n = await prisma.$transaction(async (tx) => {
-      const r = await tx.secretsManagerConfig.updateMany({ where: { id: row.id, tenantId: scope.tenantId, version: row.version }, data: { enabled: false, version: { increment: 1 } } });
+      const r = await tx.secretsManagerConfig.updateMany({
+        where: { id: row.id, tenantId: scope.tenantId, version: row.version },
+        data: { enabled: false, version: { increment: 1 } },
+      });
       if (r.count) await recordAudit(tx, { ...audit, action: "config.disabled", details: {} });
       return r.count;
     });
@@ -179,17 +210,34 @@ export async function saveConfig(
     await prisma.$transaction(async (tx) => {
       if (!row) {
         await tx.secretsManagerConfig.create({
-          data: { ...data, tenantId: scope.tenantId, namespaceId: scope.namespaceId, scopeKey: scope.scopeKey, scope: scope.namespaceId ? "NAMESPACE" : "TENANT" },
+          data: {
+            ...data,
+            tenantId: scope.tenantId,
+            namespaceId: scope.namespaceId,
+            scopeKey: scope.scopeKey,
+            scope: scope.namespaceId ? "NAMESPACE" : "TENANT",
+          },
         });
         await recordAudit(tx, { ...audit, action: "config.created", details });
         return;
       }
       const r = await tx.secretsManagerConfig.updateMany({
         where: { id: row.id, tenantId: scope.tenantId, version: row.version },
-        data: { ...data, version: { increment: 1 }, ...(row.type !== data.type ? { lastVerifiedAt: null, lastVerifyStatus: null, lastVerifyMessage: null, lastVerifyLatency: null } : {}) },
+        data: {
+          ...data,
+          version: { increment: 1 },
+          ...(row.type !== data.type
+            ? { lastVerifiedAt: null, lastVerifyStatus: null, lastVerifyMessage: null, lastVerifyLatency: null }
+            : {}),
+        },
       });
       if (!r.count) throw conflict(null);
-      const action = row.readOnly !== data.readOnly ? "config.read-only-toggled" : replaced.length && !details.changed.length ? "config.credentials-replaced" : "config.updated";
+      const action =
+        row.readOnly !== data.readOnly
+          ? "config.read-only-toggled"
+          : replaced.length && !details.changed.length
+            ? "config.credentials-replaced"
+            : "config.updated";
       await recordAudit(tx, { ...audit, action, details });
     });
   } catch (error) {

@@ -17,7 +17,12 @@ export const configViewSchema = z.strictObject({
   /** Stored credentials that cannot be opened for the destination the row names (or with the configured keys). */
   credentialsUnusable: z.boolean(),
   lastVerify: z
-    .strictObject({ at: z.string(), status: z.string(), message: z.string().nullable(), latencyMs: z.number().nullable() })
+    .strictObject({
+      at: z.string(),
+      status: z.string(),
+      message: z.string().nullable(),
+      latencyMs: z.number().nullable(),
+    })
     .nullable(),
   updatedAt: z.string().nullable(),
 });

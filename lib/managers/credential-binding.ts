@@ -16,7 +16,12 @@ type Destined = Pick<ConfigDocument, "type"> & Record<string, unknown>;
 
 function digestOf(config: Destined): string {
   const destination = destinationOf(config.type, config[config.type]);
-  const canonical = JSON.stringify([config.type, Object.keys(destination).sort().map((k) => [k, destination[k]])]);
+  const canonical = JSON.stringify([
+    config.type,
+    Object.keys(destination)
+      .sort()
+      .map((k) => [k, destination[k]]),
+  ]);
   return createHash("sha256").update(canonical).digest("base64url");
 }
 
@@ -34,7 +39,9 @@ function legacyContext(scope: ResolvedScope): string {
 }
 
 export function sealCredentials(credentials: Credentials, scope: ResolvedScope, config: Destined): string | null {
-  return Object.keys(credentials).length ? encrypt(JSON.stringify(credentials), credentialsContext(scope, config)) : null;
+  return Object.keys(credentials).length
+    ? encrypt(JSON.stringify(credentials), credentialsContext(scope, config))
+    : null;
 }
 
 /** Opens a stored envelope for the destination its row names now; a changed destination cannot be opened. */
@@ -74,7 +81,15 @@ export function identityRefusal(document: ConfigDocument, approvedByInstanceAdmi
 export async function rebindLegacyCredentials(prisma: PrismaClient): Promise<number> {
   const rows = await prisma.secretsManagerConfig.findMany({
     where: { credentials: { not: null } },
-    select: { id: true, tenantId: true, namespaceId: true, scopeKey: true, type: true, settings: true, credentials: true },
+    select: {
+      id: true,
+      tenantId: true,
+      namespaceId: true,
+      scopeKey: true,
+      type: true,
+      settings: true,
+      credentials: true,
+    },
   });
   let rebound = 0;
   for (const row of rows) {

@@ -11,10 +11,13 @@ export interface ResolvedScope {
   scopeKey: string;
 }
 
-export async function resolveScope(prisma: PrismaClient, tenantId: string, namespace: string | null | undefined): Promise<ResolvedScope> {
+export async function resolveScope(
+  prisma: PrismaClient,
+  tenantId: string,
+  namespace: string | null | undefined,
+): Promise<ResolvedScope> {
   if (!namespace) return { tenantId, namespaceId: null, namespace: null, scopeKey: "tenant" };
   const ns = await findNamespace(prisma, tenantId, namespace);
   if (!ns) throw new KeyholdError("not-found", `Namespace '${namespace}' does not exist.`);
   return { tenantId, namespaceId: ns.id, namespace: ns.path, scopeKey: `ns:${ns.id}` };
 }
-

@@ -7,7 +7,8 @@ export function diffSettings(before: Record<string, unknown>, after: Record<stri
     const b = after?.[key];
     const path = prefix ? `${prefix}.${key}` : key;
     const isObj = (v: unknown) => !!v && typeof v === "object" && !Array.isArray(v);
-    if (isObj(a) && isObj(b)) out.push(...diffSettings(a as Record<string, unknown>, b as Record<string, unknown>, path));
+    if (isObj(a) && isObj(b))
+      out.push(...diffSettings(a as Record<string, unknown>, b as Record<string, unknown>, path));
     else if (JSON.stringify(a) !== JSON.stringify(b)) out.push(path);
   }
   return out;

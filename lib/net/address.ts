@@ -115,7 +115,7 @@ export function formatIpv4(value: bigint): string {
 export function formatIpv6(value: bigint): string {
   const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(16 * (7 - i))) & 0xffffn));
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -149,7 +149,10 @@ const v6 = (text: string, prefix: number): Range => ({ family: 6, base: parseIpv
 /** Most specific first: a metadata address is link-local too, and is reported as metadata. */
 const CATEGORIES: [AddressCategory, Range[]][] = [
   // AWS (IPv4 and IPv6), Azure, Google and others at 169.254.169.254; Alibaba Cloud; Azure's WireServer.
-  ["metadata", [v4("169.254.169.254", 32), v6("fd00:ec2::254", 128), v4("100.100.100.200", 32), v4("168.63.129.16", 32)]],
+  [
+    "metadata",
+    [v4("169.254.169.254", 32), v6("fd00:ec2::254", 128), v4("100.100.100.200", 32), v4("168.63.129.16", 32)],
+  ],
   ["unspecified", [v4("0.0.0.0", 8), v6("::", 128)]],
   ["loopback", [v4("127.0.0.0", 8), v6("::1", 128)]],
   ["link-local", [v4("169.254.0.0", 16), v6("fe80::", 10)]],
@@ -171,7 +174,14 @@ function ipv6Of(value: bigint): IpAddress {
   // `::` and `::1` sit in ::/96 but are IPv6's own unspecified and loopback addresses.
   const carries = value > 1n && EMBEDDING.some((r) => inRange(value, 6, r));
   const embedded = carries ? ipv4Of(value & 0xffffffffn) : null;
-  return { kind: "ip", family: 6, address: formatIpv6(value), value, embedded, category: embedded?.category ?? categoryOf(value, 6) };
+  return {
+    kind: "ip",
+    family: 6,
+    address: formatIpv6(value),
+    value,
+    embedded,
+    category: embedded?.category ?? categoryOf(value, 6),
+  };
 }
 
 const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
@@ -195,7 +205,8 @@ export function classifyHost(input: string): ClassifiedHost {
   if (ipv4 === "invalid") return invalid("not an IPv4 address (its last part is a number)");
   if (ipv4 !== null) return ipv4Of(ipv4);
   const name = lower.endsWith(".") ? lower.slice(0, -1) : lower;
-  if (name.length === 0 || name.length > 253 || !name.split(".").every((l) => LABEL.test(l))) return invalid("not a host name");
+  if (name.length === 0 || name.length > 253 || !name.split(".").every((l) => LABEL.test(l)))
+    return invalid("not a host name");
   return { kind: "name", name, category: name === "localhost" || name.endsWith(".localhost") ? "loopback" : "name" };
 }
 

@@ -16,7 +16,8 @@ type ConnectOptions = http.ClientRequestArgs & { lookup?: LookupFunction };
 function pinnedLookup(policy: EgressPolicy, port: number): LookupFunction {
   return ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     resolveAllowed(policy, hostname, port).then(
-      (addresses) => (options?.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family)),
+      (addresses) =>
+        options?.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family),
       (error: Error) => callback(error),
     );
   }) as LookupFunction;
@@ -27,7 +28,10 @@ function pinnedLookup(policy: EgressPolicy, port: number): LookupFunction {
  * checked here and replaced by their canonical text; names get the pinned lookup. Returns the options to
  * connect with, or the refusal.
  */
-export function checkedConnectOptions(policy: EgressPolicy, options: ConnectOptions): ConnectOptions | EgressRefusedError {
+export function checkedConnectOptions(
+  policy: EgressPolicy,
+  options: ConnectOptions,
+): ConnectOptions | EgressRefusedError {
   const host = String(options.host ?? options.hostname ?? "localhost");
   const port = Number(options.port) || (options.protocol === "https:" ? 443 : 80);
   if (options.socketPath) return new EgressRefusedError(`unix:${options.socketPath}`);
@@ -48,7 +52,10 @@ function refuse(error: Error, callback?: Callback): undefined {
 
 /** An http.Agent whose every connection (first request, retries, redirects) passes the egress policy. */
 export class EgressHttpAgent extends http.Agent {
-  constructor(readonly policy: EgressPolicy, options: http.AgentOptions = {}) {
+  constructor(
+    readonly policy: EgressPolicy,
+    options: http.AgentOptions = {},
+  ) {
     super(options);
   }
   createConnection(options: http.ClientRequestArgs, callback?: Callback): Duplex | null | undefined {
@@ -60,7 +67,10 @@ export class EgressHttpAgent extends http.Agent {
 
 /** The https.Agent counterpart: the name stays the TLS server name, so certificates are checked against it. */
 export class EgressHttpsAgent extends https.Agent {
-  constructor(readonly policy: EgressPolicy, options: https.AgentOptions = {}) {
+  constructor(
+    readonly policy: EgressPolicy,
+    options: https.AgentOptions = {},
+  ) {
     super(options);
   }
   createConnection(options: https.RequestOptions, callback?: Callback): Duplex | null | undefined {

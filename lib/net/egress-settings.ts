@@ -9,9 +9,15 @@ export function egressEntriesOf(value: string | undefined): string[] {
 }
 
 /** Validates the environment's entries, naming the variable and the entry. */
-export function egressFromEnv(env: Pick<Env, "KEYHOLD_EGRESS_ALLOW" | "KEYHOLD_EGRESS_DENY"> = serverEnv()): { allow: string[]; deny: string[] } {
+export function egressFromEnv(env: Pick<Env, "KEYHOLD_EGRESS_ALLOW" | "KEYHOLD_EGRESS_DENY"> = serverEnv()): {
+  allow: string[];
+  deny: string[];
+} {
   const lists = { allow: egressEntriesOf(env.KEYHOLD_EGRESS_ALLOW), deny: egressEntriesOf(env.KEYHOLD_EGRESS_DENY) };
-  for (const [name, verdict, entries] of [["KEYHOLD_EGRESS_ALLOW", "allow", lists.allow], ["KEYHOLD_EGRESS_DENY", "deny", lists.deny]] as const) {
+  for (const [name, verdict, entries] of [
+    ["KEYHOLD_EGRESS_ALLOW", "allow", lists.allow],
+    ["KEYHOLD_EGRESS_DENY", "deny", lists.deny],
+  ] as const) {
     for (const entry of entries) {
       try {
         parseEgressEntry(entry, verdict);

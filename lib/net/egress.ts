@@ -54,7 +54,8 @@ const PORT = /^([1-9][0-9]{0,4})$/;
 
 function portOf(text: string, entry: string): number {
   const port = PORT.test(text) ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 65535)) throw new EgressConfigError(`'${entry}': the port must be a number from 1 to 65535`);
+  if (!(port >= 1 && port <= 65535))
+    throw new EgressConfigError(`'${entry}': the port must be a number from 1 to 65535`);
   return port;
 }
 
@@ -82,7 +83,8 @@ export function parseEgressEntry(raw: string, verdict: "allow" | "deny"): Egress
     const width = address.family === 4 ? 32 : 128;
     const prefixText = slash >= 0 ? hostPart.slice(slash + 1) : String(width);
     const prefix = /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-    if (!(prefix >= 0 && prefix <= width)) throw new EgressConfigError(`'${entry}': the prefix length must be 0 to ${width}`);
+    if (!(prefix >= 0 && prefix <= width))
+      throw new EgressConfigError(`'${entry}': the prefix length must be 0 to ${width}`);
     const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(width - prefix);
     if ((address.value & ~mask & ((1n << BigInt(width)) - 1n)) !== 0n) {
       throw new EgressConfigError(`'${entry}' has bits set after the prefix; write the network address`);
@@ -102,13 +104,24 @@ export function parseEgressEntry(raw: string, verdict: "allow" | "deny"): Egress
 const systemResolver: Resolver = (name) => dns.promises.lookup(name, { all: true, verbatim: true });
 
 /** Builds a policy from allow and deny entries; throws EgressConfigError on the first bad one, naming it. */
-export function createEgressPolicy(lists: { allow?: readonly string[]; deny?: readonly string[] } = {}, resolve: Resolver = systemResolver): EgressPolicy {
+export function createEgressPolicy(
+  lists: { allow?: readonly string[]; deny?: readonly string[] } = {},
+  resolve: Resolver = systemResolver,
+): EgressPolicy {
   const rules = [
     ...(lists.allow ?? []).filter((e) => e.trim()).map((e) => parseEgressEntry(e, "allow")),
     ...(lists.deny ?? []).filter((e) => e.trim()).map((e) => parseEgressEntry(e, "deny")),
   ];
   const id = createHash("sha256")
-    .update(JSON.stringify(rules.map((r) => [r.verdict, r.kind === "cidr" ? `${r.family}/${r.base}/${r.prefix}` : `${r.wildcard ? "*." : ""}${r.name}`, r.port])))
+    .update(
+      JSON.stringify(
+        rules.map((r) => [
+          r.verdict,
+          r.kind === "cidr" ? `${r.family}/${r.base}/${r.prefix}` : `${r.wildcard ? "*." : ""}${r.name}`,
+          r.port,
+        ]),
+      ),
+    )
     .digest("hex")
     .slice(0, 16);
   return { rules, id, resolve };
@@ -132,7 +145,9 @@ function decide<T extends EgressRule>(matches: T[], score: (r: T) => number): T 
 export function nameVerdict(policy: EgressPolicy, name: string, port: number): "allow" | "deny" | null {
   const matches = policy.rules.filter(
     (r): r is Extract<EgressRule, { kind: "name" }> =>
-      r.kind === "name" && (r.port === null || r.port === port) && (r.wildcard ? name.endsWith(`.${r.name}`) : name === r.name),
+      r.kind === "name" &&
+      (r.port === null || r.port === port) &&
+      (r.wildcard ? name.endsWith(`.${r.name}`) : name === r.name),
   );
   // An exact name outranks every wildcard; a longer wildcard suffix outranks a shorter one.
   return decide(matches, (r) => (r.wildcard ? r.name.length : 1000))?.verdict ?? null;
@@ -179,9 +194,13 @@ export async function resolveAllowed(policy: EgressPolicy, host: string, port: n
   const byName = nameVerdict(policy, c.name, port);
   if (byName === "deny") throw refuse();
   // `localhost` names are loopback (RFC 6761): they are never sent to a resolver.
-  const answers = c.category === "loopback" ? LOOPBACK_NAME_ADDRESSES.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })) : await policy.resolve(c.name);
+  const answers =
+    c.category === "loopback"
+      ? LOOPBACK_NAME_ADDRESSES.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }))
+      : await policy.resolve(c.name);
   const addresses = answers.map((a) => parseAddress(a.address));
-  if (!addresses.length || addresses.some((a) => a === null)) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${c.name}`), { code: "ENOTFOUND" });
+  if (!addresses.length || addresses.some((a) => a === null))
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${c.name}`), { code: "ENOTFOUND" });
   const checked = addresses as IpAddress[];
   if (byName !== "allow" && checked.some((a) => !addressAllowed(policy, a, port))) throw refuse();
   return checked.map((a) => ({ address: a.address, family: a.family }));
@@ -192,7 +211,8 @@ export function findEgressRefusal(error: unknown, depth = 0): { message: string 
   if (!error || typeof error !== "object" || depth > 6) return null;
   const e = error as { code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
   if (error instanceof EgressRefusedError) return { message: error.message };
-  if (e.code === EGRESS_REFUSED_CODE && typeof e.message === "string" && e.message.startsWith(EGRESS_SENTENCE)) return { message: e.message };
+  if (e.code === EGRESS_REFUSED_CODE && typeof e.message === "string" && e.message.startsWith(EGRESS_SENTENCE))
+    return { message: e.message };
   for (const inner of [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])]) {
     const found = findEgressRefusal(inner, depth + 1);
     if (found) return found;

@@ -10,14 +10,20 @@ export const secretKeys = {
   all: ["secrets"] as const,
   tenant: (tenant: string) => ["secrets", tenant] as const,
   namespace: (tenant: string, namespace: string) => ["secrets", tenant, namespace] as const,
-  list: (tenant: string, namespace: string, query: SecretListQuery) => ["secrets", tenant, namespace, "list", query] as const,
+  list: (tenant: string, namespace: string, query: SecretListQuery) =>
+    ["secrets", tenant, namespace, "list", query] as const,
 };
 
 /** A change in `namespace` shows in its own list and in every descendant's (they inherit it). */
 export function affectsNamespace(key: readonly unknown[], tenant: string, namespace: string): boolean {
   const [root, t, ns] = key;
   // "*" is the tenant's Secrets tab, which lists every namespace.
-  return root === "secrets" && t === tenant && typeof ns === "string" && (ns === "*" || ns === namespace || ns.startsWith(`${namespace}.`));
+  return (
+    root === "secrets" &&
+    t === tenant &&
+    typeof ns === "string" &&
+    (ns === "*" || ns === namespace || ns.startsWith(`${namespace}.`))
+  );
 }
 
 /** Reads the list state kept in the URL (`?q=&sort=&dir=&page=`), the same on the server and in the browser. */

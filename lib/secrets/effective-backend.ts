@@ -46,11 +46,23 @@ export function resolveEffectiveBackend(
   const chain = namespace ? namespaceLineage(namespace).reverse() : [];
   for (const ns of chain) {
     const c = byNamespace.get(ns);
-    if (c) return { type: c.type, readOnly: c.readOnly, configId: c.id, source: { kind: "namespace", namespace: ns, own: ns === namespace } };
+    if (c)
+      return {
+        type: c.type,
+        readOnly: c.readOnly,
+        configId: c.id,
+        source: { kind: "namespace", namespace: ns, own: ns === namespace },
+      };
   }
   const own = active.find((c) => c.namespace === null);
   if (own) return { type: own.type, readOnly: own.readOnly, configId: own.id, source: { kind: "tenant", tenant } };
-  if (global) return { type: global.type, readOnly: global.readOnly, configId: null, source: { kind: "file", file: global.file } };
+  if (global)
+    return {
+      type: global.type,
+      readOnly: global.readOnly,
+      configId: null,
+      source: { kind: "file", file: global.file },
+    };
   return { type: "builtin", readOnly: false, configId: null, source: { kind: "builtin" } };
 }
 

@@ -20,7 +20,11 @@ function unquote(single?: string, double?: string): string {
 export function parseSecretExpression(input: string): ExpressionParse {
   if (input.length > 1000) return { ok: false, error: "The expression is too long." };
   const outer = OUTER.exec(input);
-  if (!outer) return { ok: false, error: "Write the expression as {{ secret('KEY') }}, optionally with namespace='…' and subkey='…'." };
+  if (!outer)
+    return {
+      ok: false,
+      error: "Write the expression as {{ secret('KEY') }}, optionally with namespace='…' and subkey='…'.",
+    };
   const args = outer[1];
   const tokens = new RegExp(String.raw`\s*(?:(\w+)\s*=\s*)?(?:${STRING})\s*(,|$)`, "y");
   const positional: string[] = [];
@@ -29,14 +33,20 @@ export function parseSecretExpression(input: string): ExpressionParse {
   while (index < args.length) {
     tokens.lastIndex = index;
     const m = tokens.exec(args);
-    if (!m || m[0].length === 0) return { ok: false, error: `Cannot read the arguments of secret(): expected quoted strings near '${args.slice(index, index + 20).trim()}'.` };
+    if (!m || m[0].length === 0)
+      return {
+        ok: false,
+        error: `Cannot read the arguments of secret(): expected quoted strings near '${args.slice(index, index + 20).trim()}'.`,
+      };
     const value = unquote(m[2], m[3]);
     if (m[1]) {
-      if (!["namespace", "subkey"].includes(m[1])) return { ok: false, error: `secret() has no argument '${m[1]}'; use namespace= or subkey=.` };
+      if (!["namespace", "subkey"].includes(m[1]))
+        return { ok: false, error: `secret() has no argument '${m[1]}'; use namespace= or subkey=.` };
       if (m[1] in named) return { ok: false, error: `The argument '${m[1]}' is given twice.` };
       named[m[1]] = value;
     } else {
-      if (Object.keys(named).length) return { ok: false, error: "The key must come first, before namespace= and subkey=." };
+      if (Object.keys(named).length)
+        return { ok: false, error: "The key must come first, before namespace= and subkey=." };
       positional.push(value);
     }
     index = tokens.lastIndex;
@@ -44,11 +54,22 @@ export function parseSecretExpression(input: string): ExpressionParse {
   }
   if (positional.length !== 1) return { ok: false, error: "secret() takes exactly one key, e.g. secret('API_KEY')." };
   if (!positional[0]) return { ok: false, error: "The secret key is empty." };
-  for (const [what, value] of [["key", positional[0]], ["namespace", named.namespace], ["subkey", named.subkey]] as const) {
+  for (const [what, value] of [
+    ["key", positional[0]],
+    ["namespace", named.namespace],
+    ["subkey", named.subkey],
+  ] as const) {
     const problem = value === undefined ? null : plainTextProblem(value);
     if (problem) return { ok: false, error: `The ${what}: ${problem}.` };
   }
-  return { ok: true, expression: { key: positional[0], ...(named.namespace ? { namespace: named.namespace } : {}), ...(named.subkey ? { subkey: named.subkey } : {}) } };
+  return {
+    ok: true,
+    expression: {
+      key: positional[0],
+      ...(named.namespace ? { namespace: named.namespace } : {}),
+      ...(named.subkey ? { subkey: named.subkey } : {}),
+    },
+  };
 }
 
 /** The expression a row's copy button puts on the clipboard. */

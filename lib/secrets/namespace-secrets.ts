@@ -55,9 +55,15 @@ interface Source {
 }
 
 const asSourceError = (namespace: string, error: unknown): SourceError =>
-  isBackendError(error) ? { namespace, code: error.code, message: error.message } : { namespace, code: "internal", message: "The backend could not be read." };
+  isBackendError(error)
+    ? { namespace, code: error.code, message: error.message }
+    : { namespace, code: "internal", message: "The backend could not be read." };
 
-async function sourcesOf(serving: ServingBackends, tenant: TenantRef, lineage: string[]): Promise<{ sources: Source[]; errors: SourceError[] }> {
+async function sourcesOf(
+  serving: ServingBackends,
+  tenant: TenantRef,
+  lineage: string[],
+): Promise<{ sources: Source[]; errors: SourceError[] }> {
   const backends = await serving.effective(tenant, lineage);
   const sources: Source[] = [];
   const errors: SourceError[] = [];
@@ -72,12 +78,23 @@ async function sourcesOf(serving: ServingBackends, tenant: TenantRef, lineage: s
   return { sources, errors };
 }
 
-async function allOwn(source: Source, tenant: string, refresh: boolean): Promise<{ items: SecretSummary[]; ignored: SecretPageIgnored }> {
+async function allOwn(
+  source: Source,
+  tenant: string,
+  refresh: boolean,
+): Promise<{ items: SecretSummary[]; ignored: SecretPageIgnored }> {
   const items: SecretSummary[] = [];
   let cursor: string | null = null;
   let ignored: SecretPageIgnored = {};
   for (let i = 0; i < 1000; i++) {
-    const page = await source.backend.list({ tenant, namespace: source.namespace, cursor, pageSize: 500, withSubkeys: false, refresh: refresh && i === 0 });
+    const page = await source.backend.list({
+      tenant,
+      namespace: source.namespace,
+      cursor,
+      pageSize: 500,
+      withSubkeys: false,
+      refresh: refresh && i === 0,
+    });
     items.push(...page.items);
     ignored = page.ignored;
     cursor = page.nextCursor;
@@ -88,7 +105,8 @@ async function allOwn(source: Source, tenant: string, refresh: boolean): Promise
 type SecretPageIgnored = Partial<Record<IgnoreReason, number>>;
 
 /** Cache keys of the page details read from one backend for one tenant. */
-const detailsPrefix = (effective: EffectiveBackend, tenantId: string) => `details:${effective.configId ?? effective.type}:${tenantId}:`;
+const detailsPrefix = (effective: EffectiveBackend, tenantId: string) =>
+  `details:${effective.configId ?? effective.type}:${tenantId}:`;
 
 /** After a write through Keyhold: the adapter drops its own list, this drops the details read for the rows. */
 export function dropCachedDetails(effective: EffectiveBackend, tenantId: string): void {
@@ -123,9 +141,20 @@ export async function listTenantSecrets(
 }
 
 /** With `namespace`, rows merge by key (nearest wins); without, every namespace keeps its own rows. */
-async function collect(tenant: TenantRef, sources: Source[], errors: SourceError[], query: NamespaceSecretsQuery, namespace: string | null): Promise<NamespaceSecrets> {
+async function collect(
+  tenant: TenantRef,
+  sources: Source[],
+  errors: SourceError[],
+  query: NamespaceSecretsQuery,
+  namespace: string | null,
+): Promise<NamespaceSecrets> {
   const lists = await Promise.all(
-    sources.map((s) => allOwn(s, tenant.slug, !!query.refresh).then((r) => ({ source: s, ...r }), (error: unknown) => ({ source: s, error }))),
+    sources.map((s) =>
+      allOwn(s, tenant.slug, !!query.refresh).then(
+        (r) => ({ source: s, ...r }),
+        (error: unknown) => ({ source: s, error }),
+      ),
+    ),
   );
   const merged = new Map<string, SecretRow>();
   let ignored: SecretPageIgnored = {};
@@ -137,7 +166,9 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
     if (list.source.namespace === namespace) ignored = list.ignored;
     for (const item of list.items) {
       // Secrets of a tenant-wide attachment show in every namespace's list: once is enough on the tenant tab.
-      const id = namespace ? item.key : `${item.namespace ?? "*"}/${item.key}/${list.source.effective.configId ?? list.source.effective.type}`;
+      const id = namespace
+        ? item.key
+        : `${item.namespace ?? "*"}/${item.key}/${list.source.effective.configId ?? list.source.effective.type}`;
       if (merged.has(id)) continue; // the nearer namespace wins
       merged.set(id, {
         ...item,
@@ -153,7 +184,12 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
   const dir = query.dir === "desc" ? -1 : 1;
   const sortKey = query.sort ?? (namespace ? "key" : "namespace");
   rows.sort((a, b) => {
-    const primary = sortKey === "namespace" ? compareKeys(a.source, b.source) : sortKey === "updated" ? compareKeys(a.updatedAt ?? "", b.updatedAt ?? "") : 0;
+    const primary =
+      sortKey === "namespace"
+        ? compareKeys(a.source, b.source)
+        : sortKey === "updated"
+          ? compareKeys(a.updatedAt ?? "", b.updatedAt ?? "")
+          : 0;
     return dir * (primary || compareKeys(a.key, b.key));
   });
   const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 200);
@@ -176,7 +212,11 @@ async function collect(tenant: TenantRef, sources: Source[], errors: SourceError
         const keys = rowsOfOwner.map((r) => r.key).sort();
         // Kept as long as the lists are (a write through Keyhold drops both): a reload reads nothing again.
         const cacheKey = `${detailsPrefix(s.effective, tenant.id)}${s.namespace}:${createHash("sha256").update(keys.join("\u0000")).digest("hex")}`;
-        const detailed = await cachedSnapshot(cacheKey, () => s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys, pageSize: 500, withSubkeys: true }), { refresh: !!query.refresh });
+        const detailed = await cachedSnapshot(
+          cacheKey,
+          () => s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys, pageSize: 500, withSubkeys: true }),
+          { refresh: !!query.refresh },
+        );
         // Some backends (Vault) only know descriptions and tags once an entry is read.
         const details = new Map(detailed.items.map((i) => [i.key, i]));
         for (const row of rowsOfOwner) {
@@ -209,12 +249,22 @@ export async function resolveSecretValue(
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<ResolvedSecret> {
   const { sources, errors } = await sourcesOf(serving, tenant, namespaceLineage(namespace).reverse());
-  if (errors.length && !sources.length) throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
+  if (errors.length && !sources.length)
+    throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
   for (const s of sources) {
-    const found = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: [key], withSubkeys: false });
+    const found = await s.backend.list({
+      tenant: tenant.slug,
+      namespace: s.namespace,
+      keys: [key],
+      withSubkeys: false,
+    });
     if (!found.items.length) continue;
     const value = await s.backend.read({ tenant: tenant.slug, namespace: s.namespace, key }, subkey);
-    return { namespace: s.namespace, backendLabel: backendLabel(s.effective.type as BackendType), length: [...value].length };
+    return {
+      namespace: s.namespace,
+      backendLabel: backendLabel(s.effective.type as BackendType),
+      length: [...value].length,
+    };
   }
   throw new BackendError("not-found", `Cannot find secret for key '${key}'.`);
 }

@@ -12,7 +12,12 @@ export const secretKeySchema = z
 
 /** Tag rows as the drawer sends them: duplicate and empty keys are refused here, not silently merged. */
 export const tagRowsSchema = z
-  .array(z.strictObject({ key: plainText(128).min(1, "Tag key is required").refine(isSafeKey, "This tag key is reserved"), value: plain(z.string().max(256)) }))
+  .array(
+    z.strictObject({
+      key: plainText(128).min(1, "Tag key is required").refine(isSafeKey, "This tag key is reserved"),
+      value: plain(z.string().max(256)),
+    }),
+  )
   .max(50, "At most 50 tags")
   .superRefine((rows, ctx) => {
     const seen = new Set<string>();
@@ -26,7 +31,9 @@ export const tagRowsSchema = z
 const where = { tenant: tenantSlugSchema, namespace: namespacePathSchema };
 
 // Values are opaque (any text, encrypted at rest), so only their size is checked; descriptions are text a person reads.
-const description = plainText(1000, { multiline: true }).optional().transform((v) => v || null);
+const description = plainText(1000, { multiline: true })
+  .optional()
+  .transform((v) => v || null);
 
 export const createSecretInput = z.strictObject({
   ...where,

@@ -45,11 +45,29 @@ async function run(backend: () => Promise<SecretsBackend>, label: string): Promi
   const at = new Date().toISOString();
   try {
     const result = await (await backend()).verify();
-    return { status: "ok", ok: true, latencyMs: result.latencyMs, checked: result.checked, message: null, explanation: explainVerify("ok"), backendLabel: label, at };
+    return {
+      status: "ok",
+      ok: true,
+      latencyMs: result.latencyMs,
+      checked: result.checked,
+      message: null,
+      explanation: explainVerify("ok"),
+      backendLabel: label,
+      at,
+    };
   } catch (error) {
     const code = isBackendError(error) ? error.code : "unreachable";
     const message = isBackendError(error) ? error.message : "The backend could not be reached.";
-    return { status: code, ok: false, latencyMs: null, checked: null, message, explanation: explainVerify(code), backendLabel: label, at };
+    return {
+      status: code,
+      ok: false,
+      latencyMs: null,
+      checked: null,
+      message,
+      explanation: explainVerify(code),
+      backendLabel: label,
+      at,
+    };
   }
 }
 
@@ -62,18 +80,36 @@ export async function verifyServing(
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<VerifyOutcome> {
   const effective = (await serving.effective(tenant, [namespace])).get(namespace)!;
-  const outcome = await run(() => serving.open(tenant, effective), `${backendLabel(effective.type as BackendType)} (${describeSource(effective.source)})`);
+  const outcome = await run(
+    () => serving.open(tenant, effective),
+    `${backendLabel(effective.type as BackendType)} (${describeSource(effective.source)})`,
+  );
   if (effective.configId) {
     await prisma.secretsManagerConfig.updateMany({
       where: { id: effective.configId, tenantId: tenant.id },
-      data: { lastVerifiedAt: new Date(outcome.at), lastVerifyStatus: DB_STATUS[outcome.status] ?? VerifyStatus.UNREACHABLE, lastVerifyMessage: outcome.message?.slice(0, 500) ?? null, lastVerifyLatency: outcome.latencyMs },
+      data: {
+        lastVerifiedAt: new Date(outcome.at),
+        lastVerifyStatus: DB_STATUS[outcome.status] ?? VerifyStatus.UNREACHABLE,
+        lastVerifyMessage: outcome.message?.slice(0, 500) ?? null,
+        lastVerifyLatency: outcome.latencyMs,
+      },
     });
   }
-  await recordAudit(prisma, { tenantId: tenant.id, namespace, actor, action: "config.verified", outcome: outcome.ok ? "success" : "failure", details: { status: outcome.status, backend: effective.type, source: effective.source.kind } });
+  await recordAudit(prisma, {
+    tenantId: tenant.id,
+    namespace,
+    actor,
+    action: "config.verified",
+    outcome: outcome.ok ? "success" : "failure",
+    details: { status: outcome.status, backend: effective.type, source: effective.source.kind },
+  });
   return outcome;
 }
 
-const invalidConfig = (message: string, fieldErrors?: Record<string, string>): VerifyOutcome & { fieldErrors?: Record<string, string> } => ({
+const invalidConfig = (
+  message: string,
+  fieldErrors?: Record<string, string>,
+): VerifyOutcome & { fieldErrors?: Record<string, string> } => ({
   status: "invalid-config",
   ok: false,
   latencyMs: null,
@@ -109,20 +145,34 @@ export async function verifyForm(
   const limit = await reserve(prisma, { bucket: `verify-form:${who.actor}`, ...VERIFY_FORM_LIMIT });
   if (!limit.allowed) {
     const seconds = Math.max(1, Math.ceil(limit.retryAfterMs / 1000));
-    throw new KeyholdError("rate-limited", `Too many verifications: at most ${VERIFY_FORM_LIMIT.limit} a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`);
+    throw new KeyholdError(
+      "rate-limited",
+      `Too many verifications: at most ${VERIFY_FORM_LIMIT.limit} a minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+    );
   }
   const audit = (outcome: "success" | "failure", details: AuditDetails["config.verify-form"]) =>
-    recordAudit(prisma, { tenantId: tenant.id, namespace: scope.namespace, actor: who.actor, action: "config.verify-form", outcome, details });
+    recordAudit(prisma, {
+      tenantId: tenant.id,
+      namespace: scope.namespace,
+      actor: who.actor,
+      action: "config.verify-form",
+      outcome,
+      details,
+    });
   let parsed: Awaited<ReturnType<typeof documentWithKeptCredentials>>["parsed"];
   try {
     ({ parsed } = await documentWithKeptCredentials(prisma, scope, document, keepCredentials));
   } catch (error) {
-    if (error instanceof KeyholdError) await audit("failure", { status: error.code, reason: "credentials kept for another destination" });
+    if (error instanceof KeyholdError)
+      await audit("failure", { status: error.code, reason: "credentials kept for another destination" });
     throw error;
   }
   if (!parsed.ok) {
     await audit("failure", { status: "invalid-config", fields: parsed.errors.map((e) => e.path).slice(0, 20) });
-    return invalidConfig("Fix the highlighted fields first.", Object.fromEntries(parsed.errors.map((e) => [e.path || "_", e.message])));
+    return invalidConfig(
+      "Fix the highlighted fields first.",
+      Object.fromEntries(parsed.errors.map((e) => [e.path || "_", e.message])),
+    );
   }
   const doc = parsed.document;
   const details = { backend: doc.type, host: hostOf(doc), identity: identityOf(doc).kind };
@@ -131,7 +181,15 @@ export async function verifyForm(
     await audit("failure", { ...details, status: "invalid-config" });
     return invalidConfig(refusal);
   }
-  const outcome = await run(async () => createBackend({ document: doc, attachment: { tenant: tenant.slug, namespace: scope.namespace }, egress: instanceEgressPolicy() }), backendLabel(doc.type));
+  const outcome = await run(
+    async () =>
+      createBackend({
+        document: doc,
+        attachment: { tenant: tenant.slug, namespace: scope.namespace },
+        egress: instanceEgressPolicy(),
+      }),
+    backendLabel(doc.type),
+  );
   await audit(outcome.ok ? "success" : "failure", { ...details, status: outcome.status });
   return outcome;
 }

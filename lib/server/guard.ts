@@ -55,8 +55,20 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string> {
 const FORBIDDEN = "You do not have permission to do this.";
 
 /** Records a refused change, so the audit log shows attempts as well as changes. */
-async function auditRefusal(prisma: PrismaClient, session: Session, name: string, tenant: TenantRef | null, namespace: string | null) {
-  await recordAudit(prisma, { tenantId: tenant?.id ?? null, namespace, actor: session.actor, action: name, outcome: "forbidden" }).catch(() => undefined);
+async function auditRefusal(
+  prisma: PrismaClient,
+  session: Session,
+  name: string,
+  tenant: TenantRef | null,
+  namespace: string | null,
+) {
+  await recordAudit(prisma, {
+    tenantId: tenant?.id ?? null,
+    namespace,
+    actor: session.actor,
+    action: name,
+    outcome: "forbidden",
+  }).catch(() => undefined);
 }
 
 /** Session → input schema → tenant → permission (on the namespace, when the call names one) → handler; every failure mapped to `{ code, message }`. */
@@ -77,12 +89,14 @@ export async function runGuarded<S extends z.ZodType, R>(spec: AnySpec<S, R>, ra
       tenant = await prisma.tenant.findUnique({ where: { slug }, select: { id: true, slug: true } });
       // Only instance administrators learn whether a tenant they cannot see exists.
       if (!tenant && session && !isInstanceAdmin(session.bindings)) {
-        if (spec.permission !== "public" && MUTATIONS.has(spec.permission)) await auditRefusal(prisma, session, spec.name, null, namespace);
+        if (spec.permission !== "public" && MUTATIONS.has(spec.permission))
+          await auditRefusal(prisma, session, spec.name, null, namespace);
         throw new KeyholdError("forbidden", FORBIDDEN);
       }
       if (!tenant) throw new KeyholdError("not-found", `Tenant '${slug}' does not exist.`);
     }
-    if (spec.permission === "public") return { ok: true, data: await spec.run({ session, prisma, tenant }, parsed.data) };
+    if (spec.permission === "public")
+      return { ok: true, data: await spec.run({ session, prisma, tenant }, parsed.data) };
     if (!isAllowed(session!.bindings, spec.permission, { tenantId: tenant?.id ?? null, namespace })) {
       if (MUTATIONS.has(spec.permission)) await auditRefusal(prisma, session!, spec.name, tenant, namespace);
       throw new KeyholdError("forbidden", FORBIDDEN);
@@ -95,6 +109,9 @@ export async function runGuarded<S extends z.ZodType, R>(spec: AnySpec<S, R>, ra
     if (isBackendError(error)) return { ok: false, error: { code: error.code, message: error.message } };
     const reference = randomUUID().slice(0, 8);
     logger.error({ call: spec.name, reference, error: (error as Error)?.name }, "unexpected error");
-    return { ok: false, error: { code: "internal", message: `Something went wrong (reference ${reference}). Nothing was changed.` } };
+    return {
+      ok: false,
+      error: { code: "internal", message: `Something went wrong (reference ${reference}). Nothing was changed.` },
+    };
   }
 }

@@ -10,5 +10,8 @@ const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 export function otherMethods(...served: Method[]): Record<Method, () => Response> {
   const allow = [...served, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   const refuse = () => new Response(null, { status: 405, headers: { allow, "cache-control": "no-store" } });
-  return Object.fromEntries(METHODS.filter((m) => !served.includes(m)).map((m) => [m, refuse])) as Record<Method, () => Response>;
+  return Object.fromEntries(METHODS.filter((m) => !served.includes(m)).map((m) => [m, refuse])) as Record<
+    Method,
+    () => Response
+  >;
 }

@@ -15,8 +15,16 @@ interface ShowErrors {
  * page to show where the data would have been.
  */
 export async function loadPage<S extends z.ZodType, R>(spec: AnySpec<S, R>, input: z.input<S>): Promise<R>;
-export async function loadPage<S extends z.ZodType, R>(spec: AnySpec<S, R>, input: z.input<S>, options: ShowErrors): Promise<ActionResult<R>>;
-export async function loadPage<S extends z.ZodType, R>(spec: AnySpec<S, R>, input: z.input<S>, options?: ShowErrors): Promise<R | ActionResult<R>> {
+export async function loadPage<S extends z.ZodType, R>(
+  spec: AnySpec<S, R>,
+  input: z.input<S>,
+  options: ShowErrors,
+): Promise<ActionResult<R>>;
+export async function loadPage<S extends z.ZodType, R>(
+  spec: AnySpec<S, R>,
+  input: z.input<S>,
+  options?: ShowErrors,
+): Promise<R | ActionResult<R>> {
   const result = await runGuarded(spec, input);
   if (!result.ok && result.error.code === "unauthenticated") redirect("/login");
   if (!result.ok && result.error.code === "forbidden") forbidden();

@@ -7,7 +7,10 @@ export const tenantSlugSchema = z
   .trim()
   .min(2, "At least 2 characters")
   .max(63, "At most 63 characters")
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "Lowercase letters, digits and dashes; start and end with a letter or digit");
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    "Lowercase letters, digits and dashes; start and end with a letter or digit",
+  );
 
 export const tenantDisplayNameSchema = plainText(120).min(1, "Required");
 
@@ -22,7 +25,8 @@ export const namespacePathSchema = z
   .max(NAMESPACE_MAX_LENGTH, `At most ${NAMESPACE_MAX_LENGTH} characters`)
   .refine((v) => !v.startsWith(".") && !v.endsWith(".") && !v.includes(".."), "Segments are separated by single dots")
   .refine((v) => v.split(".").every((s) => /^[a-z0-9][a-z0-9_-]{0,62}$/.test(s)), {
-    message: "Each segment: lowercase letters, digits, '_' and '-', starting with a letter or digit, at most 63 characters",
+    message:
+      "Each segment: lowercase letters, digits, '_' and '-', starting with a letter or digit, at most 63 characters",
   })
   .refine((v) => v.split(".").length <= NAMESPACE_MAX_DEPTH, `At most ${NAMESPACE_MAX_DEPTH} levels`);
 

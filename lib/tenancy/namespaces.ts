@@ -5,33 +5,58 @@ import { namespaceLineage } from "./names";
 import { recordAudit } from "../audit/record";
 
 export async function listNamespaces(prisma: PrismaClient, tenantId: string): Promise<string[]> {
-  const rows = await prisma.namespace.findMany({ where: { tenantId }, select: { path: true }, orderBy: { path: "asc" } });
+  const rows = await prisma.namespace.findMany({
+    where: { tenantId },
+    select: { path: true },
+    orderBy: { path: "asc" },
+  });
   return rows.map((r) => r.path);
 }
 
 export async function findNamespace(prisma: PrismaClient, tenantId: string, path: string) {
-  return prisma.namespace.findUnique({ where: { tenantId_path: { tenantId, path } }, select: { id: true, path: true } });
+  return prisma.namespace.findUnique({
+    where: { tenantId_path: { tenantId, path } },
+    select: { id: true, path: true },
+  });
 }
 
 /** Creates a namespace and any missing parents (`company.team` implies `company`). */
-export async function createNamespace(prisma: PrismaClient, tenantId: string, path: string, actor: string): Promise<{ created: string[] }> {
+export async function createNamespace(
+  prisma: PrismaClient,
+  tenantId: string,
+  path: string,
+  actor: string,
+): Promise<{ created: string[] }> {
   if (await findNamespace(prisma, tenantId, path)) {
-    throw new KeyholdError("already-exists", `Namespace '${path}' already exists.`, { path: "This namespace already exists" });
+    throw new KeyholdError("already-exists", `Namespace '${path}' already exists.`, {
+      path: "This namespace already exists",
+    });
   }
   try {
     return await prisma.$transaction(async (tx) => {
       const lineage = namespaceLineage(path);
       const existing = new Set(
-        (await tx.namespace.findMany({ where: { tenantId, path: { in: lineage } }, select: { path: true } })).map((r) => r.path),
+        (await tx.namespace.findMany({ where: { tenantId, path: { in: lineage } }, select: { path: true } })).map(
+          (r) => r.path,
+        ),
       );
       const created = lineage.filter((p) => !existing.has(p));
       await tx.namespace.createMany({ data: created.map((p) => ({ tenantId, path: p })) });
-      await recordAudit(tx, { tenantId, namespace: path, actor, action: "namespace.created", outcome: "success", details: { created } });
+      await recordAudit(tx, {
+        tenantId,
+        namespace: path,
+        actor,
+        action: "namespace.created",
+        outcome: "success",
+        details: { created },
+      });
       return { created };
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
-      throw new KeyholdError("already-exists", `Namespace '${path}' already exists.`, { path: "This namespace already exists" });
+      throw new KeyholdError("already-exists", `Namespace '${path}' already exists.`, {
+        path: "This namespace already exists",
+      });
     }
     throw error;
   }

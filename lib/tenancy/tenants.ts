@@ -21,16 +21,30 @@ export async function listTenants(prisma: PrismaClient, onlyIds: string[] | null
 
 export async function createTenant(prisma: PrismaClient, slug: string, displayName: string, actor: string) {
   const existing = await prisma.tenant.findUnique({ where: { slug }, select: { id: true } });
-  if (existing) throw new KeyholdError("already-exists", `A tenant with id '${slug}' already exists.`, { slug: "This id is taken" });
+  if (existing)
+    throw new KeyholdError("already-exists", `A tenant with id '${slug}' already exists.`, {
+      slug: "This id is taken",
+    });
   try {
     return await prisma.$transaction(async (tx) => {
-      const tenant = await tx.tenant.create({ data: { slug, displayName }, select: { id: true, slug: true, displayName: true } });
-      await recordAudit(tx, { tenantId: tenant.id, actor, action: "tenant.created", outcome: "success", details: { slug, displayName } });
+      const tenant = await tx.tenant.create({
+        data: { slug, displayName },
+        select: { id: true, slug: true, displayName: true },
+      });
+      await recordAudit(tx, {
+        tenantId: tenant.id,
+        actor,
+        action: "tenant.created",
+        outcome: "success",
+        details: { slug, displayName },
+      });
       return tenant;
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
-      throw new KeyholdError("already-exists", `A tenant with id '${slug}' already exists.`, { slug: "This id is taken" });
+      throw new KeyholdError("already-exists", `A tenant with id '${slug}' already exists.`, {
+        slug: "This id is taken",
+      });
     }
     throw error;
   }

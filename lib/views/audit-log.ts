@@ -18,7 +18,8 @@ export const auditLogView = {
 export const auditExportView = {
   ...auditLogView,
   name: "view.audit-export",
-  run: async ({ prisma, tenant }, filters) => (await queryAudit(prisma, tenant?.id ?? null, { ...filters, page: 1 }, AUDIT_EXPORT_LIMIT)).rows,
+  run: async ({ prisma, tenant }, filters) =>
+    (await queryAudit(prisma, tenant?.id ?? null, { ...filters, page: 1 }, AUDIT_EXPORT_LIMIT)).rows,
 } satisfies GuardSpec<typeof auditFilterInput, unknown>;
 
 export type AuditFilterQuery = z.input<typeof auditFilterInput>;

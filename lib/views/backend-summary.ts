@@ -16,7 +16,10 @@ export const backendSummarySchema = z.strictObject({
 
 export type BackendSummary = z.infer<typeof backendSummarySchema>;
 
-export function summarizeBackend(b: EffectiveBackend, lastVerify: { status: string; at: string } | null = null): BackendSummary {
+export function summarizeBackend(
+  b: EffectiveBackend,
+  lastVerify: { status: string; at: string } | null = null,
+): BackendSummary {
   return backendSummarySchema.parse({
     type: b.type,
     label: backendLabel(b.type as BackendType),

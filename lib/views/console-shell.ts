@@ -19,7 +19,14 @@ export const consoleHomeView = {
 } satisfies GuardSpec<z.ZodObject, unknown>;
 
 /** What the tenant's sidebar and Secrets tab offer. */
-const SIDEBAR = ["secret:list", "config:read", "user:manage", "audit:read", "namespace:create", "config:verify"] as const;
+const SIDEBAR = [
+  "secret:list",
+  "config:read",
+  "user:manage",
+  "audit:read",
+  "namespace:create",
+  "config:verify",
+] as const;
 /** What a namespace's tabs and Secrets tab offer. */
 const NAMESPACE_PAGES = ["config:read", "secret:write", "config:verify", "secret:check"] as const;
 
@@ -34,7 +41,12 @@ export const tenantShellView = {
       listNamespaces(prisma, tenant!.id),
       prisma.tenant.findUniqueOrThrow({ where: { id: tenant!.id }, select: { displayName: true } }),
     ]);
-    return { tenant: { slug: tenant!.slug, displayName: info.displayName }, tenants, tree: namespaceTree(namespaces), can: permissionsOn(session.bindings, { tenantId: tenant!.id, namespace: null }, SIDEBAR) };
+    return {
+      tenant: { slug: tenant!.slug, displayName: info.displayName },
+      tenants,
+      tree: namespaceTree(namespaces),
+      can: permissionsOn(session.bindings, { tenantId: tenant!.id, namespace: null }, SIDEBAR),
+    };
   },
 } satisfies GuardSpec<typeof tenantRouteParamsSchema, unknown>;
 
@@ -45,7 +57,10 @@ export const namespaceView = {
   input: routeParamsSchema,
   tenant: (i) => i.tenant,
   run: async ({ prisma, tenant, session }, { namespace }) => {
-    const ns = await prisma.namespace.findUnique({ where: { tenantId_path: { tenantId: tenant!.id, path: namespace } }, select: { path: true } });
+    const ns = await prisma.namespace.findUnique({
+      where: { tenantId_path: { tenantId: tenant!.id, path: namespace } },
+      select: { path: true },
+    });
     if (!ns) throw new KeyholdError("not-found", `Namespace '${namespace}' does not exist.`);
     return { ...ns, can: permissionsOn(session.bindings, { tenantId: tenant!.id, namespace }, NAMESPACE_PAGES) };
   },
@@ -56,5 +71,9 @@ export const consoleUserView = {
   name: "view.console-user",
   permission: "session:self",
   input: z.object({}),
-  run: async ({ session }) => ({ name: session.name, email: session.actor, instanceAdmin: isInstanceAdmin(session.bindings) }),
+  run: async ({ session }) => ({
+    name: session.name,
+    email: session.actor,
+    instanceAdmin: isInstanceAdmin(session.bindings),
+  }),
 } satisfies GuardSpec<z.ZodObject, unknown>;

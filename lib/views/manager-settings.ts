@@ -45,7 +45,10 @@ export const namespaceBackendView = {
   namespace: (i) => i.namespace,
   run: async ({ prisma, tenant, session }, { namespace }) => {
     const scope = await resolveScope(prisma, tenant!.id, namespace);
-    const [config, backends] = await Promise.all([loadConfigView(prisma, scope), effectiveBackends(prisma, tenant!, [namespace])]);
+    const [config, backends] = await Promise.all([
+      loadConfigView(prisma, scope),
+      effectiveBackends(prisma, tenant!, [namespace]),
+    ]);
     return {
       hasOwnManager: config.exists && config.enabled,
       effective: summarizeBackend(backends.get(namespace)!),

@@ -54,11 +54,41 @@ const input = z.object({ ...listQueryFields, ...routeParamsSchema.shape });
 export function toSecretsList(effective: EffectiveBackend, result: NamespaceSecrets): SecretsList {
   return secretsListSchema.parse({
     backend: summarizeBackend(effective),
-    rows: result.rows.map(({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt, sourceKind }) => ({ key, namespace, source, inherited, description, tags, subkeys, backendLabel, readOnly, updatedAt, sourceKind })),
+    rows: result.rows.map(
+      ({
+        key,
+        namespace,
+        source,
+        inherited,
+        description,
+        tags,
+        subkeys,
+        backendLabel,
+        readOnly,
+        updatedAt,
+        sourceKind,
+      }) => ({
+        key,
+        namespace,
+        source,
+        inherited,
+        description,
+        tags,
+        subkeys,
+        backendLabel,
+        readOnly,
+        updatedAt,
+        sourceKind,
+      }),
+    ),
     total: result.total,
     page: result.page,
     pageCount: result.pageCount,
-    ignored: Object.entries(result.ignored).map(([reason, count]) => ({ reason, label: IGNORE_REASONS[reason as IgnoreReason], count })),
+    ignored: Object.entries(result.ignored).map(([reason, count]) => ({
+      reason,
+      label: IGNORE_REASONS[reason as IgnoreReason],
+      count,
+    })),
     errors: result.errors,
   });
 }

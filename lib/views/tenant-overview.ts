@@ -18,10 +18,15 @@ export const tenantOverviewView = {
       where: { tenantId: tenant!.id, lastVerifiedAt: { not: null } },
       select: { id: true, lastVerifyStatus: true, lastVerifiedAt: true },
     });
-    const byId = new Map(verified.map((v) => [v.id, { status: (v.lastVerifyStatus ?? "OK").toLowerCase().replace("_", "-"), at: v.lastVerifiedAt!.toISOString() }]));
+    const byId = new Map(
+      verified.map((v) => [
+        v.id,
+        { status: (v.lastVerifyStatus ?? "OK").toLowerCase().replace("_", "-"), at: v.lastVerifiedAt!.toISOString() },
+      ]),
+    );
     const summarize = (ns: string | null) => {
       const b = backends.get(ns)!;
-      return summarizeBackend(b, b.configId ? byId.get(b.configId) ?? null : null);
+      return summarizeBackend(b, b.configId ? (byId.get(b.configId) ?? null) : null);
     };
     return {
       tenantBackend: summarize(null),

@@ -17,6 +17,9 @@ export const tenantSecretsView = {
   run: async ({ prisma, tenant }, q): Promise<SecretsList> => {
     const namespaces = await listNamespaces(prisma, tenant!.id);
     const effective = (await effectiveBackends(prisma, tenant!, [null])).get(null)!;
-    return toSecretsList(effective, await listTenantSecrets(prisma, tenant!, namespaces, { ...q, refresh: q.refresh === "1" }));
+    return toSecretsList(
+      effective,
+      await listTenantSecrets(prisma, tenant!, namespaces, { ...q, refresh: q.refresh === "1" }),
+    );
   },
 } satisfies GuardSpec<typeof input, unknown>;

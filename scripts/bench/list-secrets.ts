@@ -28,7 +28,15 @@ async function timeBoth(a: () => Promise<number>, b: () => Promise<number>): Pro
   const ra: Run[] = [];
   const rb: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
-    for (const [fn, out] of (i % 2 ? [[b, rb], [a, ra]] : [[a, ra], [b, rb]]) as [() => Promise<number>, Run[]][]) {
+    for (const [fn, out] of (i % 2
+      ? [
+          [b, rb],
+          [a, ra],
+        ]
+      : [
+          [a, ra],
+          [b, rb],
+        ]) as [() => Promise<number>, Run[]][]) {
       const t = performance.now();
       const count = await fn();
       out.push({ ms: performance.now() - t, count });
@@ -43,7 +51,14 @@ async function adapterListAll(backend: SecretsBackend, namespace: string): Promi
   let first = true;
   do {
     // refresh on the first page: every run asks the backend again instead of the few-second cache.
-    const page = await backend.list({ tenant: "bench", namespace, cursor, pageSize: 500, withSubkeys: false, refresh: first });
+    const page = await backend.list({
+      tenant: "bench",
+      namespace,
+      cursor,
+      pageSize: 500,
+      withSubkeys: false,
+      refresh: first,
+    });
     first = false;
     n += page.items.length;
     cursor = page.nextCursor;
@@ -54,21 +69,50 @@ async function adapterListAll(backend: SecretsBackend, namespace: string): Promi
 function report(name: string, adapter: Run[], direct: Run[]) {
   const a = median(adapter.map((r) => r.ms));
   const d = median(direct.map((r) => r.ms));
-  console.log(`${name}: ${adapter[0].count} secrets, adapter list median ${a.toFixed(1)} ms, direct SDK loop median ${d.toFixed(1)} ms, ratio ${(a / d).toFixed(3)}x (runs: ${RUNS})`);
-  if (adapter.some((r) => r.count !== COUNT) || direct.some((r) => r.count < COUNT)) console.log(`  warning: counts differ from ${COUNT}`);
+  console.log(
+    `${name}: ${adapter[0].count} secrets, adapter list median ${a.toFixed(1)} ms, direct SDK loop median ${d.toFixed(1)} ms, ratio ${(a / d).toFixed(3)}x (runs: ${RUNS})`,
+  );
+  if (adapter.some((r) => r.count !== COUNT) || direct.some((r) => r.count < COUNT))
+    console.log(`  warning: counts differ from ${COUNT}`);
 }
 
 async function aws() {
   const endpoint = env("KEYHOLD_AWS_ENDPOINT");
   const region = env("KEYHOLD_AWS_REGION");
-  const credentials = { accessKeyId: env("KEYHOLD_AWS_ACCESS_KEY_ID"), secretAccessKey: env("KEYHOLD_AWS_SECRET_ACCESS_KEY") };
+  const credentials = {
+    accessKeyId: env("KEYHOLD_AWS_ACCESS_KEY_ID"),
+    secretAccessKey: env("KEYHOLD_AWS_SECRET_ACCESS_KEY"),
+  };
   const client = new SecretsManagerClient({ endpoint, region, credentials });
   await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
-  await mapLimit(Array.from({ length: COUNT }, (_, i) => i), 16, (i) =>
-    client.send(new CreateSecretCommand({ Name: `bench/${i}`, SecretString: `v${i}`, Tags: [{ Key: "namespace", Value: "bench" }, { Key: "key", Value: `KEY_${i}` }, { Key: "prefix", Value: "kestra" }] })),
+  await mapLimit(
+    Array.from({ length: COUNT }, (_, i) => i),
+    16,
+    (i) =>
+      client.send(
+        new CreateSecretCommand({
+          Name: `bench/${i}`,
+          SecretString: `v${i}`,
+          Tags: [
+            { Key: "namespace", Value: "bench" },
+            { Key: "key", Value: `KEY_${i}` },
+            { Key: "prefix", Value: "kestra" },
+          ],
+        }),
+      ),
   );
   const backend = createBackend({
-    document: { type: "aws-secret-manager", "read-only": true, "aws-secret-manager": { region, "endpoint-override": endpoint, "access-key-id": credentials.accessKeyId, "secret-key-id": credentials.secretAccessKey, prefix: "kestra" } },
+    document: {
+      type: "aws-secret-manager",
+      "read-only": true,
+      "aws-secret-manager": {
+        region,
+        "endpoint-override": endpoint,
+        "access-key-id": credentials.accessKeyId,
+        "secret-key-id": credentials.secretAccessKey,
+        prefix: "kestra",
+      },
+    },
     attachment: { tenant: "bench", namespace: null },
   });
   const direct = async () => {
@@ -76,7 +120,9 @@ async function aws() {
     let n = 0;
     do {
       // The same request the adapter makes (page size, planned deletions excluded), nothing else.
-      const page = await client.send(new ListSecretsCommand({ MaxResults: 100, NextToken: token, IncludePlannedDeletion: false }));
+      const page = await client.send(
+        new ListSecretsCommand({ MaxResults: 100, NextToken: token, IncludePlannedDeletion: false }),
+      );
       n += page.SecretList?.length ?? 0;
       token = page.NextToken;
     } while (token);
@@ -92,14 +138,26 @@ async function vault() {
   const token = env("KEYHOLD_VAULT_TOKEN");
   const client = nodeVault({ endpoint: address, token, apiVersion: "v1" });
   await client.request({ path: "/secret/metadata/bench", method: "DELETE" }).catch(() => undefined);
-  const existing = await client.list("secret/metadata/bench").then((r: { data: { keys: string[] } }) => r.data.keys, () => [] as string[]);
+  const existing = await client.list("secret/metadata/bench").then(
+    (r: { data: { keys: string[] } }) => r.data.keys,
+    () => [] as string[],
+  );
   await mapLimit(existing, 16, (k: string) => client.delete(`secret/metadata/bench/${k}`));
-  await mapLimit(Array.from({ length: COUNT }, (_, i) => i), 16, (i) => client.write(`secret/data/bench/KEY_${i}`, { data: { value: `v${i}` } }));
+  await mapLimit(
+    Array.from({ length: COUNT }, (_, i) => i),
+    16,
+    (i) => client.write(`secret/data/bench/KEY_${i}`, { data: { value: `v${i}` } }),
+  );
   const backend = createBackend({
-    document: { type: "vault", "read-only": true, vault: { address, "root-engine": "secret", "secret-path-prefix": "bench", "engine-version": 2, token: { token } } },
+    document: {
+      type: "vault",
+      "read-only": true,
+      vault: { address, "root-engine": "secret", "secret-path-prefix": "bench", "engine-version": 2, token: { token } },
+    },
     attachment: { tenant: "bench", namespace: "bench" },
   });
-  const direct = async () => ((await client.list("secret/metadata/bench")) as { data: { keys: string[] } }).data.keys.length;
+  const direct = async () =>
+    ((await client.list("secret/metadata/bench")) as { data: { keys: string[] } }).data.keys.length;
   await direct();
   await adapterListAll(backend, "bench");
   report("vault (OpenBao, kv v2)", ...(await timeBoth(() => adapterListAll(backend, "bench"), direct)));

@@ -24,23 +24,53 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function seed() {
-  const vault = nodeVault({ endpoint: process.env.KEYHOLD_VAULT_ADDR!, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
-  const existing = await vault.list("secret/metadata/bench5k").then((r: { data: { keys: string[] } }) => r.data.keys.length, () => 0);
+  const vault = nodeVault({
+    endpoint: process.env.KEYHOLD_VAULT_ADDR!,
+    token: process.env.KEYHOLD_VAULT_TOKEN!,
+    apiVersion: "v1",
+  });
+  const existing = await vault.list("secret/metadata/bench5k").then(
+    (r: { data: { keys: string[] } }) => r.data.keys.length,
+    () => 0,
+  );
   if (existing === COUNT) return;
-  await mapLimit(Array.from({ length: COUNT }, (_, i) => i), 16, (i) => vault.write(`secret/data/bench5k/KEY_${String(i).padStart(5, "0")}`, { data: { value: `v${i}`, user: "u" } }));
+  await mapLimit(
+    Array.from({ length: COUNT }, (_, i) => i),
+    16,
+    (i) =>
+      vault.write(`secret/data/bench5k/KEY_${String(i).padStart(5, "0")}`, { data: { value: `v${i}`, user: "u" } }),
+  );
 }
 
 async function main() {
   await seed();
   const server = spawn("node", ["scripts/start.mjs"], {
-    env: { ...process.env, KEYHOLD_ADMIN_EMAIL: ADMIN.email, KEYHOLD_ADMIN_PASSWORD: ADMIN.password, PORT: String(PORT), KEYHOLD_DATA_DIR: mkdtempSync(path.join(tmpdir(), "keyhold-bench-")), KEYHOLD_LIST_CACHE_MS: String(CACHE_MS), KEYHOLD_CONFIG_FILE: "", DATABASE_URL: "" },
+    env: {
+      ...process.env,
+      KEYHOLD_ADMIN_EMAIL: ADMIN.email,
+      KEYHOLD_ADMIN_PASSWORD: ADMIN.password,
+      PORT: String(PORT),
+      KEYHOLD_DATA_DIR: mkdtempSync(path.join(tmpdir(), "keyhold-bench-")),
+      KEYHOLD_LIST_CACHE_MS: String(CACHE_MS),
+      KEYHOLD_CONFIG_FILE: "",
+      DATABASE_URL: "",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
     server.stdout!.on("data", (d: Buffer) => d.toString().includes("Keyhold is running") && resolve());
     server.on("exit", (code) => reject(new Error(`Keyhold exited with ${code}`)));
   });
-  const browser = await chromium.launch({ executablePath: process.env.KEYHOLD_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  const browser = await chromium.launch({
+    executablePath: process.env.KEYHOLD_CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
   try {
     const signedIn = await browser.newContext();
     const setup = await signedIn.newPage();
@@ -85,7 +115,8 @@ async function main() {
       const page = await context.newPage();
       const scripts = new Map<string, number>();
       page.on("response", async (r) => {
-        if (r.request().resourceType() === "script") scripts.set(r.url(), gzipSync(await r.body().catch(() => Buffer.alloc(0))).length);
+        if (r.request().resourceType() === "script")
+          scripts.set(r.url(), gzipSync(await r.body().catch(() => Buffer.alloc(0))).length);
       });
       cold.push(await firstRows(page));
       warm.push(await firstRows(page));
@@ -99,8 +130,11 @@ async function main() {
       search.push(performance.now() - t);
       await context.close();
     }
-    const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(", ")})`;
-    console.log(`secrets page, ${COUNT} secrets in one namespace (OpenBao kv v2, read-only, subkeys for the first page of 50):`);
+    const fmt = (xs: number[]) =>
+      `median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(", ")})`;
+    console.log(
+      `secrets page, ${COUNT} secrets in one namespace (OpenBao kv v2, read-only, subkeys for the first page of 50):`,
+    );
     console.log(`  first rows, cold (new browser context, server list expired): ${fmt(cold)}  target < 1500 ms`);
     console.log(`  first rows, warm (reload in the same context):                ${fmt(warm)}  target < 300 ms`);
     console.log(`  search to updated table (from typing, 80 ms debounce incl.): ${fmt(search)}  target < 300 ms`);

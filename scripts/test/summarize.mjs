@@ -52,7 +52,9 @@ function countJunit(xml) {
 }
 
 function countFailedSuitesWithFailedTests(report) {
-  return (report.testResults ?? []).filter((s) => s.status === "failed" && s.assertionResults?.some((a) => a.status === "failed")).length;
+  return (report.testResults ?? []).filter(
+    (s) => s.status === "failed" && s.assertionResults?.some((a) => a.status === "failed"),
+  ).length;
 }
 
 for (const file of missing) console.log(`summary: no report from ${file} (that runner crashed or did not run)`);

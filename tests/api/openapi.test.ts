@@ -13,18 +13,29 @@ function routeFiles(dir = "app/api"): string[] {
 }
 
 describe("the OpenAPI description", () => {
-  type Op = { parameters: { name: string; in: string; schema: Record<string, unknown> }[]; responses: Record<string, unknown>; "x-keyhold-permission": string; "x-keyhold-target": unknown };
+  type Op = {
+    parameters: { name: string; in: string; schema: Record<string, unknown> }[];
+    responses: Record<string, unknown>;
+    "x-keyhold-permission": string;
+    "x-keyhold-target": unknown;
+  };
   const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, Op>> };
 
   it("is OpenAPI 3.1 and lists every route handler but itself", () => {
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(routeFiles().filter((p) => p !== "/api/openapi.json").sort());
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      routeFiles()
+        .filter((p) => p !== "/api/openapi.json")
+        .sort(),
+    );
   });
 
   it("names each dynamic segment as a required path parameter, and the rest of the input as query parameters", () => {
     const op = doc.paths["/api/tenants/{tenant}/namespaces/{namespace}/secrets"].get;
     expect(op.parameters.filter((p) => p.in === "path").map((p) => p.name)).toEqual(["tenant", "namespace"]);
-    expect(op.parameters.filter((p) => p.in === "query").map((p) => p.name)).toEqual(expect.arrayContaining(["search", "sort", "page", "pageSize"]));
+    expect(op.parameters.filter((p) => p.in === "query").map((p) => p.name)).toEqual(
+      expect.arrayContaining(["search", "sort", "page", "pageSize"]),
+    );
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404"]));
     const audit = doc.paths["/api/tenants/{tenant}/audit/csv"].get;
     expect(audit.parameters.filter((p) => p.in === "path").map((p) => p.name)).toEqual(["tenant"]);
@@ -33,11 +44,24 @@ describe("the OpenAPI description", () => {
 
   it("says which permission each operation needs and which input fields name its tenant and namespace", () => {
     const op = (p: string) => doc.paths[p].get;
-    expect(op("/api/health")).toMatchObject({ "x-keyhold-permission": "public", "x-keyhold-target": { tenant: null, namespace: null }, security: [] });
-    expect(op("/api/tenants/{tenant}/namespaces/{namespace}/secrets")).toMatchObject({ "x-keyhold-permission": "secret:list", "x-keyhold-target": { tenant: "tenant", namespace: "namespace" } });
-    expect(op("/api/tenants/{tenant}/secrets")).toMatchObject({ "x-keyhold-permission": "secret:list", "x-keyhold-target": { tenant: "tenant", namespace: null } });
+    expect(op("/api/health")).toMatchObject({
+      "x-keyhold-permission": "public",
+      "x-keyhold-target": { tenant: null, namespace: null },
+      security: [],
+    });
+    expect(op("/api/tenants/{tenant}/namespaces/{namespace}/secrets")).toMatchObject({
+      "x-keyhold-permission": "secret:list",
+      "x-keyhold-target": { tenant: "tenant", namespace: "namespace" },
+    });
+    expect(op("/api/tenants/{tenant}/secrets")).toMatchObject({
+      "x-keyhold-permission": "secret:list",
+      "x-keyhold-target": { tenant: "tenant", namespace: null },
+    });
     // The audit filter's `namespace` narrows the rows; the permission is checked on the tenant.
-    expect(op("/api/audit/csv")).toMatchObject({ "x-keyhold-permission": "audit:read", "x-keyhold-target": { tenant: "tenant", namespace: null } });
+    expect(op("/api/audit/csv")).toMatchObject({
+      "x-keyhold-permission": "audit:read",
+      "x-keyhold-target": { tenant: "tenant", namespace: null },
+    });
   });
 
   it("describes what the refinements check: real calendar days, dotted namespace paths", () => {
@@ -49,6 +73,7 @@ describe("the OpenAPI description", () => {
     for (const bad of ["2026-13-45", "1969-12-31", "9999-01-01", "2026-1-5"]) expect(day.test(bad), bad).toBe(false);
     const ns = new RegExp(param("/api/tenants/{tenant}/namespaces/{namespace}/secrets", "namespace").pattern as string);
     for (const ok of ["company", "company.team", "a.b.c.d.e.f.g.h.i.j"]) expect(ns.test(ok), ok).toBe(true);
-    for (const bad of [".company", "company..team", "Company", "a.b.c.d.e.f.g.h.i.j.k", "%25"]) expect(ns.test(bad), bad).toBe(false);
+    for (const bad of [".company", "company..team", "Company", "a.b.c.d.e.f.g.h.i.j.k", "%25"])
+      expect(ns.test(bad), bad).toBe(false);
   });
 });

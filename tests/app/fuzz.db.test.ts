@@ -8,11 +8,26 @@ import { fc, it } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, vi } from "vitest";
 import { TEST_DATABASES } from "../support/test-db";
 import { ERROR_CODES } from "../../lib/errors";
-import { actAs, caller, CALLERS, fingerprint, openAppDatabase, restoreSeed, saveSeed, seed, type AppDatabase, type Caller, type Seed } from "../support/guarded-app";
+import {
+  actAs,
+  caller,
+  CALLERS,
+  fingerprint,
+  openAppDatabase,
+  restoreSeed,
+  saveSeed,
+  seed,
+  type AppDatabase,
+  type Caller,
+  type Seed,
+} from "../support/guarded-app";
 import * as arb from "../support/fuzz-inputs";
 import { loopbackOnly, type LoopbackOnly } from "../support/loopback-only";
 
-vi.mock("../../lib/auth/session", async (original) => ({ ...(await original<object>()), currentSession: (await import("../support/guarded-app")).sessionOfCaller }));
+vi.mock("../../lib/auth/session", async (original) => ({
+  ...(await original<object>()),
+  currentSession: (await import("../support/guarded-app")).sessionOfCaller,
+}));
 vi.mock("next/headers", async () => (await import("../support/guarded-app")).nextHeadersMock);
 vi.mock("next/cache", async () => (await import("../support/guarded-app")).nextCacheMock);
 
@@ -34,45 +49,115 @@ interface ActionTarget {
 
 /** The arbitrary of every action file (by its path): valid values per field, hostile ones derived or given. */
 const ACTIONS: Record<string, ActionTarget> = {
-  "lib/actions/users/add-instance-admin.ts": { arbitrary: inputOf({ email: arb.emails, name: arb.plainWords, password: arb.passwords }, { password: arb.hostilePasswords }) },
+  "lib/actions/users/add-instance-admin.ts": {
+    arbitrary: inputOf(
+      { email: arb.emails, name: arb.plainWords, password: arb.passwords },
+      { password: arb.hostilePasswords },
+    ),
+  },
   "lib/actions/users/add-tenant-user.ts": {
     arbitrary: inputOf(
-      { tenant: arb.tenants, email: arb.emails, name: arb.plainWords, password: arb.passwords, role: roles, namespace: nullableNamespace },
+      {
+        tenant: arb.tenants,
+        email: arb.emails,
+        name: arb.plainWords,
+        password: arb.passwords,
+        role: roles,
+        namespace: nullableNamespace,
+      },
       { password: arb.hostilePasswords, role: field(fc.constantFrom("instance-admin", "owner")) },
     ),
   },
-  "lib/actions/secrets/check-expression.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, expression: arb.expressions }, { expression: arb.hostileExpressions }) },
-  "lib/actions/namespaces/create-namespace.ts": { arbitrary: inputOf({ tenant: arb.tenants, path: fc.oneof(arb.namespaces, fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}(\.[a-z0-9][a-z0-9_-]{0,6}){0,3}$/)) }) },
-  "lib/actions/secrets/create-secret.ts": {
-    arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys, value: values, description: arb.plainWords, tags: arb.tagRows }, { tags: arb.hostileTagRows }),
+  "lib/actions/secrets/check-expression.ts": {
+    arbitrary: inputOf(
+      { tenant: arb.tenants, namespace: arb.namespaces, expression: arb.expressions },
+      { expression: arb.hostileExpressions },
+    ),
   },
-  "lib/actions/tenants/create-tenant.ts": { arbitrary: inputOf({ slug: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), displayName: arb.plainWords }) },
-  "lib/actions/secrets/delete-secret.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }) },
+  "lib/actions/namespaces/create-namespace.ts": {
+    arbitrary: inputOf({
+      tenant: arb.tenants,
+      path: fc.oneof(arb.namespaces, fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}(\.[a-z0-9][a-z0-9_-]{0,6}){0,3}$/)),
+    }),
+  },
+  "lib/actions/secrets/create-secret.ts": {
+    arbitrary: inputOf(
+      {
+        tenant: arb.tenants,
+        namespace: arb.namespaces,
+        key: arb.secretKeys,
+        value: values,
+        description: arb.plainWords,
+        tags: arb.tagRows,
+      },
+      { tags: arb.hostileTagRows },
+    ),
+  },
+  "lib/actions/tenants/create-tenant.ts": {
+    arbitrary: inputOf({ slug: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), displayName: arb.plainWords }),
+  },
+  "lib/actions/secrets/delete-secret.ts": {
+    arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }),
+  },
   "lib/actions/users/remove-tenant-user.ts": { arbitrary: inputOf({ tenant: arb.tenants, userId: arb.userIds }) },
   "lib/actions/users/revoke-instance-admin.ts": { arbitrary: inputOf({ bindingId: arb.bindingIds }) },
   "lib/actions/users/revoke-role.ts": { arbitrary: inputOf({ tenant: arb.tenants, bindingId: arb.bindingIds }) },
   "lib/actions/managers/save-manager-config.ts": {
     arbitrary: inputOf(
-      { tenant: arb.tenants, namespace: nullableNamespace, expectedVersion: fc.constantFrom(null, 1), enabled: fc.boolean(), document: arb.validDocuments, keepCredentials: arb.validKeepCredentials },
-      { document: arb.hostileDocuments, keepCredentials: arb.hostileKeepCredentials, expectedVersion: field(fc.constantFrom(0, -1, 2.5, 2 ** 53)) },
+      {
+        tenant: arb.tenants,
+        namespace: nullableNamespace,
+        expectedVersion: fc.constantFrom(null, 1),
+        enabled: fc.boolean(),
+        document: arb.validDocuments,
+        keepCredentials: arb.validKeepCredentials,
+      },
+      {
+        document: arb.hostileDocuments,
+        keepCredentials: arb.hostileKeepCredentials,
+        expectedVersion: field(fc.constantFrom(0, -1, 2.5, 2 ** 53)),
+      },
     ),
   },
   "lib/actions/auth/sign-out.ts": { arbitrary: inputOf({ everywhere: fc.boolean() }) },
   "lib/actions/secrets/update-secret.ts": {
     arbitrary: inputOf(
-      { tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys, value: fc.option(values, { nil: undefined }), description: arb.plainWords, tags: arb.tagRows },
+      {
+        tenant: arb.tenants,
+        namespace: arb.namespaces,
+        key: arb.secretKeys,
+        value: fc.option(values, { nil: undefined }),
+        description: arb.plainWords,
+        tags: arb.tagRows,
+      },
       { tags: arb.hostileTagRows },
     ),
   },
   "lib/actions/managers/verify-config-form.ts": {
     arbitrary: inputOf(
-      { tenant: arb.tenants, namespace: nullableNamespace, document: arb.validDocuments, keepCredentials: arb.validKeepCredentials },
+      {
+        tenant: arb.tenants,
+        namespace: nullableNamespace,
+        document: arb.validDocuments,
+        keepCredentials: arb.validKeepCredentials,
+      },
       { document: arb.hostileDocuments, keepCredentials: arb.hostileKeepCredentials },
     ),
   },
-  "lib/actions/managers/verify-connection.ts": { arbitrary: inputOf({ tenant: arb.tenants, namespace: nullableNamespace }) },
-  "lib/actions/auth/setup-admin.ts": { arbitrary: inputOf({ email: arb.emails, name: arb.plainWords, password: arb.passwords }, { password: arb.hostilePasswords }), public: true },
-  "lib/actions/auth/sign-in.ts": { arbitrary: inputOf({ email: arb.emails, password: arb.passwords }, { password: arb.hostilePasswords }), public: true },
+  "lib/actions/managers/verify-connection.ts": {
+    arbitrary: inputOf({ tenant: arb.tenants, namespace: nullableNamespace }),
+  },
+  "lib/actions/auth/setup-admin.ts": {
+    arbitrary: inputOf(
+      { email: arb.emails, name: arb.plainWords, password: arb.passwords },
+      { password: arb.hostilePasswords },
+    ),
+    public: true,
+  },
+  "lib/actions/auth/sign-in.ts": {
+    arbitrary: inputOf({ email: arb.emails, password: arb.passwords }, { password: arb.hostilePasswords }),
+    public: true,
+  },
 };
 
 /** What a route handler receives: route params (as Next.js decoded them) and a query string. */
@@ -82,9 +167,24 @@ interface RouteInput {
 }
 
 /** Query and parameter values are text: valid ones, hostile ones. */
-const text = <T extends string>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: arb.hostileText });
+const text = <T extends string>(valid: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: arb.hostileText });
 const query = (fields: Record<string, fc.Arbitrary<string>>) =>
-  fc.array(fc.oneof({ weight: 6, arbitrary: fc.oneof(...Object.entries(fields).map(([k, v]) => v.map((value) => [k, value] as [string, string]))) }, { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.constantFrom(...arb.PROTOTYPE_KEYS), arb.hostileText), arb.hostileText) }), { maxLength: 4 });
+  fc.array(
+    fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.oneof(
+          ...Object.entries(fields).map(([k, v]) => v.map((value) => [k, value] as [string, string])),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(fc.oneof(fc.constantFrom(...arb.PROTOTYPE_KEYS), arb.hostileText), arb.hostileText),
+      },
+    ),
+    { maxLength: 4 },
+  );
 const auditQuery = query({
   actor: text(fc.constantFrom("owner", "root@keyhold.test", "")),
   action: text(fc.constantFrom("secret.", "config.save", "")),
@@ -104,23 +204,39 @@ const listQuery = query({
 });
 // What HTTP delivers is UTF-8: half a surrogate pair cannot arrive (Next.js decodes it to U+FFFD at most).
 const wellFormed = (v: string) => v.toWellFormed();
-const routeInput = (params: Record<string, fc.Arbitrary<string>>, q: fc.Arbitrary<[string, string][]>): fc.Arbitrary<RouteInput> =>
+const routeInput = (
+  params: Record<string, fc.Arbitrary<string>>,
+  q: fc.Arbitrary<[string, string][]>,
+): fc.Arbitrary<RouteInput> =>
   fc.record({
     params: fc.record(params).map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, wellFormed(v)]))),
     query: q.map((pairs) => pairs.map(([k, v]) => [wellFormed(k), wellFormed(v)] as [string, string])),
   });
 
 /** The arbitrary of every route handler file; a file without one fails the first test below. */
-const ROUTES: Record<string, { arbitrary: fc.Arbitrary<RouteInput>; url: (p: Record<string, string>) => string; public?: true }> = {
+const ROUTES: Record<
+  string,
+  { arbitrary: fc.Arbitrary<RouteInput>; url: (p: Record<string, string>) => string; public?: true }
+> = {
   "app/api/audit/csv/route.ts": { arbitrary: routeInput({}, auditQuery), url: () => "/api/audit/csv" },
   "app/api/health/route.ts": { arbitrary: routeInput({}, auditQuery), url: () => "/api/health", public: true },
-  "app/api/openapi.json/route.ts": { arbitrary: routeInput({}, auditQuery), url: () => "/api/openapi.json", public: true },
-  "app/api/tenants/[tenant]/audit/csv/route.ts": { arbitrary: routeInput({ tenant: text(arb.tenants) }, auditQuery), url: (p) => `/api/tenants/${encodeURIComponent(p.tenant)}/audit/csv` },
+  "app/api/openapi.json/route.ts": {
+    arbitrary: routeInput({}, auditQuery),
+    url: () => "/api/openapi.json",
+    public: true,
+  },
+  "app/api/tenants/[tenant]/audit/csv/route.ts": {
+    arbitrary: routeInput({ tenant: text(arb.tenants) }, auditQuery),
+    url: (p) => `/api/tenants/${encodeURIComponent(p.tenant)}/audit/csv`,
+  },
   "app/api/tenants/[tenant]/namespaces/[namespace]/secrets/route.ts": {
     arbitrary: routeInput({ tenant: text(arb.tenants), namespace: text(arb.namespaces) }, listQuery),
     url: (p) => `/api/tenants/${encodeURIComponent(p.tenant)}/namespaces/${encodeURIComponent(p.namespace)}/secrets`,
   },
-  "app/api/tenants/[tenant]/secrets/route.ts": { arbitrary: routeInput({ tenant: text(arb.tenants) }, listQuery), url: (p) => `/api/tenants/${encodeURIComponent(p.tenant)}/secrets` },
+  "app/api/tenants/[tenant]/secrets/route.ts": {
+    arbitrary: routeInput({ tenant: text(arb.tenants) }, listQuery),
+    url: (p) => `/api/tenants/${encodeURIComponent(p.tenant)}/secrets`,
+  },
 };
 
 function filesUnder(dir: string, match: (name: string) => boolean): string[] {
@@ -156,7 +272,8 @@ async function routeOf(file: string): Promise<Handler> {
 }
 
 /** `sign-in` for an action file, `GET /api/tenants/[tenant]/secrets` for a route file. */
-const label = (file: string) => (file.startsWith("app/api/") ? `GET /${file.replace(/\/route\.ts$/, "").slice(4)}` : path.basename(file, ".ts"));
+const label = (file: string) =>
+  file.startsWith("app/api/") ? `GET /${file.replace(/\/route\.ts$/, "").slice(4)}` : path.basename(file, ".ts");
 
 const CODES = new Set<string>(ERROR_CODES.filter((c) => c !== "internal"));
 
@@ -206,12 +323,23 @@ describe.each(TEST_DATABASES)("fuzzing actions and routes on $kind", ({ kind, av
     if (!available) return;
     network.restore();
     await app.close();
-    const perTarget = Object.entries(tallies).map(([target, byCaller]) => [target, Object.values(byCaller).reduce((n, t) => n + t.inputs, 0)] as const);
+    const perTarget = Object.entries(tallies).map(
+      ([target, byCaller]) => [target, Object.values(byCaller).reduce((n, t) => n + t.inputs, 0)] as const,
+    );
     const total = perTarget.reduce((n, [, c]) => n + c, 0);
-    const summary = { database: kind, runsPerCaller: RUNS, callers: CALLERS, total, perTarget: Object.fromEntries(perTarget), detail: tallies };
+    const summary = {
+      database: kind,
+      runsPerCaller: RUNS,
+      callers: CALLERS,
+      total,
+      perTarget: Object.fromEntries(perTarget),
+      detail: tallies,
+    };
     mkdirSync(path.join(ROOT, "test-results/fuzz"), { recursive: true });
     writeFileSync(path.join(ROOT, `test-results/fuzz/actions-${kind}.json`), JSON.stringify(summary, null, 2));
-    console.log(`fuzz summary (${kind}): ${total} generated inputs over ${perTarget.length} actions and routes × ${CALLERS.length} callers (${RUNS} each); ${perTarget.map(([t, n]) => `${label(t)}=${n}`).join(", ")}`);
+    console.log(
+      `fuzz summary (${kind}): ${total} generated inputs over ${perTarget.length} actions and routes × ${CALLERS.length} callers (${RUNS} each); ${perTarget.map(([t, n]) => `${label(t)}=${n}`).join(", ")}`,
+    );
     expect(network.refused).toEqual([]);
   });
 
@@ -223,24 +351,30 @@ describe.each(TEST_DATABASES)("fuzzing actions and routes on $kind", ({ kind, av
       });
 
       for (const who of CALLERS) {
-        (available ? it : it.skip).prop([target.arbitrary], { numRuns: RUNS, seed: SEED_VALUE })(`as ${who}: never internal, and a refused input changes nothing`, async (input) => {
-          await freshSeedFor(file, who);
-          actAs(s, who);
-          // Each call from its own address, so the sign-in limiter sees an account's failures, not one address's.
-          caller.address = `10.${kind === "pglite" ? 1 : 2}.${(++calls >> 8) & 255}.${calls & 255}`;
-          const result = (await call(input)) as { ok: boolean; error?: { code: string; message: string; fieldErrors?: Record<string, unknown> } };
-          tally(file, who, result.ok ? "ok" : result.error!.code);
-          expect(typeof result.ok).toBe("boolean");
-          await checkState(!result.ok);
-          if (result.ok) {
-            expect(JSON.stringify(result)).not.toContain('"code":"internal"');
-            return;
-          }
-          expect(CODES.has(result.error!.code), `code ${result.error!.code}: ${result.error!.message}`).toBe(true);
-          expect(typeof result.error!.message).toBe("string");
-          for (const m of Object.values(result.error!.fieldErrors ?? {})) expect(typeof m).toBe("string");
-          if (who === "anonymous" && !target.public) expect(result.error!.code).toBe("unauthenticated");
-        });
+        (available ? it : it.skip).prop([target.arbitrary], { numRuns: RUNS, seed: SEED_VALUE })(
+          `as ${who}: never internal, and a refused input changes nothing`,
+          async (input) => {
+            await freshSeedFor(file, who);
+            actAs(s, who);
+            // Each call from its own address, so the sign-in limiter sees an account's failures, not one address's.
+            caller.address = `10.${kind === "pglite" ? 1 : 2}.${(++calls >> 8) & 255}.${calls & 255}`;
+            const result = (await call(input)) as {
+              ok: boolean;
+              error?: { code: string; message: string; fieldErrors?: Record<string, unknown> };
+            };
+            tally(file, who, result.ok ? "ok" : result.error!.code);
+            expect(typeof result.ok).toBe("boolean");
+            await checkState(!result.ok);
+            if (result.ok) {
+              expect(JSON.stringify(result)).not.toContain('"code":"internal"');
+              return;
+            }
+            expect(CODES.has(result.error!.code), `code ${result.error!.code}: ${result.error!.message}`).toBe(true);
+            expect(typeof result.error!.message).toBe("string");
+            for (const m of Object.values(result.error!.fieldErrors ?? {})) expect(typeof m).toBe("string");
+            if (who === "anonymous" && !target.public) expect(result.error!.code).toBe("unauthenticated");
+          },
+        );
       }
     });
   }
@@ -253,22 +387,33 @@ describe.each(TEST_DATABASES)("fuzzing actions and routes on $kind", ({ kind, av
       });
 
       for (const who of CALLERS) {
-        (available ? it : it.skip).prop([target.arbitrary], { numRuns: RUNS, seed: SEED_VALUE })(`as ${who}: never a 500, and a refused request changes nothing`, async ({ params, query: q }) => {
-          await freshSeedFor(file, who);
-          actAs(s, who);
-          const url = new URL(`http://localhost${target.url(params)}`);
-          for (const [k, v] of q) url.searchParams.append(k, v);
-          const response = await handler(new Request(url), { params: Promise.resolve(params) });
-          tally(file, who, String(response.status));
-          await checkState(response.status >= 400);
-          expect(response.status, await response.clone().text().then((t) => t.slice(0, 300))).toBeLessThan(500);
-          const body = await response.text();
-          expect(body).not.toContain('"code":"internal"');
-          if (who === "anonymous" && !target.public) expect(response.status).toBe(401);
-          if (response.status >= 400) {
-            expect(JSON.parse(body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-          }
-        });
+        (available ? it : it.skip).prop([target.arbitrary], { numRuns: RUNS, seed: SEED_VALUE })(
+          `as ${who}: never a 500, and a refused request changes nothing`,
+          async ({ params, query: q }) => {
+            await freshSeedFor(file, who);
+            actAs(s, who);
+            const url = new URL(`http://localhost${target.url(params)}`);
+            for (const [k, v] of q) url.searchParams.append(k, v);
+            const response = await handler(new Request(url), { params: Promise.resolve(params) });
+            tally(file, who, String(response.status));
+            await checkState(response.status >= 400);
+            expect(
+              response.status,
+              await response
+                .clone()
+                .text()
+                .then((t) => t.slice(0, 300)),
+            ).toBeLessThan(500);
+            const body = await response.text();
+            expect(body).not.toContain('"code":"internal"');
+            if (who === "anonymous" && !target.public) expect(response.status).toBe(401);
+            if (response.status >= 400) {
+              expect(JSON.parse(body)).toMatchObject({
+                error: { code: expect.any(String), message: expect.any(String) },
+              });
+            }
+          },
+        );
       }
     });
   }

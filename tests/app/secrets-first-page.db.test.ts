@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DATABASES } from "../support/test-db";
 import { actAs, openAppDatabase, seed, type AppDatabase, type Seed } from "../support/guarded-app";
 
-vi.mock("../../lib/auth/session", async (original) => ({ ...(await original<object>()), currentSession: (await import("../support/guarded-app")).sessionOfCaller }));
+vi.mock("../../lib/auth/session", async (original) => ({
+  ...(await original<object>()),
+  currentSession: (await import("../support/guarded-app")).sessionOfCaller,
+}));
 vi.mock("next/headers", async () => (await import("../support/guarded-app")).nextHeadersMock);
 vi.mock("next/cache", async () => (await import("../support/guarded-app")).nextCacheMock);
 // Next.js's interrupts, recognisable: what the page would turn into.
@@ -70,8 +73,21 @@ describe.each(TEST_DATABASES)("the Secrets tab's first page on $kind", ({ kind, 
     actAs(s, "viewer");
     // A dedicated Vault manager on company.team the server may not reach: the egress policy refuses loopback addresses.
     actAs(s, "tenant-admin");
-    const document = { type: "vault", "read-only": true, vault: { address: "http://127.0.0.1:9", token: { token: "t" } } };
-    expect(await saveManagerConfigAction({ tenant: "acme", namespace: "company.team", expectedVersion: null, enabled: true, document, keepCredentials: [] })).toMatchObject({ ok: true });
+    const document = {
+      type: "vault",
+      "read-only": true,
+      vault: { address: "http://127.0.0.1:9", token: { token: "t" } },
+    };
+    expect(
+      await saveManagerConfigAction({
+        tenant: "acme",
+        namespace: "company.team",
+        expectedVersion: null,
+        enabled: true,
+        document,
+        keepCredentials: [],
+      }),
+    ).toMatchObject({ ok: true });
     actAs(s, "viewer");
     const result = await firstPage("company.team");
     expect(result.ok).toBe(true);

@@ -9,7 +9,9 @@ import { TEST_DATABASES } from "../support/test-db";
 import { actAs, caller, openAppDatabase, seed, SEED, type AppDatabase, type Seed } from "../support/guarded-app";
 
 // Vitest resolves `react` to its client build, whose `cache()` never caches; a server render uses the react-server build.
-type ReactServer = typeof import("react") & { __SERVER_INTERNALS_DO_NOT_USE_OR_WARN_USERS_THEY_CANNOT_UPGRADE: { A: unknown } };
+type ReactServer = typeof import("react") & {
+  __SERVER_INTERNALS_DO_NOT_USE_OR_WARN_USERS_THEY_CANNOT_UPGRADE: { A: unknown };
+};
 function reactServerBuild(): ReactServer {
   const require = createRequire(import.meta.url);
   return require(path.join(path.dirname(require.resolve("react")), "react.react-server.js")) as ReactServer;
@@ -27,7 +29,9 @@ vi.mock("../../lib/auth/auth", () => ({
         lookups.count++;
         if (!caller.userId) return null;
         const { db } = await import("../../lib/db/client");
-        const user = await (await db()).user.findUnique({ where: { id: caller.userId }, select: { id: true, email: true, name: true } });
+        const user = await (
+          await db()
+        ).user.findUnique({ where: { id: caller.userId }, select: { id: true, email: true, name: true } });
         return user ? { user } : null;
       },
     },
@@ -42,7 +46,11 @@ const { secretsListView } = await import("../../lib/views/secrets-list");
 async function inOneRender<T>(work: () => Promise<T>): Promise<T> {
   const internals = reactServer.__SERVER_INTERNALS_DO_NOT_USE_OR_WARN_USERS_THEY_CANNOT_UPGRADE;
   const caches = new Map<() => unknown, unknown>();
-  internals.A = { getCacheForType: (create: () => unknown) => (caches.has(create) ? caches.get(create) : caches.set(create, create()).get(create)), cacheSignal: () => null };
+  internals.A = {
+    getCacheForType: (create: () => unknown) =>
+      caches.has(create) ? caches.get(create) : caches.set(create, create()).get(create),
+    cacheSignal: () => null,
+  };
   try {
     return await work();
   } finally {
@@ -81,12 +89,15 @@ describe.each(TEST_DATABASES)("session lookup per request on $kind", ({ kind, av
     expect(lookups.count).toBe(1);
   });
 
-  it.skipIf(!available)("outside a render (route handlers, server actions, tests) each guarded call resolves the session itself", async () => {
-    actAs(s, "viewer");
-    const results = await secretsPageLoads();
-    expect(results.every((r) => r.ok)).toBe(true);
-    expect(lookups.count).toBe(5);
-  });
+  it.skipIf(!available)(
+    "outside a render (route handlers, server actions, tests) each guarded call resolves the session itself",
+    async () => {
+      actAs(s, "viewer");
+      const results = await secretsPageLoads();
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(lookups.count).toBe(5);
+    },
+  );
 
   it.skipIf(!available)("a role revoked during a request is refused from the next request on", async () => {
     actAs(s, "viewer");
@@ -97,7 +108,13 @@ describe.each(TEST_DATABASES)("session lookup per request on $kind", ({ kind, av
       expect((await runGuarded(tenantShellView, { tenant: "acme" })).ok).toBe(true);
     });
     const next = await inOneRender(secretsPageLoads);
-    expect(next.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["ok", "forbidden", "forbidden", "forbidden", "forbidden"]);
+    expect(next.map((r) => (r.ok ? "ok" : r.error.code))).toEqual([
+      "ok",
+      "forbidden",
+      "forbidden",
+      "forbidden",
+      "forbidden",
+    ]);
     expect(lookups.count).toBe(2);
   });
 });

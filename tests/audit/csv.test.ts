@@ -10,7 +10,22 @@ describe("audit CSV", () => {
   });
 
   it("writes a header and one line per event", () => {
-    const csv = auditCsv([{ id: "1", at: "2026-01-01T00:00:00.000Z", tenant: "acme", namespace: null, actor: "a@x.test", action: "secret.created", outcome: "success", details: '{"key":"K"}' }]);
-    expect(csv.split("\r\n")).toEqual(["at,tenant,namespace,actor,action,outcome,details", '"2026-01-01T00:00:00.000Z","acme","","a@x.test","secret.created","success","{""key"":""K""}"', ""]);
+    const csv = auditCsv([
+      {
+        id: "1",
+        at: "2026-01-01T00:00:00.000Z",
+        tenant: "acme",
+        namespace: null,
+        actor: "a@x.test",
+        action: "secret.created",
+        outcome: "success",
+        details: '{"key":"K"}',
+      },
+    ]);
+    expect(csv.split("\r\n")).toEqual([
+      "at,tenant,namespace,actor,action,outcome,details",
+      '"2026-01-01T00:00:00.000Z","acme","","a@x.test","secret.created","success","{""key"":""K""}"',
+      "",
+    ]);
   });
 });

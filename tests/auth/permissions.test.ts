@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isAllowed, namespaceCovers, PERMISSIONS, type Binding, type Permission, type Role } from "../../lib/auth/permissions";
+import {
+  isAllowed,
+  namespaceCovers,
+  PERMISSIONS,
+  type Binding,
+  type Permission,
+  type Role,
+} from "../../lib/auth/permissions";
 
 const ACME = "t-acme";
 const GLOBEX = "t-globex";
@@ -17,7 +24,13 @@ const TARGETS = {
 } as const;
 type Where = keyof typeof TARGETS;
 const ALL = Object.keys(TARGETS) as Where[];
-const ACME_ALL: Where[] = ["own namespace", "child namespace", "parent namespace", "sibling with same prefix", "tenant-wide"];
+const ACME_ALL: Where[] = [
+  "own namespace",
+  "child namespace",
+  "parent namespace",
+  "sibling with same prefix",
+  "tenant-wide",
+];
 const NS: Where[] = ["own namespace", "child namespace"];
 const ANY_ACME: Where[] = ACME_ALL;
 
@@ -32,22 +45,52 @@ const bindings: Record<Role, Binding[]> = {
 const EXPECTED: Record<Role, Record<Permission, Where[]>> = {
   "instance-admin": Object.fromEntries(PERMISSIONS.map((p) => [p, ALL])) as Record<Permission, Where[]>,
   "tenant-admin": {
-    "tenant:list": ALL, "session:self": ALL, "tenant:create": [], "instance:manage": [],
-    "tenant:read": ACME_ALL, "namespace:create": ACME_ALL, "config:read": ACME_ALL, "config:write": ACME_ALL,
-    "config:verify": ACME_ALL, "secret:list": ACME_ALL, "secret:check": ACME_ALL, "secret:write": ACME_ALL,
-    "user:manage": ACME_ALL, "audit:read": ACME_ALL,
+    "tenant:list": ALL,
+    "session:self": ALL,
+    "tenant:create": [],
+    "instance:manage": [],
+    "tenant:read": ACME_ALL,
+    "namespace:create": ACME_ALL,
+    "config:read": ACME_ALL,
+    "config:write": ACME_ALL,
+    "config:verify": ACME_ALL,
+    "secret:list": ACME_ALL,
+    "secret:check": ACME_ALL,
+    "secret:write": ACME_ALL,
+    "user:manage": ACME_ALL,
+    "audit:read": ACME_ALL,
   },
   "namespace-editor": {
-    "tenant:list": ALL, "session:self": ALL, "tenant:create": [], "instance:manage": [],
-    "tenant:read": ANY_ACME, "namespace:create": [], "config:read": [], "config:write": [],
-    "config:verify": NS, "secret:list": NS, "secret:check": NS, "secret:write": NS,
-    "user:manage": [], "audit:read": [],
+    "tenant:list": ALL,
+    "session:self": ALL,
+    "tenant:create": [],
+    "instance:manage": [],
+    "tenant:read": ANY_ACME,
+    "namespace:create": [],
+    "config:read": [],
+    "config:write": [],
+    "config:verify": NS,
+    "secret:list": NS,
+    "secret:check": NS,
+    "secret:write": NS,
+    "user:manage": [],
+    "audit:read": [],
   },
   viewer: {
-    "tenant:list": ALL, "session:self": ALL, "tenant:create": [], "instance:manage": [],
-    "tenant:read": ANY_ACME, "namespace:create": [], "config:read": [], "config:write": [],
-    "config:verify": NS, "secret:list": NS, "secret:check": NS, "secret:write": [],
-    "user:manage": [], "audit:read": [],
+    "tenant:list": ALL,
+    "session:self": ALL,
+    "tenant:create": [],
+    "instance:manage": [],
+    "tenant:read": ANY_ACME,
+    "namespace:create": [],
+    "config:read": [],
+    "config:write": [],
+    "config:verify": NS,
+    "secret:list": NS,
+    "secret:check": NS,
+    "secret:write": [],
+    "user:manage": [],
+    "audit:read": [],
   },
 };
 
@@ -79,7 +122,10 @@ describe("permission matrix", () => {
   });
 
   it("no bindings: nothing but signing out and the (empty) tenant list", () => {
-    expect(PERMISSIONS.filter((p) => ALL.some((w) => isAllowed([], p, TARGETS[w])))).toEqual(["tenant:list", "session:self"]);
+    expect(PERMISSIONS.filter((p) => ALL.some((w) => isAllowed([], p, TARGETS[w])))).toEqual([
+      "tenant:list",
+      "session:self",
+    ]);
   });
 
   it("namespace ancestry is by whole segments", () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { BackendType as DbBackendType } from "@/lib/db/generated/enums";
-import { backendDescriptors, backendLabel, descriptorOf, EXTERNAL_BACKEND_TYPES, fromDbType, toDbType } from "@/lib/backends/descriptors";
+import {
+  backendDescriptors,
+  backendLabel,
+  descriptorOf,
+  EXTERNAL_BACKEND_TYPES,
+  fromDbType,
+  toDbType,
+} from "@/lib/backends/descriptors";
 
 describe.each(EXTERNAL_BACKEND_TYPES)("the %s descriptor", (type) => {
   const d = descriptorOf(type);

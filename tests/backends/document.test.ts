@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { credentialPathsOf, mergeCredentials, parseConfigDocument, splitCredentials, type ConfigDocument } from "../../lib/backends/document";
+import {
+  credentialPathsOf,
+  mergeCredentials,
+  parseConfigDocument,
+  splitCredentials,
+  type ConfigDocument,
+} from "../../lib/backends/document";
 import { EXTERNAL_BACKEND_TYPES } from "../../lib/backends/descriptors";
 
 const SERVICE_ACCOUNT = JSON.stringify({
@@ -14,13 +20,22 @@ const FULL: Record<(typeof EXTERNAL_BACKEND_TYPES)[number], Record<string, unkno
   "aws-secret-manager": {
     type: "aws-secret-manager",
     "read-only": true,
-    "aws-secret-manager": { "access-key-id": "AKIAEXAMPLE", "secret-key-id": "CANARY-aws-secret", "session-token": "CANARY-aws-session", region: "eu-west-3" },
+    "aws-secret-manager": {
+      "access-key-id": "AKIAEXAMPLE",
+      "secret-key-id": "CANARY-aws-secret",
+      "session-token": "CANARY-aws-session",
+      region: "eu-west-3",
+    },
   },
   "azure-key-vault": {
     type: "azure-key-vault",
     "azure-key-vault": {
       "vault-name": "acme-vault",
-      clientSecret: { tenantId: "0b6c1f7e-3a1d-4c8e-9f00-5d2e7a9b1c34", clientId: "app-id", clientSecret: "CANARY-azure-secret" },
+      clientSecret: {
+        tenantId: "0b6c1f7e-3a1d-4c8e-9f00-5d2e7a9b1c34",
+        clientId: "app-id",
+        clientSecret: "CANARY-azure-secret",
+      },
     },
   },
   "google-secret-manager": {
@@ -51,7 +66,11 @@ describe("configuration documents", () => {
     expect(aws.ok && aws.document).toEqual({
       type: "aws-secret-manager",
       "read-only": false,
-      "aws-secret-manager": { region: "us-east-1", prefix: "kestra", "filter-on-prefix": { prefix: "prod_", "keep-prefix": false } },
+      "aws-secret-manager": {
+        region: "us-east-1",
+        prefix: "kestra",
+        "filter-on-prefix": { prefix: "prod_", "keep-prefix": false },
+      },
     });
     const vault = parseForm(FULL.vault);
     expect(vault.ok && vault.document.vault).toEqual({
@@ -63,7 +82,9 @@ describe("configuration documents", () => {
   });
 
   it("refuses an unknown type, a missing section and a non-boolean read-only", () => {
-    expect(errorsOf({ type: "keepass" })).toEqual({ type: "type must be one of aws-secret-manager, azure-key-vault, google-secret-manager, vault" });
+    expect(errorsOf({ type: "keepass" })).toEqual({
+      type: "type must be one of aws-secret-manager, azure-key-vault, google-secret-manager, vault",
+    });
     expect(Object.keys(errorsOf({ type: "vault" }))).toEqual(["vault"]);
     expect(Object.keys(errorsOf({ ...FULL.vault, "read-only": "yes" }))).toEqual(["read-only"]);
   });
@@ -72,7 +93,9 @@ describe("configuration documents", () => {
     expect(errorsOf({ type: "vault", vault: { address: "vault.acme.test", token: { token: "t" } } })).toEqual({
       "vault.address": "Must be an http:// or https:// URL",
     });
-    expect(Object.keys(errorsOf({ type: "vault", vault: { address: "https://v.test", token: { token: "" } } }))).toEqual(["vault.token.token"]);
+    expect(
+      Object.keys(errorsOf({ type: "vault", vault: { address: "https://v.test", token: { token: "" } } })),
+    ).toEqual(["vault.token.token"]);
   });
 });
 
@@ -128,11 +151,15 @@ describe("unknown keys", () => {
 });
 
 describe("incomplete settings (what the seed's snippets leave out)", () => {
-  const stub = { type: "google-secret-manager", "google-secret-manager": { project: "acme-prod", "service-account": "Paste the key here." } };
+  const stub = {
+    type: "google-secret-manager",
+    "google-secret-manager": { project: "acme-prod", "service-account": "Paste the key here." },
+  };
 
   it("are errors in forms", () => {
     expect(errorsOf(stub)).toEqual({
-      "google-secret-manager.service-account": "Must be the JSON key file of a service account; the backend cannot authenticate until it is replaced",
+      "google-secret-manager.service-account":
+        "Must be the JSON key file of a service account; the backend cannot authenticate until it is replaced",
     });
   });
 
@@ -151,33 +178,52 @@ describe("incomplete settings (what the seed's snippets leave out)", () => {
 
 describe("credentials", () => {
   it("lists each type's credential paths", () => {
-    expect(credentialPathsOf("aws-secret-manager")).toEqual(["aws-secret-manager.secret-key-id", "aws-secret-manager.session-token"]);
+    expect(credentialPathsOf("aws-secret-manager")).toEqual([
+      "aws-secret-manager.secret-key-id",
+      "aws-secret-manager.session-token",
+    ]);
     expect(credentialPathsOf("azure-key-vault")).toEqual(["azure-key-vault.clientSecret.clientSecret"]);
     expect(credentialPathsOf("google-secret-manager")).toEqual(["google-secret-manager.service-account"]);
-    expect(credentialPathsOf("vault")).toEqual(["vault.token.token", "vault.password.password", "vault.app-role.secret-id"]);
+    expect(credentialPathsOf("vault")).toEqual([
+      "vault.token.token",
+      "vault.password.password",
+      "vault.app-role.secret-id",
+    ]);
   });
 
   const vaultVariants = {
-    password: { type: "vault", vault: { address: "https://v.test", password: { user: "ops", password: "CANARY-vault-password" } } },
-    "app-role": { type: "vault", vault: { address: "https://v.test", "app-role": { "role-id": "role-1", "secret-id": "CANARY-vault-secret-id" } } },
+    password: {
+      type: "vault",
+      vault: { address: "https://v.test", password: { user: "ops", password: "CANARY-vault-password" } },
+    },
+    "app-role": {
+      type: "vault",
+      vault: { address: "https://v.test", "app-role": { "role-id": "role-1", "secret-id": "CANARY-vault-secret-id" } },
+    },
   };
-  const documents = Object.entries({ ...FULL, ...Object.fromEntries(Object.entries(vaultVariants).map(([k, v]) => [`vault ${k}`, v])) });
-
-  it.each(documents)("%s: the settings half holds no credential, and merging gives the document back", (_name, input) => {
-    const r = parseForm(input);
-    if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    const { settings, credentials } = splitCredentials(r.document);
-    const canaries = JSON.stringify(input).match(/CANARY-[a-z-]+/g) ?? [];
-    expect(canaries.length).toBeGreaterThan(0);
-    const settingsText = JSON.stringify(settings);
-    for (const canary of canaries) {
-      expect(settingsText).not.toContain(canary);
-      expect(Object.values(credentials).join("\n")).toContain(canary);
-    }
-    for (const path of Object.keys(credentials)) expect(credentialPathsOf(r.document.type)).toContain(path);
-    expect(mergeCredentials(settings, credentials)).toEqual(r.document);
-    expect(parseForm(mergeCredentials(settings, credentials))).toEqual(r);
+  const documents = Object.entries({
+    ...FULL,
+    ...Object.fromEntries(Object.entries(vaultVariants).map(([k, v]) => [`vault ${k}`, v])),
   });
+
+  it.each(documents)(
+    "%s: the settings half holds no credential, and merging gives the document back",
+    (_name, input) => {
+      const r = parseForm(input);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      const { settings, credentials } = splitCredentials(r.document);
+      const canaries = JSON.stringify(input).match(/CANARY-[a-z-]+/g) ?? [];
+      expect(canaries.length).toBeGreaterThan(0);
+      const settingsText = JSON.stringify(settings);
+      for (const canary of canaries) {
+        expect(settingsText).not.toContain(canary);
+        expect(Object.values(credentials).join("\n")).toContain(canary);
+      }
+      for (const path of Object.keys(credentials)) expect(credentialPathsOf(r.document.type)).toContain(path);
+      expect(mergeCredentials(settings, credentials)).toEqual(r.document);
+      expect(parseForm(mergeCredentials(settings, credentials))).toEqual(r);
+    },
+  );
 
   it("keeps identifiers (access key id, user, role id) in the settings", () => {
     const aws = splitCredentials((parseForm(FULL["aws-secret-manager"]) as { document: ConfigDocument }).document);

@@ -36,10 +36,18 @@ function packetGuard(): Guard {
   };
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     const first = args[0] as { host?: string; path?: string; lookup?: unknown } | number | string;
-    const options = typeof first === "object" && first !== null && !Array.isArray(first) ? first : { host: typeof args[1] === "string" ? args[1] : "localhost" };
+    const options =
+      typeof first === "object" && first !== null && !Array.isArray(first)
+        ? first
+        : { host: typeof args[1] === "string" ? args[1] : "localhost" };
     const host = "path" in options && options.path ? null : (options.host ?? "localhost");
     // A name may connect only through a lookup Keyhold pinned (it answers loopback here); a literal must be loopback.
-    if (host !== null && host !== "localhost" && !loopbackLiteral(host) && !(classifyHost(host).kind === "name" && options.lookup)) {
+    if (
+      host !== null &&
+      host !== "localhost" &&
+      !loopbackLiteral(host) &&
+      !(classifyHost(host).kind === "name" && options.lookup)
+    ) {
       attempts.push(`connect ${host}`);
       throw new Error(`packet guard: refused a connection to ${host}`);
     }
@@ -50,7 +58,9 @@ function packetGuard(): Guard {
     if (refusedName(hostname)) {
       attempts.push(`lookup ${hostname}`);
       const callback = rest[rest.length - 1] as (e: Error) => void;
-      process.nextTick(() => callback(Object.assign(new Error(`packet guard: lookup of ${hostname} refused`), { code: "ENOTFOUND" })));
+      process.nextTick(() =>
+        callback(Object.assign(new Error(`packet guard: lookup of ${hostname} refused`), { code: "ENOTFOUND" })),
+      );
       return;
     }
     return (lookup as (...a: unknown[]) => unknown).call(dns, hostname, ...rest);
@@ -92,22 +102,55 @@ function parse(raw: Record<string, unknown>): ConfigDocument {
 
 /** One document per backend type, pointing every tenant-defined address at `base` (scheme, host and port). */
 const DOCUMENTS: Record<ExternalBackendType, (base: { http: string; https: string }) => ConfigDocument> = {
-  vault: (b) => parse({ type: "vault", "read-only": true, vault: { address: b.http, token: { token: "CANARY-egress-vault-token" } } }),
+  vault: (b) =>
+    parse({
+      type: "vault",
+      "read-only": true,
+      vault: { address: b.http, token: { token: "CANARY-egress-vault-token" } },
+    }),
   "aws-secret-manager": (b) =>
-    parse({ type: "aws-secret-manager", "read-only": true, "aws-secret-manager": { region: "us-east-1", "endpoint-override": b.http, "access-key-id": "AKIAEGRESSTEST", "secret-key-id": "CANARY-egress-aws-secret" } }),
+    parse({
+      type: "aws-secret-manager",
+      "read-only": true,
+      "aws-secret-manager": {
+        region: "us-east-1",
+        "endpoint-override": b.http,
+        "access-key-id": "AKIAEGRESSTEST",
+        "secret-key-id": "CANARY-egress-aws-secret",
+      },
+    }),
   "azure-key-vault": (b) =>
     parse({
       type: "azure-key-vault",
       "read-only": true,
-      "azure-key-vault": { "key-vault-uri": b.https, "authority-host": b.https, "disable-challenge-resource-verification": true, clientSecret: { tenantId: "00000000-0000-0000-0000-000000000000", clientId: "egress-app", clientSecret: "CANARY-egress-azure-secret" } },
+      "azure-key-vault": {
+        "key-vault-uri": b.https,
+        "authority-host": b.https,
+        "disable-challenge-resource-verification": true,
+        clientSecret: {
+          tenantId: "00000000-0000-0000-0000-000000000000",
+          clientId: "egress-app",
+          clientSecret: "CANARY-egress-azure-secret",
+        },
+      },
     }),
-  "google-secret-manager": (b) => parse({ type: "google-secret-manager", "read-only": true, "google-secret-manager": { project: "keyhold-test", "endpoint-override": b.http } }),
+  "google-secret-manager": (b) =>
+    parse({
+      type: "google-secret-manager",
+      "read-only": true,
+      "google-secret-manager": { project: "keyhold-test", "endpoint-override": b.http },
+    }),
 };
 
 const TYPES = Object.keys(DOCUMENTS) as ExternalBackendType[];
 const at = (host: string, port: number) => ({ http: `http://${host}:${port}`, https: `https://${host}:${port}` });
 const backend = (type: ExternalBackendType, host: string, port: number, egress: EgressPolicy): SecretsBackend =>
-  createBackend({ document: DOCUMENTS[type](at(host, port)), attachment: { tenant: "acme", namespace: null }, timeoutMs: 3_000, egress });
+  createBackend({
+    document: DOCUMENTS[type](at(host, port)),
+    attachment: { tenant: "acme", namespace: null },
+    timeoutMs: 3_000,
+    egress,
+  });
 
 async function verifyError(b: SecretsBackend): Promise<{ code?: string; message: string }> {
   const error = await b.verify().then(
@@ -160,21 +203,40 @@ describe.each(TYPES)("%s through the egress policy", (type) => {
   it("a name whose DNS answer is a denied address is refused, with no connection", async () => {
     const dns = fakeDns({ "vault.egress.test": ["127.0.0.1"] });
     // Only another port is allowed: 127.0.0.1 on the listener's port stays denied.
-    const error = await verifyError(backend(type, "vault.egress.test", listener.port, createEgressPolicy({ allow: [`127.0.0.1:${listener.port + 1}`] }, dns.resolve)));
-    expect(error).toMatchObject({ code: "forbidden", message: `${EGRESS_SENTENCE} (vault.egress.test:${listener.port}).` });
+    const error = await verifyError(
+      backend(
+        type,
+        "vault.egress.test",
+        listener.port,
+        createEgressPolicy({ allow: [`127.0.0.1:${listener.port + 1}`] }, dns.resolve),
+      ),
+    );
+    expect(error).toMatchObject({
+      code: "forbidden",
+      message: `${EGRESS_SENTENCE} (vault.egress.test:${listener.port}).`,
+    });
     expect(dns.asked.length).toBeGreaterThan(0);
     expect(listener.connections()).toBe(0);
   });
 
   it("positive control: with the listener's port allowed, the connection is made", async () => {
-    const error = await verifyError(backend(type, "127.0.0.1", listener.port, createEgressPolicy({ allow: [listener.hostPort] })));
+    const error = await verifyError(
+      backend(type, "127.0.0.1", listener.port, createEgressPolicy({ allow: [listener.hostPort] })),
+    );
     expect(error.message).not.toContain(EGRESS_SENTENCE);
     expect(listener.connections()).toBeGreaterThan(0);
   });
 
   it("a name is connected to at the address the policy checked, never looked up again", async () => {
     const dns = fakeDns({ "vault.egress.test": ["127.0.0.1"] });
-    const error = await verifyError(backend(type, "vault.egress.test", listener.port, createEgressPolicy({ allow: [listener.hostPort] }, dns.resolve)));
+    const error = await verifyError(
+      backend(
+        type,
+        "vault.egress.test",
+        listener.port,
+        createEgressPolicy({ allow: [listener.hostPort] }, dns.resolve),
+      ),
+    );
     expect(error.message).not.toContain(EGRESS_SENTENCE);
     // The listener saw the connection although the system resolver (guarded) never heard of the name.
     expect(listener.connections()).toBeGreaterThan(0);
@@ -187,7 +249,13 @@ describe("without a policy (the configuration file's backend) nothing is checked
   it.each(TYPES)("%s connects to 127.0.0.1", async (type) => {
     const listener = await startCountingListener();
     try {
-      const error = await verifyError(createBackend({ document: DOCUMENTS[type](at("127.0.0.1", listener.port)), attachment: { tenant: null, namespace: null }, timeoutMs: 3_000 }));
+      const error = await verifyError(
+        createBackend({
+          document: DOCUMENTS[type](at("127.0.0.1", listener.port)),
+          attachment: { tenant: null, namespace: null },
+          timeoutMs: 3_000,
+        }),
+      );
       expect(error.message).not.toContain(EGRESS_SENTENCE);
       expect(listener.connections()).toBeGreaterThan(0);
     } finally {
@@ -206,16 +274,50 @@ describe.skipIf(emulatorsDisabled)("on the emulators, with their ports allowed",
   it("vault, aws, azure and gcp verify through the pinned transports", async () => {
     const azureUrl = emulatorEnv("KEYHOLD_AZURE_VAULT_URL");
     const documents: ConfigDocument[] = [
-      parse({ type: "vault", "read-only": true, vault: { address: emulatorEnv("KEYHOLD_VAULT_ADDR"), token: { token: emulatorEnv("KEYHOLD_VAULT_TOKEN") } } }),
-      parse({ type: "aws-secret-manager", "read-only": true, "aws-secret-manager": { region: emulatorEnv("KEYHOLD_AWS_REGION"), "endpoint-override": emulatorEnv("KEYHOLD_AWS_ENDPOINT"), "access-key-id": emulatorEnv("KEYHOLD_AWS_ACCESS_KEY_ID"), "secret-key-id": emulatorEnv("KEYHOLD_AWS_SECRET_ACCESS_KEY") } }),
+      parse({
+        type: "vault",
+        "read-only": true,
+        vault: { address: emulatorEnv("KEYHOLD_VAULT_ADDR"), token: { token: emulatorEnv("KEYHOLD_VAULT_TOKEN") } },
+      }),
+      parse({
+        type: "aws-secret-manager",
+        "read-only": true,
+        "aws-secret-manager": {
+          region: emulatorEnv("KEYHOLD_AWS_REGION"),
+          "endpoint-override": emulatorEnv("KEYHOLD_AWS_ENDPOINT"),
+          "access-key-id": emulatorEnv("KEYHOLD_AWS_ACCESS_KEY_ID"),
+          "secret-key-id": emulatorEnv("KEYHOLD_AWS_SECRET_ACCESS_KEY"),
+        },
+      }),
       parse({
         type: "azure-key-vault",
         "read-only": true,
-        "azure-key-vault": { "key-vault-uri": azureUrl, "authority-host": azureUrl, "ca-certificate": readFileSync(emulatorEnv("KEYHOLD_AZURE_CA_CERT"), "utf8"), "disable-challenge-resource-verification": true, clientSecret: { tenantId: emulatorEnv("KEYHOLD_AZURE_TENANT_ID"), clientId: "keyhold-egress-app", clientSecret: "CANARY-egress" } },
+        "azure-key-vault": {
+          "key-vault-uri": azureUrl,
+          "authority-host": azureUrl,
+          "ca-certificate": readFileSync(emulatorEnv("KEYHOLD_AZURE_CA_CERT"), "utf8"),
+          "disable-challenge-resource-verification": true,
+          clientSecret: {
+            tenantId: emulatorEnv("KEYHOLD_AZURE_TENANT_ID"),
+            clientId: "keyhold-egress-app",
+            clientSecret: "CANARY-egress",
+          },
+        },
       }),
-      parse({ type: "google-secret-manager", "read-only": true, "google-secret-manager": { project: emulatorEnv("KEYHOLD_GCP_PROJECT_ID"), "endpoint-override": `http://127.0.0.1:${port("KEYHOLD_GCP_PORT")}` } }),
+      parse({
+        type: "google-secret-manager",
+        "read-only": true,
+        "google-secret-manager": {
+          project: emulatorEnv("KEYHOLD_GCP_PROJECT_ID"),
+          "endpoint-override": `http://127.0.0.1:${port("KEYHOLD_GCP_PORT")}`,
+        },
+      }),
     ];
-    const egress = createEgressPolicy({ allow: ["KEYHOLD_VAULT_PORT", "KEYHOLD_AWS_PORT", "KEYHOLD_AZURE_PORT", "KEYHOLD_GCP_PORT"].map((n) => `127.0.0.1:${port(n)}`) });
+    const egress = createEgressPolicy({
+      allow: ["KEYHOLD_VAULT_PORT", "KEYHOLD_AWS_PORT", "KEYHOLD_AZURE_PORT", "KEYHOLD_GCP_PORT"].map(
+        (n) => `127.0.0.1:${port(n)}`,
+      ),
+    });
     for (const document of documents) {
       const result = await createBackend({ document, attachment, egress }).verify();
       expect(result.status, document.type).toBe("ok");
@@ -229,7 +331,17 @@ describe.skipIf(emulatorsDisabled)("on the emulators, with their ports allowed",
       const document = parse({
         type: "azure-key-vault",
         "read-only": true,
-        "azure-key-vault": { "key-vault-uri": azureUrl, "authority-host": `https://127.0.0.1:${authority.port}`, "ca-certificate": readFileSync(emulatorEnv("KEYHOLD_AZURE_CA_CERT"), "utf8"), "disable-challenge-resource-verification": true, clientSecret: { tenantId: emulatorEnv("KEYHOLD_AZURE_TENANT_ID"), clientId: "keyhold-egress-app-2", clientSecret: "CANARY-egress" } },
+        "azure-key-vault": {
+          "key-vault-uri": azureUrl,
+          "authority-host": `https://127.0.0.1:${authority.port}`,
+          "ca-certificate": readFileSync(emulatorEnv("KEYHOLD_AZURE_CA_CERT"), "utf8"),
+          "disable-challenge-resource-verification": true,
+          clientSecret: {
+            tenantId: emulatorEnv("KEYHOLD_AZURE_TENANT_ID"),
+            clientId: "keyhold-egress-app-2",
+            clientSecret: "CANARY-egress",
+          },
+        },
       });
       const egress = createEgressPolicy({ allow: [`127.0.0.1:${port("KEYHOLD_AZURE_PORT")}`] });
       const error = await verifyError(createBackend({ document, attachment, egress, timeoutMs: 5_000 }));
@@ -243,13 +355,23 @@ describe.skipIf(emulatorsDisabled)("on the emulators, with their ports allowed",
   it("gcp over TLS to a name: the channel goes to the checked IP and the certificate is verified for the name", async () => {
     const front = await localhostTlsFront(port("KEYHOLD_GCP_PORT"));
     try {
-      const section = { project: emulatorEnv("KEYHOLD_GCP_PROJECT_ID"), "endpoint-override": `https://localhost:${front.port}`, "service-account": serviceAccountKey() };
+      const section = {
+        project: emulatorEnv("KEYHOLD_GCP_PROJECT_ID"),
+        "endpoint-override": `https://localhost:${front.port}`,
+        "service-account": serviceAccountKey(),
+      };
       const egress = createEgressPolicy({ allow: [`localhost:${front.port}`] });
-      const trusted = parse({ type: "google-secret-manager", "read-only": true, "google-secret-manager": { ...section, "ca-certificate": front.ca } });
+      const trusted = parse({
+        type: "google-secret-manager",
+        "read-only": true,
+        "google-secret-manager": { ...section, "ca-certificate": front.ca },
+      });
       expect((await createBackend({ document: trusted, attachment, egress }).verify()).status).toBe("ok");
       // Without the CA the same pinned channel fails TLS: the certificate is still checked.
       const untrusted = parse({ type: "google-secret-manager", "read-only": true, "google-secret-manager": section });
-      expect((await verifyError(createBackend({ document: untrusted, attachment, egress, timeoutMs: 3_000 }))).code).toBe("tls");
+      expect(
+        (await verifyError(createBackend({ document: untrusted, attachment, egress, timeoutMs: 3_000 }))).code,
+      ).toBe("tls");
     } finally {
       front.close();
     }

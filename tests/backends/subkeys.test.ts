@@ -11,9 +11,14 @@ describe("subkeys of a JSON value", () => {
     expect(subkeysOf(value)).toEqual(["nested", "port", "user"]);
   });
 
-  it.each(["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf", "__defineGetter__"])("does not find %s, which only the prototype has", (subkey) => {
-    expect(() => valueOrSubkey("DB", value, subkey)).toThrow(`Cannot find secret sub-key '${subkey}' in secret 'DB'.`);
-  });
+  it.each(["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf", "__defineGetter__"])(
+    "does not find %s, which only the prototype has",
+    (subkey) => {
+      expect(() => valueOrSubkey("DB", value, subkey)).toThrow(
+        `Cannot find secret sub-key '${subkey}' in secret 'DB'.`,
+      );
+    },
+  );
 
   it("finds a key named __proto__ when the JSON really has one", () => {
     expect(valueOrSubkey("DB", '{"__proto__":"own"}', "__proto__")).toBe("own");

@@ -120,7 +120,11 @@ describe("the seed document's snippets load unchanged", () => {
     expect(r.backend?.settings).toEqual({
       type: "azure-key-vault",
       "read-only": true,
-      "azure-key-vault": { clientSecret: { tenantId: "id", clientId: "id" }, prefix: "kestra", "disable-challenge-resource-verification": false },
+      "azure-key-vault": {
+        clientSecret: { tenantId: "id", clientId: "id" },
+        prefix: "kestra",
+        "disable-challenge-resource-verification": false,
+      },
     });
     expect(r.backend?.credentials).toEqual({ "azure-key-vault.clientSecret.clientSecret": "secret" });
     expect(r.warnings).toEqual([
@@ -149,7 +153,13 @@ describe("the seed document's snippets load unchanged", () => {
     expect(r.backend?.settings).toEqual({
       type: "vault",
       "read-only": false,
-      vault: { address: "https://my-vault:8200/", "root-engine": "secret", "secret-path-prefix": "app1", "engine-version": 2, token: {} },
+      vault: {
+        address: "https://my-vault:8200/",
+        "root-engine": "secret",
+        "secret-path-prefix": "app1",
+        "engine-version": 2,
+        token: {},
+      },
     });
     expect(r.backend?.credentials).toEqual({ "vault.token.token": "my-vault-access-token" });
   });
@@ -158,26 +168,32 @@ describe("the seed document's snippets load unchanged", () => {
     ["awsTags", "aws-secret-manager", "region"],
     ["azureTags", "azure-key-vault", "vault-name"],
     ["gcpTags", "google-secret-manager", "project"],
-  ] as const)("filter-on-tags (%s): loads with the tag filter, and warns about the missing %s", (name, type, missing) => {
-    const r = parseConfigFile(SEED[name], FILE, {});
-    expect(r.backend?.settings).toEqual({
-      type,
-      "read-only": true,
-      [type]: {
-        "filter-on-tags": { tags: { application: "kestra-production" } },
-        prefix: "kestra",
-        // Azure's schema spells out its one boolean default.
-        ...(type === "azure-key-vault" ? { "disable-challenge-resource-verification": false } : {}),
-      },
-    });
-    expect(r.backend?.credentials).toEqual({});
-    expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatch(new RegExp(`^${FILE}:5: kestra\\.secret\\.${type}\\.${missing}: `));
-  });
+  ] as const)(
+    "filter-on-tags (%s): loads with the tag filter, and warns about the missing %s",
+    (name, type, missing) => {
+      const r = parseConfigFile(SEED[name], FILE, {});
+      expect(r.backend?.settings).toEqual({
+        type,
+        "read-only": true,
+        [type]: {
+          "filter-on-tags": { tags: { application: "kestra-production" } },
+          prefix: "kestra",
+          // Azure's schema spells out its one boolean default.
+          ...(type === "azure-key-vault" ? { "disable-challenge-resource-verification": false } : {}),
+        },
+      });
+      expect(r.backend?.credentials).toEqual({});
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatch(new RegExp(`^${FILE}:5: kestra\\.secret\\.${type}\\.${missing}: `));
+    },
+  );
 
   it("filter-on-prefix with keep-prefix", () => {
     const r = parseConfigFile(SEED.awsPrefix, FILE, {});
-    expect(r.backend?.settings["aws-secret-manager"]).toEqual({ "filter-on-prefix": { prefix: "prod_", "keep-prefix": true }, prefix: "kestra" });
+    expect(r.backend?.settings["aws-secret-manager"]).toEqual({
+      "filter-on-prefix": { prefix: "prod_", "keep-prefix": true },
+      prefix: "kestra",
+    });
   });
 });
 
@@ -189,14 +205,22 @@ describe("file shapes", () => {
   });
 
   it("ignores the rest of a Kestra configuration around kestra.secret", () => {
-    const r = parseConfigFile(`datasources:\n  postgres:\n    url: jdbc:postgresql://db\n${SEED.aws.replace("kestra:\n", "kestra:\n  server:\n    basic-auth:\n      enabled: true\n")}`, FILE, {});
+    const r = parseConfigFile(
+      `datasources:\n  postgres:\n    url: jdbc:postgresql://db\n${SEED.aws.replace("kestra:\n", "kestra:\n  server:\n    basic-auth:\n      enabled: true\n")}`,
+      FILE,
+      {},
+    );
     expect(r.backend?.settings.type).toBe("aws-secret-manager");
     expect(r.warnings).toEqual([]);
   });
 
   it("refuses a file without a secret section, naming the key it looked for", () => {
-    expect(errorOf(() => parseConfigFile("kestra:\n  server: {}\n", FILE, {}))).toMatch(new RegExp(`^${FILE}:1: kestra\\.secret: expected the secrets backend section`));
-    expect(errorOf(() => parseConfigFile("other: 1\n", FILE, {}))).toMatch(/: secret: expected the secrets backend section/);
+    expect(errorOf(() => parseConfigFile("kestra:\n  server: {}\n", FILE, {}))).toMatch(
+      new RegExp(`^${FILE}:1: kestra\\.secret: expected the secrets backend section`),
+    );
+    expect(errorOf(() => parseConfigFile("other: 1\n", FILE, {}))).toMatch(
+      /: secret: expected the secrets backend section/,
+    );
   });
 });
 
@@ -213,14 +237,24 @@ describe("environment references", () => {
 `;
 
   it("resolves ${NAME} and ${NAME:-default}, also inside longer text", () => {
-    const r = parseConfigFile(yaml, FILE, { VAULT_ADDR: "https://vault.internal:8200", TEAM: "data", VAULT_TOKEN: "hvs.from-env" });
-    expect(r.backend?.settings.vault).toMatchObject({ address: "https://vault.internal:8200", "root-engine": "kv", "secret-path-prefix": "teams/data/apps" });
+    const r = parseConfigFile(yaml, FILE, {
+      VAULT_ADDR: "https://vault.internal:8200",
+      TEAM: "data",
+      VAULT_TOKEN: "hvs.from-env",
+    });
+    expect(r.backend?.settings.vault).toMatchObject({
+      address: "https://vault.internal:8200",
+      "root-engine": "kv",
+      "secret-path-prefix": "teams/data/apps",
+    });
     expect(r.backend?.credentials).toEqual({ "vault.token.token": "hvs.from-env" });
   });
 
   it("prefers the variable over the default, even when it is empty", () => {
     const env = { VAULT_ADDR: "https://v.test", TEAM: "t", VAULT_TOKEN: "x" };
-    expect(parseConfigFile(yaml, FILE, { ...env, VAULT_ENGINE: "secret-v2" }).backend?.settings.vault?.["root-engine"]).toBe("secret-v2");
+    expect(
+      parseConfigFile(yaml, FILE, { ...env, VAULT_ENGINE: "secret-v2" }).backend?.settings.vault?.["root-engine"],
+    ).toBe("secret-v2");
   });
 
   it("names the file, the line and the variable when one is not set", () => {
@@ -252,12 +286,16 @@ describe("errors name the file, the line and the key", () => {
 
   it("a bad vault address", () => {
     const source = VAULT_WRAPPED.replace("address: https://my-vault:8200/", "address: my-vault:8200");
-    expect(errorOf(() => parseConfigFile(source, FILE, {}))).toBe(`${FILE}:5: kestra.secret.vault.address: Must be an http:// or https:// URL`);
+    expect(errorOf(() => parseConfigFile(source, FILE, {}))).toBe(
+      `${FILE}:5: kestra.secret.vault.address: Must be an http:// or https:// URL`,
+    );
   });
 
   it("without the kestra: root, the key path has no kestra. either", () => {
     const source = "secret:\n  type: vault\n  vault:\n    address: nope\n    token:\n      token: t\n";
-    expect(errorOf(() => parseConfigFile(source, FILE, {}))).toBe(`${FILE}:4: secret.vault.address: Must be an http:// or https:// URL`);
+    expect(errorOf(() => parseConfigFile(source, FILE, {}))).toBe(
+      `${FILE}:4: secret.vault.address: Must be an http:// or https:// URL`,
+    );
   });
 
   it("a missing key points at its parent key's line (vault:)", () => {
@@ -274,7 +312,8 @@ describe("errors name the file, the line and the key", () => {
   });
 
   it("several errors, one a line", () => {
-    const source = "kestra:\n  secret:\n    type: vault\n    read-only: maybe\n    vault:\n      address: nope\n      token:\n        token: t\n";
+    const source =
+      "kestra:\n  secret:\n    type: vault\n    read-only: maybe\n    vault:\n      address: nope\n      token:\n        token: t\n";
     expect(errorOf(() => parseConfigFile(source, FILE, {})).split("\n")).toEqual([
       `${FILE}:4: kestra.secret.read-only: Must be true or false`,
       `${FILE}:6: kestra.secret.vault.address: Must be an http:// or https:// URL`,
@@ -282,7 +321,8 @@ describe("errors name the file, the line and the key", () => {
   });
 
   it("invalid YAML names its line", () => {
-    const source = "kestra:\n  secret:\n    type: vault\n    vault:\n      address: [unclosed\n      token: {token: t}\n";
+    const source =
+      "kestra:\n  secret:\n    type: vault\n    vault:\n      address: [unclosed\n      token: {token: t}\n";
     // The parser notices the unclosed flow sequence where the next line starts.
     expect(errorOf(() => parseConfigFile(source, FILE, {}))).toMatch(new RegExp(`^${FILE}:6: invalid YAML: `));
     const tabs = "kestra:\n  secret:\n\ttype: vault\n";
@@ -291,7 +331,9 @@ describe("errors name the file, the line and the key", () => {
 
   it("a duplicated key is invalid YAML, at its line", () => {
     const source = SEED.aws.replace("region: us-east-1", "region: us-east-1\n      region: eu-west-1");
-    expect(errorOf(() => parseConfigFile(source, FILE, {}))).toMatch(new RegExp(`^${FILE}:9: invalid YAML: .*[Mm]ap keys must be unique`));
+    expect(errorOf(() => parseConfigFile(source, FILE, {}))).toMatch(
+      new RegExp(`^${FILE}:9: invalid YAML: .*[Mm]ap keys must be unique`),
+    );
   });
 });
 
@@ -311,7 +353,10 @@ describe("unknown keys", () => {
     expect(r.backend?.settings.vault).toMatchObject({ address: "https://v.test" });
     expect(r.backend?.settings).not.toHaveProperty("colour");
     expect(r.backend?.settings.vault).not.toHaveProperty("tokn");
-    expect([...r.warnings].sort()).toEqual([`${FILE}:4: kestra.secret.colour: Unknown key 'colour'`, `${FILE}:7: kestra.secret.vault.tokn: Unknown key 'tokn'`]);
+    expect([...r.warnings].sort()).toEqual([
+      `${FILE}:4: kestra.secret.colour: Unknown key 'colour'`,
+      `${FILE}:7: kestra.secret.vault.tokn: Unknown key 'tokn'`,
+    ]);
   });
 });
 
@@ -355,12 +400,16 @@ describe("loadConfigFile", () => {
   it("names the file in errors", () => {
     const file = path.join(dir, "broken.yaml");
     writeFileSync(file, SEED.aws.replace("region: us-east-1", "region: 12"));
-    expect(errorOf(() => loadConfigFile({ KEYHOLD_CONFIG_FILE: file }))).toMatch(new RegExp(`^${file}:8: kestra\\.secret\\.aws-secret-manager\\.region: `));
+    expect(errorOf(() => loadConfigFile({ KEYHOLD_CONFIG_FILE: file }))).toMatch(
+      new RegExp(`^${file}:8: kestra\\.secret\\.aws-secret-manager\\.region: `),
+    );
   });
 
   it("refuses a named file that does not exist", () => {
     const file = path.join(dir, "missing.yaml");
-    expect(errorOf(() => loadConfigFile({ KEYHOLD_CONFIG_FILE: file }))).toBe(`${file}: configuration file not found (KEYHOLD_CONFIG_FILE)`);
+    expect(errorOf(() => loadConfigFile({ KEYHOLD_CONFIG_FILE: file }))).toBe(
+      `${file}: configuration file not found (KEYHOLD_CONFIG_FILE)`,
+    );
   });
 
   it("without KEYHOLD_CONFIG_FILE, reads ./keyhold.yaml when it exists and is silent when it does not", () => {
@@ -379,7 +428,16 @@ describe("loadConfigFile", () => {
 
 describe("configuration file edge cases", () => {
   it("reads booleans and numbers given through ${ENV} references", () => {
-    const yaml = ["secret:", "  type: vault", "  read-only: ${RO}", "  vault:", "    address: https://v:8200", "    engine-version: ${V}", "    token:", "      token: t"].join("\n");
+    const yaml = [
+      "secret:",
+      "  type: vault",
+      "  read-only: ${RO}",
+      "  vault:",
+      "    address: https://v:8200",
+      "    engine-version: ${V}",
+      "    token:",
+      "      token: t",
+    ].join("\n");
     const { backend } = parseConfigFile(yaml, "/etc/k.yaml", { RO: "true", V: "1" });
     expect(backend?.settings["read-only"]).toBe(true);
     expect((backend?.settings.vault as Record<string, unknown>)["engine-version"]).toBe(1);
@@ -396,23 +454,33 @@ describe("keyhold.egress", () => {
   const withEgress = (lists: string) => `${SEED.aws}keyhold:\n  egress:\n${lists}`;
 
   it("reads allow and deny lists next to kestra.secret, keeping the backend", () => {
-    const r = parseConfigFile(withEgress("    allow:\n      - 127.0.0.1:8200\n      - vault.corp.example\n    deny:\n      - 10.0.0.0/8\n"), FILE, {});
+    const r = parseConfigFile(
+      withEgress("    allow:\n      - 127.0.0.1:8200\n      - vault.corp.example\n    deny:\n      - 10.0.0.0/8\n"),
+      FILE,
+      {},
+    );
     expect(r.egress).toEqual({ allow: ["127.0.0.1:8200", "vault.corp.example"], deny: ["10.0.0.0/8"] });
     expect(r.backend?.settings.type).toBe("aws-secret-manager");
     expect(r.warnings).toEqual([]);
   });
 
   it("a file may hold only Keyhold's own settings: the builtin store serves", () => {
-    const r = parseConfigFile("keyhold:\n  egress:\n    allow: ['${VAULT_HOSTPORT}']\n", FILE, { VAULT_HOSTPORT: "127.0.0.1:8200" });
+    const r = parseConfigFile("keyhold:\n  egress:\n    allow: ['${VAULT_HOSTPORT}']\n", FILE, {
+      VAULT_HOSTPORT: "127.0.0.1:8200",
+    });
     expect(r).toEqual({ backend: null, egress: { allow: ["127.0.0.1:8200"], deny: [] }, warnings: [] });
   });
 
   it("a bad entry stops start-up at its line, naming the entry", () => {
-    expect(errorOf(() => parseConfigFile(withEgress("    deny:\n      - 10.0.0.0/8\n      - 10.1.0.0/8\n"), FILE, {}))).toBe(
-      `${FILE}:13: keyhold.egress.deny[1]: '10.1.0.0/8' has bits set after the prefix; write the network address`,
+    expect(
+      errorOf(() => parseConfigFile(withEgress("    deny:\n      - 10.0.0.0/8\n      - 10.1.0.0/8\n"), FILE, {})),
+    ).toBe(`${FILE}:13: keyhold.egress.deny[1]: '10.1.0.0/8' has bits set after the prefix; write the network address`);
+    expect(errorOf(() => parseConfigFile(withEgress("    allow: 127.0.0.1\n"), FILE, {}))).toBe(
+      `${FILE}:11: keyhold.egress.allow: expected a list of addresses, CIDRs and host names`,
     );
-    expect(errorOf(() => parseConfigFile(withEgress("    allow: 127.0.0.1\n"), FILE, {}))).toBe(`${FILE}:11: keyhold.egress.allow: expected a list of addresses, CIDRs and host names`);
-    expect(errorOf(() => parseConfigFile("keyhold:\n  egress: [1]\n", FILE, {}))).toBe(`${FILE}:2: keyhold.egress: expected allow and deny lists`);
+    expect(errorOf(() => parseConfigFile("keyhold:\n  egress: [1]\n", FILE, {}))).toBe(
+      `${FILE}:2: keyhold.egress: expected allow and deny lists`,
+    );
   });
 
   it("unknown keys are warnings", () => {

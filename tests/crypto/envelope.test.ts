@@ -5,7 +5,10 @@ import { loadKeyring, type Keyring } from "../../lib/crypto/keyring";
 
 const newKey = () => randomBytes(32).toString("base64");
 const ringOf = (key: string, oldKeys: string[] = []): Keyring =>
-  loadKeyring("/nonexistent-never-used", { KEYHOLD_ENCRYPTION_KEY: key, KEYHOLD_ENCRYPTION_OLD_KEYS: oldKeys.join(",") });
+  loadKeyring("/nonexistent-never-used", {
+    KEYHOLD_ENCRYPTION_KEY: key,
+    KEYHOLD_ENCRYPTION_OLD_KEYS: oldKeys.join(","),
+  });
 
 const CONTEXT = "SecretsManagerConfig:cfg-1:credentials";
 
@@ -40,7 +43,12 @@ describe("envelope", () => {
   it("never contains the plaintext, in clear or encoded", () => {
     const canary = "CANARY-plaintext-7f3a9c-do-not-leak";
     const envelope = seal(ring, canary, CONTEXT);
-    for (const encoded of [canary, Buffer.from(canary).toString("base64"), Buffer.from(canary).toString("base64url"), Buffer.from(canary).toString("hex")]) {
+    for (const encoded of [
+      canary,
+      Buffer.from(canary).toString("base64"),
+      Buffer.from(canary).toString("base64url"),
+      Buffer.from(canary).toString("hex"),
+    ]) {
       expect(envelope).not.toContain(encoded.slice(0, 16));
     }
   });
@@ -61,7 +69,13 @@ describe("envelope", () => {
     it("truncated tag, missing parts, other version", () => {
       const [v, id, nonce, body] = envelope.split(".");
       const shortBody = Buffer.from(body, "base64url").subarray(0, 10).toString("base64url");
-      for (const bad of [`${v}.${id}.${nonce}.${shortBody}`, `${v}.${id}.${nonce}`, `kh2.${id}.${nonce}.${body}`, "", plaintext]) {
+      for (const bad of [
+        `${v}.${id}.${nonce}.${shortBody}`,
+        `${v}.${id}.${nonce}`,
+        `kh2.${id}.${nonce}.${body}`,
+        "",
+        plaintext,
+      ]) {
         expect(() => open(ring, bad, CONTEXT)).toThrow(DecryptionError);
       }
     });

@@ -74,7 +74,10 @@ describe("KEYHOLD_ENCRYPTION_KEY", () => {
 
   it("rejects a bad old key, naming KEYHOLD_ENCRYPTION_OLD_KEYS", () => {
     expect(() =>
-      loadKeyring(dataDir, { KEYHOLD_ENCRYPTION_KEY: randomBytes(32).toString("base64"), KEYHOLD_ENCRYPTION_OLD_KEYS: "abc" }),
+      loadKeyring(dataDir, {
+        KEYHOLD_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+        KEYHOLD_ENCRYPTION_OLD_KEYS: "abc",
+      }),
     ).toThrow(/^KEYHOLD_ENCRYPTION_OLD_KEYS must be 32 bytes/);
   });
 
@@ -82,7 +85,10 @@ describe("KEYHOLD_ENCRYPTION_KEY", () => {
     const fromFile = loadKeyring(dataDir, {});
     const sealed = seal(fromFile, "from the file era", "ctx");
     const oldKey = readFileSync(keyFile(), "utf8").trim();
-    const ring = loadKeyring(dataDir, { KEYHOLD_ENCRYPTION_KEY: randomBytes(32).toString("base64"), KEYHOLD_ENCRYPTION_OLD_KEYS: oldKey });
+    const ring = loadKeyring(dataDir, {
+      KEYHOLD_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      KEYHOLD_ENCRYPTION_OLD_KEYS: oldKey,
+    });
     expect(ring.current.id).not.toBe(fromFile.current.id);
     expect(open(ring, sealed, "ctx")).toBe("from the file era");
   });

@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -38,7 +47,8 @@ interface MigrationRow {
 const rowsOf = (db: TestDatabase) =>
   db.driver.query<MigrationRow>(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
 const tableExists = async (db: TestDatabase, table: string) =>
-  (await db.driver.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [`public."${table}"`]))[0].t !== null;
+  (await db.driver.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [`public."${table}"`]))[0].t !==
+  null;
 
 it("finds the committed migrations", () => {
   expect(NAMES.length).toBeGreaterThan(0);
@@ -76,16 +86,18 @@ for (const { kind, available } of TEST_DATABASES) {
         `SELECT column_name, data_type, is_nullable FROM information_schema.columns
          WHERE table_schema = 'public' AND table_name = '_prisma_migrations' ORDER BY ordinal_position`,
       );
-      expect(columns.map((c) => `${c.column_name} ${c.data_type}${c.is_nullable === "NO" ? " not null" : ""}`)).toEqual([
-        "id character varying not null",
-        "checksum character varying not null",
-        "finished_at timestamp with time zone",
-        "migration_name character varying not null",
-        "logs text",
-        "rolled_back_at timestamp with time zone",
-        "started_at timestamp with time zone not null",
-        "applied_steps_count integer not null",
-      ]);
+      expect(columns.map((c) => `${c.column_name} ${c.data_type}${c.is_nullable === "NO" ? " not null" : ""}`)).toEqual(
+        [
+          "id character varying not null",
+          "checksum character varying not null",
+          "finished_at timestamp with time zone",
+          "migration_name character varying not null",
+          "logs text",
+          "rolled_back_at timestamp with time zone",
+          "started_at timestamp with time zone not null",
+          "applied_steps_count integer not null",
+        ],
+      );
     });
 
     it("applies nothing the second time", async () => {
@@ -102,7 +114,11 @@ for (const { kind, available } of TEST_DATABASES) {
         addMigration(dir, "29990102000000_second", `ALTER TABLE "Probe" ADD COLUMN "b" INTEGER;`);
         addMigration(dir, "29990101000000_first", `CREATE TABLE "Probe" ("a" INTEGER);`);
         expect(await migrate(db.driver, dir)).toEqual(["29990101000000_first", "29990102000000_second"]);
-        expect((await rowsOf(db)).map((r) => r.migration_name)).toEqual([...NAMES, "29990101000000_first", "29990102000000_second"]);
+        expect((await rowsOf(db)).map((r) => r.migration_name)).toEqual([
+          ...NAMES,
+          "29990101000000_first",
+          "29990102000000_second",
+        ]);
       } finally {
         rmSync(path.dirname(dir), { recursive: true, force: true });
       }
@@ -132,7 +148,11 @@ for (const { kind, available } of TEST_DATABASES) {
       try {
         await migrate(db.driver, dir);
         const broken = "29990101000000_broken";
-        addMigration(dir, broken, `CREATE TABLE "Partial" ("a" INTEGER);\nALTER TABLE "Tenant" ADD COLUMN "slug" TEXT;\n`);
+        addMigration(
+          dir,
+          broken,
+          `CREATE TABLE "Partial" ("a" INTEGER);\nALTER TABLE "Tenant" ADD COLUMN "slug" TEXT;\n`,
+        );
         addMigration(dir, "29990102000000_after", `CREATE TABLE "After" ("a" INTEGER);`);
         const error = await migrate(db.driver, dir).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MigrationError);
@@ -153,7 +173,9 @@ for (const { kind, available } of TEST_DATABASES) {
       await db.driver.exec(
         `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, applied_steps_count) VALUES ('00000000-0000-4000-8000-000000000000', 'x', '29990101000000_crashed', 0)`,
       );
-      await expect(migrate(db.driver, MIGRATIONS)).rejects.toThrow("Migration 29990101000000_crashed started but did not finish");
+      await expect(migrate(db.driver, MIGRATIONS)).rejects.toThrow(
+        "Migration 29990101000000_crashed started but did not finish",
+      );
     });
 
     it("retries a failed migration once it is marked rolled back (prisma migrate resolve --rolled-back)", async () => {
@@ -168,7 +190,9 @@ for (const { kind, available } of TEST_DATABASES) {
         expect(await migrate(db.driver, dir)).toEqual([name]);
         expect(await tableExists(db, "Retried")).toBe(true);
         const attempts = (await rowsOf(db)).filter((r) => r.migration_name === name);
-        expect(attempts.map((r) => (r.rolled_back_at ? "rolled back" : r.finished_at ? "finished" : "open")).sort()).toEqual(["finished", "rolled back"]);
+        expect(
+          attempts.map((r) => (r.rolled_back_at ? "rolled back" : r.finished_at ? "finished" : "open")).sort(),
+        ).toEqual(["finished", "rolled back"]);
       } finally {
         rmSync(path.dirname(dir), { recursive: true, force: true });
       }
@@ -179,7 +203,9 @@ for (const { kind, available } of TEST_DATABASES) {
       try {
         addMigration(dir, "29990101000000_newer", `CREATE TABLE "Newer" ("a" INTEGER);`);
         await migrate(db.driver, dir);
-        await expect(migrate(db.driver, MIGRATIONS)).rejects.toThrow("The database has migrations that are not on disk: 29990101000000_newer");
+        await expect(migrate(db.driver, MIGRATIONS)).rejects.toThrow(
+          "The database has migrations that are not on disk: 29990101000000_newer",
+        );
       } finally {
         rmSync(path.dirname(dir), { recursive: true, force: true });
       }
@@ -191,25 +217,28 @@ for (const { kind, available } of TEST_DATABASES) {
       expect((await rowsOf(db)).map((r) => r.migration_name)).toEqual(NAMES);
     });
 
-    it.runIf(kind === "postgres")("applies each migration once when two processes migrate at the same time", async () => {
-      const dir = copyMigrations();
-      // A slow migration widens the window in which the second migrator would start without the lock.
-      addMigration(dir, "29990101000000_slow", `SELECT pg_sleep(0.5);\nCREATE TABLE "Slow" ("a" INTEGER);`);
-      const a = db.openDriver();
-      const b = db.openDriver();
-      try {
-        const [ra, rb] = await Promise.all([migrate(a, dir), migrate(b, dir)]);
-        expect([...ra, ...rb].sort()).toEqual([...NAMES, "29990101000000_slow"]);
-        expect([ra.length, rb.length].sort()).toEqual([0, NAMES.length + 1]);
-        const rows = await rowsOf(db);
-        expect(rows.map((r) => r.migration_name)).toEqual([...NAMES, "29990101000000_slow"]);
-        // Both released Prisma's advisory lock.
-        const held = await db.driver.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369`);
-        expect(held).toEqual([]);
-      } finally {
-        await Promise.all([a.close(), b.close()]);
-        rmSync(path.dirname(dir), { recursive: true, force: true });
-      }
-    });
+    it.runIf(kind === "postgres")(
+      "applies each migration once when two processes migrate at the same time",
+      async () => {
+        const dir = copyMigrations();
+        // A slow migration widens the window in which the second migrator would start without the lock.
+        addMigration(dir, "29990101000000_slow", `SELECT pg_sleep(0.5);\nCREATE TABLE "Slow" ("a" INTEGER);`);
+        const a = db.openDriver();
+        const b = db.openDriver();
+        try {
+          const [ra, rb] = await Promise.all([migrate(a, dir), migrate(b, dir)]);
+          expect([...ra, ...rb].sort()).toEqual([...NAMES, "29990101000000_slow"]);
+          expect([ra.length, rb.length].sort()).toEqual([0, NAMES.length + 1]);
+          const rows = await rowsOf(db);
+          expect(rows.map((r) => r.migration_name)).toEqual([...NAMES, "29990101000000_slow"]);
+          // Both released Prisma's advisory lock.
+          const held = await db.driver.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369`);
+          expect(held).toEqual([]);
+        } finally {
+          await Promise.all([a.close(), b.close()]);
+          rmSync(path.dirname(dir), { recursive: true, force: true });
+        }
+      },
+    );
   });
 }

@@ -112,7 +112,8 @@ const REFERENTIAL_ACTIONS: Record<string, string> = {
 function expectedFacts(datamodel: Datamodel): string[] {
   const facts: string[] = [];
   const enumDbName = (name: string) => datamodel.enums.find((e) => e.name === name)?.dbName ?? name;
-  for (const e of datamodel.enums) facts.push(`enum ${e.dbName ?? e.name} = (${e.values.map((v) => v.dbName ?? v.name).join(", ")})`);
+  for (const e of datamodel.enums)
+    facts.push(`enum ${e.dbName ?? e.name} = (${e.values.map((v) => v.dbName ?? v.name).join(", ")})`);
 
   const models = new Map(datamodel.models.map((m) => [m.name, m]));
   const column = (model: Model, fieldName: string) => columnName(model.fields.find((f) => f.name === fieldName)!);
@@ -122,11 +123,19 @@ function expectedFacts(datamodel: Datamodel): string[] {
     facts.push(`table ${table}`);
     for (const field of model.fields) {
       if (field.kind === "object") continue;
-      if (field.kind === "unsupported" || field.isList) throw new Error(`schema-match: ${model.name}.${field.name} needs a mapping (list or Unsupported)`);
-      const type = field.kind === "enum" ? `enum ${enumDbName(field.type)}` : field.nativeType ? nativeType(field.nativeType) : SCALAR_TYPES[field.type];
+      if (field.kind === "unsupported" || field.isList)
+        throw new Error(`schema-match: ${model.name}.${field.name} needs a mapping (list or Unsupported)`);
+      const type =
+        field.kind === "enum"
+          ? `enum ${enumDbName(field.type)}`
+          : field.nativeType
+            ? nativeType(field.nativeType)
+            : SCALAR_TYPES[field.type];
       if (!type) throw new Error(`schema-match: no PostgreSQL type for ${field.type}`);
       const dflt = expectedDefault(model, field, type, enumDbName);
-      facts.push(`column ${table}.${columnName(field)}: ${type} ${field.isRequired ? "NOT NULL" : "NULL"} default ${dflt}`);
+      facts.push(
+        `column ${table}.${columnName(field)}: ${type} ${field.isRequired ? "NOT NULL" : "NULL"} default ${dflt}`,
+      );
     }
     for (const field of model.fields) {
       if (field.kind !== "object" || !field.relationFromFields?.length) continue;
@@ -154,12 +163,30 @@ function expectedFacts(datamodel: Datamodel): string[] {
 // ---------------------------------------------------------------------------------------------
 // What the database has, read from information_schema and pg_catalog.
 
-const ACTIONS: Record<string, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
+const ACTIONS: Record<string, string> = {
+  a: "NO ACTION",
+  r: "RESTRICT",
+  c: "CASCADE",
+  n: "SET NULL",
+  d: "SET DEFAULT",
+};
 
-function databaseType(c: { data_type: string; udt_name: string; character_maximum_length: number | null; datetime_precision: number | null; numeric_precision: number | null; numeric_scale: number | null }, enums: Set<string>): string {
+function databaseType(
+  c: {
+    data_type: string;
+    udt_name: string;
+    character_maximum_length: number | null;
+    datetime_precision: number | null;
+    numeric_precision: number | null;
+    numeric_scale: number | null;
+  },
+  enums: Set<string>,
+): string {
   switch (c.data_type) {
     case "character varying":
-      return c.character_maximum_length === null ? "character varying" : `character varying(${c.character_maximum_length})`;
+      return c.character_maximum_length === null
+        ? "character varying"
+        : `character varying(${c.character_maximum_length})`;
     case "character":
       return `character(${c.character_maximum_length})`;
     case "timestamp without time zone":
@@ -188,20 +215,38 @@ async function databaseFacts(db: Pick<Driver, "query">): Promise<string[]> {
   const tables = await db.query<{ table_name: string; table_type: string }>(`
     SELECT table_name, table_type FROM information_schema.tables
     WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`);
-  for (const t of tables) facts.push(t.table_type === "BASE TABLE" ? `table ${t.table_name}` : `${t.table_type.toLowerCase()} ${t.table_name}`);
+  for (const t of tables)
+    facts.push(
+      t.table_type === "BASE TABLE" ? `table ${t.table_name}` : `${t.table_type.toLowerCase()} ${t.table_name}`,
+    );
 
-  const columns = await db.query<Parameters<typeof databaseType>[0] & { table_name: string; column_name: string; is_nullable: string; column_default: string | null }>(`
+  const columns = await db.query<
+    Parameters<typeof databaseType>[0] & {
+      table_name: string;
+      column_name: string;
+      is_nullable: string;
+      column_default: string | null;
+    }
+  >(`
     SELECT table_name, column_name, is_nullable, column_default, data_type, udt_name,
            character_maximum_length, datetime_precision, numeric_precision, numeric_scale
     FROM information_schema.columns
     WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`);
   for (const c of columns) {
     const nullability = c.is_nullable === "YES" ? "NULL" : "NOT NULL";
-    facts.push(`column ${c.table_name}.${c.column_name}: ${databaseType(c, enums)} ${nullability} default ${c.column_default ?? "none"}`);
+    facts.push(
+      `column ${c.table_name}.${c.column_name}: ${databaseType(c, enums)} ${nullability} default ${c.column_default ?? "none"}`,
+    );
   }
 
   // Every index, in key order; the primary key's index stands for the primary key.
-  const indexes = await db.query<{ table_name: string; is_primary: boolean; is_unique: boolean; columns: string[]; partial: boolean }>(`
+  const indexes = await db.query<{
+    table_name: string;
+    is_primary: boolean;
+    is_unique: boolean;
+    columns: string[];
+    partial: boolean;
+  }>(`
     SELECT tc.relname AS table_name, i.indisprimary AS is_primary, i.indisunique AS is_unique, i.indpred IS NOT NULL AS partial,
            array_agg(COALESCE(a.attname::text, 'expression') || CASE WHEN (o.opt & 1) = 1 THEN ' DESC' ELSE '' END ORDER BY k.ord) AS columns
     FROM pg_index i
@@ -218,7 +263,16 @@ async function databaseFacts(db: Pick<Driver, "query">): Promise<string[]> {
   }
 
   // Foreign keys, plus any other constraint (check, exclusion, unique without its own index) as an extra.
-  const constraints = await db.query<{ table_name: string; name: string; type: string; columns: string[]; ref_table: string | null; ref_columns: string[] | null; on_delete: string; on_update: string }>(`
+  const constraints = await db.query<{
+    table_name: string;
+    name: string;
+    type: string;
+    columns: string[];
+    ref_table: string | null;
+    ref_columns: string[] | null;
+    on_delete: string;
+    on_update: string;
+  }>(`
     SELECT tc.relname AS table_name, c.conname AS name, c.contype::text AS type,
            ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, ord)
                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.ord) AS columns,
@@ -233,7 +287,9 @@ async function databaseFacts(db: Pick<Driver, "query">): Promise<string[]> {
     WHERE n.nspname = 'public' AND tc.relname <> '_prisma_migrations'`);
   for (const c of constraints) {
     if (c.type === "f") {
-      facts.push(`foreign key ${c.table_name} ${cols(c.columns)} -> ${c.ref_table} ${cols(c.ref_columns ?? [])} on delete ${ACTIONS[c.on_delete]} on update ${ACTIONS[c.on_update]}`);
+      facts.push(
+        `foreign key ${c.table_name} ${cols(c.columns)} -> ${c.ref_table} ${cols(c.ref_columns ?? [])} on delete ${ACTIONS[c.on_delete]} on update ${ACTIONS[c.on_update]}`,
+      );
     } else if (c.type !== "p" && c.type !== "u") {
       facts.push(`constraint ${c.table_name}.${c.name} (type ${c.type})`);
     }
@@ -259,7 +315,8 @@ function schemaDifferences(expected: string[], actual: string[]): string[] {
   ];
 }
 
-const report = (diffs: string[]) => (diffs.length ? `The migrations do not build schema.prisma:\n  ${diffs.join("\n  ")}` : "no differences");
+const report = (diffs: string[]) =>
+  diffs.length ? `The migrations do not build schema.prisma:\n  ${diffs.join("\n  ")}` : "no differences";
 
 // ---------------------------------------------------------------------------------------------
 

@@ -49,13 +49,24 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
     await prisma.tenant.deleteMany();
     const tenant = await prisma.tenant.create({ data: { slug: "acme", displayName: "Acme" } });
     tenantId = tenant.id;
-    await prisma.namespace.createMany({ data: [{ tenantId, path: "company" }, { tenantId, path: "company.team" }] });
+    await prisma.namespace.createMany({
+      data: [
+        { tenantId, path: "company" },
+        { tenantId, path: "company.team" },
+      ],
+    });
     scope = await resolveScope(prisma, tenantId, "company");
   });
 
   it.skipIf(!available)("stores credentials encrypted and never returns them", async () => {
     const view = await saveConfig(prisma, scope, input(vaultDoc(), null), "tester");
-    expect(view).toMatchObject({ exists: true, version: 1, type: "vault", readOnly: true, credentialsSet: ["vault.token.token"] });
+    expect(view).toMatchObject({
+      exists: true,
+      version: 1,
+      type: "vault",
+      readOnly: true,
+      credentialsSet: ["vault.token.token"],
+    });
     expect(JSON.stringify(view)).not.toContain(TOKEN);
     expect((view.settings.vault as Record<string, unknown>)["root-engine"]).toBe("secret");
 
@@ -86,16 +97,26 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
 
   it.skipIf(!available)("does not carry a kept credential into another auth method or backend type", async () => {
     await saveConfig(prisma, scope, input(vaultDoc(), null), "tester");
-    const switched = { type: "vault", "read-only": true, vault: { address: "https://vault.example.com", password: { user: "ops" } } };
+    const switched = {
+      type: "vault",
+      "read-only": true,
+      vault: { address: "https://vault.example.com", password: { user: "ops" } },
+    };
     const error = await rejection(saveConfig(prisma, scope, input(switched, 1, ["vault.token.token"]), "tester"));
     expect(error.code).toBe("invalid-input");
     expect(error.fieldErrors).toEqual({ "vault.password.password": "Required" });
 
-    const aws = { type: "aws-secret-manager", "read-only": false, "aws-secret-manager": { region: "eu-west-1", "access-key-id": "AKIAEXAMPLE", "secret-key-id": "example-secret" } };
+    const aws = {
+      type: "aws-secret-manager",
+      "read-only": false,
+      "aws-secret-manager": { region: "eu-west-1", "access-key-id": "AKIAEXAMPLE", "secret-key-id": "example-secret" },
+    };
     const view = await saveConfig(prisma, scope, input(aws, 1, ["vault.token.token"]), "tester");
     expect(view).toMatchObject({ type: "aws-secret-manager", credentialsSet: ["aws-secret-manager.secret-key-id"] });
     const row = await prisma.secretsManagerConfig.findFirstOrThrow({ where: { tenantId } });
-    expect(openCredentials(row.credentials!, scope, { ...(row.settings as object), type: "aws-secret-manager" } as never)).toEqual({ "aws-secret-manager.secret-key-id": "example-secret" });
+    expect(
+      openCredentials(row.credentials!, scope, { ...(row.settings as object), type: "aws-secret-manager" } as never),
+    ).toEqual({ "aws-secret-manager.secret-key-id": "example-secret" });
   });
 
   it.skipIf(!available)("refuses an invalid document with field errors and changes nothing", async () => {
@@ -104,7 +125,11 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
     const bad = vaultDoc({ address: "ftp://nope", "engine-version": 3, color: "blue" });
     const error = await rejection(saveConfig(prisma, scope, input(bad, 1, []), "tester"));
     expect(error.code).toBe("invalid-input");
-    expect(Object.keys(error.fieldErrors ?? {}).sort()).toEqual(["vault.address", "vault.color", "vault.engine-version"]);
+    expect(Object.keys(error.fieldErrors ?? {}).sort()).toEqual([
+      "vault.address",
+      "vault.color",
+      "vault.engine-version",
+    ]);
     const after = await prisma.secretsManagerConfig.findFirstOrThrow({ where: { tenantId } });
     expect(after).toEqual(before);
   });
@@ -112,7 +137,9 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
   it.skipIf(!available)("answers a stale version with a conflict instead of overwriting", async () => {
     await saveConfig(prisma, scope, input(vaultDoc(), null), "first");
     await saveConfig(prisma, scope, input(vaultDoc({ "secret-path-prefix": "first" }), 1), "first");
-    const error = await rejection(saveConfig(prisma, scope, input(vaultDoc({ "secret-path-prefix": "second" }), 1), "second"));
+    const error = await rejection(
+      saveConfig(prisma, scope, input(vaultDoc({ "secret-path-prefix": "second" }), 1), "second"),
+    );
     expect(error.code).toBe("conflict");
     const view = await loadConfigView(prisma, scope);
     expect((view.settings.vault as Record<string, unknown>)["secret-path-prefix"]).toBe("first");
@@ -122,29 +149,70 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
     expect(again.code).toBe("conflict");
   });
 
-  it.skipIf(!available || kind !== "postgres")("lets exactly one of two simultaneous saves of the same version win", async () => {
-    await saveConfig(prisma, scope, input(vaultDoc(), null), "first");
-    const results = await Promise.allSettled(
-      ["a", "b", "c"].map((p) => saveConfig(prisma, scope, input(vaultDoc({ "secret-path-prefix": p }), 1), p)),
-    );
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected").map((r) => ((r as PromiseRejectedResult).reason as KeyholdError).code)).toEqual(["conflict", "conflict"]);
-    expect((await loadConfigView(prisma, scope)).version).toBe(2);
-  });
+  it.skipIf(!available || kind !== "postgres")(
+    "lets exactly one of two simultaneous saves of the same version win",
+    async () => {
+      await saveConfig(prisma, scope, input(vaultDoc(), null), "first");
+      const results = await Promise.allSettled(
+        ["a", "b", "c"].map((p) => saveConfig(prisma, scope, input(vaultDoc({ "secret-path-prefix": p }), 1), p)),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect(
+        results
+          .filter((r) => r.status === "rejected")
+          .map((r) => ((r as PromiseRejectedResult).reason as KeyholdError).code),
+      ).toEqual(["conflict", "conflict"]);
+      expect((await loadConfigView(prisma, scope)).version).toBe(2);
+    },
+  );
 
   it.skipIf(!available)("disabling keeps the settings but removes the manager from resolution", async () => {
     await saveConfig(prisma, scope, input(vaultDoc(), null), "tester");
-    const view = await saveConfig(prisma, scope, { expectedVersion: 1, enabled: false, document: {}, keepCredentials: [] }, "tester");
-    expect(view).toMatchObject({ exists: true, enabled: false, version: 2, type: "vault", credentialsSet: ["vault.token.token"] });
+    const view = await saveConfig(
+      prisma,
+      scope,
+      { expectedVersion: 1, enabled: false, document: {}, keepCredentials: [] },
+      "tester",
+    );
+    expect(view).toMatchObject({
+      exists: true,
+      enabled: false,
+      version: 2,
+      type: "vault",
+      credentialsSet: ["vault.token.token"],
+    });
     expect((await configCandidates(prisma, tenantId)).map((c) => c.enabled)).toEqual([false]);
   });
 
   it.skipIf(!available)("keeps tenant and namespace configurations apart, per tenant", async () => {
     const tenantScope = await resolveScope(prisma, tenantId, null);
-    await saveConfig(prisma, tenantScope, input({ type: "aws-secret-manager", "read-only": false, "aws-secret-manager": { region: "us-east-1", "access-key-id": "AKIAEXAMPLE", "secret-key-id": "example-secret" } }, null), "t");
-    await saveConfig(prisma, scope, input(vaultDoc({ token: undefined, password: { user: "ops", password: PASSWORD } }), null), "t");
+    await saveConfig(
+      prisma,
+      tenantScope,
+      input(
+        {
+          type: "aws-secret-manager",
+          "read-only": false,
+          "aws-secret-manager": {
+            region: "us-east-1",
+            "access-key-id": "AKIAEXAMPLE",
+            "secret-key-id": "example-secret",
+          },
+        },
+        null,
+      ),
+      "t",
+    );
+    await saveConfig(
+      prisma,
+      scope,
+      input(vaultDoc({ token: undefined, password: { user: "ops", password: PASSWORD } }), null),
+      "t",
+    );
     const candidates = await configCandidates(prisma, tenantId);
-    expect(candidates.map((c) => [c.namespace, c.type]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+    expect(
+      candidates.map((c) => [c.namespace, c.type]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual([
       ["company", "vault"],
       [null, "aws-secret-manager"],
     ]);

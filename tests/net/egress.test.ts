@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { classifyHost, type IpAddress } from "../../lib/net/address";
-import { addressAllowed, createEgressPolicy, EGRESS_SENTENCE, EgressConfigError, EgressRefusedError, findEgressRefusal, nameVerdict, parseEgressEntry, resolveAllowed, type Resolver } from "../../lib/net/egress";
+import {
+  addressAllowed,
+  createEgressPolicy,
+  EGRESS_SENTENCE,
+  EgressConfigError,
+  EgressRefusedError,
+  findEgressRefusal,
+  nameVerdict,
+  parseEgressEntry,
+  resolveAllowed,
+  type Resolver,
+} from "../../lib/net/egress";
 import { egressEntriesOf, egressFromEnv } from "../../lib/net/egress-settings";
 
 // Pure: every name is answered by a fake resolver, so nothing here sends a packet anywhere.
@@ -19,7 +30,8 @@ const fakeDns = (answers: Record<string, string[]>) => {
 };
 
 const ip = (text: string) => classifyHost(text) as IpAddress;
-const policy = (allow: string[] = [], deny: string[] = [], resolve: Resolver = noLookups) => createEgressPolicy({ allow, deny }, resolve);
+const policy = (allow: string[] = [], deny: string[] = [], resolve: Resolver = noLookups) =>
+  createEgressPolicy({ allow, deny }, resolve);
 
 describe("the default policy", () => {
   const p = policy();
@@ -124,7 +136,11 @@ describe("resolveAllowed", () => {
   });
 
   it("a name resolving to a denied address is refused, and a mixed answer is refused as a whole", async () => {
-    const dns = fakeDns({ "meta.example": ["169.254.169.254"], "mixed.example": ["93.184.215.14", "127.0.0.1"], "ok.example": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"] });
+    const dns = fakeDns({
+      "meta.example": ["169.254.169.254"],
+      "mixed.example": ["93.184.215.14", "127.0.0.1"],
+      "ok.example": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+    });
     const p = policy([], [], dns.resolve);
     await expect(resolveAllowed(p, "meta.example", 80)).rejects.toThrow(`${EGRESS_SENTENCE} (meta.example:80).`);
     await expect(resolveAllowed(p, "mixed.example", 443)).rejects.toBeInstanceOf(EgressRefusedError);
@@ -145,14 +161,20 @@ describe("resolveAllowed", () => {
   });
 
   it("a name that does not resolve is unreachable, not forbidden", async () => {
-    await expect(resolveAllowed(policy([], [], fakeDns({}).resolve), "nowhere.example", 80)).rejects.toMatchObject({ code: "ENOTFOUND" });
+    await expect(resolveAllowed(policy([], [], fakeDns({}).resolve), "nowhere.example", 80)).rejects.toMatchObject({
+      code: "ENOTFOUND",
+    });
   });
 
   it("says the host as given, never the address it resolved to", async () => {
     const p = policy([], [], fakeDns({ "inside.example": ["127.0.0.9"] }).resolve);
     const error = await resolveAllowed(p, "inside.example", 8443).catch((e: Error) => e);
-    expect((error as Error).message).toBe("This address is not allowed by the instance's egress policy (inside.example:8443).");
-    expect(await resolveAllowed(policy(), "::1", 1).catch((e: Error) => e.message)).toBe("This address is not allowed by the instance's egress policy ([::1]:1).");
+    expect((error as Error).message).toBe(
+      "This address is not allowed by the instance's egress policy (inside.example:8443).",
+    );
+    expect(await resolveAllowed(policy(), "::1", 1).catch((e: Error) => e.message)).toBe(
+      "This address is not allowed by the instance's egress policy ([::1]:1).",
+    );
   });
 });
 
@@ -186,9 +208,18 @@ describe("entries", () => {
   });
 
   it("the environment: commas or spaces, and errors name the variable", () => {
-    expect(egressEntriesOf(" 127.0.0.1:1, [::1]:2 ,,vault.example\n")).toEqual(["127.0.0.1:1", "[::1]:2", "vault.example"]);
-    expect(egressFromEnv({ KEYHOLD_EGRESS_ALLOW: "127.0.0.1:8200", KEYHOLD_EGRESS_DENY: "10.0.0.0/8" })).toEqual({ allow: ["127.0.0.1:8200"], deny: ["10.0.0.0/8"] });
-    expect(() => egressFromEnv({ KEYHOLD_EGRESS_DENY: "10.0.0.0/8,10.0.0.0/99" })).toThrow("KEYHOLD_EGRESS_DENY: '10.0.0.0/99': the prefix length must be 0 to 32");
+    expect(egressEntriesOf(" 127.0.0.1:1, [::1]:2 ,,vault.example\n")).toEqual([
+      "127.0.0.1:1",
+      "[::1]:2",
+      "vault.example",
+    ]);
+    expect(egressFromEnv({ KEYHOLD_EGRESS_ALLOW: "127.0.0.1:8200", KEYHOLD_EGRESS_DENY: "10.0.0.0/8" })).toEqual({
+      allow: ["127.0.0.1:8200"],
+      deny: ["10.0.0.0/8"],
+    });
+    expect(() => egressFromEnv({ KEYHOLD_EGRESS_DENY: "10.0.0.0/8,10.0.0.0/99" })).toThrow(
+      "KEYHOLD_EGRESS_DENY: '10.0.0.0/99': the prefix length must be 0 to 32",
+    );
   });
 
   it("policies with the same rules share an id; other rules get another", () => {
@@ -202,7 +233,12 @@ describe("findEgressRefusal", () => {
   const refusal = new EgressRefusedError("127.0.0.1:1");
   it("finds the refusal however an SDK wrapped it", () => {
     const copied = Object.assign(new Error(refusal.message), { code: refusal.code, name: "RestError" });
-    for (const wrapped of [refusal, { cause: refusal }, { cause: { originalError: copied } }, new AggregateError([new Error("x"), refusal])]) {
+    for (const wrapped of [
+      refusal,
+      { cause: refusal },
+      { cause: { originalError: copied } },
+      new AggregateError([new Error("x"), refusal]),
+    ]) {
       expect(findEgressRefusal(wrapped)).toEqual({ message: refusal.message });
     }
   });

@@ -13,7 +13,10 @@ describe("Node.js support notice", () => {
     expect(nodeSupport("v24.1.0").ok).toBe(true);
   });
   it("refuses what is too old", () => {
-    expect(nodeSupport("v20.18.3")).toEqual({ ok: false, message: expect.stringContaining("needs Node 20.19.0 or newer") });
+    expect(nodeSupport("v20.18.3")).toEqual({
+      ok: false,
+      message: expect.stringContaining("needs Node 20.19.0 or newer"),
+    });
     expect(nodeSupport("v18.20.0").ok).toBe(false);
   });
 });

@@ -18,20 +18,31 @@ describe("effective backend", () => {
 
   it("prefers the configuration file over builtin, the tenant over the file", () => {
     const global = { file: "/etc/keyhold.yaml", type: "aws-secret-manager" as const, readOnly: true };
-    expect(resolveEffectiveBackend("acme", "company", [], global).source).toEqual({ kind: "file", file: "/etc/keyhold.yaml" });
+    expect(resolveEffectiveBackend("acme", "company", [], global).source).toEqual({
+      kind: "file",
+      file: "/etc/keyhold.yaml",
+    });
     const t = resolveEffectiveBackend("acme", "company", [cfg(null, { type: "azure-key-vault" })], global);
     expect(t).toMatchObject({ type: "azure-key-vault", source: { kind: "tenant", tenant: "acme" } });
   });
 
   it("takes the nearest ancestor's dedicated manager", () => {
-    const configs = [cfg(null, { type: "aws-secret-manager" }), cfg("company", { readOnly: true }), cfg("company.team.etl", { type: "google-secret-manager" })];
+    const configs = [
+      cfg(null, { type: "aws-secret-manager" }),
+      cfg("company", { readOnly: true }),
+      cfg("company.team.etl", { type: "google-secret-manager" }),
+    ];
     expect(resolveEffectiveBackend("acme", "company.team", configs, null)).toMatchObject({
       type: "vault",
       readOnly: true,
       configId: "id-company",
       source: { kind: "namespace", namespace: "company", own: false },
     });
-    expect(resolveEffectiveBackend("acme", "company.team.etl", configs, null).source).toEqual({ kind: "namespace", namespace: "company.team.etl", own: true });
+    expect(resolveEffectiveBackend("acme", "company.team.etl", configs, null).source).toEqual({
+      kind: "namespace",
+      namespace: "company.team.etl",
+      own: true,
+    });
     expect(resolveEffectiveBackend("acme", "other", configs, null).type).toBe("aws-secret-manager");
     expect(resolveEffectiveBackend("acme", null, configs, null).source).toEqual({ kind: "tenant", tenant: "acme" });
   });

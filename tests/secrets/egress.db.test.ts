@@ -15,11 +15,16 @@ process.env.KEYHOLD_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 
 const SENTENCE = "This address is not allowed by the instance's egress policy";
 const TENANT_ADMIN = { actor: "tenant-admin@keyhold.test", instanceAdmin: false };
-const vaultDoc = (address: string) => ({ type: "vault", "read-only": true, vault: { address, token: { token: "CANARY-egress-token" } } });
+const vaultDoc = (address: string) => ({
+  type: "vault",
+  "read-only": true,
+  vault: { address, token: { token: "CANARY-egress-token" } },
+});
 
 const config = globalThis as unknown as { __keyholdConfig?: ReturnType<typeof parseConfigFile> };
 const savedEnv = { allow: process.env.KEYHOLD_EGRESS_ALLOW, deny: process.env.KEYHOLD_EGRESS_DENY };
-const restore = (name: string, value: string | undefined) => (value === undefined ? delete process.env[name] : (process.env[name] = value));
+const restore = (name: string, value: string | undefined) =>
+  value === undefined ? delete process.env[name] : (process.env[name] = value);
 
 describe.each(TEST_DATABASES)("egress policy at the call sites on $kind", ({ kind, available }) => {
   const database = migratedPrisma(kind, available);
@@ -46,7 +51,10 @@ describe.each(TEST_DATABASES)("egress policy at the call sites on $kind", ({ kin
     config.__keyholdConfig = { backend: null, egress: null, warnings: [] };
     prisma = database.get();
     await prisma.tenant.deleteMany();
-    tenant = await prisma.tenant.create({ data: { slug: "acme", displayName: "Acme" }, select: { id: true, slug: true } });
+    tenant = await prisma.tenant.create({
+      data: { slug: "acme", displayName: "Acme" },
+      select: { id: true, slug: true },
+    });
     await prisma.namespace.create({ data: { tenantId: tenant.id, path: "company" } });
     scope = await resolveScope(prisma, tenant.id, "company");
   });
@@ -54,69 +62,142 @@ describe.each(TEST_DATABASES)("egress policy at the call sites on $kind", ({ kin
     config.__keyholdConfig = { backend: null, egress: null, warnings: [] };
   });
 
-  it.skipIf(!available)("verifying an unsaved form refuses a loopback address before any connection, and audits it", async () => {
-    const before = listener.connections();
-    const outcome = await verifyForm(prisma, tenant, scope, vaultDoc(`http://127.0.0.1:${listener.port}`), [], TENANT_ADMIN);
-    expect(outcome).toMatchObject({ ok: false, status: "forbidden", message: `${SENTENCE} (127.0.0.1:${listener.port}).` });
-    expect(listener.connections()).toBe(before);
-    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "config.verify-form" } });
-    expect(audit).toMatchObject({ outcome: "failure", details: { status: "forbidden", host: `127.0.0.1:${listener.port}` } });
-  });
+  it.skipIf(!available)(
+    "verifying an unsaved form refuses a loopback address before any connection, and audits it",
+    async () => {
+      const before = listener.connections();
+      const outcome = await verifyForm(
+        prisma,
+        tenant,
+        scope,
+        vaultDoc(`http://127.0.0.1:${listener.port}`),
+        [],
+        TENANT_ADMIN,
+      );
+      expect(outcome).toMatchObject({
+        ok: false,
+        status: "forbidden",
+        message: `${SENTENCE} (127.0.0.1:${listener.port}).`,
+      });
+      expect(listener.connections()).toBe(before);
+      const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "config.verify-form" } });
+      expect(audit).toMatchObject({
+        outcome: "failure",
+        details: { status: "forbidden", host: `127.0.0.1:${listener.port}` },
+      });
+    },
+  );
 
   it.skipIf(!available)("KEYHOLD_EGRESS_ALLOW opens exactly the port it names", async () => {
     process.env.KEYHOLD_EGRESS_ALLOW = `127.0.0.1:${listener.port + 1}, ${listener.hostPort}`;
     const before = listener.connections();
-    const outcome = await verifyForm(prisma, tenant, scope, vaultDoc(`http://127.0.0.1:${listener.port}`), [], TENANT_ADMIN);
+    const outcome = await verifyForm(
+      prisma,
+      tenant,
+      scope,
+      vaultDoc(`http://127.0.0.1:${listener.port}`),
+      [],
+      TENANT_ADMIN,
+    );
     expect(outcome.status).toBe("unreachable");
     expect(listener.connections()).toBeGreaterThan(before);
     // KEYHOLD_EGRESS_DENY wins a tie with the same entry.
     process.env.KEYHOLD_EGRESS_DENY = listener.hostPort;
-    const denied = await verifyForm(prisma, tenant, scope, vaultDoc(`http://localhost:${listener.port}`), [], TENANT_ADMIN);
+    const denied = await verifyForm(
+      prisma,
+      tenant,
+      scope,
+      vaultDoc(`http://localhost:${listener.port}`),
+      [],
+      TENANT_ADMIN,
+    );
     expect(denied.status).toBe("forbidden");
   });
 
   it.skipIf(!available)("a saved dedicated manager is refused at every use, and the refusal is recorded", async () => {
-    await saveConfig(prisma, scope, { expectedVersion: null, enabled: true, document: vaultDoc(`http://127.0.0.1:${listener.port}`), keepCredentials: [] }, TENANT_ADMIN.actor);
+    await saveConfig(
+      prisma,
+      scope,
+      {
+        expectedVersion: null,
+        enabled: true,
+        document: vaultDoc(`http://127.0.0.1:${listener.port}`),
+        keepCredentials: [],
+      },
+      TENANT_ADMIN.actor,
+    );
     const before = listener.connections();
     const outcome = await verifyServing(prisma, tenant, "company", TENANT_ADMIN.actor);
-    expect(outcome).toMatchObject({ ok: false, status: "forbidden", message: `${SENTENCE} (127.0.0.1:${listener.port}).` });
+    expect(outcome).toMatchObject({
+      ok: false,
+      status: "forbidden",
+      message: `${SENTENCE} (127.0.0.1:${listener.port}).`,
+    });
     const row = await prisma.secretsManagerConfig.findFirstOrThrow({ where: { tenantId: tenant.id } });
     expect(row.lastVerifyStatus).toBe("FORBIDDEN");
-    const effective = { type: "vault", configId: row.id, readOnly: true, source: { kind: "namespace", namespace: "company", own: true } } as const;
-    const list = await (await backendFor(prisma, tenant, effective)).list({ tenant: "acme", namespace: "company" }).catch((e: unknown) => e);
+    const effective = {
+      type: "vault",
+      configId: row.id,
+      readOnly: true,
+      source: { kind: "namespace", namespace: "company", own: true },
+    } as const;
+    const list = await (
+      await backendFor(prisma, tenant, effective)
+    )
+      .list({ tenant: "acme", namespace: "company" })
+      .catch((e: unknown) => e);
     expect(list).toMatchObject({ code: "forbidden", message: `${SENTENCE} (127.0.0.1:${listener.port}).` });
     expect(listener.connections()).toBe(before);
   });
 
-  it.skipIf(!available)("the configuration file's backend is trusted, and its keyhold.egress lists apply to dedicated managers", async () => {
-    const file = [
-      "kestra:",
-      "  secret:",
-      "    type: vault",
-      "    read-only: true",
-      "    vault:",
-      `      address: http://127.0.0.1:${listener.port}`,
-      "      token:",
-      "        token: CANARY-file-token",
-      "keyhold:",
-      "  egress:",
-      "    allow:",
-      `      - 127.0.0.1:${listener.port}`,
-    ].join("\n");
-    config.__keyholdConfig = parseConfigFile(file, "/etc/keyhold.yaml", {});
-    let before = listener.connections();
-    const fromFile = await backendFor(prisma, tenant, { type: "vault", configId: null, readOnly: true, source: { kind: "file", file: "/etc/keyhold.yaml" } });
-    expect(await fromFile.verify().then(() => null, (e: { code: string }) => e.code)).toBe("unreachable");
-    expect(listener.connections()).toBeGreaterThan(before);
+  it.skipIf(!available)(
+    "the configuration file's backend is trusted, and its keyhold.egress lists apply to dedicated managers",
+    async () => {
+      const file = [
+        "kestra:",
+        "  secret:",
+        "    type: vault",
+        "    read-only: true",
+        "    vault:",
+        `      address: http://127.0.0.1:${listener.port}`,
+        "      token:",
+        "        token: CANARY-file-token",
+        "keyhold:",
+        "  egress:",
+        "    allow:",
+        `      - 127.0.0.1:${listener.port}`,
+      ].join("\n");
+      config.__keyholdConfig = parseConfigFile(file, "/etc/keyhold.yaml", {});
+      let before = listener.connections();
+      const fromFile = await backendFor(prisma, tenant, {
+        type: "vault",
+        configId: null,
+        readOnly: true,
+        source: { kind: "file", file: "/etc/keyhold.yaml" },
+      });
+      expect(
+        await fromFile.verify().then(
+          () => null,
+          (e: { code: string }) => e.code,
+        ),
+      ).toBe("unreachable");
+      expect(listener.connections()).toBeGreaterThan(before);
 
-    before = listener.connections();
-    expect((await verifyForm(prisma, tenant, scope, vaultDoc(`http://127.0.0.1:${listener.port}`), [], TENANT_ADMIN)).status).toBe("unreachable");
-    expect(listener.connections()).toBeGreaterThan(before);
+      before = listener.connections();
+      expect(
+        (await verifyForm(prisma, tenant, scope, vaultDoc(`http://127.0.0.1:${listener.port}`), [], TENANT_ADMIN))
+          .status,
+      ).toBe("unreachable");
+      expect(listener.connections()).toBeGreaterThan(before);
 
-    // Without the file's allow entry the same form is refused again.
-    config.__keyholdConfig = parseConfigFile(file.split("\nkeyhold:")[0], "/etc/keyhold.yaml", {});
-    before = listener.connections();
-    expect((await verifyForm(prisma, tenant, scope, vaultDoc(`http://127.0.0.1:${listener.port}`), [], TENANT_ADMIN)).status).toBe("forbidden");
-    expect(listener.connections()).toBe(before);
-  });
+      // Without the file's allow entry the same form is refused again.
+      config.__keyholdConfig = parseConfigFile(file.split("\nkeyhold:")[0], "/etc/keyhold.yaml", {});
+      before = listener.connections();
+      expect(
+        (await verifyForm(prisma, tenant, scope, vaultDoc(`http://127.0.0.1:${listener.port}`), [], TENANT_ADMIN))
+          .status,
+      ).toBe("forbidden");
+      expect(listener.connections()).toBe(before);
+    },
+  );
 });

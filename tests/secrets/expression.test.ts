@@ -4,7 +4,7 @@ import { parseSecretExpression, secretExpression } from "../../lib/secrets/expre
 describe("secret() expressions", () => {
   it.each([
     ["{{ secret('KEY') }}", { key: "KEY" }],
-    ["{{secret(\"KEY\")}}", { key: "KEY" }],
+    ['{{secret("KEY")}}', { key: "KEY" }],
     ["{{ secret('api', subkey='API_TOKEN') }}", { key: "api", subkey: "API_TOKEN" }],
     ["{{ secret('KEY', namespace='company.team') }}", { key: "KEY", namespace: "company.team" }],
     ["  {{ secret( 'a/b' , namespace = 'x' , subkey = 'y' ) }} ", { key: "a/b", namespace: "x", subkey: "y" }],
@@ -35,6 +35,9 @@ describe("secret() expressions", () => {
   it("builds the copy-button text and parses it back", () => {
     expect(secretExpression("API_KEY")).toBe("{{ secret('API_KEY') }}");
     expect(secretExpression("api", "API_TOKEN")).toBe("{{ secret('api', subkey='API_TOKEN') }}");
-    expect(parseSecretExpression(secretExpression("it's", "x'y"))).toEqual({ ok: true, expression: { key: "it's", subkey: "x'y" } });
+    expect(parseSecretExpression(secretExpression("it's", "x'y"))).toEqual({
+      ok: true,
+      expression: { key: "it's", subkey: "x'y" },
+    });
   });
 });

@@ -7,7 +7,11 @@ const tenant = { id: "tenant-mutations", slug: "acme" };
 const session: Session = { userId: "u1", actor: "editor@example.com", name: "Editor", bindings: [] };
 
 const setup = (readOnly = false) => {
-  const backend = memoryBackend({ type: "vault", readOnly, secrets: [{ namespace: "company", key: "db", value: "old", tags: { env: "prod" } }] });
+  const backend = memoryBackend({
+    type: "vault",
+    readOnly,
+    secrets: [{ namespace: "company", key: "db", value: "old", tags: { env: "prod" } }],
+  });
   const serving = memoryServing({ namespaces: ["company", "company.team"], backends: { company: backend } });
   return { backend, serving, ...memoryDatabase() };
 };
@@ -15,19 +19,57 @@ const setup = (readOnly = false) => {
 describe("secret mutations", () => {
   it("creates through the serving backend and records the key and tag names, never the value", async () => {
     const { backend, serving, prisma, audit } = setup();
-    await createSecret(prisma, tenant, session, { tenant: "acme", namespace: "company.team", key: "api", value: "s3cret", description: "API", tags: { team: "core" } }, serving);
+    await createSecret(
+      prisma,
+      tenant,
+      session,
+      {
+        tenant: "acme",
+        namespace: "company.team",
+        key: "api",
+        value: "s3cret",
+        description: "API",
+        tags: { team: "core" },
+      },
+      serving,
+    );
     expect(backend.calls).toEqual(["write company.team/api"]);
-    expect(backend.secrets.at(-1)).toMatchObject({ namespace: "company.team", key: "api", value: "s3cret", description: "API", tags: { team: "core" } });
+    expect(backend.secrets.at(-1)).toMatchObject({
+      namespace: "company.team",
+      key: "api",
+      value: "s3cret",
+      description: "API",
+      tags: { team: "core" },
+    });
     expect(audit).toEqual([
-      { tenantId: "tenant-mutations", namespace: "company.team", actor: "editor@example.com", action: "secret.created", outcome: "success", details: { key: "api", tags: ["team"], backend: "vault" } },
+      {
+        tenantId: "tenant-mutations",
+        namespace: "company.team",
+        actor: "editor@example.com",
+        action: "secret.created",
+        outcome: "success",
+        details: { key: "api", tags: ["team"], backend: "vault" },
+      },
     ]);
     expect(JSON.stringify(audit)).not.toContain("s3cret");
   });
 
   it("updates, recording whether the value was replaced", async () => {
     const { backend, serving, prisma, audit } = setup();
-    await updateSecret(prisma, tenant, session, { tenant: "acme", namespace: "company", key: "db", value: "new", description: null, tags: {} }, serving);
-    await updateSecret(prisma, tenant, session, { tenant: "acme", namespace: "company", key: "db", description: "kept", tags: { env: "dev" } }, serving);
+    await updateSecret(
+      prisma,
+      tenant,
+      session,
+      { tenant: "acme", namespace: "company", key: "db", value: "new", description: null, tags: {} },
+      serving,
+    );
+    await updateSecret(
+      prisma,
+      tenant,
+      session,
+      { tenant: "acme", namespace: "company", key: "db", description: "kept", tags: { env: "dev" } },
+      serving,
+    );
     expect(backend.calls).toEqual(["update company/db", "update company/db"]);
     expect(backend.secrets[0]).toMatchObject({ value: "new", description: "kept", tags: { env: "dev" } });
     expect(audit.map((a) => [a.action, a.details])).toEqual([
@@ -41,30 +83,64 @@ describe("secret mutations", () => {
     await deleteSecret(prisma, tenant, session, { tenant: "acme", namespace: "company", key: "db" }, serving);
     expect(backend.calls).toEqual(["delete company/db"]);
     expect(backend.secrets).toEqual([]);
-    expect(audit).toMatchObject([{ action: "secret.deleted", namespace: "company", details: { key: "db", backend: "vault" } }]);
+    expect(audit).toMatchObject([
+      { action: "secret.deleted", namespace: "company", details: { key: "db", backend: "vault" } },
+    ]);
   });
 
   it("refuses every change on a read-only backend before calling it, and records nothing", async () => {
     const { backend, serving, prisma, audit } = setup(true);
-    const message = "The secrets manager serving company.team is read-only: Keyhold does not create, change or delete its secrets.";
-    await expect(createSecret(prisma, tenant, session, { tenant: "acme", namespace: "company.team", key: "k", value: "v", description: null, tags: {} }, serving)).rejects.toMatchObject({ code: "read-only", message });
-    await expect(updateSecret(prisma, tenant, session, { tenant: "acme", namespace: "company.team", key: "db", value: "v", description: null, tags: {} }, serving)).rejects.toMatchObject({ code: "read-only" });
-    await expect(deleteSecret(prisma, tenant, session, { tenant: "acme", namespace: "company.team", key: "db" }, serving)).rejects.toMatchObject({ code: "read-only" });
+    const message =
+      "The secrets manager serving company.team is read-only: Keyhold does not create, change or delete its secrets.";
+    await expect(
+      createSecret(
+        prisma,
+        tenant,
+        session,
+        { tenant: "acme", namespace: "company.team", key: "k", value: "v", description: null, tags: {} },
+        serving,
+      ),
+    ).rejects.toMatchObject({ code: "read-only", message });
+    await expect(
+      updateSecret(
+        prisma,
+        tenant,
+        session,
+        { tenant: "acme", namespace: "company.team", key: "db", value: "v", description: null, tags: {} },
+        serving,
+      ),
+    ).rejects.toMatchObject({ code: "read-only" });
+    await expect(
+      deleteSecret(prisma, tenant, session, { tenant: "acme", namespace: "company.team", key: "db" }, serving),
+    ).rejects.toMatchObject({ code: "read-only" });
     expect(backend.calls).toEqual([]);
     expect(audit).toEqual([]);
   });
 
   it("refuses a namespace the tenant does not have", async () => {
     const { backend, serving, prisma, audit } = setup();
-    await expect(deleteSecret(prisma, tenant, session, { tenant: "acme", namespace: "elsewhere", key: "db" }, serving)).rejects.toMatchObject({ code: "not-found", message: "Namespace 'elsewhere' does not exist." });
+    await expect(
+      deleteSecret(prisma, tenant, session, { tenant: "acme", namespace: "elsewhere", key: "db" }, serving),
+    ).rejects.toMatchObject({ code: "not-found", message: "Namespace 'elsewhere' does not exist." });
     expect(backend.calls).toEqual([]);
     expect(audit).toEqual([]);
   });
 
   it("records nothing when the backend refuses the write", async () => {
     const { prisma, audit } = memoryDatabase();
-    const failing = memoryServing({ namespaces: ["company"], backends: { company: { ...memoryBackend(), write: async () => Promise.reject(new Error("refused")) } } });
-    await expect(createSecret(prisma, tenant, session, { tenant: "acme", namespace: "company", key: "k", value: "v", description: null, tags: {} }, failing)).rejects.toThrow("refused");
+    const failing = memoryServing({
+      namespaces: ["company"],
+      backends: { company: { ...memoryBackend(), write: async () => Promise.reject(new Error("refused")) } },
+    });
+    await expect(
+      createSecret(
+        prisma,
+        tenant,
+        session,
+        { tenant: "acme", namespace: "company", key: "k", value: "v", description: null, tags: {} },
+        failing,
+      ),
+    ).rejects.toThrow("refused");
     expect(audit).toEqual([]);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BackendError } from "@/lib/backends/backend-error";
-import { listNamespaceSecrets, listTenantSecrets, resolveSecretValue, type NamespaceSecretsQuery } from "@/lib/secrets/namespace-secrets";
+import {
+  listNamespaceSecrets,
+  listTenantSecrets,
+  resolveSecretValue,
+  type NamespaceSecretsQuery,
+} from "@/lib/secrets/namespace-secrets";
 import type { ServingBackends } from "@/lib/secrets/serving";
 import { memoryBackend, memoryDatabase, memoryServing, type MemorySecret } from "../support/memory-backend";
 
@@ -8,16 +13,30 @@ let tenants = 0;
 /** A tenant of its own per test: the page details are cached per tenant. */
 const newTenant = () => ({ id: `tenant-${++tenants}-${Date.now()}`, slug: `t${tenants}` });
 
-const secret = (namespace: string | null, key: string, extra: Partial<MemorySecret> = {}): MemorySecret => ({ namespace, key, value: "v", ...extra });
+const secret = (namespace: string | null, key: string, extra: Partial<MemorySecret> = {}): MemorySecret => ({
+  namespace,
+  key,
+  value: "v",
+  ...extra,
+});
 
 const list = (serving: ServingBackends, namespace: string, query: NamespaceSecretsQuery = {}) =>
   listNamespaceSecrets(memoryDatabase().prisma, newTenant(), namespace, query, serving);
 
 describe("listNamespaceSecrets", () => {
   it("lists the namespace's own secrets and those it inherits, a nearer key hiding the parent's", async () => {
-    const parent = memoryBackend({ type: "vault", secrets: [secret("company", "db"), secret("company", "shared", { description: "parent's" })] });
-    const child = memoryBackend({ type: "aws-secret-manager", secrets: [secret("company.team", "shared", { description: "team's" }), secret("company.team", "token")] });
-    const serving = memoryServing({ namespaces: ["company", "company.team"], backends: { company: parent, "company.team": child } });
+    const parent = memoryBackend({
+      type: "vault",
+      secrets: [secret("company", "db"), secret("company", "shared", { description: "parent's" })],
+    });
+    const child = memoryBackend({
+      type: "aws-secret-manager",
+      secrets: [secret("company.team", "shared", { description: "team's" }), secret("company.team", "token")],
+    });
+    const serving = memoryServing({
+      namespaces: ["company", "company.team"],
+      backends: { company: parent, "company.team": child },
+    });
 
     const result = await list(serving, "company.team");
 
@@ -31,7 +50,10 @@ describe("listNamespaceSecrets", () => {
   });
 
   it("marks rows of a read-only backend and says where the serving configuration is attached", async () => {
-    const tenantWide = memoryBackend({ readOnly: true, secrets: [secret(null, "everywhere"), secret("company", "own")] });
+    const tenantWide = memoryBackend({
+      readOnly: true,
+      secrets: [secret(null, "everywhere"), secret("company", "own")],
+    });
     const result = await list(memoryServing({ namespaces: ["company"], backends: { "": tenantWide } }), "company");
     expect(result.rows.map((r) => [r.key, r.readOnly, r.sourceKind, r.namespace])).toEqual([
       ["everywhere", true, "tenant", null],
@@ -40,16 +62,31 @@ describe("listNamespaceSecrets", () => {
   });
 
   it("searches keys and tag pairs, ignoring case", async () => {
-    const backend = memoryBackend({ secrets: [secret("a", "Database-URL"), secret("a", "api-key", { tags: { Team: "Payments" } }), secret("a", "other")] });
+    const backend = memoryBackend({
+      secrets: [
+        secret("a", "Database-URL"),
+        secret("a", "api-key", { tags: { Team: "Payments" } }),
+        secret("a", "other"),
+      ],
+    });
     const serving = memoryServing({ namespaces: ["a"], backends: { a: backend } });
     expect((await list(serving, "a", { search: "database" })).rows.map((r) => r.key)).toEqual(["Database-URL"]);
     expect((await list(serving, "a", { search: " team=pay " })).rows.map((r) => r.key)).toEqual(["api-key"]);
-    expect(await list(serving, "a", { search: "nothing" })).toMatchObject({ rows: [], total: 0, page: 1, pageCount: 1 });
+    expect(await list(serving, "a", { search: "nothing" })).toMatchObject({
+      rows: [],
+      total: 0,
+      page: 1,
+      pageCount: 1,
+    });
   });
 
   it("sorts by key by default, and by namespace or update time in either direction", async () => {
-    const parent = memoryBackend({ secrets: [secret("p", "b", { updatedAt: "2026-01-03" }), secret("p", "y", { updatedAt: "2026-01-01" })] });
-    const child = memoryBackend({ secrets: [secret("p.c", "a", { updatedAt: "2026-01-02" }), secret("p.c", "z", { updatedAt: "2026-01-04" })] });
+    const parent = memoryBackend({
+      secrets: [secret("p", "b", { updatedAt: "2026-01-03" }), secret("p", "y", { updatedAt: "2026-01-01" })],
+    });
+    const child = memoryBackend({
+      secrets: [secret("p.c", "a", { updatedAt: "2026-01-02" }), secret("p.c", "z", { updatedAt: "2026-01-04" })],
+    });
     const serving = memoryServing({ namespaces: ["p", "p.c"], backends: { p: parent, "p.c": child } });
     const keys = async (query: NamespaceSecretsQuery) => (await list(serving, "p.c", query)).rows.map((r) => r.key);
     expect(await keys({})).toEqual(["a", "b", "y", "z"]);
@@ -61,7 +98,12 @@ describe("listNamespaceSecrets", () => {
   it("pages the merged rows, clamping the page and the page size", async () => {
     const backend = memoryBackend({ secrets: Array.from({ length: 7 }, (_, i) => secret("a", `k${i}`)) });
     const serving = memoryServing({ namespaces: ["a"], backends: { a: backend } });
-    expect(await list(serving, "a", { pageSize: 3, page: 2 })).toMatchObject({ total: 7, page: 2, pageCount: 3, rows: [{ key: "k3" }, { key: "k4" }, { key: "k5" }] });
+    expect(await list(serving, "a", { pageSize: 3, page: 2 })).toMatchObject({
+      total: 7,
+      page: 2,
+      pageCount: 3,
+      rows: [{ key: "k3" }, { key: "k4" }, { key: "k5" }],
+    });
     expect(await list(serving, "a", { pageSize: 3, page: 99 })).toMatchObject({ page: 3, rows: [{ key: "k6" }] });
     expect(await list(serving, "a", { pageSize: 3, page: -1 })).toMatchObject({ page: 1 });
     expect((await list(serving, "a", { pageSize: 0 })).rows).toHaveLength(1);
@@ -69,8 +111,13 @@ describe("listNamespaceSecrets", () => {
   });
 
   it("follows the backend's pages to the end before merging", async () => {
-    const backend = memoryBackend({ secrets: Array.from({ length: 1200 }, (_, i) => secret("a", `k${String(i).padStart(4, "0")}`)) });
-    const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a", { pageSize: 200, page: 6 });
+    const backend = memoryBackend({
+      secrets: Array.from({ length: 1200 }, (_, i) => secret("a", `k${String(i).padStart(4, "0")}`)),
+    });
+    const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a", {
+      pageSize: 200,
+      page: 6,
+    });
     expect(result).toMatchObject({ total: 1200, pageCount: 6 });
     expect(result.rows.at(-1)?.key).toBe("k1199");
     expect(backend.calls.filter((c) => c === "list a")).toHaveLength(3);
@@ -87,24 +134,46 @@ describe("listNamespaceSecrets", () => {
   it("lists what it can when one namespace's backend fails, naming the namespace and the code", async () => {
     const parent = memoryBackend({ listError: new BackendError("unauthenticated", "The token was refused.") });
     const child = memoryBackend({ secrets: [secret("p.c", "mine")] });
-    const result = await list(memoryServing({ namespaces: ["p", "p.c"], backends: { p: parent, "p.c": child } }), "p.c");
+    const result = await list(
+      memoryServing({ namespaces: ["p", "p.c"], backends: { p: parent, "p.c": child } }),
+      "p.c",
+    );
     expect(result.rows.map((r) => r.key)).toEqual(["mine"]);
     expect(result.errors).toEqual([{ namespace: "p", code: "unauthenticated", message: "The token was refused." }]);
   });
 
   it("reports a backend that cannot be opened, and hides an unexpected error's words", async () => {
     const child = memoryBackend({ listError: new Error("socket hang up at 10.0.0.7 with token s.abc") });
-    const serving = memoryServing({ namespaces: ["p", "p.c"], backends: { p: new BackendError("invalid-config", "The stored configuration is not valid any more: vault.address: Required"), "p.c": child } });
+    const serving = memoryServing({
+      namespaces: ["p", "p.c"],
+      backends: {
+        p: new BackendError(
+          "invalid-config",
+          "The stored configuration is not valid any more: vault.address: Required",
+        ),
+        "p.c": child,
+      },
+    });
     const result = await list(serving, "p.c");
     expect(result.rows).toEqual([]);
     expect(result.errors).toEqual([
-      { namespace: "p", code: "invalid-config", message: "The stored configuration is not valid any more: vault.address: Required" },
+      {
+        namespace: "p",
+        code: "invalid-config",
+        message: "The stored configuration is not valid any more: vault.address: Required",
+      },
       { namespace: "p.c", code: "internal", message: "The backend could not be read." },
     ]);
   });
 
   it("fills subkeys, descriptions and tags of the page's rows only, from the backend that owns each", async () => {
-    const backend = memoryBackend({ secrets: [secret("a", "json", { value: '{"user":"u","password":"p"}' }), secret("a", "plain"), secret("a", "z-off-page", { value: '{"x":1}' })] });
+    const backend = memoryBackend({
+      secrets: [
+        secret("a", "json", { value: '{"user":"u","password":"p"}' }),
+        secret("a", "plain"),
+        secret("a", "z-off-page", { value: '{"x":1}' }),
+      ],
+    });
     const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a", { pageSize: 2 });
     expect(result.rows.map((r) => [r.key, r.subkeys])).toEqual([
       ["json", ["password", "user"]],
@@ -114,13 +183,19 @@ describe("listNamespaceSecrets", () => {
   });
 
   it("keeps the rows when reading their details fails", async () => {
-    const backend = memoryBackend({ secrets: [secret("a", "json", { value: '{"k":1}' })], detailsError: new BackendError("forbidden", "no read") });
+    const backend = memoryBackend({
+      secrets: [secret("a", "json", { value: '{"k":1}' })],
+      detailsError: new BackendError("forbidden", "no read"),
+    });
     const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a");
     expect(result).toMatchObject({ total: 1, errors: [], rows: [{ key: "json", subkeys: [] }] });
   });
 
   it("touches no database when the backends are given", async () => {
-    const serving = memoryServing({ namespaces: ["a"], backends: { a: memoryBackend({ secrets: [secret("a", "k")] }) } });
+    const serving = memoryServing({
+      namespaces: ["a"],
+      backends: { a: memoryBackend({ secrets: [secret("a", "k")] }) },
+    });
     // memoryDatabase() throws on any table it does not keep: listing must not need one.
     await expect(list(serving, "a")).resolves.toMatchObject({ total: 1 });
   });
@@ -142,23 +217,39 @@ describe("listTenantSecrets", () => {
 });
 
 describe("resolveSecretValue", () => {
-  const parent = () => memoryBackend({ type: "vault", secrets: [secret("p", "db", { value: '{"password":"hunter2"}' }), secret("p", "only-parent", { value: "abc" })] });
+  const parent = () =>
+    memoryBackend({
+      type: "vault",
+      secrets: [secret("p", "db", { value: '{"password":"hunter2"}' }), secret("p", "only-parent", { value: "abc" })],
+    });
 
   it("finds the key in the nearest namespace and reports the value's length only", async () => {
     const child = memoryBackend({ secrets: [secret("p.c", "db", { value: "12345" })] });
     const serving = memoryServing({ namespaces: ["p", "p.c"], backends: { p: parent(), "p.c": child } });
-    expect(await resolveSecretValue(memoryDatabase().prisma, newTenant(), "p.c", "db", undefined, serving)).toEqual({ namespace: "p.c", backendLabel: "Builtin store", length: 5 });
-    expect(await resolveSecretValue(memoryDatabase().prisma, newTenant(), "p.c", "only-parent", undefined, serving)).toMatchObject({ namespace: "p", length: 3 });
+    expect(await resolveSecretValue(memoryDatabase().prisma, newTenant(), "p.c", "db", undefined, serving)).toEqual({
+      namespace: "p.c",
+      backendLabel: "Builtin store",
+      length: 5,
+    });
+    expect(
+      await resolveSecretValue(memoryDatabase().prisma, newTenant(), "p.c", "only-parent", undefined, serving),
+    ).toMatchObject({ namespace: "p", length: 3 });
   });
 
   it("reads a subkey, and says which key it cannot find", async () => {
     const serving = memoryServing({ namespaces: ["p"], backends: { p: parent() } });
-    expect(await resolveSecretValue(memoryDatabase().prisma, newTenant(), "p", "db", "password", serving)).toMatchObject({ length: 7 });
-    await expect(resolveSecretValue(memoryDatabase().prisma, newTenant(), "p", "missing", undefined, serving)).rejects.toMatchObject({ code: "not-found", message: "Cannot find secret for key 'missing'." });
+    expect(
+      await resolveSecretValue(memoryDatabase().prisma, newTenant(), "p", "db", "password", serving),
+    ).toMatchObject({ length: 7 });
+    await expect(
+      resolveSecretValue(memoryDatabase().prisma, newTenant(), "p", "missing", undefined, serving),
+    ).rejects.toMatchObject({ code: "not-found", message: "Cannot find secret for key 'missing'." });
   });
 
   it("fails with the backend's code when no backend of the lineage can be opened", async () => {
     const serving = memoryServing({ namespaces: ["p"], backends: { p: new BackendError("invalid-config", "bad") } });
-    await expect(resolveSecretValue(memoryDatabase().prisma, newTenant(), "p", "db", undefined, serving)).rejects.toMatchObject({ code: "invalid-config", message: "bad" });
+    await expect(
+      resolveSecretValue(memoryDatabase().prisma, newTenant(), "p", "db", undefined, serving),
+    ).rejects.toMatchObject({ code: "invalid-config", message: "bad" });
   });
 });

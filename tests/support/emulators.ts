@@ -15,7 +15,10 @@ export function loadEmulatorEnv(file: string): void {
 
 /** Starts the named emulators (reusing running ones) and loads the env file; returns its path. */
 export function startEmulators(names: string[] = ["all"]): string {
-  const file = execFileSync("bash", ["scripts/emulators/start.sh", ...names], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const file = execFileSync("bash", ["scripts/emulators/start.sh", ...names], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
   loadEmulatorEnv(file);
   return file;
 }
@@ -27,7 +30,9 @@ export function stopEmulators(names: string[] = ["all"]): void {
 /** The env file start.sh writes: KEYHOLD_EMULATORS_ENV_FILE, else its default place (scripts/emulators/lib.sh). */
 export function emulatorEnvFile(env: Record<string, string | undefined> = process.env): string {
   if (env.KEYHOLD_EMULATORS_ENV_FILE) return env.KEYHOLD_EMULATORS_ENV_FILE;
-  const run = env.KEYHOLD_EMULATORS_RUN_DIR ?? path.join(env.KEYHOLD_CACHE ?? path.join(os.homedir(), ".cache", "keyhold"), "emulators", "run");
+  const run =
+    env.KEYHOLD_EMULATORS_RUN_DIR ??
+    path.join(env.KEYHOLD_CACHE ?? path.join(os.homedir(), ".cache", "keyhold"), "emulators", "run");
   return path.join(run, "emulators.env");
 }
 
@@ -45,17 +50,24 @@ export function emulatorEgressAllow(env: Record<string, string | undefined> = pr
   }
   if (vars.has("KEYHOLD_EGRESS_ALLOW")) return vars.get("KEYHOLD_EGRESS_ALLOW")!;
   // A file written by an older start.sh: the same entries, from the emulators' ports.
-  const ports = ["KEYHOLD_AWS_PORT", "KEYHOLD_AZURE_PORT", "KEYHOLD_VAULT_PORT", "KEYHOLD_GCP_PORT"].map((n) => vars.get(n));
+  const ports = ["KEYHOLD_AWS_PORT", "KEYHOLD_AZURE_PORT", "KEYHOLD_VAULT_PORT", "KEYHOLD_GCP_PORT"].map((n) =>
+    vars.get(n),
+  );
   const token = vars.get("KEYHOLD_AZURE_TOKEN_ENDPOINT");
   if (token) ports.push(new URL(token).port);
-  return ports.filter(Boolean).map((p) => `127.0.0.1:${p}`).join(",");
+  return ports
+    .filter(Boolean)
+    .map((p) => `127.0.0.1:${p}`)
+    .join(",");
 }
 
 /** One emulator setting, as scripts/emulators/start.sh exported it; throws when the emulators are not running. */
 export function emulatorEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: the backend emulators are not running. Run 'npm run test:emulator' (its global setup starts them) or 'bash scripts/emulators/start.sh all'.`);
+    throw new Error(
+      `${name} is not set: the backend emulators are not running. Run 'npm run test:emulator' (its global setup starts them) or 'bash scripts/emulators/start.sh all'.`,
+    );
   }
   return value;
 }

@@ -13,11 +13,20 @@ export function nestedObject(depth: number, leaf: unknown = "x"): Record<string,
 
 /** Sets keys as own properties, as JSON.parse and React's reply decoder do (`o.__proto__ = v` would set the prototype). */
 function withOwn(target: object, entries: [string, unknown][]): object {
-  for (const [k, v] of entries) Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
   return target;
 }
 
-export const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"] as const;
+export const PROTOTYPE_KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "__defineGetter__",
+] as const;
 
 const SPECIAL_TEXT = [
   "",
@@ -66,17 +75,74 @@ const SPECIAL_TEXT = [
 ];
 
 /** One character that makes trouble somewhere: controls, separators, surrogates, astral, escapes, quotes. */
-const troubleChar = fc.constantFrom("\u0000", "\u0001", "\u0008", "\t", "\n", "\r", "\u001f", "\u007f", "\u0085", "\u00a0", "\u2028", "\u202e", "\ud800", "\udc00", "😀", "𝔘", "%", "'", '"', "\\", ".", "/", "_", "-", "a", "Z", "0");
+const troubleChar = fc.constantFrom(
+  "\u0000",
+  "\u0001",
+  "\u0008",
+  "\t",
+  "\n",
+  "\r",
+  "\u001f",
+  "\u007f",
+  "\u0085",
+  "\u00a0",
+  "\u2028",
+  "\u202e",
+  "\ud800",
+  "\udc00",
+  "😀",
+  "𝔘",
+  "%",
+  "'",
+  '"',
+  "\\",
+  ".",
+  "/",
+  "_",
+  "-",
+  "a",
+  "Z",
+  "0",
+);
 
 const HUGE_TEXT = "é".repeat(300_000);
 
 // NUL most often: PostgreSQL refuses it in text and JSON, so it is the one that reaches furthest before failing.
-const controlChar = fc.constantFrom("\u0000", "\u0000", "\u0000", "\u0000", "\u0000", "\u0000", "\u0000", "\u0000", "\u0001", "\u0008", "\t", "\n", "\r", "\u001b", "\u007f", "\u0085", "\u2028", "\ud800", "\udfff");
+const controlChar = fc.constantFrom(
+  "\u0000",
+  "\u0000",
+  "\u0000",
+  "\u0000",
+  "\u0000",
+  "\u0000",
+  "\u0000",
+  "\u0000",
+  "\u0001",
+  "\u0008",
+  "\t",
+  "\n",
+  "\r",
+  "\u001b",
+  "\u007f",
+  "\u0085",
+  "\u2028",
+  "\ud800",
+  "\udfff",
+);
 
 /** Text an attacker would type. */
 export const hostileText: fc.Arbitrary<string> = fc.oneof(
   // A word with one bad character in it: looks right to every check that does not look at each character.
-  { weight: 8, arbitrary: fc.tuple(fc.string({ unit: "grapheme-ascii", maxLength: 8 }), controlChar, fc.string({ unit: "grapheme-ascii", maxLength: 8 })).map(([a, c, b]) => a + c + b) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(
+        fc.string({ unit: "grapheme-ascii", maxLength: 8 }),
+        controlChar,
+        fc.string({ unit: "grapheme-ascii", maxLength: 8 }),
+      )
+      .map(([a, c, b]) => a + c + b),
+  },
   { weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: troubleChar, maxLength: 20 }) },
   { weight: 3, arbitrary: fc.constantFrom(...SPECIAL_TEXT) },
@@ -109,7 +175,11 @@ export const wrongType: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A field: mostly values `valid` draws from, then hostile text, then wrong types. */
 export function field<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<T | string | unknown> {
-  return fc.oneof({ weight: 5, arbitrary: valid }, { weight: 3, arbitrary: hostileText }, { weight: 1, arbitrary: wrongType });
+  return fc.oneof(
+    { weight: 5, arbitrary: valid },
+    { weight: 3, arbitrary: hostileText },
+    { weight: 1, arbitrary: wrongType },
+  );
 }
 
 /** A text field: valid values or hostile text, never another type. */
@@ -122,11 +192,24 @@ export function textField(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
  * keys (prototype names, hostile text), and now and then not an object at all. `valid` holds the values a form would
  * send (so calls get past the schema into the handler); `hostile` defaults to hostile text or a wrong type.
  */
-export function inputOf(valid: Record<string, fc.Arbitrary<unknown>>, hostile: Record<string, fc.Arbitrary<unknown>> = {}): fc.Arbitrary<unknown> {
+export function inputOf(
+  valid: Record<string, fc.Arbitrary<unknown>>,
+  hostile: Record<string, fc.Arbitrary<unknown>> = {},
+): fc.Arbitrary<unknown> {
   const keys = Object.keys(valid);
-  const bad = Object.fromEntries(keys.map((k) => [k, hostile[k] ?? fc.oneof({ weight: 3, arbitrary: hostileText }, { weight: 1, arbitrary: wrongType })]));
+  const bad = Object.fromEntries(
+    keys.map((k) => [
+      k,
+      hostile[k] ?? fc.oneof({ weight: 3, arbitrary: hostileText }, { weight: 1, arbitrary: wrongType }),
+    ]),
+  );
   const allValid = fc.record(valid);
-  const oneBad = fc.tuple(allValid, fc.constantFrom(...keys).chain((k) => bad[k].map((v) => [k, v] as [string, unknown]))).map(([r, extra]) => withOwn({ ...r }, [extra]));
+  const oneBad = fc
+    .tuple(
+      allValid,
+      fc.constantFrom(...keys).chain((k) => bad[k].map((v) => [k, v] as [string, unknown])),
+    )
+    .map(([r, extra]) => withOwn({ ...r }, [extra]));
   const allBad = fc.record(bad);
   const reshaped = fc
     .tuple(
@@ -145,43 +228,94 @@ export function inputOf(valid: Record<string, fc.Arbitrary<unknown>>, hostile: R
     { weight: 1, arbitrary: allBad },
     { weight: 2, arbitrary: reshaped },
     { weight: 1, arbitrary: wrongType },
-    { weight: 1, arbitrary: fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true, maxDepth: 4, key: fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, ...keys), fc.string()) }) },
+    {
+      weight: 1,
+      arbitrary: fc.anything({
+        withBigInt: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withNullPrototype: true,
+        withTypedArray: true,
+        withSparseArray: true,
+        maxDepth: 4,
+        key: fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, ...keys), fc.string()),
+      }),
+    },
   );
 }
 
 // Values from the seeded database (tests/support/guarded-app.ts), so calls reach rows that exist.
 /** Mostly what exists (so calls reach real rows), sometimes what does not. */
-const weighted = <T>(...choices: [T, number][]) => fc.oneof(...choices.map(([value, weight]) => ({ weight, arbitrary: fc.constant(value) })));
+const weighted = <T>(...choices: [T, number][]) =>
+  fc.oneof(...choices.map(([value, weight]) => ({ weight, arbitrary: fc.constant(value) })));
 export const tenants = weighted(["acme", 6], ["globex", 1], ["nobody", 1]);
-export const namespaces = weighted(["company", 3], ["company.team", 3], ["company.team.etl", 1], ["company.other", 1], ["elsewhere", 1]);
+export const namespaces = weighted(
+  ["company", 3],
+  ["company.team", 3],
+  ["company.team.etl", 1],
+  ["company.other", 1],
+  ["elsewhere", 1],
+);
 export const secretKeys = weighted(["API_KEY", 3], ["DB", 3], ["NEW_KEY", 2], ["a/b", 1], ["x.y-z", 1]);
 export const emails = fc.constantFrom(...Object.values(SEED.emails), "new@acme.test", "NEW@Acme.Test");
 export const passwords = fc.constantFrom("fuzz-password-1234", "a-long-password-1");
-export const hostilePasswords = fc.oneof(fc.constantFrom("short", "x".repeat(129), "\u0000".repeat(12)), field(passwords));
+export const hostilePasswords = fc.oneof(
+  fc.constantFrom("short", "x".repeat(129), "\u0000".repeat(12)),
+  field(passwords),
+);
 export const bindingIds = fc.oneof(fc.constantFrom(...Object.values(SEED.bindings)), fc.uuid());
-export const userIds = fc.oneof(fc.constantFrom(...Object.values(SEED.users)), fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/));
+export const userIds = fc.oneof(
+  fc.constantFrom(...Object.values(SEED.users)),
+  fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+);
 export const plainWords = fc.string({ unit: "grapheme", minLength: 1, maxLength: 30 });
-export const tagRows = fc.uniqueArray(fc.record({ key: fc.constantFrom("team", "env", "a b", "cost-center"), value: plainWords }), { maxLength: 3, selector: (r) => r.key });
-export const hostileTagRows = fc.array(fc.record({ key: field(fc.constantFrom("team", "env")), value: field(plainWords) }), { maxLength: 4 });
+export const tagRows = fc.uniqueArray(
+  fc.record({ key: fc.constantFrom("team", "env", "a b", "cost-center"), value: plainWords }),
+  { maxLength: 3, selector: (r) => r.key },
+);
+export const hostileTagRows = fc.array(
+  fc.record({ key: field(fc.constantFrom("team", "env")), value: field(plainWords) }),
+  { maxLength: 4 },
+);
 
 const expressionOf = (key: fc.Arbitrary<string>, subkey: fc.Arbitrary<string>, namespace: fc.Arbitrary<string>) =>
   fc
     .tuple(key, fc.option(subkey, { nil: undefined, freq: 3 }), fc.option(namespace, { nil: undefined, freq: 2 }))
-    .map(([k, sub, ns]) => `{{ secret('${k}'${ns === undefined ? "" : `, namespace='${ns}'`}${sub === undefined ? "" : `, subkey='${sub}'`}) }}`);
+    .map(
+      ([k, sub, ns]) =>
+        `{{ secret('${k}'${ns === undefined ? "" : `, namespace='${ns}'`}${sub === undefined ? "" : `, subkey='${sub}'`}) }}`,
+    );
 const subkeys = fc.constantFrom("user", "password", ...PROTOTYPE_KEYS);
 
 /** Expressions a user would check, prototype names among the subkeys. */
 export const expressions = expressionOf(secretKeys, subkeys, namespaces);
-export const hostileExpressions = fc.oneof(expressionOf(textField(secretKeys), textField(subkeys), textField(namespaces)), hostileText);
+export const hostileExpressions = fc.oneof(
+  expressionOf(textField(secretKeys), textField(subkeys), textField(namespaces)),
+  hostileText,
+);
 
 /** Vault and AWS documents aimed at loopback ports nothing listens on (never another host). */
 const loopback = fc.constantFrom("http://127.0.0.1:9", "https://127.0.0.1:9/", "http://[::1]:9");
 const tagMaps = fc.dictionary(fc.constantFrom("team", "env", "cost-center"), plainWords, { maxKeys: 3 });
-const hostileTagMaps = fc.dictionary(fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS), hostileText, plainWords), field(plainWords), { maxKeys: 4 });
+const hostileTagMaps = fc.dictionary(
+  fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS), hostileText, plainWords),
+  field(plainWords),
+  { maxKeys: 4 },
+);
 
-function documentOf(type: string, section: Record<string, fc.Arbitrary<unknown>>, required: string[], hostile: boolean) {
+function documentOf(
+  type: string,
+  section: Record<string, fc.Arbitrary<unknown>>,
+  required: string[],
+  hostile: boolean,
+) {
   const fields = hostile ? Object.fromEntries(Object.entries(section).map(([k, v]) => [k, field(v)])) : section;
-  return fc.record({ type: fc.constant(type), "read-only": fc.boolean(), [type]: fc.record(fields, { requiredKeys: required }) });
+  return fc.record({
+    type: fc.constant(type),
+    "read-only": fc.boolean(),
+    [type]: fc.record(fields, { requiredKeys: required }),
+  });
 }
 const vault = (hostile: boolean) =>
   documentOf(
@@ -222,10 +356,21 @@ export const hostileDocuments = fc.oneof(
   { weight: 4, arbitrary: vault(true) },
   { weight: 3, arbitrary: aws(true) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 5 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 10, max: 2500 }).map((depth) => ({ type: "vault", vault: nestedObject(depth) })) },
-  { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_KEYS).map((k) => ({ type: "vault", vault: withOwn({ address: "http://127.0.0.1:9" }, [[k, { token: "x" }]]) })) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 10, max: 2500 }).map((depth) => ({ type: "vault", vault: nestedObject(depth) })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(...PROTOTYPE_KEYS)
+      .map((k) => ({ type: "vault", vault: withOwn({ address: "http://127.0.0.1:9" }, [[k, { token: "x" }]]) })),
+  },
   { weight: 1, arbitrary: wrongType },
 );
 
 export const validKeepCredentials = fc.subarray(["vault.token.token", "aws-secret-manager.secret-key-id"]);
-export const hostileKeepCredentials = fc.oneof(fc.array(field(fc.constantFrom("vault.token.token", "vault.password.password")), { maxLength: 3 }), wrongType);
+export const hostileKeepCredentials = fc.oneof(
+  fc.array(field(fc.constantFrom("vault.token.token", "vault.password.password")), { maxLength: 3 }),
+  wrongType,
+);

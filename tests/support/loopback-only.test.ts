@@ -14,12 +14,15 @@ it("the loopback guard refuses every shape of non-loopback connection and lookup
   net.Socket.prototype.connect = reached as unknown as typeof real;
   const guard = loopbackOnly();
   try {
-    const attempt = (...args: unknown[]) => (net.Socket.prototype.connect as (...a: unknown[]) => unknown).apply(new net.Socket(), args);
+    const attempt = (...args: unknown[]) =>
+      (net.Socket.prototype.connect as (...a: unknown[]) => unknown).apply(new net.Socket(), args);
     expect(() => attempt({ hostname: "169.254.169.254", port: 80 })).toThrow(/loopback only/);
     expect(() => attempt({ host: "oauth2.googleapis.com", port: 443 })).toThrow(/loopback only/);
     expect(() => attempt(80, "metadata.google.internal.")).toThrow(/loopback only/);
     expect(() => attempt([{ host: "10.0.0.1", port: 443 }, null])).toThrow(/loopback only/);
-    const lookup = await new Promise<Error | null>((resolve) => dns.lookup("metadata.google.internal.", (error) => resolve(error)));
+    const lookup = await new Promise<Error | null>((resolve) =>
+      dns.lookup("metadata.google.internal.", (error) => resolve(error)),
+    );
     expect(lookup).toMatchObject({ code: "ENOTFOUND" });
     await expect(dns.promises.lookup("oauth2.googleapis.com")).rejects.toMatchObject({ code: "ENOTFOUND" });
     expect(reached).not.toHaveBeenCalled();
@@ -28,7 +31,14 @@ it("the loopback guard refuses every shape of non-loopback connection and lookup
     attempt(1, "localhost");
     attempt({ path: "/tmp/socket" });
     expect(reached).toHaveBeenCalledTimes(4);
-    expect(guard.refused).toEqual(["169.254.169.254", "oauth2.googleapis.com", "metadata.google.internal.", "10.0.0.1", "metadata.google.internal.", "oauth2.googleapis.com"]);
+    expect(guard.refused).toEqual([
+      "169.254.169.254",
+      "oauth2.googleapis.com",
+      "metadata.google.internal.",
+      "10.0.0.1",
+      "metadata.google.internal.",
+      "oauth2.googleapis.com",
+    ]);
   } finally {
     guard.restore();
   }

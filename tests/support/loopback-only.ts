@@ -20,7 +20,8 @@ function hostOf(args: unknown[]): string | null {
     if (o.path && !o.host && !o.hostname) return null; // a Unix socket
     return o.host ?? o.hostname ?? "localhost";
   }
-  if (typeof first === "number" || (typeof first === "string" && /^\d+$/.test(first))) return typeof second === "string" ? second : "localhost";
+  if (typeof first === "number" || (typeof first === "string" && /^\d+$/.test(first)))
+    return typeof second === "string" ? second : "localhost";
   return null; // connect(path): a Unix socket
 }
 
@@ -41,7 +42,9 @@ export function loopbackOnly(): LoopbackOnly {
     if (!LOOPBACK.test(hostname)) {
       refused.push(hostname);
       const callback = rest[rest.length - 1] as (error: Error) => void;
-      process.nextTick(() => callback(Object.assign(new Error(`test: lookup of ${hostname} refused`), { code: "ENOTFOUND" })));
+      process.nextTick(() =>
+        callback(Object.assign(new Error(`test: lookup of ${hostname} refused`), { code: "ENOTFOUND" })),
+      );
       return;
     }
     return (lookup as (...a: unknown[]) => unknown).call(dns, hostname, ...rest);

@@ -1,5 +1,15 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
-import type { IgnoreReason, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "@/lib/backends/adapter";
+import type {
+  IgnoreReason,
+  ListQuery,
+  SecretPage,
+  SecretRef,
+  SecretsBackend,
+  SecretSummary,
+  UpdateInput,
+  VerifyResult,
+  WriteInput,
+} from "@/lib/backends/adapter";
 import type { BackendType } from "@/lib/backends/descriptors";
 import type { AuditRow } from "@/lib/audit/record";
 import type { EffectiveBackend } from "@/lib/secrets/effective-backend";
@@ -51,7 +61,8 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
   const type = options.type ?? "builtin";
   const secrets: MemorySecret[] = [...(options.secrets ?? [])];
   const calls: string[] = [];
-  const find = (ref: { namespace: string; key: string }) => secrets.findIndex((s) => s.key === ref.key && (s.namespace === ref.namespace || s.namespace === null));
+  const find = (ref: { namespace: string; key: string }) =>
+    secrets.findIndex((s) => s.key === ref.key && (s.namespace === ref.namespace || s.namespace === null));
   const summary = (s: MemorySecret, withSubkeys: boolean): SecretSummary => ({
     key: s.key,
     namespace: s.namespace,
@@ -93,7 +104,13 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
     },
     async write(input: WriteInput): Promise<void> {
       calls.push(`write ${input.namespace}/${input.key}`);
-      secrets.push({ namespace: input.namespace, key: input.key, value: input.value, description: input.description ?? null, tags: input.tags ?? {} });
+      secrets.push({
+        namespace: input.namespace,
+        key: input.key,
+        value: input.value,
+        description: input.description ?? null,
+        tags: input.tags ?? {},
+      });
     },
     async update(input: UpdateInput): Promise<void> {
       calls.push(`update ${input.namespace}/${input.key}`);
@@ -119,22 +136,42 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
  * without its own backend is served by its nearest ancestor's, then by the tenant's (`""`). A backend
  * given as an Error fails to open (a configuration that cannot be used).
  */
-export function memoryServing(options: { namespaces: string[]; backends: Record<string, SecretsBackend | Error> }): ServingBackends {
+export function memoryServing(options: {
+  namespaces: string[];
+  backends: Record<string, SecretsBackend | Error>;
+}): ServingBackends {
   const effectiveOf = (namespace: string | null): { effective: EffectiveBackend; entry: SecretsBackend | Error } => {
     for (const ns of namespace ? namespaceLineage(namespace).reverse() : []) {
       const entry = options.backends[ns];
       if (!entry) continue;
       const backend = entry instanceof Error ? null : entry;
-      return { entry, effective: { type: backend?.type ?? "vault", readOnly: backend?.readOnly ?? false, configId: `config:${ns}`, source: { kind: "namespace", namespace: ns, own: ns === namespace } } };
+      return {
+        entry,
+        effective: {
+          type: backend?.type ?? "vault",
+          readOnly: backend?.readOnly ?? false,
+          configId: `config:${ns}`,
+          source: { kind: "namespace", namespace: ns, own: ns === namespace },
+        },
+      };
     }
     const entry = options.backends[""];
     if (!entry) throw new Error("memoryServing: no backend serves the tenant");
     const backend = entry instanceof Error ? null : entry;
-    return { entry, effective: { type: backend?.type ?? "vault", readOnly: backend?.readOnly ?? false, configId: "config:tenant", source: { kind: "tenant", tenant: "t" } } };
+    return {
+      entry,
+      effective: {
+        type: backend?.type ?? "vault",
+        readOnly: backend?.readOnly ?? false,
+        configId: "config:tenant",
+        source: { kind: "tenant", tenant: "t" },
+      },
+    };
   };
   return {
     namespaceExists: async (_tenant: TenantRef, namespace: string) => options.namespaces.includes(namespace),
-    effective: async (_tenant: TenantRef, namespaces: (string | null)[]) => new Map(namespaces.map((ns) => [ns, effectiveOf(ns).effective])),
+    effective: async (_tenant: TenantRef, namespaces: (string | null)[]) =>
+      new Map(namespaces.map((ns) => [ns, effectiveOf(ns).effective])),
     open: async (_tenant: TenantRef, effective: EffectiveBackend) => {
       const entry = options.backends[effective.source.kind === "namespace" ? effective.source.namespace : ""];
       if (entry instanceof Error) throw entry;
@@ -147,7 +184,11 @@ export function memoryServing(options: { namespaces: string[]; backends: Record<
  * The database, for code whose backends are in memory: it keeps the audit entries and the verification
  * results written, and refuses every other use, so a test proves the code under it reads nothing else.
  */
-export function memoryDatabase(): { prisma: PrismaClient; audit: AuditRow[]; verifications: { where: unknown; data: Record<string, unknown> }[] } {
+export function memoryDatabase(): {
+  prisma: PrismaClient;
+  audit: AuditRow[];
+  verifications: { where: unknown; data: Record<string, unknown> }[];
+} {
   const audit: AuditRow[] = [];
   const verifications: { where: unknown; data: Record<string, unknown> }[] = [];
   const tables: Record<string, unknown> = {

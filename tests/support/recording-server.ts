@@ -18,7 +18,10 @@ export interface RecordingServer {
 }
 
 /** Answers every request with `status` and a small JSON body (a Vault-style `errors` array by default). */
-export async function startRecordingServer(status = 403, body: unknown = { errors: ["permission denied"] }): Promise<RecordingServer> {
+export async function startRecordingServer(
+  status = 403,
+  body: unknown = { errors: ["permission denied"] },
+): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   let connections = 0;
   const server = http.createServer((req, res) => {

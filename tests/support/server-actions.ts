@@ -34,15 +34,26 @@ const manifests = new Map<string, Manifest>();
 /** Server actions are addressed by ids Next.js derives at build time; the build's manifest maps them to files. */
 export function actionId(file: string, exportedName: string, manifestPath = MANIFEST_PATH): string {
   let manifest = manifests.get(manifestPath);
-  if (!manifest) manifests.set(manifestPath, (manifest = JSON.parse(readFileSync(manifestPath, "utf8")).node as Manifest));
+  if (!manifest)
+    manifests.set(manifestPath, (manifest = JSON.parse(readFileSync(manifestPath, "utf8")).node as Manifest));
   const hit = Object.entries(manifest).find(([, v]) => v.filename === file && v.exportedName === exportedName);
   if (!hit) throw new Error(`no server action ${exportedName} in ${file} in this build`);
   return hit[0];
 }
 
 /** The request headers the browser's runtime sends for an action (add the cookie yourself). */
-export function actionHeaders(file: string, exportedName: string, origin: string, manifestPath?: string): Record<string, string> {
-  return { "Next-Action": actionId(file, exportedName, manifestPath), "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Origin: origin };
+export function actionHeaders(
+  file: string,
+  exportedName: string,
+  origin: string,
+  manifestPath?: string,
+): Record<string, string> {
+  return {
+    "Next-Action": actionId(file, exportedName, manifestPath),
+    "Content-Type": "text/plain;charset=UTF-8",
+    Accept: "text/x-component",
+    Origin: origin,
+  };
 }
 
 /** The request body: the action's arguments. */
@@ -74,7 +85,10 @@ export class ActionClient {
   async call(file: string, exportedName: string, args: unknown, page = "/"): Promise<ActionResult> {
     const response = await fetch(`${this.base}${page}`, {
       method: "POST",
-      headers: { ...actionHeaders(file, exportedName, this.base, this.manifestPath), ...(this.cookie ? { Cookie: this.cookie } : {}) },
+      headers: {
+        ...actionHeaders(file, exportedName, this.base, this.manifestPath),
+        ...(this.cookie ? { Cookie: this.cookie } : {}),
+      },
       body: actionBody(args),
       redirect: "manual",
     });
@@ -84,7 +98,10 @@ export class ActionClient {
     const result = actionResult(text);
     if (!result || result.error?.code === "next-error") {
       const line = text.split("\n").find((l) => l.startsWith("1:"));
-      return { ok: false, error: { code: "next-error", message: `HTTP ${response.status}: ${(line ?? text).slice(0, 300)}` } };
+      return {
+        ok: false,
+        error: { code: "next-error", message: `HTTP ${response.status}: ${(line ?? text).slice(0, 300)}` },
+      };
     }
     return result;
   }
@@ -92,7 +109,8 @@ export class ActionClient {
   /** Calls the action and throws unless it succeeded (or reported `already-exists`, so a rerun on the same data is fine). */
   async must(file: string, exportedName: string, args: unknown): Promise<void> {
     const result = await this.call(file, exportedName, args);
-    if (!result.ok && result.error?.code !== "already-exists") throw new Error(`${exportedName}: ${JSON.stringify(result.error)}`);
+    if (!result.ok && result.error?.code !== "already-exists")
+      throw new Error(`${exportedName}: ${JSON.stringify(result.error)}`);
   }
 }
 
@@ -106,6 +124,7 @@ function mergeCookies(current: string, set: string[]): string {
 export async function signedIn(base: string, email: string, password: string): Promise<ActionClient> {
   const client = new ActionClient(base);
   const result = await client.call(...ACTIONS.signIn, { email, password }, "/login");
-  if (!result.ok || !client.cookie.includes("session_token=")) throw new Error(`sign-in as ${email} failed: ${JSON.stringify(result.error ?? result)}`);
+  if (!result.ok || !client.cookie.includes("session_token="))
+    throw new Error(`sign-in as ${email} failed: ${JSON.stringify(result.error ?? result)}`);
   return client;
 }

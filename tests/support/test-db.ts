@@ -94,7 +94,10 @@ async function admin(sql: string): Promise<void> {
  * Inside a `describe`: a migrated database and a Prisma client on it for the file's tests, closed and
  * dropped afterwards. `get()` is valid from beforeAll on (when `available`).
  */
-export function migratedPrisma(kind: TestDbKind, available: boolean): { get: () => import("../../lib/db/generated/client").PrismaClient } {
+export function migratedPrisma(
+  kind: TestDbKind,
+  available: boolean,
+): { get: () => import("../../lib/db/generated/client").PrismaClient } {
   let db: TestDatabase | undefined;
   let prisma: import("../../lib/db/generated/client").PrismaClient | undefined;
   beforeAll(async () => {

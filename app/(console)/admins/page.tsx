@@ -12,9 +12,16 @@ export default async function AdminsPage() {
   const { admins, me } = await loadPage(instanceAdminsView, {});
   return (
     <main id="main" className="mx-auto w-full max-w-4xl space-y-6 p-6">
-      <PageHeader crumbs={[{ label: "Tenants", href: "/" }, { label: "Administrators" }]} title="Administrators" description="Instance administrators may do everything in every tenant, including this page." />
+      <PageHeader
+        crumbs={[{ label: "Tenants", href: "/" }, { label: "Administrators" }]}
+        title="Administrators"
+        description="Instance administrators may do everything in every tenant, including this page."
+      />
       <Card>
-        <CardHeader title="Instance administrators" description={`${admins.length} administrator${admins.length === 1 ? "" : "s"}`} />
+        <CardHeader
+          title="Instance administrators"
+          description={`${admins.length} administrator${admins.length === 1 ? "" : "s"}`}
+        />
         <InstanceAdmins admins={admins} me={me} />
       </Card>
     </main>

@@ -15,7 +15,11 @@ export default async function InstanceAuditPage({ searchParams }: { searchParams
   const data = await loadPage(auditLogView, { ...filters, page });
   return (
     <main id="main" className="mx-auto w-full max-w-6xl space-y-6 p-6">
-      <PageHeader crumbs={[{ label: "Tenants", href: "/" }, { label: "Audit log" }]} title="Audit log" description="Every tenant's events and every sign-in." />
+      <PageHeader
+        crumbs={[{ label: "Tenants", href: "/" }, { label: "Audit log" }]}
+        title="Audit log"
+        description="Every tenant's events and every sign-in."
+      />
       <AuditLog base="/audit" csv="/api/audit/csv" filters={filters} data={data} showTenant />
     </main>
   );

@@ -4,7 +4,12 @@ import { defineRoute } from "@/lib/server/route";
 import { otherMethods } from "@/lib/server/method-not-allowed";
 
 /** The OpenAPI description of the route handlers: public, it holds no data (schemathesis reads it in npm test). */
-export const GET = defineRoute({ name: "openapi", permission: "public", input: z.object({}), run: async () => openApiDocument() });
+export const GET = defineRoute({
+  name: "openapi",
+  permission: "public",
+  input: z.object({}),
+  run: async () => openApiDocument(),
+});
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
 
 export const dynamic = "force-dynamic";

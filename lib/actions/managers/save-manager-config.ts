@@ -14,7 +14,9 @@ export const saveManagerConfigAction = defineAction({
   namespace: (i) => i.namespace,
   run: async ({ prisma, tenant, session }, { namespace, ...input }) => {
     const scope = await resolveScope(prisma, tenant!.id, namespace);
-    const view = await saveConfig(prisma, scope, input, session.actor, { instanceAdmin: isInstanceAdmin(session.bindings) });
+    const view = await saveConfig(prisma, scope, input, session.actor, {
+      instanceAdmin: isInstanceAdmin(session.bindings),
+    });
     revalidatePath(`/tenants/${tenant!.slug}`, "layout");
     return view;
   },

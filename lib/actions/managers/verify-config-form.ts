@@ -22,6 +22,9 @@ export const verifyConfigFormAction = defineAction({
   namespace: (i) => i.namespace,
   run: async ({ prisma, tenant, session }, { namespace, document, keepCredentials }) => {
     const scope = await resolveScope(prisma, tenant!.id, namespace);
-    return verifyForm(prisma, tenant!, scope, document, keepCredentials, { actor: session.actor, instanceAdmin: isInstanceAdmin(session.bindings) });
+    return verifyForm(prisma, tenant!, scope, document, keepCredentials, {
+      actor: session.actor,
+      instanceAdmin: isInstanceAdmin(session.bindings),
+    });
   },
 });

@@ -11,7 +11,11 @@ import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
 export const checkExpressionAction = defineAction({
   name: "secret.check-expression",
   permission: "secret:check",
-  input: z.strictObject({ tenant: tenantSlugSchema, namespace: namespacePathSchema, expression: plainText(1000, { multiline: true }) }),
+  input: z.strictObject({
+    tenant: tenantSlugSchema,
+    namespace: namespacePathSchema,
+    expression: plainText(1000, { multiline: true }),
+  }),
   tenant: (i) => i.tenant,
   // The expression may name another namespace: the caller needs a role on that one.
   namespace: (i) => {
@@ -24,7 +28,13 @@ export const checkExpressionAction = defineAction({
     const target = parsed.expression.namespace ?? namespace;
     const check = namespacePathSchema.safeParse(target);
     if (!check.success) throw new KeyholdError("invalid-input", `'${target}' is not a namespace path.`);
-    const resolved = await resolveSecretValue(prisma, tenant!, check.data, parsed.expression.key, parsed.expression.subkey);
+    const resolved = await resolveSecretValue(
+      prisma,
+      tenant!,
+      check.data,
+      parsed.expression.key,
+      parsed.expression.subkey,
+    );
     return { ...resolved, expression: parsed.expression };
   },
 });

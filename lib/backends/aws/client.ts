@@ -23,11 +23,20 @@ const policies = new WeakMap<SecretsManagerClient, EgressPolicy | undefined>();
  * region, AWS_REGION or the shared config file's.
  */
 export function awsClient(section: AwsSection, requestTimeoutMs: number, egress?: EgressPolicy): SecretsManagerClient {
-  const keys = section["access-key-id"] && section["secret-key-id"]
-    ? { accessKeyId: section["access-key-id"], secretAccessKey: section["secret-key-id"], ...(section["session-token"] ? { sessionToken: section["session-token"] } : {}) }
-    : undefined;
+  const keys =
+    section["access-key-id"] && section["secret-key-id"]
+      ? {
+          accessKeyId: section["access-key-id"],
+          secretAccessKey: section["secret-key-id"],
+          ...(section["session-token"] ? { sessionToken: section["session-token"] } : {}),
+        }
+      : undefined;
   // The policy is part of the key: a trusted client must never serve a dedicated manager, nor one policy's client another's.
-  const id = createHash("sha256").update(JSON.stringify([section.region, section["endpoint-override"], keys, requestTimeoutMs, egress?.id ?? "trusted"])).digest("hex");
+  const id = createHash("sha256")
+    .update(
+      JSON.stringify([section.region, section["endpoint-override"], keys, requestTimeoutMs, egress?.id ?? "trusted"]),
+    )
+    .digest("hex");
   const cached = clients.get(id);
   clients.delete(id);
   if (cached && policies.get(cached) === egress) {
@@ -50,8 +59,16 @@ export function awsClient(section: AwsSection, requestTimeoutMs: number, egress?
     },
   });
   policies.set(client, egress);
-  client.middlewareStack.addRelativeTo(nonJsonErrors, { relation: "after", toMiddleware: "deserializerMiddleware", name: "keyholdNonJsonErrors" });
-  client.middlewareStack.addRelativeTo(unparsableAnswers, { relation: "before", toMiddleware: "deserializerMiddleware", name: "keyholdUnparsableAnswers" });
+  client.middlewareStack.addRelativeTo(nonJsonErrors, {
+    relation: "after",
+    toMiddleware: "deserializerMiddleware",
+    name: "keyholdNonJsonErrors",
+  });
+  client.middlewareStack.addRelativeTo(unparsableAnswers, {
+    relation: "before",
+    toMiddleware: "deserializerMiddleware",
+    name: "keyholdUnparsableAnswers",
+  });
   clients.set(id, client);
   if (clients.size > MAX_CLIENTS) {
     const [oldest, old] = clients.entries().next().value as [string, SecretsManagerClient];

@@ -33,7 +33,8 @@ export const RECOVERY_WINDOW_DAYS = 7;
 /** AWS secret names: letters, digits and /_+=.@- up to 512 characters. */
 const NAME_RULES = { allowed: /[A-Za-z0-9/_+=.@-]/, separator: "-", maxLength: 512, keepPath: true };
 
-const tagsOf = (list: Tag[] | undefined): Record<string, string> => Object.fromEntries((list ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? ""]));
+const tagsOf = (list: Tag[] | undefined): Record<string, string> =>
+  Object.fromEntries((list ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? ""]));
 const tagList = (tags: Record<string, string>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 function rawOf(entry: SecretListEntry): RawSecret {
@@ -53,16 +54,35 @@ export function createAwsDriver(ctx: BackendContext): TaggedDriver {
   const region = async () => section.region ?? (await client.config.region());
 
   /** Makes the secret's tags exactly `tags`, leaving AWS's own `aws:` tags alone (they cannot be removed). */
-  async function setTags(name: string, current: Record<string, string>, tags: Record<string, string>, signal: AbortSignal) {
+  async function setTags(
+    name: string,
+    current: Record<string, string>,
+    tags: Record<string, string>,
+    signal: AbortSignal,
+  ) {
     const stale = Object.keys(current).filter((k) => !(k in tags) && !k.startsWith("aws:"));
     const changed = Object.entries(tags).filter(([k, v]) => current[k] !== v);
-    if (stale.length) await client.send(new UntagResourceCommand({ SecretId: name, TagKeys: stale }), { abortSignal: signal });
-    if (changed.length) await client.send(new TagResourceCommand({ SecretId: name, Tags: tagList(Object.fromEntries(changed)) }), { abortSignal: signal });
+    if (stale.length)
+      await client.send(new UntagResourceCommand({ SecretId: name, TagKeys: stale }), { abortSignal: signal });
+    if (changed.length)
+      await client.send(new TagResourceCommand({ SecretId: name, Tags: tagList(Object.fromEntries(changed)) }), {
+        abortSignal: signal,
+      });
   }
 
-  async function update(name: string, patch: { value?: string; description?: string | null; tags?: Record<string, string> }, signal: AbortSignal) {
-    if (patch.value !== undefined) await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: patch.value }), { abortSignal: signal });
-    if (patch.description !== undefined) await client.send(new UpdateSecretCommand({ SecretId: name, Description: patch.description ?? "" }), { abortSignal: signal });
+  async function update(
+    name: string,
+    patch: { value?: string; description?: string | null; tags?: Record<string, string> },
+    signal: AbortSignal,
+  ) {
+    if (patch.value !== undefined)
+      await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: patch.value }), {
+        abortSignal: signal,
+      });
+    if (patch.description !== undefined)
+      await client.send(new UpdateSecretCommand({ SecretId: name, Description: patch.description ?? "" }), {
+        abortSignal: signal,
+      });
     if (patch.tags) {
       const described = await client.send(new DescribeSecretCommand({ SecretId: name }), { abortSignal: signal });
       await setTags(name, tagsOf(described.Tags), patch.tags, signal);
@@ -78,7 +98,12 @@ export function createAwsDriver(ctx: BackendContext): TaggedDriver {
       do {
         budget.spend();
         const page = await client.send(
-          new ListSecretsCommand({ MaxResults: PAGE_SIZE, NextToken, IncludePlannedDeletion: false, ...(filters.length ? { Filters: filters } : {}) }),
+          new ListSecretsCommand({
+            MaxResults: PAGE_SIZE,
+            NextToken,
+            IncludePlannedDeletion: false,
+            ...(filters.length ? { Filters: filters } : {}),
+          }),
           { abortSignal: signal },
         );
         yield (page.SecretList ?? []).filter((s) => s.Name).map(rawOf);
@@ -89,13 +114,21 @@ export function createAwsDriver(ctx: BackendContext): TaggedDriver {
     async readValue(name: string, signal: AbortSignal) {
       const out = await client.send(new GetSecretValueCommand({ SecretId: name }), { abortSignal: signal });
       if (out.SecretString !== undefined) return out.SecretString;
-      throw new BackendError("invalid-input", `Secret '${name}' holds binary data (SecretBinary); Keyhold reads only text secrets (SecretString).`);
+      throw new BackendError(
+        "invalid-input",
+        `Secret '${name}' holds binary data (SecretBinary); Keyhold reads only text secrets (SecretString).`,
+      );
     },
 
     async create(name, value, meta, signal) {
       try {
         await client.send(
-          new CreateSecretCommand({ Name: name, SecretString: value, Description: meta.description ?? undefined, Tags: tagList(meta.tags) }),
+          new CreateSecretCommand({
+            Name: name,
+            SecretString: value,
+            Description: meta.description ?? undefined,
+            Tags: tagList(meta.tags),
+          }),
           { abortSignal: signal },
         );
       } catch (error) {
@@ -112,7 +145,9 @@ export function createAwsDriver(ctx: BackendContext): TaggedDriver {
     update,
 
     async remove(name: string, signal: AbortSignal) {
-      await client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: RECOVERY_WINDOW_DAYS }), { abortSignal: signal });
+      await client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: RECOVERY_WINDOW_DAYS }), {
+        abortSignal: signal,
+      });
     },
 
     async verify(signal: AbortSignal) {

@@ -30,7 +30,11 @@ const BY_NAME: Record<string, BackendErrorCode> = {
   TokenProviderError: "unauthenticated",
 };
 
-const BY_STATUS: Record<number, BackendErrorCode> = { 401: "unauthenticated", 403: "forbidden", 407: "unauthenticated" };
+const BY_STATUS: Record<number, BackendErrorCode> = {
+  401: "unauthenticated",
+  403: "forbidden",
+  407: "unauthenticated",
+};
 
 /** Maps an error of @aws-sdk/client-secrets-manager to a code; null leaves it to the network mapping. */
 export function awsErrorCode(error: unknown): BackendErrorCode | null {

@@ -4,7 +4,13 @@ import type { BackendFormSpec } from "../backend-module";
 export const awsForm: BackendFormSpec = {
   fields: [
     { path: "region", label: "Region", kind: "text", required: true, placeholder: "us-east-1" },
-    { path: "endpoint-override", label: "Endpoint override", kind: "url", placeholder: "https://secretsmanager.us-east-1.amazonaws.com", help: "Only for VPC endpoints, proxies or test servers." },
+    {
+      path: "endpoint-override",
+      label: "Endpoint override",
+      kind: "url",
+      placeholder: "https://secretsmanager.us-east-1.amazonaws.com",
+      help: "Only for VPC endpoints, proxies or test servers.",
+    },
   ],
   auth: [
     {

@@ -20,11 +20,13 @@ const pushable = (value: string) => FILTER_VALUE.test(value);
  */
 export function listFilters(rules: SelectionRules, readOnly: boolean): Filter[] {
   const filters: Filter[] = [];
-  if (rules.filterOnPrefix && pushable(rules.filterOnPrefix.prefix)) filters.push({ Key: "name", Values: [rules.filterOnPrefix.prefix] });
+  if (rules.filterOnPrefix && pushable(rules.filterOnPrefix.prefix))
+    filters.push({ Key: "name", Values: [rules.filterOnPrefix.prefix] });
   const pair =
     Object.entries(rules.filterOnTags ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
-      .find(([k, v]) => pushable(k) && pushable(v)) ?? (!readOnly && !rules.filterOnPrefix ? ["prefix", rules.prefix] : undefined);
+      .find(([k, v]) => pushable(k) && pushable(v)) ??
+    (!readOnly && !rules.filterOnPrefix ? ["prefix", rules.prefix] : undefined);
   if (pair && pushable(pair[0]) && pushable(pair[1])) {
     filters.push({ Key: "tag-key", Values: [pair[0]] }, { Key: "tag-value", Values: [pair[1]] });
   }

@@ -45,7 +45,9 @@ const readNonJsonErrors = (next: Next) => async (args: unknown) => {
     name: name ?? "UnexpectedResponse",
     $fault: response.statusCode >= 500 ? "server" : "client",
     $metadata: { httpStatusCode: response.statusCode },
-    message: words ? clip(words, BACKEND_TEXT_MAX) : `The endpoint answered HTTP ${response.statusCode}${type ? ` (${clip(type.split(";")[0].trim(), 60)})` : ""}, which is not an AWS answer`,
+    message: words
+      ? clip(words, BACKEND_TEXT_MAX)
+      : `The endpoint answered HTTP ${response.statusCode}${type ? ` (${clip(type.split(";")[0].trim(), 60)})` : ""}, which is not an AWS answer`,
   });
 };
 
@@ -70,7 +72,12 @@ const readUnparsable = (next: Next) => async (args: unknown) => {
     return await next(args);
   } catch (error) {
     const e = error as { name?: string; message?: string; $response?: { statusCode?: number } };
-    if (e?.$response && /is not valid JSON|Unexpected token|Unexpected end of JSON|Unexpected non-whitespace/i.test(String(e.message ?? ""))) {
+    if (
+      e?.$response &&
+      /is not valid JSON|Unexpected token|Unexpected end of JSON|Unexpected non-whitespace/i.test(
+        String(e.message ?? ""),
+      )
+    ) {
       throw unexpected(e.$response.statusCode ?? 0, "with a body that is not valid JSON");
     }
     throw error;

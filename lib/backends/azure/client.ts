@@ -1,7 +1,12 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { rootCertificates } from "node:tls";
-import { ClientSecretCredential, DefaultAzureCredential, type ClientSecretCredentialOptions, type TokenCredential } from "@azure/identity";
+import {
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  type ClientSecretCredentialOptions,
+  type TokenCredential,
+} from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import type { EgressPolicy } from "../../net/egress";
 import { egressAgents, type EgressAgents } from "../../net/egress-agent";
@@ -36,7 +41,10 @@ const cache = new Map<string, AzureClients>();
 export function vaultUrlOf(section: AzureSection): string {
   if (section["key-vault-uri"]) return section["key-vault-uri"].replace(/\/+$/, "");
   if (section["vault-name"]) return `https://${section["vault-name"]}.vault.azure.net`;
-  throw new BackendError("invalid-config", "Give either the vault name or the vault URI; without one the backend cannot connect.");
+  throw new BackendError(
+    "invalid-config",
+    "Give either the vault name or the vault URI; without one the backend cannot connect.",
+  );
 }
 
 function tlsOf(pem: string | undefined): TlsSettings | undefined {
@@ -90,7 +98,9 @@ function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy):
   const tlsOptions = tlsOf(section["ca-certificate"]);
   const authority = { failure: undefined as unknown };
   const authorityHost = section["authority-host"]?.replace(/\/+$/, "");
-  const pinned = egress ? [{ policy: egressPolicy(egressAgents(egress, tlsOptions ?? {})), position: "perRetry" as const }] : [];
+  const pinned = egress
+    ? [{ policy: egressPolicy(egressAgents(egress, tlsOptions ?? {})), position: "perRetry" as const }]
+    : [];
   // Dedicated managers follow no redirect: a credential goes to the address it was saved for only.
   const redirects = egress ? { redirectOptions: { maxRetries: 0 } } : {};
   const credentialOptions: ClientSecretCredentialOptions = {
@@ -116,7 +126,9 @@ function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy):
   return {
     client,
     vaultUrl,
-    identity: secret ? `the client secret of app ${secret.clientId} (tenant ${secret.tenantId})` : "DefaultAzureCredential",
+    identity: secret
+      ? `the client secret of app ${secret.clientId} (tenant ${secret.tenantId})`
+      : "DefaultAzureCredential",
     authorityHost: authorityHost ?? "https://login.microsoftonline.com",
     authority,
     egress,
@@ -125,7 +137,9 @@ function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy):
 
 /** The SDK clients for a section, shared by every backend built from the same settings and credentials. */
 export function azureClients(section: AzureSection, timeoutMs: number, egress?: EgressPolicy): AzureClients {
-  const key = createHash("sha256").update(JSON.stringify([section, timeoutMs, egress?.id ?? "trusted"])).digest("hex");
+  const key = createHash("sha256")
+    .update(JSON.stringify([section, timeoutMs, egress?.id ?? "trusted"]))
+    .digest("hex");
   let clients = cache.get(key);
   if (!clients || clients.egress !== egress) {
     clients = build(section, timeoutMs, egress);

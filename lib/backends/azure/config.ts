@@ -1,15 +1,30 @@
 import { z } from "zod";
-import { caCertificate, cloudCommon, flag, optionalText, optionalUrl, text, type Identity, type SectionIssue } from "../config-fields";
+import {
+  caCertificate,
+  cloudCommon,
+  flag,
+  optionalText,
+  optionalUrl,
+  text,
+  type Identity,
+  type SectionIssue,
+} from "../config-fields";
 
 const guid = z
   .string()
   .trim()
-  .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$|^[A-Za-z0-9.-]{1,253}$/, "A GUID or a directory domain name");
+  .regex(
+    /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$|^[A-Za-z0-9.-]{1,253}$/,
+    "A GUID or a directory domain name",
+  );
 
 export const azureSection = z
   .strictObject({
     "vault-name": optionalText(24).pipe(
-      z.string().regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, "3-24 letters, digits and dashes, starting with a letter").optional(),
+      z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/, "3-24 letters, digits and dashes, starting with a letter")
+        .optional(),
     ),
     "key-vault-uri": optionalUrl,
     clientSecret: z
@@ -28,7 +43,11 @@ export const azureSection = z
   })
   .superRefine((v, ctx) => {
     if (v["vault-name"] && v["key-vault-uri"]) {
-      ctx.addIssue({ code: "custom", path: ["vault-name"], message: "Give either the vault name or the vault URI, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["vault-name"],
+        message: "Give either the vault name or the vault URI, not both",
+      });
     }
   });
 
@@ -38,7 +57,13 @@ export type AzureSection = z.infer<typeof azureSection>;
 export function azureIncomplete(v: AzureSection): SectionIssue[] {
   return v["vault-name"] || v["key-vault-uri"]
     ? []
-    : [{ path: ["vault-name"], message: "Give either the vault name or the vault URI", warning: "no vault name or vault URI: the backend cannot connect until one is given" }];
+    : [
+        {
+          path: ["vault-name"],
+          message: "Give either the vault name or the vault URI",
+          warning: "no vault name or vault URI: the backend cannot connect until one is given",
+        },
+      ];
 }
 
 export const azureCredentials = { "clientSecret.clientSecret": "client secret" };
@@ -56,5 +81,8 @@ export const azureHost = (v: AzureSection): string =>
 
 export function azureIdentity(v: AzureSection): Identity {
   if (v.clientSecret) return { kind: "configured", label: "the client secret below" };
-  return { kind: "ambient", label: "the server's own Azure identity (DefaultAzureCredential: environment, workload or managed identity)" };
+  return {
+    kind: "ambient",
+    label: "the server's own Azure identity (DefaultAzureCredential: environment, workload or managed identity)",
+  };
 }

@@ -21,13 +21,21 @@ const statusOf = (error: unknown) => (error as { statusCode?: number })?.statusC
 
 /** Keyhold keeps the description in the secret's content type: Key Vault has no description field and allows only 15 tags. */
 function toRaw(p: SecretProperties): RawSecret {
-  return { name: p.name, tags: p.tags ?? {}, description: p.contentType || null, updatedAt: p.updatedOn ?? p.createdOn ?? null };
+  return {
+    name: p.name,
+    tags: p.tags ?? {},
+    description: p.contentType || null,
+    updatedAt: p.updatedOn ?? p.createdOn ?? null,
+  };
 }
 
 function checkTags(tags: Record<string, string>): void {
   const count = Object.keys(tags).length;
   if (count > MAX_TAGS) {
-    throw new BackendError("invalid-input", `Azure Key Vault allows at most ${MAX_TAGS} tags on a secret; this one would carry ${count} (Keyhold's tenant, namespace, key and prefix tags included).`);
+    throw new BackendError(
+      "invalid-input",
+      `Azure Key Vault allows at most ${MAX_TAGS} tags on a secret; this one would carry ${count} (Keyhold's tenant, namespace, key and prefix tags included).`,
+    );
   }
 }
 
@@ -56,7 +64,10 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     const e = error as { name?: string; message?: string; statusCode?: number; code?: string };
     const tenant = challengedTenant(error);
     if (tenant) {
-      return new BackendError("invalid-config", `${target}: the vault belongs to directory (tenant) ${tenant}, but clientSecret.tenantId is ${section.clientSecret?.tenantId}. Use the vault's tenant.`);
+      return new BackendError(
+        "invalid-config",
+        `${target}: the vault belongs to directory (tenant) ${tenant}, but clientSecret.tenantId is ${section.clientSecret?.tenantId}. Use the vault's tenant.`,
+      );
     }
     const resource = /challenge resource '(.*?)' does not match/.exec(e?.message ?? "")?.[1];
     if (resource) {
@@ -67,12 +78,17 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     }
     const failure = c.authority.failure;
     if (failure && /CredentialUnavailableError|AuthenticationRequiredError|AuthenticationError/.test(e?.name ?? "")) {
-      return new AuthorityError(`Microsoft Entra ID at ${c.authorityHost} did not answer the token request: ${(failure as Error).message ?? failure}`, failure);
+      return new AuthorityError(
+        `Microsoft Entra ID at ${c.authorityHost} did not answer the token request: ${(failure as Error).message ?? failure}`,
+        failure,
+      );
     }
     // The SDK's pager drops Key Vault's own message; the status and error code are all that is left.
     if (e?.name === "RestError" && e.message?.startsWith("Pagination failed")) {
       e.message = `listing secrets answered HTTP ${e.statusCode} ${e.code ?? ""}`.trim();
-      if (e.statusCode === 403) e.message += ": the identity needs the secrets list permission (access policy) or a Key Vault Secrets role (RBAC)";
+      if (e.statusCode === 403)
+        e.message +=
+          ": the identity needs the secrets list permission (access policy) or a Key Vault Secrets role (RBAC)";
     }
     return error;
   }
@@ -86,7 +102,14 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     }
   }
 
-  async function setValue(client: SecretClient, name: string, value: string, tags: Record<string, string>, contentType: string | undefined, signal: AbortSignal) {
+  async function setValue(
+    client: SecretClient,
+    name: string,
+    value: string,
+    tags: Record<string, string>,
+    contentType: string | undefined,
+    signal: AbortSignal,
+  ) {
     await client.setSecret(name, value, { tags, contentType, abortSignal: signal });
   }
 
@@ -95,7 +118,9 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     target,
 
     async *scan(signal, budget) {
-      const pages = clients().client.listPropertiesOfSecrets({ abortSignal: signal }).byPage({ maxPageSize: PAGE_SIZE });
+      const pages = clients()
+        .client.listPropertiesOfSecrets({ abortSignal: signal })
+        .byPage({ maxPageSize: PAGE_SIZE });
       // Iterating by hand so each page goes through run() and its error explanation.
       for (;;) {
         const next = await run(() => pages.next());
@@ -119,7 +144,11 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
           () => true,
           (error: unknown) => (statusOf(error) === 404 ? false : Promise.reject(error)),
         );
-        if (live) throw new BackendError("conflict", `${target}: a secret named ${name} already exists without this key's tags; Keyhold does not overwrite it.`);
+        if (live)
+          throw new BackendError(
+            "conflict",
+            `${target}: a secret named ${name} already exists without this key's tags; Keyhold does not overwrite it.`,
+          );
         try {
           await setValue(client, name, value, meta.tags, contentType, signal);
         } catch (error) {
@@ -175,10 +204,13 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     async verify(signal) {
       const c = clients();
       try {
-        await run((client) => client.listPropertiesOfSecrets({ abortSignal: signal }).byPage({ maxPageSize: 1 }).next());
+        await run((client) =>
+          client.listPropertiesOfSecrets({ abortSignal: signal }).byPage({ maxPageSize: 1 }).next(),
+        );
         return `listed the secrets of Key Vault ${c.vaultUrl} with ${c.identity}`;
       } catch (error) {
-        if (statusOf(error) === 404) throw new BackendError("not-found", `${target}: no Key Vault answers at ${c.vaultUrl} (HTTP 404).`);
+        if (statusOf(error) === 404)
+          throw new BackendError("not-found", `${target}: no Key Vault answers at ${c.vaultUrl} (HTTP 404).`);
         throw error;
       }
     },

@@ -2,14 +2,22 @@ import "server-only";
 import { networkErrorCode, type BackendErrorCode } from "../backend-error";
 
 /** DNS suffixes of Key Vault in the public and sovereign clouds: an unknown name there means the vault does not exist. */
-const VAULT_DNS_SUFFIXES = [".vault.azure.net", ".vault.azure.cn", ".vault.usgovcloudapi.net", ".vault.microsoftazure.de"];
+const VAULT_DNS_SUFFIXES = [
+  ".vault.azure.net",
+  ".vault.azure.cn",
+  ".vault.usgovcloudapi.net",
+  ".vault.microsoftazure.de",
+];
 
 /**
  * A failure to reach the Microsoft Entra ID authority. The identity library reports those as a bare
  * "endpoints_resolution_error"; the driver keeps the network error it saw and wraps it in this.
  */
 export class AuthorityError extends Error {
-  constructor(message: string, readonly cause: unknown) {
+  constructor(
+    message: string,
+    readonly cause: unknown,
+  ) {
     super(message);
     this.name = "AuthorityError";
   }
@@ -24,13 +32,20 @@ interface AzureErrorShape {
   cause?: unknown;
 }
 
-const CREDENTIAL_ERRORS = new Set(["AuthenticationError", "AuthenticationRequiredError", "CredentialUnavailableError", "AggregateAuthenticationError"]);
+const CREDENTIAL_ERRORS = new Set([
+  "AuthenticationError",
+  "AuthenticationRequiredError",
+  "CredentialUnavailableError",
+  "AggregateAuthenticationError",
+]);
 
 /** The tenant a vault's challenge asked for, when the credential is set up for another one. */
 export function challengedTenant(error: unknown): string | null {
   const e = error as AzureErrorShape;
   if (e?.name !== "CredentialUnavailableError") return null;
-  return /not configured to acquire tokens for tenant ([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)/.exec(e.message ?? "")?.[1] ?? null;
+  return (
+    /not configured to acquire tokens for tenant ([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)/.exec(e.message ?? "")?.[1] ?? null
+  );
 }
 
 function hostOf(url: string | undefined): string {
@@ -48,7 +63,8 @@ export function azureErrorCode(error: unknown): BackendErrorCode | null {
   if (e.name === "AuthorityError") return networkErrorCode(e.cause) ?? "unreachable";
 
   if (e.name === "RestError") {
-    if (e.code === "ENOTFOUND" && VAULT_DNS_SUFFIXES.some((s) => hostOf(e.request?.url).endsWith(s))) return "not-found";
+    if (e.code === "ENOTFOUND" && VAULT_DNS_SUFFIXES.some((s) => hostOf(e.request?.url).endsWith(s)))
+      return "not-found";
     switch (e.statusCode) {
       case 400:
       case 413:

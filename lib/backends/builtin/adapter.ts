@@ -1,7 +1,16 @@
 import "server-only";
 import type { PrismaClient } from "../../db/generated/client";
 import { decrypt, encrypt } from "../../crypto";
-import type { ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "../adapter";
+import type {
+  ListQuery,
+  SecretPage,
+  SecretRef,
+  SecretsBackend,
+  SecretSummary,
+  UpdateInput,
+  VerifyResult,
+  WriteInput,
+} from "../adapter";
 import { BackendError } from "../backend-error";
 import { isValidSecretKey } from "../classify";
 import { searchSecrets } from "../search";
@@ -13,19 +22,26 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
   const context = (namespaceId: string, key: string) => `builtin-secret:${tenantId}:${namespaceId}:${key}`;
 
   async function namespaceId(path: string): Promise<string> {
-    const ns = await prisma.namespace.findUnique({ where: { tenantId_path: { tenantId, path } }, select: { id: true } });
+    const ns = await prisma.namespace.findUnique({
+      where: { tenantId_path: { tenantId, path } },
+      select: { id: true },
+    });
     if (!ns) throw new BackendError("not-found", `Namespace '${path}' does not exist.`);
     return ns.id;
   }
 
   async function row(ref: SecretRef) {
     const nsId = await namespaceId(ref.namespace);
-    const found = await prisma.builtinSecret.findUnique({ where: { namespaceId_key: { namespaceId: nsId, key: ref.key } } });
-    if (!found || found.tenantId !== tenantId) throw new BackendError("not-found", `Cannot find secret for key '${ref.key}'.`);
+    const found = await prisma.builtinSecret.findUnique({
+      where: { namespaceId_key: { namespaceId: nsId, key: ref.key } },
+    });
+    if (!found || found.tenantId !== tenantId)
+      throw new BackendError("not-found", `Cannot find secret for key '${ref.key}'.`);
     return found;
   }
 
-  const tagsOf = (value: unknown): Record<string, string> => (value && typeof value === "object" ? (value as Record<string, string>) : {});
+  const tagsOf = (value: unknown): Record<string, string> =>
+    value && typeof value === "object" ? (value as Record<string, string>) : {};
 
   return {
     type: "builtin",
@@ -44,7 +60,10 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
       const slice = matching.slice(offset, offset + size);
       const withSubkeys = query.withSubkeys ?? true;
       const values = withSubkeys
-        ? await prisma.builtinSecret.findMany({ where: { tenantId, namespaceId: nsId, key: { in: slice.map((r) => r.key) } }, select: { key: true, value: true } })
+        ? await prisma.builtinSecret.findMany({
+            where: { tenantId, namespaceId: nsId, key: { in: slice.map((r) => r.key) } },
+            select: { key: true, value: true },
+          })
         : [];
       const subkeys = new Map(values.map((v) => [v.key, subkeysOf(decrypt(v.value, context(nsId, v.key)))]));
       const items: SecretSummary[] = slice.map((r) => ({
@@ -56,7 +75,12 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
         backend: "builtin",
         updatedAt: r.updatedAt.toISOString(),
       }));
-      return { items, total: matching.length, nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null, ignored: {} };
+      return {
+        items,
+        total: matching.length,
+        nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
+        ignored: {},
+      };
     },
 
     async read(ref: SecretRef, subkey?: string): Promise<string> {
@@ -65,14 +89,23 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
     },
 
     async write(input: WriteInput): Promise<void> {
-      if (!isValidSecretKey(input.key)) throw new BackendError("invalid-input", `'${input.key}' is not a valid secret key.`);
+      if (!isValidSecretKey(input.key))
+        throw new BackendError("invalid-input", `'${input.key}' is not a valid secret key.`);
       const nsId = await namespaceId(input.namespace);
       try {
         await prisma.builtinSecret.create({
-          data: { tenantId, namespaceId: nsId, key: input.key, value: encrypt(input.value, context(nsId, input.key)), description: input.description ?? null, tags: input.tags ?? {} },
+          data: {
+            tenantId,
+            namespaceId: nsId,
+            key: input.key,
+            value: encrypt(input.value, context(nsId, input.key)),
+            description: input.description ?? null,
+            tags: input.tags ?? {},
+          },
         });
       } catch (error) {
-        if ((error as { code?: string }).code === "P2002") throw new BackendError("conflict", `A secret with key '${input.key}' already exists in ${input.namespace}.`);
+        if ((error as { code?: string }).code === "P2002")
+          throw new BackendError("conflict", `A secret with key '${input.key}' already exists in ${input.namespace}.`);
         throw error;
       }
     },
@@ -97,7 +130,11 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
     async verify(): Promise<VerifyResult> {
       const started = performance.now();
       await prisma.builtinSecret.count({ where: { tenantId } });
-      return { status: "ok", latencyMs: Math.round(performance.now() - started), checked: "read the builtin store in Keyhold's database" };
+      return {
+        status: "ok",
+        latencyMs: Math.round(performance.now() - started),
+        checked: "read the builtin store in Keyhold's database",
+      };
     },
   };
 }

@@ -46,14 +46,26 @@ export function parseServiceAccount(text: string): ServiceAccountKey {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new BackendError("invalid-config", "The service-account setting is not JSON: paste the JSON key file of a service account.");
+    throw new BackendError(
+      "invalid-config",
+      "The service-account setting is not JSON: paste the JSON key file of a service account.",
+    );
   }
   const o = (parsed ?? {}) as Record<string, unknown>;
   if (o.type !== "service_account" || typeof o.client_email !== "string" || typeof o.private_key !== "string") {
-    throw new BackendError("invalid-config", 'The service-account JSON needs type "service_account", client_email and private_key.');
+    throw new BackendError(
+      "invalid-config",
+      'The service-account JSON needs type "service_account", client_email and private_key.',
+    );
   }
   const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
-  return { type: "service_account", client_email: o.client_email, private_key: o.private_key, private_key_id: str(o.private_key_id), project_id: str(o.project_id) };
+  return {
+    type: "service_account",
+    client_email: o.client_email,
+    private_key: o.private_key,
+    private_key_id: str(o.private_key_id),
+    project_id: str(o.project_id),
+  };
 }
 
 export function parseEndpoint(url: string | undefined): Endpoint | null {
@@ -61,7 +73,10 @@ export function parseEndpoint(url: string | undefined): Endpoint | null {
   const u = new URL(url);
   const plaintext = u.protocol === "http:";
   if ((u.pathname && u.pathname !== "/") || u.search) {
-    throw new BackendError("invalid-config", `endpoint-override must be a scheme, host and port only (e.g. https://secretmanager.googleapis.com:443), not ${u.origin}${u.pathname}.`);
+    throw new BackendError(
+      "invalid-config",
+      `endpoint-override must be a scheme, host and port only (e.g. https://secretmanager.googleapis.com:443), not ${u.origin}${u.pathname}.`,
+    );
   }
   return { host: u.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(u.port || (plaintext ? 80 : 443)), plaintext };
 }
@@ -93,11 +108,19 @@ function build(section: GcpSection, pinned?: Pinned): GcpConnection {
   const key = section["service-account"] ? parseServiceAccount(section["service-account"]) : null;
   const endpoint = parseEndpoint(section["endpoint-override"]);
   const project = section.project ?? key?.project_id ?? null;
-  const auth = new GoogleAuth({ credentials: key ?? undefined, scopes: SCOPES, universeDomain: UNIVERSE, projectId: project ?? undefined });
+  const auth = new GoogleAuth({
+    credentials: key ?? undefined,
+    scopes: SCOPES,
+    universeDomain: UNIVERSE,
+    projectId: project ?? undefined,
+  });
   // Channel credentials come from google-gax's own @grpc/grpc-js; plaintext channels cannot carry call credentials.
   const sslCreds = endpoint?.plaintext
     ? grpc.credentials.createInsecure()
-    : grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(section["ca-certificate"] ? Buffer.from(section["ca-certificate"]) : null), callCredentials(auth));
+    : grpc.credentials.combineChannelCredentials(
+        grpc.credentials.createSsl(section["ca-certificate"] ? Buffer.from(section["ca-certificate"]) : null),
+        callCredentials(auth),
+      );
   // A pinned channel targets the IP the policy checked, so gRPC never resolves the name again; TLS still verifies the
   // name (ssl_target_name_override), the name stays the :authority, and no proxy from the environment is used.
   const named = pinned && pinned.address !== pinned.host;
@@ -123,7 +146,15 @@ const clients = (holder.__keyholdGcpClients ??= new Map());
 /** One gRPC channel per distinct connection setting, reused across requests; the oldest is closed past a limit. */
 export function connect(section: GcpSection, pinned?: Pinned): GcpConnection {
   const id = createHash("sha256")
-    .update(JSON.stringify([section.project, section["service-account"], section["endpoint-override"], section["ca-certificate"], pinned ?? "trusted"]))
+    .update(
+      JSON.stringify([
+        section.project,
+        section["service-account"],
+        section["endpoint-override"],
+        section["ca-certificate"],
+        pinned ?? "trusted",
+      ]),
+    )
     .digest("hex");
   const hit = clients.get(id);
   if (hit) {

@@ -13,7 +13,10 @@ export const gcpSection = z.strictObject({
       .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "A project id: 6-30 lowercase letters, digits and dashes")
       .optional(),
   ),
-  "service-account": z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), serviceAccount.optional()),
+  "service-account": z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    serviceAccount.optional(),
+  ),
   /** Private endpoint, e.g. https://secretmanager.eu-west1.rep.googleapis.com; http:// means a plaintext gRPC channel. */
   "endpoint-override": optionalUrl,
   /** Extra CA to trust on an https:// endpoint-override behind a private CA; gRPC otherwise trusts only Node's bundled CAs. */
@@ -31,8 +34,14 @@ function serviceAccountProblem(text: string): string | null {
     return "Must be the JSON key file of a service account; the backend cannot authenticate until it is replaced";
   }
   const o = parsed as Record<string, unknown>;
-  if (!o || typeof o !== "object" || o.type !== "service_account" || typeof o.client_email !== "string" || typeof o.private_key !== "string") {
-    return "The JSON needs type \"service_account\", client_email and private_key";
+  if (
+    !o ||
+    typeof o !== "object" ||
+    o.type !== "service_account" ||
+    typeof o.client_email !== "string" ||
+    typeof o.private_key !== "string"
+  ) {
+    return 'The JSON needs type "service_account", client_email and private_key';
   }
   return null;
 }
@@ -40,7 +49,12 @@ function serviceAccountProblem(text: string): string | null {
 /** What the seed's snippets leave out or stub: warnings in the configuration file, errors in forms. */
 export function gcpIncomplete(v: GcpSection): SectionIssue[] {
   const issues: SectionIssue[] = [];
-  if (!v.project) issues.push({ path: ["project"], message: "Give the project id", warning: "no project id: it is taken from Application Default Credentials" });
+  if (!v.project)
+    issues.push({
+      path: ["project"],
+      message: "Give the project id",
+      warning: "no project id: it is taken from Application Default Credentials",
+    });
   const problem = v["service-account"] ? serviceAccountProblem(v["service-account"]) : null;
   if (problem) issues.push({ path: ["service-account"], message: problem, warning: problem });
   return issues;
@@ -48,13 +62,19 @@ export function gcpIncomplete(v: GcpSection): SectionIssue[] {
 
 export const gcpCredentials = { "service-account": "service-account key" };
 
-export const gcpDestinations = { "endpoint-override": "endpoint", project: "project", "ca-certificate": "CA certificate" };
+export const gcpDestinations = {
+  "endpoint-override": "endpoint",
+  project: "project",
+  "ca-certificate": "CA certificate",
+};
 
-export const gcpHost = (v: GcpSection): string => (v["endpoint-override"] ? new URL(v["endpoint-override"]).host : "secretmanager.googleapis.com");
+export const gcpHost = (v: GcpSection): string =>
+  v["endpoint-override"] ? new URL(v["endpoint-override"]).host : "secretmanager.googleapis.com";
 
 export function gcpIdentity(v: GcpSection): Identity {
   if (v["service-account"]) return { kind: "configured", label: "the service-account key below" };
   // A plaintext channel (test servers) carries no call credentials at all.
-  if (v["endpoint-override"]?.startsWith("http://")) return { kind: "none", label: "no credentials (plaintext endpoint)" };
+  if (v["endpoint-override"]?.startsWith("http://"))
+    return { kind: "none", label: "no credentials (plaintext endpoint)" };
   return { kind: "ambient", label: "the server's own Google identity (application default credentials)" };
 }

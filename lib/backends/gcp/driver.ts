@@ -38,7 +38,15 @@ async function guarded<T>(signal: AbortSignal, start: () => Promise<T>): Promise
 function secretOf(s: Secret): RawSecret {
   const { tags, description } = tagsOf(s.labels as Record<string, string>, s.annotations as Record<string, string>);
   const seconds = Number(s.createTime?.seconds ?? NaN);
-  return { name: String(s.name ?? "").split("/").pop() ?? "", tags, description, updatedAt: Number.isFinite(seconds) ? new Date(seconds * 1000) : null };
+  return {
+    name:
+      String(s.name ?? "")
+        .split("/")
+        .pop() ?? "",
+    tags,
+    description,
+    updatedAt: Number.isFinite(seconds) ? new Date(seconds * 1000) : null,
+  };
 }
 
 /** `pageSize` exists for tests that page through a handful of secrets. */
@@ -50,22 +58,33 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
   // Reads are retried once on UNAVAILABLE, after up to 100 ms, so a dead endpoint fails fast; writes never.
   // With retries google-gax takes each attempt's deadline from the backoff settings, and counts
   // attempts: maxRetries 2 is one call and one retry.
-  const read = (ms = timeout): CallOptions => ({ timeout: ms, retry: createRetryOptions([Status.UNAVAILABLE], createMaxRetriesBackoffSettings(100, 2, 400, ms, 1, ms, 2)) });
+  const read = (ms = timeout): CallOptions => ({
+    timeout: ms,
+    retry: createRetryOptions([Status.UNAVAILABLE], createMaxRetriesBackoffSettings(100, 2, 400, ms, 1, ms, 2)),
+  });
   const write: CallOptions = { timeout, retry: null };
 
   // With an egress policy the endpoint is resolved and checked before any channel exists (connectChecked).
   let connection: Promise<GcpConnection> | null = null;
-  const conn = () => (connection ??= ctx.egress ? connectChecked(section, ctx.egress) : Promise.resolve().then(() => connect(section)));
+  const conn = () =>
+    (connection ??= ctx.egress ? connectChecked(section, ctx.egress) : Promise.resolve().then(() => connect(section)));
   let parentCache: Promise<string> | null = null;
   const parent = async (): Promise<string> => {
     const c = await conn();
     if (c.project) return `projects/${c.project}`;
-    if (c.endpoint?.plaintext) throw new BackendError("invalid-config", "Give the project id: a plaintext endpoint has no credentials to find it from.");
+    if (c.endpoint?.plaintext)
+      throw new BackendError(
+        "invalid-config",
+        "Give the project id: a plaintext endpoint has no credentials to find it from.",
+      );
     parentCache ??= c.auth.getProjectId().then(
       (p) => `projects/${p}`,
       (e: unknown) => {
         parentCache = null;
-        throw new BackendError("invalid-config", `Give the project id: Application Default Credentials do not name one (${(e as Error).message}).`);
+        throw new BackendError(
+          "invalid-config",
+          `Give the project id: Application Default Credentials do not name one (${(e as Error).message}).`,
+        );
       },
     );
     return parentCache;
@@ -74,7 +93,12 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
   const fullName = async (id: string) => `${await parent()}/secrets/${id}`;
 
   const addVersion = async (secretName: string, value: string, signal: AbortSignal) => {
-    await guarded(signal, async () => (await conn()).client.addSecretVersion({ parent: secretName, payload: { data: Buffer.from(value, "utf8") } }, write));
+    await guarded(signal, async () =>
+      (await conn()).client.addSecretVersion(
+        { parent: secretName, payload: { data: Buffer.from(value, "utf8") } },
+        write,
+      ),
+    );
   };
 
   return {
@@ -86,8 +110,15 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
       let pageToken: string | undefined;
       do {
         budget.spend();
-        const request = { parent: p, pageSize: options.pageSize ?? GCP_LIST_PAGE_SIZE, pageToken, ...(filter ? { filter } : {}) };
-        const [secrets, , response] = await guarded(signal, async () => (await conn()).client.listSecrets(request, { ...read(), autoPaginate: false }));
+        const request = {
+          parent: p,
+          pageSize: options.pageSize ?? GCP_LIST_PAGE_SIZE,
+          pageToken,
+          ...(filter ? { filter } : {}),
+        };
+        const [secrets, , response] = await guarded(signal, async () =>
+          (await conn()).client.listSecrets(request, { ...read(), autoPaginate: false }),
+        );
         yield (secrets ?? []).map(secretOf);
         const next = response?.nextPageToken || undefined;
         // A server that ignores page tokens would otherwise send the same page forever.
@@ -103,8 +134,14 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
         return typeof data === "string" ? data : Buffer.from(data ?? new Uint8Array()).toString("utf8");
       } catch (error) {
         const code = errorCode(error);
-        if (code === Status.FAILED_PRECONDITION || (code === Status.NOT_FOUND && /versions\/latest/.test(String((error as Error).message)))) {
-          throw new BackendError("not-found", `Secret '${id}' has no enabled version: its latest version is disabled or destroyed, or it has none. Enable or add a version in Google Cloud.`);
+        if (
+          code === Status.FAILED_PRECONDITION ||
+          (code === Status.NOT_FOUND && /versions\/latest/.test(String((error as Error).message)))
+        ) {
+          throw new BackendError(
+            "not-found",
+            `Secret '${id}' has no enabled version: its latest version is disabled or destroyed, or it has none. Enable or add a version in Google Cloud.`,
+          );
         }
         throw error;
       }
@@ -114,7 +151,10 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
       const { labels, annotations } = metadataFor(meta.tags, meta.description);
       const p = await parent();
       const [secret] = await guarded(signal, async () =>
-        (await conn()).client.createSecret({ parent: p, secretId: id, secret: { replication: { automatic: {} }, labels, annotations } }, write),
+        (await conn()).client.createSecret(
+          { parent: p, secretId: id, secret: { replication: { automatic: {} }, labels, annotations } },
+          write,
+        ),
       );
       try {
         await addVersion(String(secret.name), value, signal);
@@ -130,7 +170,8 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
       if (patch.tags !== undefined || patch.description !== undefined) {
         const [current] = await guarded(signal, async () => (await conn()).client.getSecret({ name }, read()));
         const annotations = (current.annotations ?? {}) as Record<string, string>;
-        const description = patch.description !== undefined ? patch.description : annotations[DESCRIPTION_ANNOTATION] || null;
+        const description =
+          patch.description !== undefined ? patch.description : annotations[DESCRIPTION_ANNOTATION] || null;
         let secret: Secret;
         let paths: string[];
         if (patch.tags !== undefined) {
@@ -155,10 +196,16 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
     async verify(signal) {
       const p = await parent();
       try {
-        await guarded(signal, async () => (await conn()).client.listSecrets({ parent: p, pageSize: 1 }, { ...read(ctx.timeoutMs ?? 5_000), autoPaginate: false }));
+        await guarded(signal, async () =>
+          (await conn()).client.listSecrets(
+            { parent: p, pageSize: 1 },
+            { ...read(ctx.timeoutMs ?? 5_000), autoPaginate: false },
+          ),
+        );
       } catch (error) {
         // A malformed parent is a setting problem here, not bad input.
-        if (errorCode(error) === Status.INVALID_ARGUMENT) throw new BackendError("invalid-config", `${target}: ${(error as Error).message}`);
+        if (errorCode(error) === Status.INVALID_ARGUMENT)
+          throw new BackendError("invalid-config", `${target}: ${(error as Error).message}`);
         throw error;
       }
       return `listed secrets in project ${p.slice("projects/".length)}`;

@@ -11,11 +11,14 @@ interface GrpcLikeError {
 }
 
 // @grpc/grpc-js reports connection failures as UNAVAILABLE with the socket's error in the text.
-const TLS = /wrong version number|self[- ]signed certificate|unable to (get|verify)[a-z ]*certificate|certificate (has expired|is not yet valid|signature failure)|ERR_TLS|SSL routines|Hostname\/IP does not match|secure TLS connection|alert (handshake|certificate)/i;
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|getaddrinfo|No connection established|Connection dropped/i;
+const TLS =
+  /wrong version number|self[- ]signed certificate|unable to (get|verify)[a-z ]*certificate|certificate (has expired|is not yet valid|signature failure)|ERR_TLS|SSL routines|Hostname\/IP does not match|secure TLS connection|alert (handshake|certificate)/i;
+const UNREACHABLE =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|getaddrinfo|No connection established|Connection dropped/i;
 
 // After its retries google-gax reports DEADLINE_EXCEEDED and only quotes the last error in its text.
-const RETRIED = /^(?:Exceeded maximum number of retries|Total timeout of API \S+ exceeded \d+ milliseconds)\s+retrying error (?:Error: )?((\d+) [A-Z_]+: [\s\S]*?)\s*before any response was received/;
+const RETRIED =
+  /^(?:Exceeded maximum number of retries|Total timeout of API \S+ exceeded \d+ milliseconds)\s+retrying error (?:Error: )?((\d+) [A-Z_]+: [\s\S]*?)\s*before any response was received/;
 
 /** The error of the last attempt when google-gax wrapped it after retrying, else the error itself. */
 export function lastAttempt(error: unknown): unknown {
@@ -36,13 +39,21 @@ export function gcpErrorCode(error: unknown): BackendErrorCode | null {
   const e = unwrap(error);
   const text = e.text;
   // The credential could not produce a token (a broken key, no Application Default Credentials, ...).
-  if (/Getting metadata from plugin failed|Could not load the default credentials|Could not refresh access token/i.test(text)) return "unauthenticated";
+  if (
+    /Getting metadata from plugin failed|Could not load the default credentials|Could not refresh access token/i.test(
+      text,
+    )
+  )
+    return "unauthenticated";
   switch (e.code) {
     case Status.UNAUTHENTICATED:
       return "unauthenticated";
     case Status.PERMISSION_DENIED:
       // The Secret Manager API is not enabled in the project: the service itself is missing there.
-      return e.reason === "SERVICE_DISABLED" || /has not been used in project|API .* is disabled|it is disabled/i.test(text) ? "not-found" : "forbidden";
+      return e.reason === "SERVICE_DISABLED" ||
+        /has not been used in project|API .* is disabled|it is disabled/i.test(text)
+        ? "not-found"
+        : "forbidden";
     case Status.NOT_FOUND:
       return "not-found";
     case Status.ALREADY_EXISTS:

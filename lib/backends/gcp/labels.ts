@@ -35,7 +35,11 @@ export function metadataFor(tags: Record<string, string>, description: string | 
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
   for (const [key, value] of Object.entries(tags)) {
-    if (key === DESCRIPTION_ANNOTATION) throw new BackendError("invalid-input", `The tag key '${key}' is reserved for the description in Google Secret Manager.`);
+    if (key === DESCRIPTION_ANNOTATION)
+      throw new BackendError(
+        "invalid-input",
+        `The tag key '${key}' is reserved for the description in Google Secret Manager.`,
+      );
     if (!ANNOTATION_KEY.test(key)) {
       throw new BackendError(
         "invalid-input",
@@ -48,13 +52,19 @@ export function metadataFor(tags: Record<string, string>, description: string | 
   if (description) annotations[DESCRIPTION_ANNOTATION] = description;
   const size = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
   if (size >= MAX_ANNOTATION_BYTES) {
-    throw new BackendError("invalid-input", `Tags and description take ${size} bytes; Google Secret Manager keeps less than 16 KiB of annotations per secret.`);
+    throw new BackendError(
+      "invalid-input",
+      `Tags and description take ${size} bytes; Google Secret Manager keeps less than 16 KiB of annotations per secret.`,
+    );
   }
   return { labels, annotations };
 }
 
 /** Tags and description as Keyhold reads them back from any secret. */
-export function tagsOf(labels: Record<string, string> | null | undefined, annotations: Record<string, string> | null | undefined): { tags: Record<string, string>; description: string | null } {
+export function tagsOf(
+  labels: Record<string, string> | null | undefined,
+  annotations: Record<string, string> | null | undefined,
+): { tags: Record<string, string>; description: string | null } {
   const merged: Record<string, string> = { ...(labels ?? {}), ...(annotations ?? {}) };
   const description = annotations?.[DESCRIPTION_ANNOTATION] || null;
   delete merged[DESCRIPTION_ANNOTATION];

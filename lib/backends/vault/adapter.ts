@@ -1,12 +1,37 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { BackendContext, ListQuery, SecretPage, SecretRef, SecretsBackend, SecretSummary, UpdateInput, VerifyResult, WriteInput } from "../adapter";
+import type {
+  BackendContext,
+  ListQuery,
+  SecretPage,
+  SecretRef,
+  SecretsBackend,
+  SecretSummary,
+  UpdateInput,
+  VerifyResult,
+  WriteInput,
+} from "../adapter";
 import { findEgressRefusal } from "../../net/egress";
-import { backendMessage, BackendError, isBackendError, networkErrorCode, scrubMessage, withTimeout } from "../backend-error";
+import {
+  backendMessage,
+  BackendError,
+  isBackendError,
+  networkErrorCode,
+  scrubMessage,
+  withTimeout,
+} from "../backend-error";
 import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
 import { searchSecrets } from "../search";
-import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, mapLimit, PageBudget, pageSizeOf } from "../snapshot";
+import {
+  cachedSnapshot,
+  decodeCursor,
+  encodeCursor,
+  invalidateSnapshots,
+  mapLimit,
+  PageBudget,
+  pageSizeOf,
+} from "../snapshot";
 import { createVaultClient } from "./client";
 import type { VaultSection } from "./config";
 import { vaultErrorCode, vaultMessage } from "./errors";
@@ -35,10 +60,17 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
   const section = ctx.document.vault as VaultSection;
   const readOnly = ctx.document["read-only"];
   const timeout = ctx.timeoutMs ?? DEFAULT_TIMEOUT;
-  const layout: KvLayout = { engine: section["root-engine"] ?? "secret", version: section["engine-version"] === 1 ? 1 : 2, prefix: section["secret-path-prefix"] };
+  const layout: KvLayout = {
+    engine: section["root-engine"] ?? "secret",
+    version: section["engine-version"] === 1 ? 1 : 2,
+    prefix: section["secret-path-prefix"],
+  };
   const { settings, credentials } = splitCredentials(ctx.document);
   const credentialValues = credentialPathsOf("vault").map((p) => credentials[p]);
-  const identity = createHash("sha256").update(JSON.stringify([settings, credentials, ctx.attachment])).digest("hex").slice(0, 24);
+  const identity = createHash("sha256")
+    .update(JSON.stringify([settings, credentials, ctx.attachment]))
+    .digest("hex")
+    .slice(0, 24);
   const cacheKey = `vault:${identity}`;
   const target = `Vault ${shownAddress(section.address)}${section.namespace ? ` (namespace ${section.namespace})` : ""}`;
   const vault = createVaultClient(section, timeout, ctx.egress);
@@ -52,7 +84,12 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     const code = vaultErrorCode(error) ?? networkErrorCode(error) ?? "unreachable";
     throw new BackendError(code, backendMessage(`${target}: ${what} failed: `, vaultMessage(error), secrets));
   };
-  const call = async <T,>(what: string, fn: (signal: AbortSignal) => Promise<T>, extra: (string | undefined)[] = [], ms = timeout): Promise<T> => {
+  const call = async <T>(
+    what: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    extra: (string | undefined)[] = [],
+    ms = timeout,
+  ): Promise<T> => {
     try {
       return await withTimeout(ms, `${target} (${what})`, fn);
     } catch (error) {
@@ -60,7 +97,11 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     }
   };
   const refuseWrites = () => {
-    if (readOnly) throw new BackendError("read-only", `${target} is read-only: Keyhold does not create, change or delete its secrets.`);
+    if (readOnly)
+      throw new BackendError(
+        "read-only",
+        `${target} is read-only: Keyhold does not create, change or delete its secrets.`,
+      );
   };
   const notFound = (key: string) => new BackendError("not-found", `Cannot find secret for key '${key}'.`);
 
@@ -68,18 +109,32 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     const budget = new PageBudget(target);
     const listAll = Math.max(timeout, 60_000);
     if (readOnly) {
-      return cachedSnapshot(`${cacheKey}:tree`, () => call("list", (signal) => scanTree(store, layout.prefix ?? "", budget, signal, timeout), [], listAll), query);
+      return cachedSnapshot(
+        `${cacheKey}:tree`,
+        () => call("list", (signal) => scanTree(store, layout.prefix ?? "", budget, signal, timeout), [], listAll),
+        query,
+      );
     }
     return cachedSnapshot(
       `${cacheKey}:ns:${query.tenant}:${query.namespace}`,
-      () => call("list", () => scanFolder(store, managedFolder(layout, query.tenant, query.namespace), budget, timeout), [], listAll),
+      () =>
+        call(
+          "list",
+          () => scanFolder(store, managedFolder(layout, query.tenant, query.namespace), budget, timeout),
+          [],
+          listAll,
+        ),
       query,
     );
   }
 
   /** The entry path of a secret this configuration could show, or null. */
   function locate(ref: SecretRef): string | null {
-    if (readOnly) return isValidSecretKey(ref.key) && ownedBy({ ...UNSCOPED, key: ref.key }, ctx.attachment, ref.tenant, ref.namespace) ? readOnlyEntry(layout, ref.key) : null;
+    if (readOnly)
+      return isValidSecretKey(ref.key) &&
+        ownedBy({ ...UNSCOPED, key: ref.key }, ctx.attachment, ref.tenant, ref.namespace)
+        ? readOnlyEntry(layout, ref.key)
+        : null;
     return isManagedKey(ref.key) ? managedEntry(layout, ref.tenant, ref.namespace, ref.key) : null;
   }
 
@@ -98,14 +153,26 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     call("read", () => store.read(e.rel, timeout)).then(
       (entry) =>
         entry
-          ? summary({ ...e, description: e.description ?? entry.description, tags: Object.keys(e.tags).length ? e.tags : entry.tags, updatedAt: e.updatedAt ?? entry.updatedAt }, namespace, subkeysOfFields(entry.fields))
+          ? summary(
+              {
+                ...e,
+                description: e.description ?? entry.description,
+                tags: Object.keys(e.tags).length ? e.tags : entry.tags,
+                updatedAt: e.updatedAt ?? entry.updatedAt,
+              },
+              namespace,
+              subkeysOfFields(entry.fields),
+            )
           : summary(e, namespace, []),
       () => summary(e, namespace, []),
     );
 
   const refuseV1Metadata = (description: string | null | undefined, tags: Record<string, string> | undefined) => {
     if (layout.version === 1 && (description || (tags && Object.keys(tags).length))) {
-      throw new BackendError("invalid-input", `${layout.engine}/ is a KV version 1 engine, which keeps no metadata: Keyhold cannot store a description or tags there.`);
+      throw new BackendError(
+        "invalid-input",
+        `${layout.engine}/ is a KV version 1 engine, which keeps no metadata: Keyhold cannot store a description or tags there.`,
+      );
     }
   };
 
@@ -115,7 +182,8 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
 
     async list(query: ListQuery): Promise<SecretPage> {
       // Read-only entries outside the attachment scope: nothing to show, nothing to ask Vault.
-      if (readOnly && !ownedBy({ ...UNSCOPED, key: "" }, ctx.attachment, query.tenant, query.namespace)) return { items: [], total: 0, nextCursor: null, ignored: {} };
+      if (readOnly && !ownedBy({ ...UNSCOPED, key: "" }, ctx.attachment, query.tenant, query.namespace))
+        return { items: [], total: 0, nextCursor: null, ignored: {} };
       const snap = await snapshot(query);
       const namespace = readOnly ? null : query.namespace;
       const wanted = query.keys ? new Set(query.keys) : null;
@@ -124,8 +192,16 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
       const offset = decodeCursor(query.cursor);
       const size = pageSizeOf(query.pageSize);
       const slice = matching.slice(offset, offset + size);
-      const items = (query.withSubkeys ?? true) ? await mapLimit(slice, DETAIL_CONCURRENCY, (e) => detailed(e, namespace)) : slice.map((e) => summary(e, namespace, []));
-      return { items, total: matching.length, nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null, ignored: { ...snap.ignored } };
+      const items =
+        (query.withSubkeys ?? true)
+          ? await mapLimit(slice, DETAIL_CONCURRENCY, (e) => detailed(e, namespace))
+          : slice.map((e) => summary(e, namespace, []));
+      return {
+        items,
+        total: matching.length,
+        nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
+        ignored: { ...snap.ignored },
+      };
     },
 
     async read(ref: SecretRef, subkey?: string): Promise<string> {
@@ -139,7 +215,10 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     async write(input: WriteInput): Promise<void> {
       refuseWrites();
       if (!isManagedKey(input.key)) {
-        throw new BackendError("invalid-input", `'${input.key}' is not a valid secret key for Vault: letters, digits, '_', '.' and '-' (a '/' would make a folder).`);
+        throw new BackendError(
+          "invalid-input",
+          `'${input.key}' is not a valid secret key for Vault: letters, digits, '_', '.' and '-' (a '/' would make a folder).`,
+        );
       }
       refuseV1Metadata(input.description, input.tags);
       const rel = managedEntry(layout, input.tenant, input.namespace, input.key);
@@ -160,7 +239,10 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
           const current = layout.version === 2 ? await store.readMeta(rel, timeout) : await store.read(rel, timeout);
           if (!current) throw notFound(input.key);
           const metaChanges = layout.version === 2 && (input.description !== undefined || input.tags !== undefined);
-          const meta = { description: input.description !== undefined ? input.description : current.description, tags: input.tags ?? current.tags };
+          const meta = {
+            description: input.description !== undefined ? input.description : current.description,
+            tags: input.tags ?? current.tags,
+          };
           if (metaChanges) customFromMeta(meta.description, meta.tags); // the whole new set must pass Vault's rules before the value changes
           if (input.value !== undefined) await store.putValue(rel, input.value, timeout);
           if (metaChanges) await store.putMeta(rel, meta, timeout);
@@ -185,7 +267,12 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     async verify(): Promise<VerifyResult> {
       const started = performance.now();
       const ms = ctx.timeoutMs ?? 5_000;
-      const checked = await call("verify", () => verifyVault(vault, store, layout, layout.prefix ?? "", section.namespace, ms), [], ms);
+      const checked = await call(
+        "verify",
+        () => verifyVault(vault, store, layout, layout.prefix ?? "", section.namespace, ms),
+        [],
+        ms,
+      );
       return { status: "ok", latencyMs: Math.round(performance.now() - started), checked };
     },
   };

@@ -60,7 +60,9 @@ const agentsHolder = globalThis as unknown as { __keyholdVaultAgents?: Map<strin
 const agentCache = (agentsHolder.__keyholdVaultAgents ??= new Map());
 
 function agentsFor(egress: EgressPolicy, ca: string | undefined): EgressAgents {
-  const key = createHash("sha256").update(JSON.stringify([egress.id, ca ?? ""])).digest("hex");
+  const key = createHash("sha256")
+    .update(JSON.stringify([egress.id, ca ?? ""]))
+    .digest("hex");
   let agents = agentCache.get(key);
   if (!agents || agents.http.policy !== egress) {
     agents = egressAgents(egress, ca ? { ca: [...rootCertificates, ca] } : {});
@@ -96,7 +98,9 @@ function build(section: VaultSection, timeoutMs: number, egress?: EgressPolicy):
 export function createVaultClient(section: VaultSection, timeoutMs: number, egress?: EgressPolicy): VaultClient {
   const auth = authOf(section);
   const vault = build(section, timeoutMs, egress);
-  const loginKey = createHash("sha256").update(JSON.stringify([section.address, section.namespace ?? "", auth])).digest("hex");
+  const loginKey = createHash("sha256")
+    .update(JSON.stringify([section.address, section.namespace ?? "", auth]))
+    .digest("hex");
 
   async function login(method: Exclude<Auth, { kind: "token" }>, ms: number): Promise<LoginAnswer> {
     try {
@@ -105,7 +109,10 @@ export function createVaultClient(section: VaultSection, timeoutMs: number, egre
       const status = vaultStatus(error);
       // Vault answers a wrong password or secret-id with 400, and a login path that does not exist (wrong mount or namespace) with 403.
       if (status === 400 || status === 401 || status === 403) {
-        throw new BackendError("unauthenticated", `Login at ${loginTarget(section)} was refused: ${vaultMessage(error)}`);
+        throw new BackendError(
+          "unauthenticated",
+          `Login at ${loginTarget(section)} was refused: ${vaultMessage(error)}`,
+        );
       }
       throw error;
     }
@@ -164,9 +171,15 @@ export function createVaultClient(section: VaultSection, timeoutMs: number, egre
         // check returned 403", or an answer) from one Vault does not know (a plain "permission denied").
         const known = await vault
           .read(`sys/internal/ui/mounts/${engine.split("/").map(encodeURIComponent).join("/")}`, { timeout: ms })
-          .then(() => true, (e: unknown) => vaultStatus(e) === 403 && /preflight/i.test(vaultMessage(e)));
+          .then(
+            () => true,
+            (e: unknown) => vaultStatus(e) === 403 && /preflight/i.test(vaultMessage(e)),
+          );
         if (known) return null;
-        throw new BackendError("unauthenticated", `The token was refused (invalid, expired or revoked): ${vaultMessage(error)}`);
+        throw new BackendError(
+          "unauthenticated",
+          `The token was refused (invalid, expired or revoked): ${vaultMessage(error)}`,
+        );
       }
     },
   };
@@ -179,13 +192,26 @@ interface LoginAnswer {
   lease: number;
 }
 
-async function nodeVaultLogin(vault: NodeVaultClient, auth: Exclude<Auth, { kind: "token" }>, requestOptions: { timeout: number }): Promise<LoginAnswer> {
+async function nodeVaultLogin(
+  vault: NodeVaultClient,
+  auth: Exclude<Auth, { kind: "token" }>,
+  requestOptions: { timeout: number },
+): Promise<LoginAnswer> {
   const answer =
     auth.kind === "userpass"
       ? // node-vault puts the username into the URL path as it is: encode it so that it cannot reach another path.
         await vault.userpassLogin({ username: encodeURIComponent(auth.user), password: auth.password, requestOptions })
-      : await vault.approleLogin({ mount_point: auth.mount, role_id: auth.roleId, secret_id: auth.secretId, requestOptions });
-  const a = (answer as { auth?: { client_token?: string; policies?: unknown; token_policies?: unknown; lease_duration?: number } } | undefined)?.auth;
+      : await vault.approleLogin({
+          mount_point: auth.mount,
+          role_id: auth.roleId,
+          secret_id: auth.secretId,
+          requestOptions,
+        });
+  const a = (
+    answer as
+      | { auth?: { client_token?: string; policies?: unknown; token_policies?: unknown; lease_duration?: number } }
+      | undefined
+  )?.auth;
   if (!a?.client_token) throw new BackendError("unauthenticated", "Vault answered the login without a token.");
   return { token: a.client_token, policies: policiesOf(a.policies ?? a.token_policies), lease: a.lease_duration ?? 0 };
 }

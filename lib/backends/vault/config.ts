@@ -5,7 +5,10 @@ const pathSegment = z
   .string()
   .trim()
   .max(255)
-  .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "Path segments of letters, digits, '.', '_' and '-', separated by '/'")
+  .regex(
+    /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/,
+    "Path segments of letters, digits, '.', '_' and '-', separated by '/'",
+  )
   // "." and ".." would be normalised away in the request URL and reach another engine or path.
   .refine((v) => !v.split("/").some((s) => s === "." || s === ".."), "Path segments cannot be '.' or '..'");
 
@@ -16,7 +19,12 @@ export const vaultSection = z
     "secret-path-prefix": z.preprocess((v) => (v === "" ? undefined : v), pathSegment.optional()),
     namespace: z.preprocess((v) => (v === "" ? undefined : v), pathSegment.optional()),
     "ca-certificate": caCertificate,
-    "engine-version": z.preprocess((v) => (v === "1" || v === "2" ? Number(v) : v), z.union([z.literal(1), z.literal(2)], { error: "1 or 2" })).default(2),
+    "engine-version": z
+      .preprocess(
+        (v) => (v === "1" || v === "2" ? Number(v) : v),
+        z.union([z.literal(1), z.literal(2)], { error: "1 or 2" }),
+      )
+      .default(2),
     token: z.strictObject({ token: text(4096) }).optional(),
     password: z.strictObject({ user: text(255), password: text(1024) }).optional(),
     "app-role": z
@@ -33,7 +41,9 @@ export const vaultSection = z
       ctx.addIssue({
         code: "custom",
         path: ["token"],
-        message: methods.length ? `Choose one auth method, not ${methods.join(" and ")}` : "Choose an auth method: token, password (userpass) or app-role",
+        message: methods.length
+          ? `Choose one auth method, not ${methods.join(" and ")}`
+          : "Choose an auth method: token, password (userpass) or app-role",
       });
     }
   });
@@ -41,10 +51,19 @@ export const vaultSection = z
 export type VaultSection = z.infer<typeof vaultSection>;
 
 /** Credential paths inside the section, each with the word a form uses for it. */
-export const vaultCredentials = { "token.token": "token", "password.password": "password", "app-role.secret-id": "secret id" };
+export const vaultCredentials = {
+  "token.token": "token",
+  "password.password": "password",
+  "app-role.secret-id": "secret id",
+};
 
 /** What decides where a credential goes or what it unlocks: changing one requires entering the credential again. */
-export const vaultDestinations = { address: "address", namespace: "namespace", "app-role.path": "auth mount path", "ca-certificate": "CA certificate" };
+export const vaultDestinations = {
+  address: "address",
+  namespace: "namespace",
+  "app-role.path": "auth mount path",
+  "ca-certificate": "CA certificate",
+};
 
 /** Where credentials go, for audit entries: the host (and port) of the address. */
 export const vaultHost = (v: VaultSection): string => new URL(v.address).host;
@@ -55,4 +74,3 @@ export function vaultIdentity(v: VaultSection): Identity {
   if (v["app-role"]) return { kind: "configured", label: "the AppRole below" };
   return { kind: "configured", label: "the token below" };
 }
-

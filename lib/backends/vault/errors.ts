@@ -22,9 +22,19 @@ export function vaultMessage(error: unknown): string {
   const e = error as VaultishError;
   const status = vaultStatus(error);
   if (status !== null) {
-    const errors = (e.response?.body?.errors ?? []).filter((m): m is string => typeof m === "string" && m.trim() !== "");
+    const errors = (e.response?.body?.errors ?? []).filter(
+      (m): m is string => typeof m === "string" && m.trim() !== "",
+    );
     // Vault wraps some answers as "1 error occurred:\n\t* permission denied\n\n".
-    const words = errors.map((m) => m.replace(/^\d+ errors? occurred:\s*/, "").replace(/^\*\s*/, "").replace(/\s*\n\s*\*\s*/g, "; ").trim()).join("; ");
+    const words = errors
+      .map((m) =>
+        m
+          .replace(/^\d+ errors? occurred:\s*/, "")
+          .replace(/^\*\s*/, "")
+          .replace(/\s*\n\s*\*\s*/g, "; ")
+          .trim(),
+      )
+      .join("; ");
     // Vault's words are short; anything longer is not Vault talking, and is not repeated in full.
     return `HTTP ${status}: ${clip(words, BACKEND_TEXT_MAX) || "no message"}`;
   }
@@ -38,10 +48,13 @@ export function vaultMessage(error: unknown): string {
 export function isMissingPath(error: unknown): boolean {
   if (vaultStatus(error) !== 404) return false;
   const errors = (error as VaultishError).response?.body?.errors ?? [];
-  return !errors.some((m) => typeof m === "string" && /no handler for route|namespace not found|unsupported path/i.test(m));
+  return !errors.some(
+    (m) => typeof m === "string" && /no handler for route|namespace not found|unsupported path/i.test(m),
+  );
 }
 
-const UNAUTHENTICATED = /invalid (username or password|role or secret id|secret id|role id|token|credentials)|missing client token|token (is )?(expired|revoked)|bad token/i;
+const UNAUTHENTICATED =
+  /invalid (username or password|role or secret id|secret id|role id|token|credentials)|missing client token|token (is )?(expired|revoked)|bad token/i;
 
 /** Vault/node-vault/axios error → Keyhold code, or null when unknown. */
 export function vaultErrorCode(error: unknown): BackendErrorCode | null {
@@ -62,6 +75,7 @@ export function vaultErrorCode(error: unknown): BackendErrorCode | null {
   }
   const code = (error as VaultishError)?.code ?? "";
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED") return "timeout";
-  if (code === "ERR_INVALID_URL" || code === "ERR_BAD_OPTION_VALUE" || code === "ERR_BAD_OPTION") return "invalid-config";
+  if (code === "ERR_INVALID_URL" || code === "ERR_BAD_OPTION_VALUE" || code === "ERR_BAD_OPTION")
+    return "invalid-config";
   return networkErrorCode(error);
 }

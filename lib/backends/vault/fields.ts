@@ -65,17 +65,26 @@ const MAX_CUSTOM_KEY_BYTES = 128;
 const MAX_CUSTOM_VALUE_BYTES = 512;
 
 /** KV v2 custom_metadata for a description and tags; a tag named `description` would be lost, so it is refused. */
-export function customFromMeta(description: string | null | undefined, tags: Record<string, string> = {}): Record<string, string> {
+export function customFromMeta(
+  description: string | null | undefined,
+  tags: Record<string, string> = {},
+): Record<string, string> {
   const refuse = (why: string) => new BackendError("invalid-input", `Vault cannot keep these tags: ${why}.`);
   if (Object.hasOwn(tags, DESCRIPTION_KEY)) {
-    throw new BackendError("invalid-input", `The tag name '${DESCRIPTION_KEY}' is reserved in Vault: Keyhold keeps the description under it.`);
+    throw new BackendError(
+      "invalid-input",
+      `The tag name '${DESCRIPTION_KEY}' is reserved in Vault: Keyhold keeps the description under it.`,
+    );
   }
   const custom = { ...tags, ...(description ? { [DESCRIPTION_KEY]: description } : {}) };
-  if (Object.keys(custom).length > MAX_CUSTOM_KEYS) throw refuse(`at most ${MAX_CUSTOM_KEYS} tags and description together`);
+  if (Object.keys(custom).length > MAX_CUSTOM_KEYS)
+    throw refuse(`at most ${MAX_CUSTOM_KEYS} tags and description together`);
   for (const [k, v] of Object.entries(custom)) {
-    if (Buffer.byteLength(k) > MAX_CUSTOM_KEY_BYTES) throw refuse(`tag name '${k.slice(0, 40)}…' is longer than ${MAX_CUSTOM_KEY_BYTES} bytes`);
+    if (Buffer.byteLength(k) > MAX_CUSTOM_KEY_BYTES)
+      throw refuse(`tag name '${k.slice(0, 40)}…' is longer than ${MAX_CUSTOM_KEY_BYTES} bytes`);
     if (v === "") throw refuse(`tag '${k}' has an empty value, which Vault custom metadata does not allow`);
-    if (Buffer.byteLength(v) > MAX_CUSTOM_VALUE_BYTES) throw refuse(`the value of '${k}' is longer than ${MAX_CUSTOM_VALUE_BYTES} bytes`);
+    if (Buffer.byteLength(v) > MAX_CUSTOM_VALUE_BYTES)
+      throw refuse(`the value of '${k}' is longer than ${MAX_CUSTOM_VALUE_BYTES} bytes`);
   }
   return custom;
 }

@@ -4,7 +4,13 @@ import type { BackendFormSpec } from "../backend-module";
 export const vaultForm: BackendFormSpec = {
   fields: [
     { path: "address", label: "Address", kind: "url", required: true, placeholder: "https://vault.example.com:8200" },
-    { path: "root-engine", label: "Root engine", kind: "text", placeholder: "secret", help: "The KV mount; defaults to secret." },
+    {
+      path: "root-engine",
+      label: "Root engine",
+      kind: "text",
+      placeholder: "secret",
+      help: "The KV mount; defaults to secret.",
+    },
     {
       path: "engine-version",
       label: "KV engine version",
@@ -15,12 +21,33 @@ export const vaultForm: BackendFormSpec = {
         { value: "1", label: "KV version 1" },
       ],
     },
-    { path: "secret-path-prefix", label: "Secret path prefix", kind: "text", placeholder: "app1", help: "Only entries under root-engine/prefix/ are secrets." },
-    { path: "namespace", label: "Vault namespace", kind: "text", placeholder: "admin", help: "Vault Enterprise namespace, sent as X-Vault-Namespace." },
-    { path: "ca-certificate", label: "CA certificate (PEM)", kind: "multiline", help: "Extra CA to trust, for a Vault behind a private CA." },
+    {
+      path: "secret-path-prefix",
+      label: "Secret path prefix",
+      kind: "text",
+      placeholder: "app1",
+      help: "Only entries under root-engine/prefix/ are secrets.",
+    },
+    {
+      path: "namespace",
+      label: "Vault namespace",
+      kind: "text",
+      placeholder: "admin",
+      help: "Vault Enterprise namespace, sent as X-Vault-Namespace.",
+    },
+    {
+      path: "ca-certificate",
+      label: "CA certificate (PEM)",
+      kind: "multiline",
+      help: "Extra CA to trust, for a Vault behind a private CA.",
+    },
   ],
   auth: [
-    { id: "token", label: "Token", fields: [{ path: "token.token", label: "Vault token", kind: "text", required: true }] },
+    {
+      id: "token",
+      label: "Token",
+      fields: [{ path: "token.token", label: "Vault token", kind: "text", required: true }],
+    },
     {
       id: "password",
       label: "Userpass",

@@ -20,7 +20,8 @@ export interface KvMeta {
 }
 
 const dateOf = (v: unknown) => (typeof v === "string" && v && !v.startsWith("0001-") ? new Date(v) : null);
-const objectOf = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+const objectOf = (v: unknown) =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 /** `undefined` when Vault answers "no such path" (404 without another reason), the error otherwise. */
 async function orMissing<T>(p: Promise<T>): Promise<T | undefined> {
@@ -64,7 +65,13 @@ export function kvStore(vault: VaultClient, layout: KvLayout) {
     },
 
     /** Writes a new entry `{ value }`; `conflict` when the path already holds one. */
-    async create(rel: string, value: string, meta: { description: string | null; tags: Record<string, string> }, conflict: string, ms: number): Promise<void> {
+    async create(
+      rel: string,
+      value: string,
+      meta: { description: string | null; tags: Record<string, string> },
+      conflict: string,
+      ms: number,
+    ): Promise<void> {
       if (!v2) {
         if (await this.read(rel, ms)) throw new BackendError("conflict", conflict);
         await vault.write(dataPath(layout, rel), { [VALUE_FIELD]: value }, ms);
@@ -75,7 +82,8 @@ export function kvStore(vault: VaultClient, layout: KvLayout) {
         // cas 0: Vault writes only when the entry has no version yet, so a concurrent create cannot be overwritten.
         await vault.write(dataPath(layout, rel), { options: { cas: 0 }, data: { [VALUE_FIELD]: value } }, ms);
       } catch (error) {
-        if (vaultStatus(error) === 400 && /check-and-set/i.test(String((error as Error).message))) throw new BackendError("conflict", conflict);
+        if (vaultStatus(error) === 400 && /check-and-set/i.test(String((error as Error).message)))
+          throw new BackendError("conflict", conflict);
         throw error;
       }
       if (Object.keys(custom).length) await vault.write(metadataPath(layout, rel), { custom_metadata: custom }, ms);
@@ -87,8 +95,16 @@ export function kvStore(vault: VaultClient, layout: KvLayout) {
     },
 
     /** KV v2: replaces custom_metadata (description and tags) as a whole. */
-    async putMeta(rel: string, meta: { description: string | null; tags: Record<string, string> }, ms: number): Promise<void> {
-      await vault.write(metadataPath(layout, rel), { custom_metadata: customFromMeta(meta.description, meta.tags) }, ms);
+    async putMeta(
+      rel: string,
+      meta: { description: string | null; tags: Record<string, string> },
+      ms: number,
+    ): Promise<void> {
+      await vault.write(
+        metadataPath(layout, rel),
+        { custom_metadata: customFromMeta(meta.description, meta.tags) },
+        ms,
+      );
     },
 
     /** Removes the entry; KV v2 deletes its metadata, so every version goes. */

@@ -29,7 +29,13 @@ const bare = (key: string, rel: string): VaultEntry => ({ key, rel, description:
  * Read-only mode: every entry below `base`, folder by folder (a level at a time, a few LISTs in
  * flight), keyed by its path relative to `base`. Each LIST spends one unit of the budget.
  */
-export async function scanTree(store: KvStore, base: string, budget: PageBudget, signal: AbortSignal, ms: number): Promise<Listing> {
+export async function scanTree(
+  store: KvStore,
+  base: string,
+  budget: PageBudget,
+  signal: AbortSignal,
+  ms: number,
+): Promise<Listing> {
   const entries: VaultEntry[] = [];
   let invalid = 0;
   let level = [""];

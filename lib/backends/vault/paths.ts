@@ -40,7 +40,9 @@ export function listPath(layout: KvLayout, relFolder: string): string {
 
 /** A LIST answer split into entries (secrets) and folders (names without their trailing '/'). */
 export function splitListing(keys: unknown): { entries: string[]; folders: string[] } {
-  const names = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === "string" && k !== "" && k !== "/") : [];
+  const names = Array.isArray(keys)
+    ? keys.filter((k): k is string => typeof k === "string" && k !== "" && k !== "/")
+    : [];
   return {
     entries: names.filter((k) => !k.endsWith("/")),
     folders: names.filter((k) => k.endsWith("/")).map((k) => k.slice(0, -1)),
@@ -58,7 +60,10 @@ const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 export function managedFolder(layout: KvLayout, tenant: string, namespace: string): string {
   const segments = [tenant, ...namespace.split(".")];
   if (!segments.every((s) => SEGMENT.test(s))) {
-    throw new BackendError("invalid-input", `Tenant '${tenant}' and namespace '${namespace}' must consist of letters, digits, '_' and '-' to name a Vault path.`);
+    throw new BackendError(
+      "invalid-input",
+      `Tenant '${tenant}' and namespace '${namespace}' must consist of letters, digits, '_' and '-' to name a Vault path.`,
+    );
   }
   return joinPath(layout.prefix, ...segments);
 }

@@ -26,7 +26,9 @@ const MAX_BODY = 16 * 1024 * 1024;
  * to the checked address (no proxy from the environment), and redirects are not followed, so the token
  * goes to the saved address only (a standby node's 307 names another one).
  */
-export function egressTransport(agents: EgressAgents): { defaults: () => (options: VaultRequest) => Promise<VaultResponse> } {
+export function egressTransport(agents: EgressAgents): {
+  defaults: () => (options: VaultRequest) => Promise<VaultResponse>;
+} {
   const send = (options: VaultRequest): Promise<VaultResponse> =>
     new Promise((resolve, reject) => {
       let url: URL;
@@ -42,32 +44,44 @@ export function egressTransport(agents: EgressAgents): { defaults: () => (option
         headers["content-type"] ??= "application/json";
         headers["content-length"] = String(Buffer.byteLength(body));
       }
-      const request = (secure ? https : http).request(url, { method: options.method, headers, agent: secure ? agents.https : agents.http }, (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY) return response.destroy(new Error(`Vault's answer is larger than ${MAX_BODY} bytes`));
-          chunks.push(chunk);
-        });
-        response.on("error", reject);
-        response.on("end", () => {
-          const status = response.statusCode ?? 0;
-          const text = Buffer.concat(chunks).toString("utf8");
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // Not JSON (a proxy's or another server's page): kept as text, which no message repeats.
-          }
-          if (status >= 300 && status < 400) {
-            parsed = { errors: [`Vault answered with a redirect (HTTP ${status}), which Keyhold does not follow for dedicated managers: give the address of the active node`] };
-          }
-          resolve({ statusCode: status, body: parsed, request: { path: url.pathname } });
-        });
-      });
+      const request = (secure ? https : http).request(
+        url,
+        { method: options.method, headers, agent: secure ? agents.https : agents.http },
+        (response) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY) return response.destroy(new Error(`Vault's answer is larger than ${MAX_BODY} bytes`));
+            chunks.push(chunk);
+          });
+          response.on("error", reject);
+          response.on("end", () => {
+            const status = response.statusCode ?? 0;
+            const text = Buffer.concat(chunks).toString("utf8");
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              // Not JSON (a proxy's or another server's page): kept as text, which no message repeats.
+            }
+            if (status >= 300 && status < 400) {
+              parsed = {
+                errors: [
+                  `Vault answered with a redirect (HTTP ${status}), which Keyhold does not follow for dedicated managers: give the address of the active node`,
+                ],
+              };
+            }
+            resolve({ statusCode: status, body: parsed, request: { path: url.pathname } });
+          });
+        },
+      );
       if (options.timeout) {
-        request.setTimeout(options.timeout, () => request.destroy(Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: "ECONNABORTED" })));
+        request.setTimeout(options.timeout, () =>
+          request.destroy(
+            Object.assign(new Error(`timeout of ${options.timeout}ms exceeded`), { code: "ECONNABORTED" }),
+          ),
+        );
       }
       request.on("error", reject);
       request.end(body);

@@ -18,15 +18,27 @@ export interface Exchange {
   status: number;
 }
 
-type Doc = { paths: Record<string, Record<string, { "x-keyhold-permission"?: string; "x-keyhold-target"?: Operation["target"] }>> };
+type Doc = {
+  paths: Record<string, Record<string, { "x-keyhold-permission"?: string; "x-keyhold-target"?: Operation["target"] }>>;
+};
 
 export function operationsOf(doc: Doc): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
-      if (!op["x-keyhold-permission"] || !op["x-keyhold-target"]) throw new Error(`${method.toUpperCase()} ${path} does not say which permission it needs`);
+      if (!op["x-keyhold-permission"] || !op["x-keyhold-target"])
+        throw new Error(`${method.toUpperCase()} ${path} does not say which permission it needs`);
       const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-      const pattern = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\{[^}]+\\\}/g, "([^/]+)")}$`);
-      return { method: method.toUpperCase(), path, pattern, params, permission: op["x-keyhold-permission"] as Operation["permission"], target: op["x-keyhold-target"] };
+      const pattern = new RegExp(
+        `^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\{[^}]+\\\}/g, "([^/]+)")}$`,
+      );
+      return {
+        method: method.toUpperCase(),
+        path,
+        pattern,
+        params,
+        permission: op["x-keyhold-permission"] as Operation["permission"],
+        target: op["x-keyhold-target"],
+      };
     }),
   );
 }
@@ -53,7 +65,9 @@ export function refusedSuccesses(ops: Operation[], bindings: Binding[], exchange
     // Next.js answers OPTIONS itself with the route's methods and no body; HEAD runs the GET handler.
     if (method === "OPTIONS") continue;
     const url = new URL(ex.url);
-    const hit = ops.map((op) => ({ op, input: op.method === (method === "HEAD" ? "GET" : method) ? inputOf(op, url) : null })).find((h) => h.input);
+    const hit = ops
+      .map((op) => ({ op, input: op.method === (method === "HEAD" ? "GET" : method) ? inputOf(op, url) : null }))
+      .find((h) => h.input);
     if (!hit) {
       problems.push(`${ex.method} ${ex.url} answered ${ex.status} but is not in the description`);
       continue;
@@ -64,7 +78,9 @@ export function refusedSuccesses(ops: Operation[], bindings: Binding[], exchange
     const field = (name: string | null) => (name && input![name] !== undefined ? input![name].trim() : null);
     const target = { tenantId: field(op.target.tenant), namespace: field(op.target.namespace) };
     if (!isAllowed(bindings, op.permission, target)) {
-      problems.push(`${ex.method} ${ex.url} answered ${ex.status}, but ${op.permission} on ${JSON.stringify(target)} is refused by the matrix`);
+      problems.push(
+        `${ex.method} ${ex.url} answered ${ex.status}, but ${op.permission} on ${JSON.stringify(target)} is refused by the matrix`,
+      );
     }
   }
   return problems;

@@ -10,7 +10,8 @@ import type { Binding } from "../../../lib/auth/permissions";
 import { operationsOf, refusedSuccesses, type Exchange } from "./matrix-oracle";
 import { ACTIONS, signedIn } from "../../../tests/support/server-actions";
 
-const SCHEMATHESIS = process.env.KEYHOLD_SCHEMATHESIS ?? path.join(os.homedir(), ".cache/keyhold/schemathesis/venv/bin/schemathesis");
+const SCHEMATHESIS =
+  process.env.KEYHOLD_SCHEMATHESIS ?? path.join(os.homedir(), ".cache/keyhold/schemathesis/venv/bin/schemathesis");
 const LABEL = process.env.KEYHOLD_SCHEMATHESIS_LABEL ?? (process.env.DATABASE_URL ? "postgres" : "pglite");
 const OUT = path.resolve(process.env.KEYHOLD_SCHEMATHESIS_OUT ?? path.join("test-results", `schemathesis-${LABEL}`));
 // 100 cases per operation and phase keep both roles under a minute on two cores; KEYHOLD_SCHEMATHESIS_EXAMPLES scales it.
@@ -18,14 +19,23 @@ const MAX_EXAMPLES = process.env.KEYHOLD_SCHEMATHESIS_EXAMPLES ?? "100";
 const SEED = process.env.KEYHOLD_SCHEMATHESIS_SEED ?? "8";
 // Each run is killed after this long, whatever schemathesis is doing.
 const RUN_LIMIT_MS = 240_000;
-const CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance", "unsupported_method"];
+const CHECKS = [
+  "not_a_server_error",
+  "status_code_conformance",
+  "content_type_conformance",
+  "response_schema_conformance",
+  "unsupported_method",
+];
 
 const ADMIN = { email: "fuzz-admin@keyhold.test", password: "fuzz admin password 1234", name: "Fuzz Admin" };
 const VIEWER = { email: "fuzz-viewer@keyhold.test", password: "fuzz viewer password 1234" };
 const TENANT = "apifuzz";
 const VIEWER_NAMESPACE = "company.team";
 // Seeded values the fuzzer picks as often as random ones, so requests reach real rows and not only 403/404.
-const SEEDED: Record<string, string[]> = { tenant: [TENANT], namespace: ["company", "company.team", "company.team.etl", "company.other"] };
+const SEEDED: Record<string, string[]> = {
+  tenant: [TENANT],
+  namespace: ["company", "company.team", "company.team.etl", "company.other"],
+};
 
 interface Check {
   name: string;
@@ -49,7 +59,10 @@ const xml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt
 
 function writeChecks() {
   const failures = checks.filter((c) => c.failure).length;
-  const cases = checks.map((c) => `    <testcase name="${xml(c.name)}" time="${c.seconds}">${c.failure ? `<failure message="${xml(c.failure.slice(0, 2000))}"/>` : ""}</testcase>`);
+  const cases = checks.map(
+    (c) =>
+      `    <testcase name="${xml(c.name)}" time="${c.seconds}">${c.failure ? `<failure message="${xml(c.failure.slice(0, 2000))}"/>` : ""}</testcase>`,
+  );
   writeFileSync(
     path.join(OUT, "checks.xml"),
     `<?xml version="1.0" encoding="utf-8"?>\n<testsuites tests="${checks.length}" failures="${failures}">\n  <testsuite name="schemathesis-${LABEL} checks" tests="${checks.length}" failures="${failures}">\n${cases.join("\n")}\n  </testsuite>\n</testsuites>\n`,
@@ -60,7 +73,9 @@ async function freePort(preferred: number): Promise<number> {
   const tryPort = (port: number) =>
     new Promise<number | null>((resolve) => {
       const server = net.createServer().once("error", () => resolve(null));
-      server.listen(port, "localhost", () => server.close(() => resolve((server.address() as net.AddressInfo | null)?.port ?? port)));
+      server.listen(port, "localhost", () =>
+        server.close(() => resolve((server.address() as net.AddressInfo | null)?.port ?? port)),
+      );
     });
   return (await tryPort(preferred)) ?? (await tryPort(0))!;
 }
@@ -83,7 +98,10 @@ function startServer(port: number, dataDir: string): Promise<ChildProcess> {
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the server did not start within 120 s (see server.log)")), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error("the server did not start within 120 s (see server.log)")),
+      120_000,
+    );
     child.stdout!.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("Keyhold is running")) {
         clearTimeout(timer);
@@ -107,7 +125,9 @@ async function stopServer(child: ChildProcess) {
 
 /** The served description with seeded tenant and namespace values offered next to the generated ones. */
 function withSeededValues(doc: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(doc) as { paths: Record<string, Record<string, { parameters?: { name: string; schema: object }[] }>> };
+  const copy = structuredClone(doc) as {
+    paths: Record<string, Record<string, { parameters?: { name: string; schema: object }[] }>>;
+  };
   for (const methods of Object.values(copy.paths)) {
     for (const op of Object.values(methods)) {
       for (const p of op.parameters ?? []) {
@@ -126,34 +146,63 @@ interface RunResult {
 }
 
 /** The FAILURES section of schemathesis's output (each failure with its curl command), or its tail. */
-const failuresOf = (output: string) => (output.includes("FAILURES") ? output.slice(output.indexOf("FAILURES"), output.indexOf("FAILURES") + 6000) : output.slice(-4000));
+const failuresOf = (output: string) =>
+  output.includes("FAILURES")
+    ? output.slice(output.indexOf("FAILURES"), output.indexOf("FAILURES") + 6000)
+    : output.slice(-4000);
 
 function runSchemathesis(role: string, schemaFile: string, base: string, cookie: string): RunResult {
   const har = path.join(OUT, `${role}.har`);
   const args = [
-    "run", schemaFile,
-    "--url", base,
-    "--checks", CHECKS.join(","),
-    "--header", `Cookie: ${cookie}`,
-    "--max-examples", MAX_EXAMPLES,
-    "--seed", SEED,
-    "--workers", "2",
-    "--request-timeout", "30",
-    "--generation-database", "none",
-    "--report", "junit,har",
-    "--report-junit-path", path.join(OUT, `${role}.xml`),
-    "--report-har-path", har,
+    "run",
+    schemaFile,
+    "--url",
+    base,
+    "--checks",
+    CHECKS.join(","),
+    "--header",
+    `Cookie: ${cookie}`,
+    "--max-examples",
+    MAX_EXAMPLES,
+    "--seed",
+    SEED,
+    "--workers",
+    "2",
+    "--request-timeout",
+    "30",
+    "--generation-database",
+    "none",
+    "--report",
+    "junit,har",
+    "--report-junit-path",
+    path.join(OUT, `${role}.xml`),
+    "--report-har-path",
+    har,
     "--no-color",
   ];
-  console.log(`[schemathesis] ${role}: ${path.basename(SCHEMATHESIS)} ${args.map((a) => (a.startsWith("Cookie:") ? "'Cookie: <session>'" : a)).join(" ")}`);
-  const run = spawnSync(SCHEMATHESIS, args, { encoding: "utf8", timeout: RUN_LIMIT_MS, env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" } });
+  console.log(
+    `[schemathesis] ${role}: ${path.basename(SCHEMATHESIS)} ${args.map((a) => (a.startsWith("Cookie:") ? "'Cookie: <session>'" : a)).join(" ")}`,
+  );
+  const run = spawnSync(SCHEMATHESIS, args, {
+    encoding: "utf8",
+    timeout: RUN_LIMIT_MS,
+    env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" },
+  });
   const output = `${run.stdout ?? ""}\n${run.stderr ?? ""}`;
   writeFileSync(path.join(OUT, `${role}.log`), output);
   if (run.error) throw new Error(`schemathesis (${role}) did not finish: ${run.error.message}`);
   const entries = existsSync(har) ? (JSON.parse(readFileSync(har, "utf8")).log?.entries ?? []) : [];
-  const exchanges: Exchange[] = entries.map((e: { request: { method: string; url: string }; response: { status: number } }) => ({ method: e.request.method, url: e.request.url, status: e.response.status }));
+  const exchanges: Exchange[] = entries.map(
+    (e: { request: { method: string; url: string }; response: { status: number } }) => ({
+      method: e.request.method,
+      url: e.request.url,
+      status: e.response.status,
+    }),
+  );
   const generated = Number(/(\d+) generated/.exec(output)?.[1] ?? exchanges.length);
-  console.log(`[schemathesis] ${role}: ${generated} test cases generated, ${exchanges.length} requests sent; exit ${run.status}`);
+  console.log(
+    `[schemathesis] ${role}: ${generated} test cases generated, ${exchanges.length} requests sent; exit ${run.status}`,
+  );
   return { generated, exchanges, status: run.status, output };
 }
 
@@ -170,14 +219,18 @@ async function main() {
     let adminCookie = "";
     let viewerCookie = "";
     await check("server starts, the administrator signs in and seeds a tenant", async () => {
-      if (!existsSync(SCHEMATHESIS)) throw new Error(`schemathesis is not installed at ${SCHEMATHESIS} (bash scripts/test/schemathesis.sh installs it)`);
+      if (!existsSync(SCHEMATHESIS))
+        throw new Error(
+          `schemathesis is not installed at ${SCHEMATHESIS} (bash scripts/test/schemathesis.sh installs it)`,
+        );
       if (!existsSync(".next/BUILD_ID")) throw new Error("no production build (.next/BUILD_ID): run next build first");
       const port = await freePort(Number(process.env.KEYHOLD_SCHEMATHESIS_PORT ?? 3200));
       base = `http://localhost:${port}`;
       server = await startServer(port, dataDir);
       const admin = await signedIn(base, ADMIN.email, ADMIN.password);
       await admin.must(...ACTIONS.createTenant, { slug: TENANT, displayName: "API fuzz" });
-      for (const ns of ["company.team.etl", "company.other"]) await admin.must(...ACTIONS.createNamespace, { tenant: TENANT, path: ns });
+      for (const ns of ["company.team.etl", "company.other"])
+        await admin.must(...ACTIONS.createNamespace, { tenant: TENANT, path: ns });
       const secrets: [string, string, { key: string; value: string }[]][] = [
         ["company", "DATABASE_URL", [{ key: "team", value: "core" }]],
         ["company", "SHARED_TOKEN", []],
@@ -185,8 +238,23 @@ async function main() {
         ["company.team.etl", "ETL_PASSWORD", []],
         ["company.other", "OTHER_TOKEN", []],
       ];
-      for (const [namespace, key, tags] of secrets) await admin.must(...ACTIONS.createSecret, { tenant: TENANT, namespace, key, value: `fuzz-${key}`, description: `seeded ${key}`, tags });
-      await admin.must(...ACTIONS.addUser, { tenant: TENANT, email: VIEWER.email, name: "Fuzz Viewer", password: VIEWER.password, role: "viewer", namespace: VIEWER_NAMESPACE });
+      for (const [namespace, key, tags] of secrets)
+        await admin.must(...ACTIONS.createSecret, {
+          tenant: TENANT,
+          namespace,
+          key,
+          value: `fuzz-${key}`,
+          description: `seeded ${key}`,
+          tags,
+        });
+      await admin.must(...ACTIONS.addUser, {
+        tenant: TENANT,
+        email: VIEWER.email,
+        name: "Fuzz Viewer",
+        password: VIEWER.password,
+        role: "viewer",
+        namespace: VIEWER_NAMESPACE,
+      });
       adminCookie = admin.cookie;
       viewerCookie = (await signedIn(base, VIEWER.email, VIEWER.password)).cookie;
       const served = await fetch(`${base}/api/openapi.json`);
@@ -205,37 +273,67 @@ async function main() {
       if (r.status !== 0) throw new Error(`schemathesis (${role}) exited with ${r.status}:\n${failuresOf(r.output)}`);
     };
     const seededList = (r: RunResult, status: number) =>
-      r.exchanges.filter((e) => e.status === status && new URL(e.url).pathname.startsWith(`/api/tenants/${TENANT}/namespaces/`)).length;
+      r.exchanges.filter(
+        (e) => e.status === status && new URL(e.url).pathname.startsWith(`/api/tenants/${TENANT}/namespaces/`),
+      ).length;
 
     await check("administrator: schemathesis finds no server error and every answer is as described", async () => {
       const r = runSchemathesis("admin", schemaFile, base, adminCookie);
       record("admin", r);
-      if (seededList(r, 200) === 0) throw new Error("no request listed a seeded namespace: the run tested refusals only");
+      if (seededList(r, 200) === 0)
+        throw new Error("no request listed a seeded namespace: the run tested refusals only");
     });
 
-    await check(`viewer of ${TENANT}/${VIEWER_NAMESPACE}: no server error, and no request succeeds that the permission matrix refuses`, async () => {
-      const r = runSchemathesis("viewer", schemaFile, base, viewerCookie);
-      record("viewer", r);
-      const bindings: Binding[] = [{ role: "viewer", tenantId: TENANT, namespace: VIEWER_NAMESPACE }];
-      const problems = refusedSuccesses(ops, bindings, r.exchanges);
-      if (problems.length) throw new Error(`${problems.length} answers the matrix refuses:\n${problems.slice(0, 20).join("\n")}`);
-      // The oracle had material: the viewer's own namespace was listed, and the rest refused.
-      if (seededList(r, 200) === 0) throw new Error(`the viewer never listed ${VIEWER_NAMESPACE}: was the session cookie used?`);
-      if (seededList(r, 403) === 0) throw new Error("the viewer was never refused a namespace outside its binding");
-    });
+    await check(
+      `viewer of ${TENANT}/${VIEWER_NAMESPACE}: no server error, and no request succeeds that the permission matrix refuses`,
+      async () => {
+        const r = runSchemathesis("viewer", schemaFile, base, viewerCookie);
+        record("viewer", r);
+        const bindings: Binding[] = [{ role: "viewer", tenantId: TENANT, namespace: VIEWER_NAMESPACE }];
+        const problems = refusedSuccesses(ops, bindings, r.exchanges);
+        if (problems.length)
+          throw new Error(`${problems.length} answers the matrix refuses:\n${problems.slice(0, 20).join("\n")}`);
+        // The oracle had material: the viewer's own namespace was listed, and the rest refused.
+        if (seededList(r, 200) === 0)
+          throw new Error(`the viewer never listed ${VIEWER_NAMESPACE}: was the session cookie used?`);
+        if (seededList(r, 403) === 0) throw new Error("the viewer was never refused a namespace outside its binding");
+      },
+    );
 
     await check("the server logged no unexpected error", async () => {
       const log = readFileSync(path.join(OUT, "server.log"), "utf8");
       const unexpected = log.split("\n").filter((l) => l.includes("unexpected error"));
-      if (unexpected.length) throw new Error(`${unexpected.length} unexpected errors in server.log:\n${unexpected.slice(0, 10).join("\n")}`);
+      if (unexpected.length)
+        throw new Error(`${unexpected.length} unexpected errors in server.log:\n${unexpected.slice(0, 10).join("\n")}`);
     });
   } finally {
     if (server) await stopServer(server);
     rmSync(dataDir, { recursive: true, force: true });
     writeChecks();
-    writeFileSync(path.join(OUT, "summary.json"), JSON.stringify({ label: LABEL, maxExamples: Number(MAX_EXAMPLES), seed: Number(SEED), seconds: (Date.now() - started) / 1000, roles: totals, checks }, null, 2));
-    const line = Object.entries(totals).map(([role, t]) => `${role} ${t.generated} generated / ${t.requests} requests (${Object.entries(t.statuses).map(([s, n]) => `${s}: ${n}`).join(", ")})`);
-    console.log(`[schemathesis] ${LABEL}: ${line.join("; ") || "no run"}; ${checks.filter((c) => !c.failure).length}/${checks.length} checks passed in ${Math.round((Date.now() - started) / 1000)} s; reports in ${path.relative(process.cwd(), OUT)}/`);
+    writeFileSync(
+      path.join(OUT, "summary.json"),
+      JSON.stringify(
+        {
+          label: LABEL,
+          maxExamples: Number(MAX_EXAMPLES),
+          seed: Number(SEED),
+          seconds: (Date.now() - started) / 1000,
+          roles: totals,
+          checks,
+        },
+        null,
+        2,
+      ),
+    );
+    const line = Object.entries(totals).map(
+      ([role, t]) =>
+        `${role} ${t.generated} generated / ${t.requests} requests (${Object.entries(t.statuses)
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(", ")})`,
+    );
+    console.log(
+      `[schemathesis] ${LABEL}: ${line.join("; ") || "no run"}; ${checks.filter((c) => !c.failure).length}/${checks.length} checks passed in ${Math.round((Date.now() - started) / 1000)} s; reports in ${path.relative(process.cwd(), OUT)}/`,
+    );
   }
 }
 

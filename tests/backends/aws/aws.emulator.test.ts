@@ -12,7 +12,15 @@ import { runTaggedContract, type TaggedHarness } from "../../support/backends/ta
 import { freePort, startMotoIam, type Keys, type MotoIam } from "../../support/backends/aws-iam-server";
 
 // No ambient AWS settings may leak in, and the default chain must never reach for instance metadata.
-for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) delete process.env[name];
+for (const name of [
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "AWS_PROFILE",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+])
+  delete process.env[name];
 process.env.AWS_EC2_METADATA_DISABLED = "true";
 process.env.AWS_CONFIG_FILE = "/nonexistent/keyhold-aws-config";
 process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent/keyhold-aws-credentials";
@@ -24,15 +32,34 @@ const sdk = awsSdk;
 const seeder = awsSeeder();
 
 /** A document as the settings form would post it (validated), on moto unless `section` says otherwise. */
-function document(section: Record<string, unknown> = {}, readOnly = false, base: Record<string, unknown> = {}): ConfigDocument {
+function document(
+  section: Record<string, unknown> = {},
+  readOnly = false,
+  base: Record<string, unknown> = {},
+): ConfigDocument {
   const { endpoint, region, accessKeyId, secretAccessKey } = env();
-  const raw = { type: TYPE, "read-only": readOnly, [TYPE]: { region, "endpoint-override": endpoint, "access-key-id": accessKeyId, "secret-key-id": secretAccessKey, ...base, ...section } };
+  const raw = {
+    type: TYPE,
+    "read-only": readOnly,
+    [TYPE]: {
+      region,
+      "endpoint-override": endpoint,
+      "access-key-id": accessKeyId,
+      "secret-key-id": secretAccessKey,
+      ...base,
+      ...section,
+    },
+  };
   const parsed = parseConfigDocument(raw, { unknownKeys: "error", incomplete: "warn" });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.document;
 }
 
-const keysOf = (k: Keys) => ({ "access-key-id": k.accessKeyId, "secret-key-id": k.secretAccessKey, ...(k.sessionToken ? { "session-token": k.sessionToken } : {}) });
+const keysOf = (k: Keys) => ({
+  "access-key-id": k.accessKeyId,
+  "secret-key-id": k.secretAccessKey,
+  ...(k.sessionToken ? { "session-token": k.sessionToken } : {}),
+});
 const { names, inspect } = seeder;
 
 let iam: Promise<MotoIam> | undefined;
@@ -72,9 +99,28 @@ const harness: TaggedHarness = {
       { code: "timeout", document: document({ "endpoint-override": `http://127.0.0.1:${await silentServer()}` }) },
       { code: "tls", document: document({ "endpoint-override": env().endpoint.replace(/^http:/, "https:") }) },
       { code: "invalid-config", document: document({ region: undefined }) },
-      { code: "unauthenticated", document: document({ "endpoint-override": moto.endpoint, "access-key-id": "AKIACANARYUNKNOWN", "secret-key-id": "CANARY_unknown_secret" }) },
-      { code: "unauthenticated", document: document({ "endpoint-override": moto.endpoint, ...keysOf({ ...moto.reader, secretAccessKey: "CANARY_wrong_secret" }) }) },
-      { code: "unauthenticated", document: document({ "endpoint-override": moto.endpoint, ...keysOf({ ...moto.session, sessionToken: "CANARY_wrong_session_token" }) }) },
+      {
+        code: "unauthenticated",
+        document: document({
+          "endpoint-override": moto.endpoint,
+          "access-key-id": "AKIACANARYUNKNOWN",
+          "secret-key-id": "CANARY_unknown_secret",
+        }),
+      },
+      {
+        code: "unauthenticated",
+        document: document({
+          "endpoint-override": moto.endpoint,
+          ...keysOf({ ...moto.reader, secretAccessKey: "CANARY_wrong_secret" }),
+        }),
+      },
+      {
+        code: "unauthenticated",
+        document: document({
+          "endpoint-override": moto.endpoint,
+          ...keysOf({ ...moto.session, sessionToken: "CANARY_wrong_session_token" }),
+        }),
+      },
       { code: "forbidden", document: document({ "endpoint-override": moto.endpoint, ...keysOf(moto.nobody) }) },
     ];
     return cases;
@@ -97,7 +143,14 @@ describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
       await backend.write({ ...ref, value: "v1", tags: { env: "prod", team: "core" } });
       expect(await names()).toEqual(["kestra/acme/company.team/API_KEY"]);
       await backend.update({ ...ref, tags: { env: "staging" } });
-      expect((await inspect("kestra/acme/company.team/API_KEY"))?.tags).toEqual({ tenant: "acme", namespace: "company.team", key: "API_KEY", prefix: "kestra", owner: "platform", env: "staging" });
+      expect((await inspect("kestra/acme/company.team/API_KEY"))?.tags).toEqual({
+        tenant: "acme",
+        namespace: "company.team",
+        key: "API_KEY",
+        prefix: "kestra",
+        owner: "platform",
+        env: "staging",
+      });
     });
 
     it("deletes with a recovery window, and a deleted key can be written again at once", async () => {
@@ -120,10 +173,21 @@ describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
     });
 
     it("reading a binary-only secret fails clearly; listing it still works", async () => {
-      await sdk().send(new CreateSecretCommand({ Name: "bin", SecretBinary: new Uint8Array([0, 1, 2]), Tags: tagList({ namespace: "company", key: "BIN", prefix: "kestra" }) }));
+      await sdk().send(
+        new CreateSecretCommand({
+          Name: "bin",
+          SecretBinary: new Uint8Array([0, 1, 2]),
+          Tags: tagList({ namespace: "company", key: "BIN", prefix: "kestra" }),
+        }),
+      );
       const backend = createBackend({ document: document({}, true), attachment: TENANT });
-      expect((await backend.list({ tenant: "acme", namespace: "company" })).items.map((s) => [s.key, s.subkeys])).toEqual([["BIN", []]]);
-      await expect(backend.read({ tenant: "acme", namespace: "company", key: "BIN" })).rejects.toMatchObject({ code: "invalid-input", message: expect.stringMatching(/binary/) });
+      expect(
+        (await backend.list({ tenant: "acme", namespace: "company" })).items.map((s) => [s.key, s.subkeys]),
+      ).toEqual([["BIN", []]]);
+      await expect(backend.read({ tenant: "acme", namespace: "company", key: "BIN" })).rejects.toMatchObject({
+        code: "invalid-input",
+        message: expect.stringMatching(/binary/),
+      });
     });
 
     it("filter-on-prefix and filter-on-tags narrow on AWS and are still checked exactly", async () => {
@@ -131,7 +195,13 @@ describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
       await harness.seed("prod/b", "2", { namespace: "company", application: "web-2" });
       await harness.seed("Prod/c", "3", { namespace: "company", application: "web" });
       await harness.seed("dev/d", "4", { namespace: "company", application: "web" });
-      const backend = createBackend({ document: document({ "filter-on-prefix": { prefix: "prod/" }, "filter-on-tags": { tags: { application: "web" } } }, true), attachment: TENANT });
+      const backend = createBackend({
+        document: document(
+          { "filter-on-prefix": { prefix: "prod/" }, "filter-on-tags": { tags: { application: "web" } } },
+          true,
+        ),
+        attachment: TENANT,
+      });
       const page = await backend.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => s.key)).toEqual(["a"]);
       // AWS's case-sensitive prefix filters already dropped Prod/c and dev/d; web-2 came back and was checked here.
@@ -139,15 +209,24 @@ describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
     });
 
     it("verify says what it checked, and works with a role session's token", async () => {
-      expect((await createBackend({ document: document(), attachment: TENANT }).verify()).checked).toBe("listed secrets in us-east-1");
+      expect((await createBackend({ document: document(), attachment: TENANT }).verify()).checked).toBe(
+        "listed secrets in us-east-1",
+      );
       const moto = await motoIam();
-      const result = await createBackend({ document: document({ "endpoint-override": moto.endpoint, ...keysOf(moto.session) }), attachment: TENANT }).verify();
+      const result = await createBackend({
+        document: document({ "endpoint-override": moto.endpoint, ...keysOf(moto.session) }),
+        attachment: TENANT,
+      }).verify();
       expect(result).toMatchObject({ status: "ok", checked: "listed secrets in us-east-1" });
     });
 
     it("without keys in the document, uses the SDK's default provider chain (here: environment variables)", async () => {
       const moto = await motoIam();
-      const noKeys = document({ "endpoint-override": moto.endpoint, "access-key-id": undefined, "secret-key-id": undefined });
+      const noKeys = document({
+        "endpoint-override": moto.endpoint,
+        "access-key-id": undefined,
+        "secret-key-id": undefined,
+      });
       expect(noKeys[TYPE]?.["access-key-id"] ?? noKeys[TYPE]?.["secret-key-id"]).toBeUndefined();
       process.env.AWS_ACCESS_KEY_ID = moto.reader.accessKeyId;
       process.env.AWS_SECRET_ACCESS_KEY = moto.reader.secretAccessKey;
@@ -158,7 +237,9 @@ describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
         delete process.env.AWS_SECRET_ACCESS_KEY;
       }
       // Another timeout means another client, with no memoised credentials: now the chain finds none.
-      await expect(createBackend({ document: noKeys, attachment: TENANT, timeoutMs: 4_000 }).verify()).rejects.toMatchObject({ code: "unauthenticated" });
+      await expect(
+        createBackend({ document: noKeys, attachment: TENANT, timeoutMs: 4_000 }).verify(),
+      ).rejects.toMatchObject({ code: "unauthenticated" });
     });
   });
 });

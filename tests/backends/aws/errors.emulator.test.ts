@@ -19,7 +19,8 @@ import { awsClient } from "../../../lib/backends/aws/client";
 import type { AwsSection } from "../../../lib/backends/aws/config";
 import { awsErrorCode } from "../../../lib/backends/aws/errors";
 
-for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) delete process.env[name];
+for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+  delete process.env[name];
 process.env.AWS_EC2_METADATA_DISABLED = "true";
 process.env.AWS_CONFIG_FILE = "/nonexistent/keyhold-aws-config";
 process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent/keyhold-aws-credentials";
@@ -41,7 +42,10 @@ async function failureOf(section: Partial<AwsSection>, timeoutMs = 2_000): Promi
 
 describe("awsErrorCode: the SDK's exception classes", () => {
   it.each([
-    [new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata }), "not-found"],
+    [
+      new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata }),
+      "not-found",
+    ],
     [new ResourceExistsException({ message: "exists", $metadata }), "conflict"],
     [new InvalidRequestException({ message: "marked for deletion", $metadata }), "conflict"],
     [new InvalidParameterException({ message: "bad tag", $metadata }), "invalid-input"],
@@ -58,7 +62,9 @@ describe("awsErrorCode: the SDK's exception classes", () => {
     ["ExpiredTokenException", "unauthenticated"],
     ["ThrottlingException", null],
   ])("%s → %s", (name, code) => {
-    expect(awsErrorCode(new SecretsManagerServiceException({ name, $fault: "client", $metadata, message: name }))).toBe(code);
+    expect(awsErrorCode(new SecretsManagerServiceException({ name, $fault: "client", $metadata, message: name }))).toBe(
+      code,
+    );
   });
 });
 
@@ -67,7 +73,11 @@ describe("awsErrorCode: errors the SDK really throws", () => {
   let xmlEndpoint = "";
   beforeAll(async () => {
     const answers: Record<string, [number, string, string]> = {
-      "/xml403": [403, "text/xml", "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>"],
+      "/xml403": [
+        403,
+        "text/xml",
+        "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>",
+      ],
       "/html403": [403, "text/html", "<html><body><h1>Forbidden by proxy</h1></body></html>"],
       "/html502": [502, "text/html", "<html><body>Bad gateway</body></html>"],
     };
@@ -95,30 +105,45 @@ describe("awsErrorCode: errors the SDK really throws", () => {
     const silent = net.createServer(() => {}).listen(0, "127.0.0.1");
     servers.push(silent);
     await new Promise((r) => silent.once("listening", r));
-    const error = await failureOf({ ...keys, "endpoint-override": `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}` }, 500);
+    const error = await failureOf(
+      { ...keys, "endpoint-override": `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}` },
+      500,
+    );
     expect(codeOf(error)).toBe("timeout");
   });
 
   it("TLS to a plain HTTP port is a tls failure", async () => {
-    expect(codeOf(await failureOf({ ...keys, "endpoint-override": xmlEndpoint.replace("http:", "https:") }))).toBe("tls");
+    expect(codeOf(await failureOf({ ...keys, "endpoint-override": xmlEndpoint.replace("http:", "https:") }))).toBe(
+      "tls",
+    );
   });
 
   it("an AWS-style XML error keeps its name (moto's IAM checks answer this way)", async () => {
     const error = await failureOf({ ...keys, "endpoint-override": `${xmlEndpoint}/xml403` });
     expect(error).toBeInstanceOf(SecretsManagerServiceException);
-    expect(error).toMatchObject({ name: "InvalidClientTokenId", message: "The security token included in the request is invalid." });
+    expect(error).toMatchObject({
+      name: "InvalidClientTokenId",
+      message: "The security token included in the request is invalid.",
+    });
     expect(codeOf(error)).toBe("unauthenticated");
   });
 
   it("an HTML error page maps by its HTTP status and says so, without repeating the page", async () => {
     const forbidden = await failureOf({ ...keys, "endpoint-override": `${xmlEndpoint}/html403` });
-    expect(forbidden).toMatchObject({ name: "UnexpectedResponse", message: "The endpoint answered HTTP 403 (text/html), which is not an AWS answer" });
+    expect(forbidden).toMatchObject({
+      name: "UnexpectedResponse",
+      message: "The endpoint answered HTTP 403 (text/html), which is not an AWS answer",
+    });
     expect(codeOf(forbidden)).toBe("forbidden");
     expect(awsErrorCode(await failureOf({ ...keys, "endpoint-override": `${xmlEndpoint}/html502` }))).toBeNull();
   });
 
   it("no region anywhere is invalid-config", async () => {
-    const error = await failureOf({ "access-key-id": "AKIATEST", "secret-key-id": "s", "endpoint-override": xmlEndpoint });
+    const error = await failureOf({
+      "access-key-id": "AKIATEST",
+      "secret-key-id": "s",
+      "endpoint-override": xmlEndpoint,
+    });
     expect((error as Error).message).toMatch(/Region is missing/);
     expect(awsErrorCode(error)).toBe("invalid-config");
   });
@@ -130,8 +155,13 @@ describe("awsErrorCode: errors the SDK really throws", () => {
   });
 
   it.skipIf(emulatorsDisabled)("moto's answer for a missing secret is not-found", async () => {
-    const client = awsClient({ ...keys, prefix: "kestra", "endpoint-override": emulatorEnv("KEYHOLD_AWS_ENDPOINT") } as AwsSection, 2_000);
-    const error = await client.send(new GetSecretValueCommand({ SecretId: `missing-${Date.now()}` })).catch((e: unknown) => e);
+    const client = awsClient(
+      { ...keys, prefix: "kestra", "endpoint-override": emulatorEnv("KEYHOLD_AWS_ENDPOINT") } as AwsSection,
+      2_000,
+    );
+    const error = await client
+      .send(new GetSecretValueCommand({ SecretId: `missing-${Date.now()}` }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
     expect(awsErrorCode(error)).toBe("not-found");
   });

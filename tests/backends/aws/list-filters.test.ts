@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { SelectionRules } from "../../../lib/backends/classify";
 import { listFilters } from "../../../lib/backends/aws/list-filters";
 
-const rules = (extra: Partial<SelectionRules> = {}): SelectionRules => ({ prefix: "kestra", attachment: { tenant: "acme", namespace: null }, ...extra });
+const rules = (extra: Partial<SelectionRules> = {}): SelectionRules => ({
+  prefix: "kestra",
+  attachment: { tenant: "acme", namespace: null },
+  ...extra,
+});
 
 describe("listFilters", () => {
   it("sends nothing in read-only tag mode, so ignored secrets can be counted", () => {
@@ -17,7 +21,15 @@ describe("listFilters", () => {
   });
 
   it("sends filter-on-prefix as a name filter, with one filter-on-tags pair (the first by key)", () => {
-    expect(listFilters(rules({ filterOnPrefix: { prefix: "prod/", keepPrefix: false }, filterOnTags: { zone: "a", application: "kestra-production" } }), true)).toEqual([
+    expect(
+      listFilters(
+        rules({
+          filterOnPrefix: { prefix: "prod/", keepPrefix: false },
+          filterOnTags: { zone: "a", application: "kestra-production" },
+        }),
+        true,
+      ),
+    ).toEqual([
       { Key: "name", Values: ["prod/"] },
       { Key: "tag-key", Values: ["application"] },
       { Key: "tag-value", Values: ["kestra-production"] },
@@ -25,7 +37,9 @@ describe("listFilters", () => {
   });
 
   it("does not send the prefix tag in managed prefix mode (names select there)", () => {
-    expect(listFilters(rules({ filterOnPrefix: { prefix: "app_", keepPrefix: true } }), false)).toEqual([{ Key: "name", Values: ["app_"] }]);
+    expect(listFilters(rules({ filterOnPrefix: { prefix: "app_", keepPrefix: true } }), false)).toEqual([
+      { Key: "name", Values: ["app_"] },
+    ]);
   });
 
   it.each([
@@ -46,6 +60,11 @@ describe("listFilters", () => {
   });
 
   it("never sends excluded-tags, and no name filter for a prefix starting with !", () => {
-    expect(listFilters(rules({ excludedTags: { env: "dev" }, filterOnPrefix: { prefix: "!secret", keepPrefix: false } }), true)).toEqual([]);
+    expect(
+      listFilters(
+        rules({ excludedTags: { env: "dev" }, filterOnPrefix: { prefix: "!secret", keepPrefix: false } }),
+        true,
+      ),
+    ).toEqual([]);
   });
 });

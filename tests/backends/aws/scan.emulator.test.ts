@@ -33,13 +33,34 @@ afterAll(() => new Promise((r) => server.close(r)));
 let seq = 0;
 function configure(section: Record<string, unknown>, readOnly: boolean) {
   // A distinct prefix per test keeps the list snapshots of different tests apart.
-  const raw = { type: "aws-secret-manager", "read-only": readOnly, "aws-secret-manager": { region: "eu-west-1", "endpoint-override": endpoint, "access-key-id": "AKIATEST", "secret-key-id": "test-secret", prefix: `p${++seq}`, ...section } };
+  const raw = {
+    type: "aws-secret-manager",
+    "read-only": readOnly,
+    "aws-secret-manager": {
+      region: "eu-west-1",
+      "endpoint-override": endpoint,
+      "access-key-id": "AKIATEST",
+      "secret-key-id": "test-secret",
+      prefix: `p${++seq}`,
+      ...section,
+    },
+  };
   const parsed = parseConfigDocument(raw, { unknownKeys: "error" });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return { backend: createAwsBackend({ document: parsed.document as ConfigDocument, attachment: TENANT }), prefix: `p${seq}` };
+  return {
+    backend: createAwsBackend({ document: parsed.document as ConfigDocument, attachment: TENANT }),
+    prefix: `p${seq}`,
+  };
 }
 
-const entry = (name: string, prefix: string, key: string) => ({ Name: name, Tags: [{ Key: "namespace", Value: "company" }, { Key: "key", Value: key }, { Key: "prefix", Value: prefix }] });
+const entry = (name: string, prefix: string, key: string) => ({
+  Name: name,
+  Tags: [
+    { Key: "namespace", Value: "company" },
+    { Key: "key", Value: key },
+    { Key: "prefix", Value: prefix },
+  ],
+});
 
 describe("aws-secret-manager: ListSecrets requests", () => {
   it("follows NextToken through empty and short pages, one request per page", async () => {
@@ -55,35 +76,63 @@ describe("aws-secret-manager: ListSecrets requests", () => {
     const page = await backend.list({ tenant: "acme", namespace: "company", withSubkeys: false });
     expect(page.items.map((s) => s.key)).toEqual(["ONE", "TWO"]);
     expect(requests.map((r) => r.body.NextToken ?? null)).toEqual([null, "t1", "t2", "t3"]);
-    expect(requests.every((r) => r.target === "secretsmanager.ListSecrets" && r.body.MaxResults === 100 && r.body.IncludePlannedDeletion === false)).toBe(true);
+    expect(
+      requests.every(
+        (r) =>
+          r.target === "secretsmanager.ListSecrets" &&
+          r.body.MaxResults === 100 &&
+          r.body.IncludePlannedDeletion === false,
+      ),
+    ).toBe(true);
   });
 
   it("stops a scan that never ends with too-many-secrets", async () => {
     const { backend } = configure({}, true);
     answer = (body) => ({ SecretList: [], NextToken: `${String(body.NextToken ?? "")}x`.slice(-50) });
     requests.length = 0;
-    await expect(backend.list({ tenant: "acme", namespace: "company" })).rejects.toMatchObject({ code: "too-many-secrets" });
+    await expect(backend.list({ tenant: "acme", namespace: "company" })).rejects.toMatchObject({
+      code: "too-many-secrets",
+    });
     expect(requests).toHaveLength(MAX_BACKEND_PAGES);
   });
 
   it.each([
     ["read-only tag mode sends no filter (ignored secrets are counted)", {}, true, undefined],
     ["managed tag mode narrows to the prefix tag", {}, false, "PREFIX"],
-    ["filter-on-prefix sends the name prefix", { "filter-on-prefix": { prefix: "prod/app_" } }, true, [{ Key: "name", Values: ["prod/app_"] }]],
+    [
+      "filter-on-prefix sends the name prefix",
+      { "filter-on-prefix": { prefix: "prod/app_" } },
+      true,
+      [{ Key: "name", Values: ["prod/app_"] }],
+    ],
     [
       "filter-on-tags sends one pair as tag-key + tag-value",
       { "filter-on-tags": { tags: { team: "core", application: "kestra-production" } } },
       true,
-      [{ Key: "tag-key", Values: ["application"] }, { Key: "tag-value", Values: ["kestra-production"] }],
+      [
+        { Key: "tag-key", Values: ["application"] },
+        { Key: "tag-value", Values: ["kestra-production"] },
+      ],
     ],
-    ["a value AWS cannot filter on (or a leading !) is left to the exact check", { "filter-on-tags": { tags: { "!team": "core", env: "prüfung" } } }, true, undefined],
+    [
+      "a value AWS cannot filter on (or a leading !) is left to the exact check",
+      { "filter-on-tags": { tags: { "!team": "core", env: "prüfung" } } },
+      true,
+      undefined,
+    ],
     ["excluded-tags is never sent", { "excluded-tags": { env: "dev" } }, true, undefined],
   ])("%s", async (_title, section, readOnly, expected) => {
     const { backend, prefix } = configure(section, readOnly as boolean);
     answer = () => ({ SecretList: [] });
     requests.length = 0;
     await backend.list({ tenant: "acme", namespace: "company" });
-    const filters = expected === "PREFIX" ? [{ Key: "tag-key", Values: ["prefix"] }, { Key: "tag-value", Values: [prefix] }] : expected;
+    const filters =
+      expected === "PREFIX"
+        ? [
+            { Key: "tag-key", Values: ["prefix"] },
+            { Key: "tag-value", Values: [prefix] },
+          ]
+        : expected;
     expect(requests.map((r) => r.body.Filters)).toEqual([filters]);
   });
 

@@ -8,12 +8,39 @@ import { invalidateSnapshots, mapLimit, PageBudget } from "../../../lib/backends
 import { emulatorsDisabled } from "../../support/emulators";
 import { loopbackOnly } from "../../support/loopback-only";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
-import { APP, closedPort, closeServers, azureSeeder, baseSection, deletedNames, env, liveNames, registerApp, sdk, silentPort, tokenFor, TYPE } from "../../support/backends/azure";
+import {
+  APP,
+  closedPort,
+  closeServers,
+  azureSeeder,
+  baseSection,
+  deletedNames,
+  env,
+  liveNames,
+  registerApp,
+  sdk,
+  silentPort,
+  tokenFor,
+  TYPE,
+} from "../../support/backends/azure";
 import { createAzureDriver } from "../../../lib/backends/azure/driver";
 import { azureErrorCode } from "../../../lib/backends/azure/errors";
 
 // No ambient Azure settings may steer the credentials, and nothing may leave 127.0.0.1.
-for (const name of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_POD_IDENTITY_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT"]) {
+for (const name of [
+  "AZURE_CLIENT_ID",
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_AUTHORITY_HOST",
+  "AZURE_FEDERATED_TOKEN_FILE",
+  "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+  "AZURE_TOKEN_CREDENTIALS",
+  "IDENTITY_ENDPOINT",
+  "IDENTITY_HEADER",
+  "MSI_ENDPOINT",
+  "MSI_SECRET",
+  "IMDS_ENDPOINT",
+]) {
   delete process.env[name];
 }
 const outside = loopbackOnly().refused;
@@ -28,7 +55,12 @@ function document(section: Record<string, unknown> = {}, readOnly = false, base 
 }
 
 const ref = (namespace: string, key: string) => ({ tenant: "acme", namespace, key });
-const tagged = (namespace: string, key: string, extra: Record<string, string> = {}) => ({ namespace, key, prefix: "kestra", ...extra });
+const tagged = (namespace: string, key: string, extra: Record<string, string> = {}) => ({
+  namespace,
+  key,
+  prefix: "kestra",
+  ...extra,
+});
 
 // Key Vault names allow no '_': the contract's names (prod_db, prefix prod_) are seeded (the kit's vaultName) and filtered with '-' instead.
 const seeder = azureSeeder();
@@ -44,12 +76,19 @@ async function clear() {
 }
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const e = await p.then(() => null, (error: unknown) => error);
+  const e = await p.then(
+    () => null,
+    (error: unknown) => error,
+  );
   expect(e, "expected a BackendError").toMatchObject({ name: "BackendError" });
   return e as { code: string; message: string };
 }
 
-const captured = (p: Promise<unknown>) => p.then(() => expect.fail("expected the SDK call to fail"), (error: unknown) => error);
+const captured = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.fail("expected the SDK call to fail"),
+    (error: unknown) => error,
+  );
 
 const harness: TaggedHarness = {
   type: TYPE,
@@ -72,8 +111,14 @@ const harness: TaggedHarness = {
       ["unreachable", { "key-vault-uri": `https://127.0.0.1:${closed}` }],
       ["tls", { "ca-certificate": undefined }],
       ["timeout", { "key-vault-uri": `https://127.0.0.1:${silent}` }],
-      ["unauthenticated", { clientSecret: { tenantId, clientId: "keyhold-locked-app", clientSecret: "CANARY-wrong-secret" } }],
-      ["forbidden", { clientSecret: { tenantId, clientId: "keyhold-reader-app", clientSecret: "CANARY-reader-secret" } }],
+      [
+        "unauthenticated",
+        { clientSecret: { tenantId, clientId: "keyhold-locked-app", clientSecret: "CANARY-wrong-secret" } },
+      ],
+      [
+        "forbidden",
+        { clientSecret: { tenantId, clientId: "keyhold-reader-app", clientSecret: "CANARY-reader-secret" } },
+      ],
       ["not-found", { "key-vault-uri": `${vaultUrl}/no-such-vault` }],
       // The vault's challenge names tenant 0000…; a credential for another tenant may not follow it.
       ["invalid-config", { clientSecret: { ...APP, tenantId: "11111111-2222-3333-4444-555555555555" } }],
@@ -97,25 +142,35 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
 
   describe("azure-key-vault: specifics", () => {
     beforeEach(clear);
-    const managed = (section: Record<string, unknown> = {}) => createBackend({ document: document(section, false), attachment: TENANT });
+    const managed = (section: Record<string, unknown> = {}) =>
+      createBackend({ document: document(section, false), attachment: TENANT });
 
     it("verify names the vault and the identity it signed in as", async () => {
       const result = await managed().verify();
-      expect(result.checked).toBe(`listed the secrets of Key Vault ${env().vaultUrl} with the client secret of app ${APP.clientId} (tenant ${env().tenantId})`);
+      expect(result.checked).toBe(
+        `listed the secrets of Key Vault ${env().vaultUrl} with the client secret of app ${APP.clientId} (tenant ${env().tenantId})`,
+      );
     });
 
     it("failure messages say which part failed and which setting to look at", async () => {
       await registerApp("keyhold-reader-app", "reader-secret", ["get"]);
       const closed = await closedPort();
-      const message = async (section: Record<string, unknown>) => (await failure(createBackend({ document: document(section, true), attachment: TENANT }).verify())).message;
-      expect(await message({ "authority-host": `https://127.0.0.1:${closed}` })).toContain(`Microsoft Entra ID at https://127.0.0.1:${closed} did not answer the token request: connect ECONNREFUSED`);
+      const message = async (section: Record<string, unknown>) =>
+        (await failure(createBackend({ document: document(section, true), attachment: TENANT }).verify())).message;
+      expect(await message({ "authority-host": `https://127.0.0.1:${closed}` })).toContain(
+        `Microsoft Entra ID at https://127.0.0.1:${closed} did not answer the token request: connect ECONNREFUSED`,
+      );
       expect(await message({ clientSecret: { ...APP, tenantId: "11111111-2222-3333-4444-555555555555" } })).toContain(
         `the vault belongs to directory (tenant) ${env().tenantId}, but clientSecret.tenantId is 11111111-2222-3333-4444-555555555555`,
       );
-      expect(await message({ "disable-challenge-resource-verification": false })).toMatch(/challenge is for 'vault\.azure\.net'.*disable-challenge-resource-verification/);
-      expect(await message({ clientSecret: { tenantId: env().tenantId, clientId: "keyhold-reader-app", clientSecret: "reader-secret" } })).toMatch(
-        /HTTP 403 Forbidden: the identity needs the secrets list permission/,
+      expect(await message({ "disable-challenge-resource-verification": false })).toMatch(
+        /challenge is for 'vault\.azure\.net'.*disable-challenge-resource-verification/,
       );
+      expect(
+        await message({
+          clientSecret: { tenantId: env().tenantId, clientId: "keyhold-reader-app", clientSecret: "reader-secret" },
+        }),
+      ).toMatch(/HTTP 403 Forbidden: the identity needs the secrets list permission/);
     });
 
     it("writes names of letters, digits and dashes only, at most 127 long, unique despite case-insensitive names", async () => {
@@ -140,7 +195,12 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
 
     it("keeps the description in the content type, never among the tags, and carries both over to a new value", async () => {
       const backend = managed();
-      await backend.write({ ...ref("company", "DB"), value: "one", description: "primary database", tags: { env: "prod" } });
+      await backend.write({
+        ...ref("company", "DB"),
+        value: "one",
+        description: "primary database",
+        tags: { env: "prod" },
+      });
       const [name] = await liveNames();
       let stored = await sdk().getSecret(name);
       expect(stored.properties.contentType).toBe("primary database");
@@ -170,7 +230,9 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
 
     it("without purge permission, deletes stay recoverable and a new write recovers the secret and overwrites it", async () => {
       await registerApp("keyhold-no-purge", "no-purge-secret", ["get", "list", "set", "delete", "recover"]);
-      const backend = managed({ clientSecret: { tenantId: env().tenantId, clientId: "keyhold-no-purge", clientSecret: "no-purge-secret" } });
+      const backend = managed({
+        clientSecret: { tenantId: env().tenantId, clientId: "keyhold-no-purge", clientSecret: "no-purge-secret" },
+      });
       await backend.write({ ...ref("company", "TOKEN"), value: "first", tags: { env: "old" } });
       const [name] = await liveNames();
       await backend.delete(ref("company", "TOKEN"));
@@ -180,7 +242,11 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
 
       await backend.write({ ...ref("company", "TOKEN"), value: "second", description: "again", tags: { env: "new" } });
       expect(await deletedNames()).toEqual([]);
-      expect(await inspect(name)).toEqual({ value: "second", description: "again", tags: tagged("company", "TOKEN", { tenant: "acme", env: "new" }) });
+      expect(await inspect(name)).toEqual({
+        value: "second",
+        description: "again",
+        tags: tagged("company", "TOKEN", { tenant: "acme", env: "new" }),
+      });
       const versions: string[] = [];
       for await (const v of sdk().listPropertiesOfSecretVersions(name)) versions.push(v.version!);
       expect(versions).toHaveLength(2);
@@ -188,7 +254,9 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
 
     it("without purge or recover permission, writing a deleted key again says what is needed", async () => {
       await registerApp("keyhold-no-recover", "no-recover-secret", ["get", "list", "set", "delete"]);
-      const backend = managed({ clientSecret: { tenantId: env().tenantId, clientId: "keyhold-no-recover", clientSecret: "no-recover-secret" } });
+      const backend = managed({
+        clientSecret: { tenantId: env().tenantId, clientId: "keyhold-no-recover", clientSecret: "no-recover-secret" },
+      });
       await backend.write({ ...ref("company", "TOKEN"), value: "first" });
       await backend.delete(ref("company", "TOKEN"));
       const e = await failure(backend.write({ ...ref("company", "TOKEN"), value: "second" }));
@@ -211,11 +279,15 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
 
     it("refuses more than 15 tags before calling Key Vault, as Key Vault would", async () => {
       const defaults = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, "x"]));
-      const e = await failure(managed({ tags: defaults }).write({ ...ref("company", "MANY"), value: "v", tags: { a: "1", b: "2" } }));
+      const e = await failure(
+        managed({ tags: defaults }).write({ ...ref("company", "MANY"), value: "v", tags: { a: "1", b: "2" } }),
+      );
       expect(e.code).toBe("invalid-input");
       expect(e.message).toMatch(/at most 15 tags.*16/);
       expect(await liveNames()).toEqual([]);
-      const direct = await captured(sdk().setSecret("many", "v", { tags: { ...defaults, a: "1", b: "2", c: "3", d: "4", e: "5", f: "6" } }));
+      const direct = await captured(
+        sdk().setSecret("many", "v", { tags: { ...defaults, a: "1", b: "2", c: "3", d: "4", e: "5", f: "6" } }),
+      );
       expect(azureErrorCode(direct)).toBe("invalid-input");
     });
 
@@ -240,10 +312,14 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
       await sdk().setSecret("off", "v", { enabled: false });
       expect(azureErrorCode(await captured(sdk().getSecret("off")))).toBe("forbidden");
       const wrongAudience = await tokenFor("https://storage.azure.com/.default");
-      const other = new SecretClient(env().vaultUrl, { getToken: async () => ({ token: wrongAudience, expiresOnTimestamp: Date.now() + 60_000 }) }, {
-        disableChallengeResourceVerification: true,
-        tlsOptions: { ca: env().caPem },
-      });
+      const other = new SecretClient(
+        env().vaultUrl,
+        { getToken: async () => ({ token: wrongAudience, expiresOnTimestamp: Date.now() + 60_000 }) },
+        {
+          disableChallengeResourceVerification: true,
+          tlsOptions: { ca: env().caPem },
+        },
+      );
       const unauthorized = await captured(other.getSecret("held"));
       expect(unauthorized).toMatchObject({ statusCode: 401 });
       expect(azureErrorCode(unauthorized)).toBe("unauthenticated");

@@ -13,7 +13,9 @@ describe("azure-key-vault settings", () => {
   it("accepts a vault name or a vault URI, with or without a client secret", () => {
     expect(errorsOf({ "vault-name": "acme-vault", clientSecret: client })).toEqual({});
     expect(errorsOf({ "key-vault-uri": "https://acme-vault.vault.azure.net" })).toEqual({});
-    expect(errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, tenantId: "acme.onmicrosoft.com" } })).toEqual({});
+    expect(
+      errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, tenantId: "acme.onmicrosoft.com" } }),
+    ).toEqual({});
   });
 
   it("refuses both a vault name and a URI", () => {
@@ -27,7 +29,10 @@ describe("azure-key-vault settings", () => {
     const file = parseConfigDocument(azure({ clientSecret: client }), { unknownKeys: "warn" });
     expect(file.ok).toBe(true);
     expect(file.warnings).toEqual([
-      { path: "azure-key-vault.vault-name", message: "no vault name or vault URI: the backend cannot connect until one is given" },
+      {
+        path: "azure-key-vault.vault-name",
+        message: "no vault name or vault URI: the backend cannot connect until one is given",
+      },
     ]);
   });
 
@@ -36,17 +41,21 @@ describe("azure-key-vault settings", () => {
   );
 
   it("checks each client-secret field by its dotted path", () => {
-    expect(Object.keys(errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, tenantId: "not a tenant!" } }))).toEqual([
-      "azure-key-vault.clientSecret.tenantId",
-    ]);
-    expect(Object.keys(errorsOf({ "vault-name": "acme-vault", clientSecret: { tenantId: TENANT_GUID, clientSecret: "s" } }))).toEqual([
-      "azure-key-vault.clientSecret.clientId",
-    ]);
+    expect(
+      Object.keys(errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, tenantId: "not a tenant!" } })),
+    ).toEqual(["azure-key-vault.clientSecret.tenantId"]);
+    expect(
+      Object.keys(errorsOf({ "vault-name": "acme-vault", clientSecret: { tenantId: TENANT_GUID, clientSecret: "s" } })),
+    ).toEqual(["azure-key-vault.clientSecret.clientId"]);
   });
 
   it("limits string lengths", () => {
-    expect(errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, clientSecret: "s".repeat(1024) } })).toEqual({});
-    expect(errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, clientSecret: "s".repeat(1025) } })).toEqual({
+    expect(
+      errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, clientSecret: "s".repeat(1024) } }),
+    ).toEqual({});
+    expect(
+      errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, clientSecret: "s".repeat(1025) } }),
+    ).toEqual({
       "azure-key-vault.clientSecret.clientSecret": "At most 1024 characters",
     });
     expect(errorsOf({ "vault-name": "acme-vault", clientSecret: { ...client, clientId: "c".repeat(129) } })).toEqual({
@@ -56,6 +65,10 @@ describe("azure-key-vault settings", () => {
 
   it("defaults the managed prefix to kestra and keeps the challenge resource check on", () => {
     const r = parseConfigDocument(azure({ "vault-name": "acme-vault" }), { unknownKeys: "error" });
-    expect(r.ok && r.document["azure-key-vault"]).toEqual({ "vault-name": "acme-vault", prefix: "kestra", "disable-challenge-resource-verification": false });
+    expect(r.ok && r.document["azure-key-vault"]).toEqual({
+      "vault-name": "acme-vault",
+      prefix: "kestra",
+      "disable-challenge-resource-verification": false,
+    });
   });
 });

@@ -1,13 +1,20 @@
 // The SDK's own error classes, built the way the SDK builds them; the emulator test adds ones captured from the fake.
 import { AbortError } from "@azure/abort-controller";
 import { createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
-import { AggregateAuthenticationError, AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from "@azure/identity";
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  AuthenticationRequiredError,
+  CredentialUnavailableError,
+} from "@azure/identity";
 import { describe, expect, it } from "vitest";
 import { AuthorityError, azureErrorCode, challengedTenant } from "../../../lib/backends/azure/errors";
 
 const request = (url: string) => createPipelineRequest({ url });
-const status = (statusCode: number, code?: string) => new RestError(`HTTP ${statusCode}`, { statusCode, code, request: request("https://acme.vault.azure.net/secrets") });
-const network = (code: string, url = "https://acme.vault.azure.net/secrets") => new RestError(`request failed: ${code}`, { code, request: request(url) });
+const status = (statusCode: number, code?: string) =>
+  new RestError(`HTTP ${statusCode}`, { statusCode, code, request: request("https://acme.vault.azure.net/secrets") });
+const network = (code: string, url = "https://acme.vault.azure.net/secrets") =>
+  new RestError(`request failed: ${code}`, { code, request: request(url) });
 
 describe("azureErrorCode", () => {
   it.each([
@@ -40,14 +47,37 @@ describe("azureErrorCode", () => {
       message: "invalid_client: Error(s): 7000215 - Description: AADSTS7000215: Invalid client secret provided.",
     });
     expect(azureErrorCode(wrongSecret)).toBe("unauthenticated");
-    expect(azureErrorCode(new AuthenticationError(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." }))).toBe("unauthenticated");
-    expect(azureErrorCode(new AuthenticationError(400, { error: "invalid_request", error_description: "AADSTS90002: Tenant 'contoso' not found." }))).toBe("invalid-config");
-    expect(azureErrorCode(new AggregateAuthenticationError([new CredentialUnavailableError("EnvironmentCredential is unavailable.")], "DefaultAzureCredential failed"))).toBe(
-      "unauthenticated",
-    );
-    expect(azureErrorCode(new CredentialUnavailableError("endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details"))).toBe(
-      "unreachable",
-    );
+    expect(
+      azureErrorCode(
+        new AuthenticationError(401, {
+          error: "invalid_client",
+          error_description: "AADSTS7000215: Invalid client secret provided.",
+        }),
+      ),
+    ).toBe("unauthenticated");
+    expect(
+      azureErrorCode(
+        new AuthenticationError(400, {
+          error: "invalid_request",
+          error_description: "AADSTS90002: Tenant 'contoso' not found.",
+        }),
+      ),
+    ).toBe("invalid-config");
+    expect(
+      azureErrorCode(
+        new AggregateAuthenticationError(
+          [new CredentialUnavailableError("EnvironmentCredential is unavailable.")],
+          "DefaultAzureCredential failed",
+        ),
+      ),
+    ).toBe("unauthenticated");
+    expect(
+      azureErrorCode(
+        new CredentialUnavailableError(
+          "endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details",
+        ),
+      ),
+    ).toBe("unreachable");
   });
 
   it("reads a vault of another tenant as a configuration error and names that tenant", () => {
@@ -60,15 +90,25 @@ describe("azureErrorCode", () => {
   });
 
   it("uses the network cause of an unreachable authority", () => {
-    expect(azureErrorCode(new AuthorityError("Entra ID", network("ECONNREFUSED", "https://login.example/t/v2.0")))).toBe("unreachable");
-    expect(azureErrorCode(new AuthorityError("Entra ID", network("DEPTH_ZERO_SELF_SIGNED_CERT", "https://login.example/t/v2.0")))).toBe("tls");
-    expect(azureErrorCode(new AuthorityError("Entra ID", new AbortError("The operation was aborted.")))).toBe("timeout");
+    expect(
+      azureErrorCode(new AuthorityError("Entra ID", network("ECONNREFUSED", "https://login.example/t/v2.0"))),
+    ).toBe("unreachable");
+    expect(
+      azureErrorCode(
+        new AuthorityError("Entra ID", network("DEPTH_ZERO_SELF_SIGNED_CERT", "https://login.example/t/v2.0")),
+      ),
+    ).toBe("tls");
+    expect(azureErrorCode(new AuthorityError("Entra ID", new AbortError("The operation was aborted.")))).toBe(
+      "timeout",
+    );
     expect(azureErrorCode(new AuthorityError("Entra ID", new Error("odd")))).toBe("unreachable");
   });
 
   it("reads a challenge for another resource as a configuration error", () => {
     // keyvault-common throws a plain Error for this.
-    const e = new Error("The challenge resource 'vault.azure.net' does not match the requested domain. Set disableChallengeResourceVerification to true in your client options to disable.");
+    const e = new Error(
+      "The challenge resource 'vault.azure.net' does not match the requested domain. Set disableChallengeResourceVerification to true in your client options to disable.",
+    );
     expect(azureErrorCode(e)).toBe("invalid-config");
     expect(azureErrorCode(new Error("anything else"))).toBeNull();
   });

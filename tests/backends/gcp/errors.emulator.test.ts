@@ -6,7 +6,15 @@ import { GoogleAuth } from "google-auth-library";
 import { createMaxRetriesBackoffSettings, createRetryOptions, GoogleError, grpc, Status } from "google-gax";
 import { emulatorsDisabled } from "../../support/emulators";
 import { loopbackOnly } from "../../support/loopback-only";
-import { closedPort, serviceAccountKey, silentServer, startFake, tlsFront, type FakeInstance, type TlsFront } from "../../support/backends/gcp";
+import {
+  closedPort,
+  serviceAccountKey,
+  silentServer,
+  startFake,
+  tlsFront,
+  type FakeInstance,
+  type TlsFront,
+} from "../../support/backends/gcp";
 import { gcpErrorCode, lastAttempt } from "../../../lib/backends/gcp/errors";
 
 // Every error below is a real one: thrown by the SDK against sockets opened here, or by gcp-sm-fake.
@@ -18,7 +26,12 @@ afterAll(() => {
 });
 
 function plain(port: number) {
-  return new SecretManagerServiceClient({ apiEndpoint: "127.0.0.1", port, sslCreds: grpc.credentials.createInsecure(), universeDomain: "googleapis.com" });
+  return new SecretManagerServiceClient({
+    apiEndpoint: "127.0.0.1",
+    port,
+    sslCreds: grpc.credentials.createInsecure(),
+    universeDomain: "googleapis.com",
+  });
 }
 
 function tlsClient(port: number, ca: string | null, key = serviceAccountKey()) {
@@ -26,11 +39,24 @@ function tlsClient(port: number, ca: string | null, key = serviceAccountKey()) {
   const call = grpc.credentials.createFromGoogleCredential({
     getRequestHeaders: async (url?: string) => Object.fromEntries((await auth.getRequestHeaders(url)).entries()),
   });
-  const sslCreds = grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(ca ? Buffer.from(ca) : null), call);
-  return new SecretManagerServiceClient({ apiEndpoint: "127.0.0.1", port, sslCreds, auth, universeDomain: "googleapis.com" });
+  const sslCreds = grpc.credentials.combineChannelCredentials(
+    grpc.credentials.createSsl(ca ? Buffer.from(ca) : null),
+    call,
+  );
+  return new SecretManagerServiceClient({
+    apiEndpoint: "127.0.0.1",
+    port,
+    sslCreds,
+    auth,
+    universeDomain: "googleapis.com",
+  });
 }
 
-async function errorOf(client: SecretManagerServiceClient, options: Record<string, unknown> = {}, request = { parent, pageSize: 1 }): Promise<unknown> {
+async function errorOf(
+  client: SecretManagerServiceClient,
+  options: Record<string, unknown> = {},
+  request = { parent, pageSize: 1 },
+): Promise<unknown> {
   try {
     await client.listSecrets(request, { autoPaginate: false, retry: null, timeout: 3_000, ...options });
   } catch (error) {
@@ -59,11 +85,20 @@ describe("gcpErrorCode on connection failures", () => {
     expect(direct).toMatchObject({ code: Status.UNAVAILABLE });
     expect(gcpErrorCode(direct)).toBe("unreachable");
 
-    const retry = createRetryOptions([Status.UNAVAILABLE], createMaxRetriesBackoffSettings(10, 1, 10, 3_000, 1, 3_000, 2));
+    const retry = createRetryOptions(
+      [Status.UNAVAILABLE],
+      createMaxRetriesBackoffSettings(10, 1, 10, 3_000, 1, 3_000, 2),
+    );
     const retried = await errorOf(plain(port), { retry });
-    expect(retried).toMatchObject({ code: Status.DEADLINE_EXCEEDED, message: expect.stringMatching(/^Exceeded maximum number of retries/) });
+    expect(retried).toMatchObject({
+      code: Status.DEADLINE_EXCEEDED,
+      message: expect.stringMatching(/^Exceeded maximum number of retries/),
+    });
     expect(gcpErrorCode(retried)).toBe("unreachable");
-    expect(lastAttempt(retried)).toMatchObject({ code: Status.UNAVAILABLE, message: expect.stringMatching(/^14 UNAVAILABLE: .*ECONNREFUSED/) });
+    expect(lastAttempt(retried)).toMatchObject({
+      code: Status.UNAVAILABLE,
+      message: expect.stringMatching(/^14 UNAVAILABLE: .*ECONNREFUSED/),
+    });
   });
 
   it("a server that never answers is a timeout", async () => {
@@ -99,7 +134,10 @@ describe.skipIf(emulatorsDisabled)("gcpErrorCode on errors gcp-sm-fake answers",
   let strict: FakeInstance;
   let authed: FakeInstance;
   beforeAll(async () => {
-    [strict, authed] = await Promise.all([startFake(["-projects", "keyhold-test", "-disabled-projects", "api-off-project"]), startFake(["-service-accounts", "nobody@x.iam.gserviceaccount.com"])]);
+    [strict, authed] = await Promise.all([
+      startFake(["-projects", "keyhold-test", "-disabled-projects", "api-off-project"]),
+      startFake(["-service-accounts", "nobody@x.iam.gserviceaccount.com"]),
+    ]);
   });
   afterAll(async () => {
     await strict?.stop();
@@ -118,11 +156,23 @@ describe.skipIf(emulatorsDisabled)("gcpErrorCode on errors gcp-sm-fake answers",
     try {
       const secret = { replication: { automatic: {} } };
       await c.createSecret({ parent, secretId: "dup", secret });
-      const caught = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+      const caught = (p: Promise<unknown>) =>
+        p.then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(gcpErrorCode(await caught(c.createSecret({ parent, secretId: "dup", secret })))).toBe("conflict");
-      expect(gcpErrorCode(await caught(c.deleteSecret({ name: `${parent}/secrets/dup`, etag: '"stale"' })))).toBe("conflict");
+      expect(gcpErrorCode(await caught(c.deleteSecret({ name: `${parent}/secrets/dup`, etag: '"stale"' })))).toBe(
+        "conflict",
+      );
       expect(gcpErrorCode(await caught(c.getSecret({ name: `${parent}/secrets/missing` })))).toBe("not-found");
-      expect(gcpErrorCode(await caught(c.createSecret({ parent, secretId: "bad-label", secret: { ...secret, labels: { API_KEY: "x" } } })))).toBe("invalid-input");
+      expect(
+        gcpErrorCode(
+          await caught(
+            c.createSecret({ parent, secretId: "bad-label", secret: { ...secret, labels: { API_KEY: "x" } } }),
+          ),
+        ),
+      ).toBe("invalid-input");
     } finally {
       await c.close();
     }
@@ -130,13 +180,34 @@ describe.skipIf(emulatorsDisabled)("gcpErrorCode on errors gcp-sm-fake answers",
 });
 
 describe("gcpErrorCode on google-gax's own error class", () => {
-  const error = (code: Status, message: string, reason?: string) => Object.assign(new GoogleError(message), { code, ...(reason ? { reason } : {}) });
+  const error = (code: Status, message: string, reason?: string) =>
+    Object.assign(new GoogleError(message), { code, ...(reason ? { reason } : {}) });
 
   it.each([
-    [Status.UNAUTHENTICATED, "16 UNAUTHENTICATED: Request had invalid authentication credentials.", undefined, "unauthenticated"],
-    [Status.PERMISSION_DENIED, "7 PERMISSION_DENIED: Permission 'secretmanager.secrets.list' denied", undefined, "forbidden"],
-    [Status.PERMISSION_DENIED, "7 PERMISSION_DENIED: Secret Manager API has not been used in project 12 before or it is disabled.", "SERVICE_DISABLED", "not-found"],
-    [Status.RESOURCE_EXHAUSTED, "8 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Access requests'", undefined, "unreachable"],
+    [
+      Status.UNAUTHENTICATED,
+      "16 UNAUTHENTICATED: Request had invalid authentication credentials.",
+      undefined,
+      "unauthenticated",
+    ],
+    [
+      Status.PERMISSION_DENIED,
+      "7 PERMISSION_DENIED: Permission 'secretmanager.secrets.list' denied",
+      undefined,
+      "forbidden",
+    ],
+    [
+      Status.PERMISSION_DENIED,
+      "7 PERMISSION_DENIED: Secret Manager API has not been used in project 12 before or it is disabled.",
+      "SERVICE_DISABLED",
+      "not-found",
+    ],
+    [
+      Status.RESOURCE_EXHAUSTED,
+      "8 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Access requests'",
+      undefined,
+      "unreachable",
+    ],
     [Status.CANCELLED, "1 CANCELLED: Call cancelled", undefined, "timeout"],
     [Status.INTERNAL, "13 INTERNAL: Received RST_STREAM with code 2", undefined, null],
   ] as const)("code %i → %s", (code, message, reason, expected) => {

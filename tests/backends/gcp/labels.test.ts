@@ -32,12 +32,17 @@ describe("Keyhold tags as Secret Manager labels and annotations", () => {
   });
 
   it("refuses annotations of 16 KiB or more", () => {
-    expect(() => metadataFor({ a: "x".repeat(16_000) }, "y".repeat(400))).toThrow(expect.objectContaining({ code: "invalid-input", message: expect.stringMatching(/16 KiB/) }));
+    expect(() => metadataFor({ a: "x".repeat(16_000) }, "y".repeat(400))).toThrow(
+      expect.objectContaining({ code: "invalid-input", message: expect.stringMatching(/16 KiB/) }),
+    );
     expect(() => metadataFor({ a: "x".repeat(16_000) }, "y".repeat(300))).not.toThrow();
   });
 
   it("reads labels merged with annotations, the annotation winning, and the description apart", () => {
-    expect(tagsOf({ env: "dev", team: "core" }, { env: "Prod.EU", "keyhold-description": "d" })).toEqual({ tags: { env: "Prod.EU", team: "core" }, description: "d" });
+    expect(tagsOf({ env: "dev", team: "core" }, { env: "Prod.EU", "keyhold-description": "d" })).toEqual({
+      tags: { env: "Prod.EU", team: "core" },
+      description: "d",
+    });
     expect(tagsOf(null, undefined)).toEqual({ tags: {}, description: null });
     expect(tagsOf({ "keyhold-description": "label" }, {})).toEqual({ tags: {}, description: null });
   });
@@ -50,7 +55,11 @@ describe("Keyhold tags as Secret Manager labels and annotations", () => {
 });
 
 describe("the ListSecrets filter", () => {
-  const rules = (over: Partial<SelectionRules> = {}): SelectionRules => ({ prefix: "kestra", attachment: { tenant: "acme", namespace: null }, ...over });
+  const rules = (over: Partial<SelectionRules> = {}): SelectionRules => ({
+    prefix: "kestra",
+    attachment: { tenant: "acme", namespace: null },
+    ...over,
+  });
 
   it("is none in read-only mode, which counts every secret it ignores", () => {
     expect(serverFilter(rules({ filterOnTags: { team: "core" } }), true)).toBeNull();
@@ -58,7 +67,9 @@ describe("the ListSecrets filter", () => {
 
   it("asks for the prefix label and the label-safe filter-on-tags pairs in managed mode", () => {
     expect(serverFilter(rules(), false)).toBe('labels.prefix="kestra"');
-    expect(serverFilter(rules({ filterOnTags: { team: "core", Owner: "x", app: "Kestra.Prod" } }), false)).toBe('labels.prefix="kestra" AND labels.team="core"');
+    expect(serverFilter(rules({ filterOnTags: { team: "core", Owner: "x", app: "Kestra.Prod" } }), false)).toBe(
+      'labels.prefix="kestra" AND labels.team="core"',
+    );
     expect(serverFilter(rules({ prefix: "Kestra.Prod" }), false)).toBeNull();
   });
 

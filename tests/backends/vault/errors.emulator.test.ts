@@ -30,12 +30,21 @@ afterAll(() => {
 });
 
 const client = (endpoint: string) => {
-  const c = nodeVault({ endpoint, token: "t-CANARY", debug: () => {} }) as ReturnType<typeof nodeVault> & { namespace: string; pathPrefix: string };
+  const c = nodeVault({ endpoint, token: "t-CANARY", debug: () => {} }) as ReturnType<typeof nodeVault> & {
+    namespace: string;
+    pathPrefix: string;
+  };
   c.namespace = "";
   c.pathPrefix = "";
   return c;
 };
-const caught = (p: Promise<unknown>) => p.then(() => { throw new Error("expected a rejection"); }, (e: unknown) => e);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (e: unknown) => e,
+  );
 
 async function vaultAnswer(status: number, body: unknown): Promise<unknown> {
   const path = `/v1/answer/${status}/${answers.size}`;
@@ -68,15 +77,25 @@ describe("vault error codes from real node-vault errors", () => {
   });
 
   it("keeps Vault's words and drops its '1 error occurred' wrapper", async () => {
-    expect(vaultMessage(await vaultAnswer(403, { errors: ["1 error occurred:\n\t* permission denied\n\n"] }))).toBe("HTTP 403: permission denied");
-    expect(vaultMessage(await vaultAnswer(400, { errors: ["2 errors occurred:\n\t* one\n\t* two\n\n"] }))).toBe("HTTP 400: one; two");
+    expect(vaultMessage(await vaultAnswer(403, { errors: ["1 error occurred:\n\t* permission denied\n\n"] }))).toBe(
+      "HTTP 403: permission denied",
+    );
+    expect(vaultMessage(await vaultAnswer(400, { errors: ["2 errors occurred:\n\t* one\n\t* two\n\n"] }))).toBe(
+      "HTTP 400: one; two",
+    );
     expect(vaultMessage(await vaultAnswer(404, { errors: [] }))).toBe("HTTP 404: no message");
   });
 
   it("tells a missing entry or folder from a missing mount or namespace", async () => {
     expect(isMissingPath(await vaultAnswer(404, { errors: [] }))).toBe(true);
-    expect(isMissingPath(await vaultAnswer(404, { data: { data: null, metadata: { deletion_time: "2026-01-01T00:00:00Z" } } }))).toBe(true);
-    expect(isMissingPath(await vaultAnswer(404, { errors: ['no handler for route "x/". route entry not found.'] }))).toBe(false);
+    expect(
+      isMissingPath(
+        await vaultAnswer(404, { data: { data: null, metadata: { deletion_time: "2026-01-01T00:00:00Z" } } }),
+      ),
+    ).toBe(true);
+    expect(
+      isMissingPath(await vaultAnswer(404, { errors: ['no handler for route "x/". route entry not found.'] })),
+    ).toBe(false);
     expect(isMissingPath(await vaultAnswer(404, { errors: ["namespace not found"] }))).toBe(false);
     expect(isMissingPath(await vaultAnswer(403, { errors: ["permission denied"] }))).toBe(false);
   });

@@ -1,6 +1,19 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { emulatorsDisabled } from "../../support/emulators";
-import { backend, cleanup, COMPANY, document, failure, guardLoopback, inspect, seed, TENANT, targets, tree, uniqueBase } from "../../support/backends/vault";
+import {
+  backend,
+  cleanup,
+  COMPANY,
+  document,
+  failure,
+  guardLoopback,
+  inspect,
+  seed,
+  TENANT,
+  targets,
+  tree,
+  uniqueBase,
+} from "../../support/backends/vault";
 
 guardLoopback();
 
@@ -21,7 +34,15 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault managed mode ($name)",
     if (v2) expect(stored?.custom).toEqual({ description: "for the API", env: "prod" });
 
     const page = await b.list({ tenant: "acme", namespace: "company.team" });
-    expect(page.items).toMatchObject([{ key: "API_KEY", namespace: "company.team", subkeys: [], backend: "vault", ...(v2 ? { description: "for the API", tags: { env: "prod" } } : { description: null, tags: {} }) }]);
+    expect(page.items).toMatchObject([
+      {
+        key: "API_KEY",
+        namespace: "company.team",
+        subkeys: [],
+        backend: "vault",
+        ...(v2 ? { description: "for the API", tags: { env: "prod" } } : { description: null, tags: {} }),
+      },
+    ]);
     if (v2) expect(page.items[0].updatedAt).toMatch(/^\d{4}-/);
     expect((await failure(b.write({ ...ref, value: "again" }))).code).toBe("conflict");
     expect((await inspect(t, rel))?.fields).toEqual({ value: "first" });
@@ -29,12 +50,19 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault managed mode ($name)",
     if (v2) {
       await b.update({ ...ref, description: "new words", tags: { env: "staging", owner: "ops" } });
       stored = await inspect(t, rel);
-      expect(stored).toMatchObject({ fields: { value: "first" }, custom: { description: "new words", env: "staging", owner: "ops" }, versions: 1 });
+      expect(stored).toMatchObject({
+        fields: { value: "first" },
+        custom: { description: "new words", env: "staging", owner: "ops" },
+        versions: 1,
+      });
       await b.update({ ...ref, tags: { env: "dev" } });
       expect((await inspect(t, rel))?.custom).toEqual({ description: "new words", env: "dev" });
       await b.update({ ...ref, description: null });
       expect((await inspect(t, rel))?.custom).toEqual({ env: "dev" });
-      expect((await b.list({ tenant: "acme", namespace: "company.team" })).items[0]).toMatchObject({ description: null, tags: { env: "dev" } });
+      expect((await b.list({ tenant: "acme", namespace: "company.team" })).items[0]).toMatchObject({
+        description: null,
+        tags: { env: "dev" },
+      });
     }
 
     await b.update({ ...ref, value: "second" });
@@ -53,7 +81,9 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault managed mode ($name)",
   });
 
   it("writes at TENANT/NS… under the engine root when there is no prefix", async () => {
-    const tenant = uniqueBase("tenant").replace(/[^a-z0-9-]/gi, "-").toLowerCase();
+    const tenant = uniqueBase("tenant")
+      .replace(/[^a-z0-9-]/gi, "-")
+      .toLowerCase();
     const b = backend(document(t, {}, false), TENANT);
     await b.write({ tenant, namespace: "company", key: "DB", value: "v" });
     expect(await inspect(t, `${tenant}/company/DB`)).toMatchObject({ fields: { value: "v" } });
@@ -80,9 +110,13 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault managed mode ($name)",
     expect(await b.read({ tenant: "acme", namespace: "company", key: "by-hand" }, "user")).toBe("ops");
     expect(await b.read({ tenant: "acme", namespace: "company", key: "json" }, "port")).toBe("1");
     expect((await b.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual(["CHILD"]);
-    expect((await b.list({ tenant: "globex", namespace: "company" })).items.map((s) => s.key)).toEqual(["OTHER_TENANT"]);
+    expect((await b.list({ tenant: "globex", namespace: "company" })).items.map((s) => s.key)).toEqual([
+      "OTHER_TENANT",
+    ]);
     expect((await failure(b.read({ tenant: "globex", namespace: "company", key: "PARENT" }))).code).toBe("not-found");
-    expect((await b.list({ tenant: "acme", namespace: "company", search: "par" })).items.map((s) => s.key)).toEqual(["PARENT"]);
+    expect((await b.list({ tenant: "acme", namespace: "company", search: "par" })).items.map((s) => s.key)).toEqual([
+      "PARENT",
+    ]);
   });
 
   it("keeps keys that differ only by namespace apart", async () => {
@@ -101,18 +135,30 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault managed mode ($name)",
     const ref = { tenant: "acme", namespace: "company" };
     expect((await failure(b.write({ ...ref, key: "team/api", value: "x" }))).code).toBe("invalid-input");
     if (v2) {
-      expect((await failure(b.write({ ...ref, key: "K", value: "x", tags: { description: "clash" } }))).code).toBe("invalid-input");
-      expect((await failure(b.write({ ...ref, key: "K", value: "x", description: "d".repeat(600) }))).code).toBe("invalid-input");
+      expect((await failure(b.write({ ...ref, key: "K", value: "x", tags: { description: "clash" } }))).code).toBe(
+        "invalid-input",
+      );
+      expect((await failure(b.write({ ...ref, key: "K", value: "x", description: "d".repeat(600) }))).code).toBe(
+        "invalid-input",
+      );
       expect((await failure(b.write({ ...ref, key: "K", value: "x", tags: { env: "" } }))).code).toBe("invalid-input");
       await b.write({ ...ref, key: "K", value: "x", tags: { env: "prod" } });
-      expect((await failure(b.update({ ...ref, key: "K", value: "changed", description: "d".repeat(600) }))).code).toBe("invalid-input");
-      expect(await inspect(t, `${base}/acme/company/K`)).toMatchObject({ fields: { value: "x" }, custom: { env: "prod" }, versions: 1 });
+      expect((await failure(b.update({ ...ref, key: "K", value: "changed", description: "d".repeat(600) }))).code).toBe(
+        "invalid-input",
+      );
+      expect(await inspect(t, `${base}/acme/company/K`)).toMatchObject({
+        fields: { value: "x" },
+        custom: { env: "prod" },
+        versions: 1,
+      });
       await b.delete({ ...ref, key: "K" });
     } else {
       const e = await failure(b.write({ ...ref, key: "K", value: "x", description: "words" }));
       expect(e).toMatchObject({ code: "invalid-input" });
       expect(e.message).toContain("KV version 1");
-      expect((await failure(b.write({ ...ref, key: "K", value: "x", tags: { env: "prod" } }))).code).toBe("invalid-input");
+      expect((await failure(b.write({ ...ref, key: "K", value: "x", tags: { env: "prod" } }))).code).toBe(
+        "invalid-input",
+      );
       await b.write({ ...ref, key: "K", value: "x", description: null, tags: {} });
       expect((await failure(b.update({ ...ref, key: "K", tags: { env: "prod" } }))).code).toBe("invalid-input");
       expect((await inspect(t, `${base}/acme/company/K`))?.fields).toEqual({ value: "x" });

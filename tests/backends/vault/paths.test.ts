@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { dataPath, isManagedKey, joinPath, listPath, managedEntry, managedFolder, metadataPath, readOnlyEntry, splitListing, type KvLayout } from "../../../lib/backends/vault/paths";
+import {
+  dataPath,
+  isManagedKey,
+  joinPath,
+  listPath,
+  managedEntry,
+  managedFolder,
+  metadataPath,
+  readOnlyEntry,
+  splitListing,
+  type KvLayout,
+} from "../../../lib/backends/vault/paths";
 
 const v2: KvLayout = { engine: "secret", version: 2 };
 const v1: KvLayout = { engine: "kv", version: 1, prefix: "app1/team" };
@@ -45,7 +56,12 @@ describe("vault paths", () => {
   });
 
   it("refuses tenants and namespaces that are not plain path segments", () => {
-    for (const [tenant, ns] of [["acme", "a/b"], ["acme", "a..b"], ["..", "a"], ["acme", "a.%2e"]]) {
+    for (const [tenant, ns] of [
+      ["acme", "a/b"],
+      ["acme", "a..b"],
+      ["..", "a"],
+      ["acme", "a.%2e"],
+    ]) {
       expect(() => managedFolder(v2, tenant, ns)).toThrow(expect.objectContaining({ code: "invalid-input" }));
     }
   });

@@ -2,7 +2,22 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { emulatorsDisabled } from "../../support/emulators";
-import { backend, cleanup, COMPANY, document, FILE, failure, guardLoopback, root, seed, TENANT, targets, tree, uniqueBase, type Target } from "../../support/backends/vault";
+import {
+  backend,
+  cleanup,
+  COMPANY,
+  document,
+  FILE,
+  failure,
+  guardLoopback,
+  root,
+  seed,
+  TENANT,
+  targets,
+  tree,
+  uniqueBase,
+  type Target,
+} from "../../support/backends/vault";
 
 guardLoopback();
 
@@ -20,10 +35,14 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
   it("lists every entry under root-engine/secret-path-prefix/ recursively, keyed by its relative path, with subkeys and no values", async () => {
     const base = uniqueBase("list");
     await seedExample(t, base);
-    if (t.version === 2) await root(t.namespace).write(`${t.mount}/metadata/${base}/app1/db`, { custom_metadata: { description: "the database", team: "core" } });
+    if (t.version === 2)
+      await root(t.namespace).write(`${t.mount}/metadata/${base}/app1/db`, {
+        custom_metadata: { description: "the database", team: "core" },
+      });
     const b = backend(document(t, { "secret-path-prefix": `${base}/app1` }), TENANT);
     const page = await b.list({ tenant: "acme", namespace: "company" });
-    if (t.version === 2) expect(page.items[1]).toMatchObject({ key: "db", description: "the database", tags: { team: "core" } });
+    if (t.version === 2)
+      expect(page.items[1]).toMatchObject({ key: "db", description: "the database", tags: { team: "core" } });
     expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([
       ["api", ["API_TOKEN", "keys"]],
       ["db", ["DATABASE_PASSWORD", "DATABASE_USERNAME"]],
@@ -39,8 +58,13 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
 
     const lean = await b.list({ tenant: "acme", namespace: "company", withSubkeys: false });
     expect(lean.items.map((s) => [s.key, s.subkeys])).toEqual(page.items.map((s) => [s.key, []]));
-    expect((await b.list({ tenant: "acme", namespace: "company", search: "TEAM/" })).items.map((s) => s.key)).toEqual(["team/cache", "team/deep/json"]);
-    expect((await b.list({ tenant: "acme", namespace: "company", keys: ["db", "nope"] })).items.map((s) => s.key)).toEqual(["db"]);
+    expect((await b.list({ tenant: "acme", namespace: "company", search: "TEAM/" })).items.map((s) => s.key)).toEqual([
+      "team/cache",
+      "team/deep/json",
+    ]);
+    expect(
+      (await b.list({ tenant: "acme", namespace: "company", keys: ["db", "nope"] })).items.map((s) => s.key),
+    ).toEqual(["db"]);
   });
 
   it("pages through the sorted list with a cursor", async () => {
@@ -56,13 +80,21 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
       keys.push(...page.items.map((s) => s.key));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(keys).toEqual(["app1/api", "app1/db", "app1/single", "app1/team/cache", "app1/team/deep/json", "app2/config"]);
+    expect(keys).toEqual([
+      "app1/api",
+      "app1/db",
+      "app1/single",
+      "app1/team/cache",
+      "app1/team/deep/json",
+      "app2/config",
+    ]);
   });
 
   it("reads values and subkeys with the semantics page's sentences", async () => {
     const base = uniqueBase("read");
     await seedExample(t, base);
-    if (t.version === 2) await seed(t, `${base}/app1/typed`, { port: 5432, nested: { a: [1, 2] }, value: "typed-value" });
+    if (t.version === 2)
+      await seed(t, `${base}/app1/typed`, { port: 5432, nested: { a: [1, 2] }, value: "typed-value" });
     const b = backend(document(t, { "secret-path-prefix": `${base}/app1` }), TENANT);
     const ref = { tenant: "acme", namespace: "company" };
     expect(await b.read({ ...ref, key: "db" }, "DATABASE_PASSWORD")).toBe("pg-s3cr3t");
@@ -80,10 +112,14 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
     expect(several.code).toBe("invalid-input");
     expect(several.message).toContain("subkey=");
     expect(several.message).not.toMatch(/pg-s3cr3t|kestra/);
-    expect((await failure(b.read({ ...ref, key: "db" }, "NOPE"))).message).toBe("Cannot find secret sub-key 'NOPE' in secret 'db'.");
+    expect((await failure(b.read({ ...ref, key: "db" }, "NOPE"))).message).toBe(
+      "Cannot find secret sub-key 'NOPE' in secret 'db'.",
+    );
     expect((await failure(b.read({ ...ref, key: "missing" }))).message).toBe("Cannot find secret for key 'missing'.");
     expect((await failure(b.read({ ...ref, key: "team" }))).message).toBe("Cannot find secret for key 'team'.");
-    expect((await failure(b.read({ ...ref, key: "../app2/config" }))).message).toBe("Cannot find secret for key '../app2/config'.");
+    expect((await failure(b.read({ ...ref, key: "../app2/config" }))).message).toBe(
+      "Cannot find secret for key '../app2/config'.",
+    );
   });
 
   it("lists the whole engine when there is no secret-path-prefix", async () => {
@@ -117,11 +153,15 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
     expect(await tenantWide.read({ tenant: "acme", namespace: "other", key: "config" })).toBe("app2-value");
 
     const attached = backend(document(t, section), COMPANY);
-    expect((await attached.list({ tenant: "acme", namespace: "company" })).items.map((s) => [s.key, s.namespace])).toEqual([["config", null]]);
+    expect(
+      (await attached.list({ tenant: "acme", namespace: "company" })).items.map((s) => [s.key, s.namespace]),
+    ).toEqual([["config", null]]);
     expect((await attached.list({ tenant: "acme", namespace: "company.team" })).items).toEqual([]);
     expect((await attached.list({ tenant: "acme", namespace: "other" })).total).toBe(0);
     expect(await attached.read({ tenant: "acme", namespace: "company", key: "config" })).toBe("app2-value");
-    expect((await failure(attached.read({ tenant: "acme", namespace: "other", key: "config" }))).code).toBe("not-found");
+    expect((await failure(attached.read({ tenant: "acme", namespace: "other", key: "config" }))).code).toBe(
+      "not-found",
+    );
 
     const file = backend(document(t, section), FILE);
     expect((await file.list({ tenant: "globex", namespace: "anything" })).items.map((s) => s.key)).toEqual(["config"]);
@@ -134,7 +174,11 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
     expect(Object.keys(before)).toHaveLength(6);
     const b = backend(document(t, { "secret-path-prefix": `${base}/app1` }), TENANT);
     const ref = { tenant: "acme", namespace: "company", key: "team/cache" };
-    for (const attempt of [b.write({ ...ref, key: "NEW", value: "x" }), b.update({ ...ref, value: "changed", description: "d" }), b.delete(ref)]) {
+    for (const attempt of [
+      b.write({ ...ref, key: "NEW", value: "x" }),
+      b.update({ ...ref, value: "changed", description: "d" }),
+      b.delete(ref),
+    ]) {
       const e = await failure(attempt);
       expect(e.code).toBe("read-only");
     }
@@ -150,7 +194,11 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
     try {
       const address = `http://127.0.0.1:${(counting.address() as AddressInfo).port}`;
       const offline = backend(document(t, { address }), TENANT);
-      for (const attempt of [offline.write({ ...ref, key: "NEW", value: "x" }), offline.update({ ...ref, value: "y" }), offline.delete(ref)]) {
+      for (const attempt of [
+        offline.write({ ...ref, key: "NEW", value: "x" }),
+        offline.update({ ...ref, value: "y" }),
+        offline.delete(ref),
+      ]) {
         expect((await failure(attempt)).code).toBe("read-only");
       }
       expect(requests).toBe(0);

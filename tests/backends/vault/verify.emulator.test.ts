@@ -7,7 +7,21 @@ import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConfigDocument } from "../../../lib/backends/document";
 import { emulatorsDisabled } from "../../support/emulators";
-import { backend, cleanup, document, env, failure, guardLoopback, inspect, root, TENANT, targets, tree, uniqueBase, type Target } from "../../support/backends/vault";
+import {
+  backend,
+  cleanup,
+  document,
+  env,
+  failure,
+  guardLoopback,
+  inspect,
+  root,
+  TENANT,
+  targets,
+  tree,
+  uniqueBase,
+  type Target,
+} from "../../support/backends/vault";
 
 guardLoopback();
 
@@ -30,8 +44,29 @@ beforeAll(async () => {
   if (emulatorsDisabled) return;
   // A TLS front for OpenBao with a self-signed certificate: trusted only through ca-certificate.
   certDir = mkdtempSync(path.join(tmpdir(), "kh-vault-tls-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(certDir, "key.pem"), "-out", path.join(certDir, "cert.pem")], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      path.join(certDir, "key.pem"),
+      "-out",
+      path.join(certDir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   caPem = readFileSync(path.join(certDir, "cert.pem"), "utf8").trim();
   const vaultPort = Number(new URL(env.addr).port);
   const front = tls.createServer({ key: readFileSync(path.join(certDir, "key.pem")), cert: caPem }, (socket) => {
@@ -54,8 +89,12 @@ beforeAll(async () => {
   await r.write(`sys/mounts/${forbiddenMount}`, { type: "kv", options: { version: "2" } }); // outside the keyhold policy
   // userpass inside team-ns, as an administrator of that namespace would set it up.
   const ns = root(env.namespace);
-  await ns.write("sys/auth/userpass", { type: "userpass" }).catch((e) => (/already in use/.test(e.message) ? null : Promise.reject(e)));
-  await ns.write("sys/policies/acl/kh-ns", { policy: 'path "secret/*" { capabilities = ["create", "read", "update", "delete", "list"] }' });
+  await ns
+    .write("sys/auth/userpass", { type: "userpass" })
+    .catch((e) => (/already in use/.test(e.message) ? null : Promise.reject(e)));
+  await ns.write("sys/policies/acl/kh-ns", {
+    policy: 'path "secret/*" { capabilities = ["create", "read", "update", "delete", "list"] }',
+  });
   await ns.write(`auth/userpass/users/${nsUser.username}`, { password: nsUser.password, token_policies: "kh-ns" });
 });
 
@@ -71,7 +110,12 @@ afterAll(async () => {
 });
 
 const kv2 = (): Target => targets()[0];
-const withAuth = (t: Target, auth: Record<string, unknown>, section: Record<string, unknown> = {}, readOnly = true): ConfigDocument => document(t, { ...section, ...auth }, readOnly);
+const withAuth = (
+  t: Target,
+  auth: Record<string, unknown>,
+  section: Record<string, unknown> = {},
+  readOnly = true,
+): ConfigDocument => document(t, { ...section, ...auth }, readOnly);
 const userpass = () => ({ password: { user: env.username, password: env.password } });
 const approle = () => ({ "app-role": { "role-id": env.roleId, "secret-id": env.secretId } });
 
@@ -80,26 +124,38 @@ describe.skipIf(emulatorsDisabled)("vault verify", () => {
     const result = await backend(document(t)).verify();
     expect(result).toMatchObject({ status: "ok" });
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(result.checked).toBe(`mount ${t.mount}/ (kv v${t.version})${t.namespace ? ` in namespace ${t.namespace}` : ""} reachable as root`);
+    expect(result.checked).toBe(
+      `mount ${t.mount}/ (kv v${t.version})${t.namespace ? ` in namespace ${t.namespace}` : ""} reachable as root`,
+    );
   });
 
   it("names the folder and the login's policies", async () => {
     const result = await backend(withAuth(kv2(), userpass(), { "secret-path-prefix": "app1" })).verify();
     expect(result.checked).toBe("mount secret/ (kv v2), folder secret/app1/ reachable as default, keyhold");
-    expect((await backend(withAuth(targets()[1], approle())).verify()).checked).toBe("mount kv1/ (kv v1) reachable as default, keyhold");
+    expect((await backend(withAuth(targets()[1], approle())).verify()).checked).toBe(
+      "mount kv1/ (kv v1) reachable as default, keyhold",
+    );
   });
 
   it("accepts a valid token that may not look itself up, and tells it from an unknown one", async () => {
     const t = kv2();
     const base = uniqueBase("no-default");
     const r = root();
-    await r.write("sys/policies/acl/kh-list-only", { policy: `path "secret/metadata/${base}/*" { capabilities = ["list"] }` });
+    await r.write("sys/policies/acl/kh-list-only", {
+      policy: `path "secret/metadata/${base}/*" { capabilities = ["list"] }`,
+    });
     // A client of its own: node-vault switches to the token a tokenCreate answers.
-    const token = async () => (await root().tokenCreate({ policies: ["kh-list-only"], no_default_policy: true, ttl: "5m" })).auth.client_token as string;
+    const token = async () =>
+      (await root().tokenCreate({ policies: ["kh-list-only"], no_default_policy: true, ttl: "5m" })).auth
+        .client_token as string;
     try {
       const ok = await backend(document(t, { token: { token: await token() }, "secret-path-prefix": base })).verify();
-      expect(ok.checked).toBe(`mount secret/ (kv v2), folder secret/${base}/ reachable as a token that may not look itself up`);
-      expect((await failure(backend(document(t, { token: { token: await token() } })).verify())).code).toBe("forbidden");
+      expect(ok.checked).toBe(
+        `mount secret/ (kv v2), folder secret/${base}/ reachable as a token that may not look itself up`,
+      );
+      expect((await failure(backend(document(t, { token: { token: await token() } })).verify())).code).toBe(
+        "forbidden",
+      );
     } finally {
       await r.delete("sys/policies/acl/kh-list-only");
     }
@@ -116,7 +172,10 @@ describe.skipIf(emulatorsDisabled)("vault verify", () => {
       ["unauthenticated", document(t, { token: { token: "hvs.CANARYtokenTOKEN" } })],
       ["unauthenticated", withAuth(t, { password: { user: env.username, password: "CANARY-password" } })],
       ["unauthenticated", withAuth(t, { "app-role": { "role-id": env.roleId, "secret-id": "CANARY-secret-id" } })],
-      ["unauthenticated", withAuth(t, { "app-role": { path: "kh-no-such-approle", "role-id": env.roleId, "secret-id": env.secretId } })],
+      [
+        "unauthenticated",
+        withAuth(t, { "app-role": { path: "kh-no-such-approle", "role-id": env.roleId, "secret-id": env.secretId } }),
+      ],
       // Logins happen in the configured namespace, where the root namespace's userpass does not exist.
       ["unauthenticated", withAuth(targets()[2], userpass())],
       ["forbidden", withAuth(t, userpass(), { "root-engine": forbiddenMount })],
@@ -160,7 +219,10 @@ describe.skipIf(emulatorsDisabled)("vault auth methods for secrets", () => {
     const base = uniqueBase("auth");
     const managed = backend(withAuth(t, auth(), { "secret-path-prefix": base }, false));
     await managed.write({ tenant: "acme", namespace: "company", key: "DB", value: "v1", description: "d" });
-    expect(await inspect(t, `${base}/acme/company/DB`)).toMatchObject({ fields: { value: "v1" }, custom: { description: "d" } });
+    expect(await inspect(t, `${base}/acme/company/DB`)).toMatchObject({
+      fields: { value: "v1" },
+      custom: { description: "d" },
+    });
     expect((await managed.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual(["DB"]);
     const readOnly = backend(withAuth(t, auth(), { "secret-path-prefix": `${base}/acme` }));
     expect((await readOnly.list({ tenant: "acme", namespace: "x" })).items.map((s) => s.key)).toEqual(["company/DB"]);
@@ -182,8 +244,17 @@ describe.skipIf(emulatorsDisabled)("vault auth methods for secrets", () => {
   it("logs in inside the configured namespace", async () => {
     const t = targets()[2];
     const base = uniqueBase("ns-login");
-    const b = backend(withAuth(t, { password: { user: nsUser.username, password: nsUser.password } }, { "secret-path-prefix": base }, false));
-    expect((await b.verify()).checked).toBe(`mount secret/ (kv v2), folder secret/${base}/ in namespace ${env.namespace} reachable as default, kh-ns`);
+    const b = backend(
+      withAuth(
+        t,
+        { password: { user: nsUser.username, password: nsUser.password } },
+        { "secret-path-prefix": base },
+        false,
+      ),
+    );
+    expect((await b.verify()).checked).toBe(
+      `mount secret/ (kv v2), folder secret/${base}/ in namespace ${env.namespace} reachable as default, kh-ns`,
+    );
     await b.write({ tenant: "acme", namespace: "company", key: "K", value: "in-ns" });
     expect((await inspect(t, `${base}/acme/company/K`))?.fields).toEqual({ value: "in-ns" });
     expect(await inspect(kv2(), `${base}/acme/company/K`)).toBeNull(); // not in the root namespace's secret/

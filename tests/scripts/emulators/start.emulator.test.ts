@@ -49,13 +49,16 @@ const cmdline = (pid: number) => {
 };
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true))).once("error", () => resolve(false));
+    const socket = net
+      .connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)))
+      .once("error", () => resolve(false));
   });
 
 // Stops what this test spawned (by pid), even a process that a broken wait loop left starting.
 function killSpawned() {
   const pids = existsSync(spawnedLog) ? readFileSync(spawnedLog, "utf8").split("\n").filter(Boolean).map(Number) : [];
-  for (const pid of pids) if (alive(pid) && /gcp-sm-fake|start\.sh gcp/.test(cmdline(pid))) process.kill(pid, "SIGKILL");
+  for (const pid of pids)
+    if (alive(pid) && /gcp-sm-fake|start\.sh gcp/.test(cmdline(pid))) process.kill(pid, "SIGKILL");
 }
 
 afterAll(() => {
@@ -77,7 +80,9 @@ describe("scripts/emulators/start.sh", () => {
     for (let i = 0; i < RUNS; i++) {
       const delay = (Math.random() * 0.3).toFixed(3);
       try {
-        const { stdout } = await run("bash", ["-c", SLOW_SETSID, "start-test", SCRIPTS], { env: { ...env, KH_TEST_EXEC_DELAY: delay } });
+        const { stdout } = await run("bash", ["-c", SLOW_SETSID, "start-test", SCRIPTS], {
+          env: { ...env, KH_TEST_EXEC_DELAY: delay },
+        });
         const pid = Number(readFileSync(path.join(runDir, "gcp.pid"), "utf8"));
         // Ready means: the recorded process runs the emulator and answers on its port.
         expect(stdout.trim()).toBe(path.join(runDir, "emulators.env"));
@@ -86,7 +91,9 @@ describe("scripts/emulators/start.sh", () => {
         expect(await answers(port)).toBe(true);
       } catch (error) {
         const e = error as { stderr?: string; message: string };
-        const said = (e.stderr ?? e.message).split("\n").filter((l) => /exited|not ready|in use|ERROR|expected/i.test(l));
+        const said = (e.stderr ?? e.message)
+          .split("\n")
+          .filter((l) => /exited|not ready|in use|ERROR|expected/i.test(l));
         failures.push(`run ${i + 1} (exec ${delay}s late): ${said.join(" | ")}`);
         killSpawned();
       } finally {

@@ -15,7 +15,10 @@ const summarize = (...files: string[]) => {
 };
 
 describe("the summary line", () => {
-  const vitest = file("vitest.json", JSON.stringify({ numTotalTests: 3, numPassedTests: 3, numFailedTests: 0, numPendingTests: 0, testResults: [] }));
+  const vitest = file(
+    "vitest.json",
+    JSON.stringify({ numTotalTests: 3, numPassedTests: 3, numFailedTests: 0, numPendingTests: 0, testResults: [] }),
+  );
   const junit = file(
     "schemathesis.xml",
     `<?xml version="1.0"?><testsuites><testsuite name="s">
@@ -29,11 +32,15 @@ describe("the summary line", () => {
 
   it("counts each JUnit test case (schemathesis's operations, the fuzz run's checks) next to the JSON reports", () => {
     expect(summarize(vitest, junit)).toEqual({ line: "tests: 5 passed, 2 failed, 1 skipped", status: 1 });
-    expect(summarize(vitest, file("ok.xml", '<testsuites><testsuite><testcase name="a"/></testsuite></testsuites>'))).toEqual({ line: "tests: 4 passed, 0 failed", status: 0 });
+    expect(
+      summarize(vitest, file("ok.xml", '<testsuites><testsuite><testcase name="a"/></testsuite></testsuites>')),
+    ).toEqual({ line: "tests: 4 passed, 0 failed", status: 0 });
   });
 
   it("counts a missing report, or one that lists no test case, as a failure (schemathesis not installed, the build failed)", () => {
     expect(summarize(vitest, path.join(dir, "absent.xml")).line).toBe("tests: 3 passed, 1 failed");
-    expect(summarize(vitest, file("empty.xml", '<?xml version="1.0"?><testsuites tests="0"></testsuites>')).line).toBe("tests: 3 passed, 1 failed");
+    expect(summarize(vitest, file("empty.xml", '<?xml version="1.0"?><testsuites tests="0"></testsuites>')).line).toBe(
+      "tests: 3 passed, 1 failed",
+    );
   });
 });

@@ -45,7 +45,10 @@ async function waitReady(endpoint: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}`);
-    const ok = await fetch(`${endpoint}/moto-api/data.json`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${endpoint}/moto-api/data.json`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -74,11 +77,20 @@ const field = (xml: string, name: string) => {
   return value;
 };
 
-const allowList = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:ListSecrets"], Resource: "*" }] });
+const allowList = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: ["secretsmanager:ListSecrets"], Resource: "*" }],
+});
 
 async function userWithKey(endpoint: string, user: string, policy?: string): Promise<Keys> {
   await query(endpoint, "iam", { Action: "CreateUser", UserName: user });
-  if (policy) await query(endpoint, "iam", { Action: "PutUserPolicy", UserName: user, PolicyName: "keyhold", PolicyDocument: policy });
+  if (policy)
+    await query(endpoint, "iam", {
+      Action: "PutUserPolicy",
+      UserName: user,
+      PolicyName: "keyhold",
+      PolicyDocument: policy,
+    });
   const key = await query(endpoint, "iam", { Action: "CreateAccessKey", UserName: user });
   return { accessKeyId: field(key, "AccessKeyId"), secretAccessKey: field(key, "SecretAccessKey") };
 }
@@ -97,13 +109,33 @@ export async function startMotoIam(): Promise<MotoIam> {
     await waitReady(endpoint, child);
     const reader = await userWithKey(endpoint, "keyhold-reader", allowList);
     const nobody = await userWithKey(endpoint, "keyhold-nobody");
-    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }] });
+    const trust = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }],
+    });
     await query(endpoint, "iam", { Action: "CreateRole", RoleName: "keyhold-role", AssumeRolePolicyDocument: trust });
-    await query(endpoint, "iam", { Action: "PutRolePolicy", RoleName: "keyhold-role", PolicyName: "keyhold", PolicyDocument: allowList });
-    const assumed = await query(endpoint, "sts", { Action: "AssumeRole", RoleArn: `arn:aws:iam::${ACCOUNT}:role/keyhold-role`, RoleSessionName: "keyhold" });
-    const session = { accessKeyId: field(assumed, "AccessKeyId"), secretAccessKey: field(assumed, "SecretAccessKey"), sessionToken: field(assumed, "SessionToken") };
+    await query(endpoint, "iam", {
+      Action: "PutRolePolicy",
+      RoleName: "keyhold-role",
+      PolicyName: "keyhold",
+      PolicyDocument: allowList,
+    });
+    const assumed = await query(endpoint, "sts", {
+      Action: "AssumeRole",
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/keyhold-role`,
+      RoleSessionName: "keyhold",
+    });
+    const session = {
+      accessKeyId: field(assumed, "AccessKeyId"),
+      secretAccessKey: field(assumed, "SecretAccessKey"),
+      sessionToken: field(assumed, "SessionToken"),
+    };
     // moto reads the body as text; a form content type would hide it.
-    const auth = await fetch(`${endpoint}/moto-api/reset-auth`, { method: "POST", body: "0", headers: { "content-type": "text/plain" } });
+    const auth = await fetch(`${endpoint}/moto-api/reset-auth`, {
+      method: "POST",
+      body: "0",
+      headers: { "content-type": "text/plain" },
+    });
     if (!auth.ok) throw new Error(`reset-auth failed: ${auth.status}`);
     return { endpoint, reader, nobody, session, stop };
   } catch (error) {

@@ -1,5 +1,13 @@
 // Test kit: moto (the AWS Secrets Manager emulator), seeded and inspected through the AWS SDK as an AWS user would.
-import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand, ResourceNotFoundException, SecretsManagerClient, type Tag } from "@aws-sdk/client-secrets-manager";
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  type Tag,
+} from "@aws-sdk/client-secrets-manager";
 import { emulatorEnv } from "../emulators";
 import type { BackendSeeder } from "./seeder";
 
@@ -13,25 +21,37 @@ export const awsEnv = () => ({
 
 let direct: SecretsManagerClient | undefined;
 /** A direct SDK client on moto (one per process). */
-export const awsSdk = () => (direct ??= new SecretsManagerClient({ endpoint: awsEnv().endpoint, region: awsEnv().region, credentials: { accessKeyId: awsEnv().accessKeyId, secretAccessKey: awsEnv().secretAccessKey } }));
+export const awsSdk = () =>
+  (direct ??= new SecretsManagerClient({
+    endpoint: awsEnv().endpoint,
+    region: awsEnv().region,
+    credentials: { accessKeyId: awsEnv().accessKeyId, secretAccessKey: awsEnv().secretAccessKey },
+  }));
 
 export function closeAwsSdk(): void {
   direct?.destroy();
   direct = undefined;
 }
 
-export const tagList = (tags: Record<string, string>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+export const tagList = (tags: Record<string, string>): Tag[] =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 export const awsSeeder = (): BackendSeeder => ({
   async seed(name, value, tags = {}, description) {
-    await awsSdk().send(new CreateSecretCommand({ Name: name, SecretString: value, Tags: tagList(tags), Description: description }));
+    await awsSdk().send(
+      new CreateSecretCommand({ Name: name, SecretString: value, Tags: tagList(tags), Description: description }),
+    );
   },
   async inspect(name) {
     try {
       const described = await awsSdk().send(new DescribeSecretCommand({ SecretId: name }));
       if (described.DeletedDate) return null;
       const value = await awsSdk().send(new GetSecretValueCommand({ SecretId: name }));
-      return { value: value.SecretString ?? "", tags: Object.fromEntries((described.Tags ?? []).map((t) => [t.Key!, t.Value ?? ""])), description: described.Description ?? null };
+      return {
+        value: value.SecretString ?? "",
+        tags: Object.fromEntries((described.Tags ?? []).map((t) => [t.Key!, t.Value ?? ""])),
+        description: described.Description ?? null,
+      };
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return null;
       throw error;

@@ -38,16 +38,31 @@ const staticToken: TokenCredential = {
 
 let direct: SecretClient | undefined;
 export const sdk = () =>
-  (direct ??= new SecretClient(env().vaultUrl, staticToken, { disableChallengeResourceVerification: true, tlsOptions: { ca: env().caPem } }));
+  (direct ??= new SecretClient(env().vaultUrl, staticToken, {
+    disableChallengeResourceVerification: true,
+    tlsOptions: { ca: env().caPem },
+  }));
 
 /** Calls one of the fake's test-control endpoints (`/_keyhold/...`). */
 export function control(method: string, path: string, body?: unknown): Promise<number> {
   const url = new URL(path, env().vaultUrl);
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, ca: env().caPem, headers: { Authorization: "Bearer keyhold-test", "Content-Type": "application/json" } }, (res) => {
-      res.resume();
-      res.on("end", () => ((res.statusCode ?? 500) < 300 ? resolve(res.statusCode!) : reject(new Error(`${method} ${path}: HTTP ${res.statusCode}`))));
-    });
+    const req = https.request(
+      url,
+      {
+        method,
+        ca: env().caPem,
+        headers: { Authorization: "Bearer keyhold-test", "Content-Type": "application/json" },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          (res.statusCode ?? 500) < 300
+            ? resolve(res.statusCode!)
+            : reject(new Error(`${method} ${path}: HTTP ${res.statusCode}`)),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -56,20 +71,34 @@ export function control(method: string, path: string, body?: unknown): Promise<n
 /** An access token from the fake's Entra ID endpoint for another resource than Key Vault. */
 export function tokenFor(scope: string): Promise<string> {
   const { vaultUrl, tenantId, caPem } = env();
-  const body = new URLSearchParams({ grant_type: "client_credentials", client_id: APP.clientId, client_secret: APP.clientSecret, scope }).toString();
+  const body = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: APP.clientId,
+    client_secret: APP.clientSecret,
+    scope,
+  }).toString();
   return new Promise((resolve, reject) => {
-    const req = https.request(new URL(`/${tenantId}/oauth2/v2.0/token`, vaultUrl), { method: "POST", ca: caPem, headers: { "Content-Type": "application/x-www-form-urlencoded" } }, (res) => {
-      let text = "";
-      res.on("data", (chunk) => (text += chunk));
-      res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(text).access_token) : reject(new Error(`token: HTTP ${res.statusCode}`))));
-    });
+    const req = https.request(
+      new URL(`/${tenantId}/oauth2/v2.0/token`, vaultUrl),
+      { method: "POST", ca: caPem, headers: { "Content-Type": "application/x-www-form-urlencoded" } },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(text).access_token)
+            : reject(new Error(`token: HTTP ${res.statusCode}`)),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
 }
 
 /** Registers an app in the fake's directory: its secret must then match, and the vault enforces its access-policy permissions. */
-export const registerApp = (clientId: string, secret: string, permissions?: string[]) => control("PUT", `/_keyhold/clients/${clientId}`, { secret, permissions });
+export const registerApp = (clientId: string, secret: string, permissions?: string[]) =>
+  control("PUT", `/_keyhold/clients/${clientId}`, { secret, permissions });
 
 export async function liveNames(): Promise<string[]> {
   const out: string[] = [];

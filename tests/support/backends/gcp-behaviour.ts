@@ -8,8 +8,15 @@ import { createGcpDriver } from "../../../lib/backends/gcp/driver";
 import { sdkClient, type GcpWorld } from "./gcp";
 
 /** Validates a test document as a form would (`error`) or as the configuration file does (`warn`). */
-export function parseDoc(section: Record<string, unknown>, readOnly: boolean, mode: "error" | "warn" = "error"): ConfigDocument {
-  const parsed = parseConfigDocument({ type: "google-secret-manager", "read-only": readOnly, "google-secret-manager": section }, { unknownKeys: mode });
+export function parseDoc(
+  section: Record<string, unknown>,
+  readOnly: boolean,
+  mode: "error" | "warn" = "error",
+): ConfigDocument {
+  const parsed = parseConfigDocument(
+    { type: "google-secret-manager", "read-only": readOnly, "google-secret-manager": section },
+    { unknownKeys: mode },
+  );
   if (!parsed.ok) throw new Error(`test document is invalid: ${JSON.stringify(parsed.errors)}`);
   return parsed.document;
 }
@@ -18,7 +25,10 @@ const ACME = { tenant: "acme", namespace: null };
 const ref = { tenant: "acme", namespace: "company.team", key: "API_KEY" };
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const e = await p.then(() => null, (error: unknown) => error);
+  const e = await p.then(
+    () => null,
+    (error: unknown) => error,
+  );
   expect(e, "expected a BackendError").toMatchObject({ name: "BackendError" });
   return e as { code: string; message: string };
 }
@@ -41,7 +51,15 @@ export function gcpBehaviour(w: GcpWorld) {
       expect(id).toMatch(/^kestra-acme-company-team-API_KEY-[0-9a-f]{10}$/);
       const secret = await raw(id);
       expect(secret.labels).toEqual({ tenant: "acme", prefix: "kestra", owner: "platform", env: "prod" });
-      expect(secret.annotations).toEqual({ tenant: "acme", namespace: "company.team", key: "API_KEY", prefix: "kestra", owner: "platform", env: "prod", "keyhold-description": "for the API" });
+      expect(secret.annotations).toEqual({
+        tenant: "acme",
+        namespace: "company.team",
+        key: "API_KEY",
+        prefix: "kestra",
+        owner: "platform",
+        env: "prod",
+        "keyhold-description": "for the API",
+      });
       expect(secret.replication?.automatic).toBeTruthy();
     });
 
@@ -53,13 +71,22 @@ export function gcpBehaviour(w: GcpWorld) {
         secret: {
           replication: { automatic: {} },
           labels: { env: "dev", team: "core", prefix: "kestra" },
-          annotations: { env: "Prod.EU", namespace: "company", key: "HAND", "keyhold-description": "made in the console" },
+          annotations: {
+            env: "Prod.EU",
+            namespace: "company",
+            key: "HAND",
+            "keyhold-description": "made in the console",
+          },
         },
       });
       await w.client.addSecretVersion({ parent: s.name, payload: { data: Buffer.from("x") } });
       const page = await w.backend(w.doc()).list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((i) => [i.key, i.description, i.tags])).toEqual([
-        ["HAND", "made in the console", { env: "Prod.EU", team: "core", prefix: "kestra", namespace: "company", key: "HAND" }],
+        [
+          "HAND",
+          "made in the console",
+          { env: "Prod.EU", team: "core", prefix: "kestra", namespace: "company", key: "HAND" },
+        ],
       ]);
     });
 
@@ -90,12 +117,16 @@ export function gcpBehaviour(w: GcpWorld) {
       const e = await failure(backend.read(ref));
       expect(e).toMatchObject({ code: "not-found" });
       expect(e.message).toMatch(/no enabled version/);
-      expect((await backend.list({ tenant: "acme", namespace: "company.team" })).items.map((i) => [i.key, i.subkeys])).toEqual([["API_KEY", []]]);
+      expect(
+        (await backend.list({ tenant: "acme", namespace: "company.team" })).items.map((i) => [i.key, i.subkeys]),
+      ).toEqual([["API_KEY", []]]);
     });
 
     it("refuses a tag key Secret Manager cannot hold before creating anything", async () => {
       const backend = w.backend(w.doc({}, false));
-      expect((await failure(backend.write({ ...ref, value: "x", tags: { "my tag": "x" } }))).code).toBe("invalid-input");
+      expect((await failure(backend.write({ ...ref, value: "x", tags: { "my tag": "x" } }))).code).toBe(
+        "invalid-input",
+      );
       const [secrets] = await w.client.listSecrets({ parent: `projects/${w.project}` });
       expect(secrets).toEqual([]);
     });
@@ -111,7 +142,10 @@ export function gcpBehaviour(w: GcpWorld) {
       const [s] = await w.client.createSecret({
         parent: `projects/${w.project}`,
         secretId: "annotations-only",
-        secret: { replication: { automatic: {} }, annotations: { prefix: "kestra", namespace: "company", key: "ANNOTATED" } },
+        secret: {
+          replication: { automatic: {} },
+          annotations: { prefix: "kestra", namespace: "company", key: "ANNOTATED" },
+        },
       });
       await w.client.addSecretVersion({ parent: s.name, payload: { data: Buffer.from("a") } });
 
@@ -126,11 +160,23 @@ export function gcpBehaviour(w: GcpWorld) {
     it("gives the same list from a server that ignores filter and page size, as localgcp does", async () => {
       const project = w.project;
       await w.clearWith(w.localgcp.client, project);
-      const doc = parseDoc({ project, "endpoint-override": `http://127.0.0.1:${w.localgcp.port}`, "filter-on-tags": { tags: { team: "core" } } }, false);
+      const doc = parseDoc(
+        {
+          project,
+          "endpoint-override": `http://127.0.0.1:${w.localgcp.port}`,
+          "filter-on-tags": { tags: { team: "core" } },
+        },
+        false,
+      );
       const backend = w.backend(doc);
       await backend.write({ tenant: "acme", namespace: "company", key: "A", value: "a", tags: { team: "core" } });
       await backend.write({ tenant: "acme", namespace: "company", key: "B", value: "b", tags: { team: "core" } });
-      await w.seedWith(w.localgcp.client, project, "other-team", "o", { prefix: "kestra", namespace: "company", key: "C", team: "edge" });
+      await w.seedWith(w.localgcp.client, project, "other-team", "o", {
+        prefix: "kestra",
+        namespace: "company",
+        key: "C",
+        team: "edge",
+      });
       await w.seedWith(w.localgcp.client, project, "untagged", "u");
       const page = await backend.list({ tenant: "acme", namespace: "company", refresh: true });
       expect(page.items.map((i) => i.key)).toEqual(["A", "B"]);
@@ -143,9 +189,13 @@ export function gcpBehaviour(w: GcpWorld) {
       const project = "paging-project";
       await w.clearWith(w.client, project);
       for (const n of [1, 2, 3, 4, 5]) await w.seedWith(w.client, project, `page-${n}`, String(n));
-      const driver = createGcpDriver({ document: parseDoc({ project, "endpoint-override": `http://127.0.0.1:${w.port}` }, true), attachment: ACME }, { pageSize: 2 });
+      const driver = createGcpDriver(
+        { document: parseDoc({ project, "endpoint-override": `http://127.0.0.1:${w.port}` }, true), attachment: ACME },
+        { pageSize: 2 },
+      );
       const pages: string[][] = [];
-      for await (const page of driver.scan(new AbortController().signal, new PageBudget("t", 3))) pages.push(page.map((s) => s.name));
+      for await (const page of driver.scan(new AbortController().signal, new PageBudget("t", 3)))
+        pages.push(page.map((s) => s.name));
       expect(pages).toEqual([["page-1", "page-2"], ["page-3", "page-4"], ["page-5"]]);
       const tight = (async () => {
         for await (const page of driver.scan(new AbortController().signal, new PageBudget("t", 2))) void page;
@@ -159,23 +209,52 @@ export function gcpBehaviour(w: GcpWorld) {
     afterEach(() => vi.unstubAllEnvs());
 
     it("verifies over TLS with a service-account key, signing its own token (no token endpoint)", async () => {
-      const doc = parseDoc({ project: w.project, "endpoint-override": `https://127.0.0.1:${w.front.port}`, "ca-certificate": w.front.ca, "service-account": w.key }, true);
-      expect(await w.backend(doc).verify()).toMatchObject({ status: "ok", checked: `listed secrets in project ${w.project}` });
-      expect(await w.backend(w.doc()).verify()).toMatchObject({ status: "ok", checked: `listed secrets in project ${w.project}` });
+      const doc = parseDoc(
+        {
+          project: w.project,
+          "endpoint-override": `https://127.0.0.1:${w.front.port}`,
+          "ca-certificate": w.front.ca,
+          "service-account": w.key,
+        },
+        true,
+      );
+      expect(await w.backend(doc).verify()).toMatchObject({
+        status: "ok",
+        checked: `listed secrets in project ${w.project}`,
+      });
+      expect(await w.backend(w.doc()).verify()).toMatchObject({
+        status: "ok",
+        checked: `listed secrets in project ${w.project}`,
+      });
     });
 
     it("takes the project from the service-account key when none is set", async () => {
-      const doc = parseDoc({ "endpoint-override": `https://127.0.0.1:${w.front.port}`, "ca-certificate": w.front.ca, "service-account": w.key }, true, "warn");
+      const doc = parseDoc(
+        {
+          "endpoint-override": `https://127.0.0.1:${w.front.port}`,
+          "ca-certificate": w.front.ca,
+          "service-account": w.key,
+        },
+        true,
+        "warn",
+      );
       expect((await w.backend(doc).verify()).checked).toBe("listed secrets in project keyhold-test");
     });
 
     it("never lets the SDK's debug logging print a value", async () => {
       await w.clearWith(w.client, w.project);
-      await w.seedWith(w.client, w.project, "logged", "VALUE-THAT-MUST-NOT-BE-LOGGED", { prefix: "kestra", namespace: "company", key: "LOGGED" });
+      await w.seedWith(w.client, w.project, "logged", "VALUE-THAT-MUST-NOT-BE-LOGGED", {
+        prefix: "kestra",
+        namespace: "company",
+        key: "LOGGED",
+      });
       vi.stubEnv("GOOGLE_SDK_NODE_LOGGING", "secret-manager");
       const lines: string[] = [];
       const capture = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-      const spies = [vi.spyOn(console, "error").mockImplementation(capture), vi.spyOn(console, "log").mockImplementation(capture)];
+      const spies = [
+        vi.spyOn(console, "error").mockImplementation(capture),
+        vi.spyOn(console, "log").mockImplementation(capture),
+      ];
       try {
         // Control: the bare client does log the payload when the variable is set.
         const bare = sdkClient(w.port) as SecretManagerServiceClient;
@@ -184,7 +263,9 @@ export function gcpBehaviour(w: GcpWorld) {
         expect(lines.join("\n")).toMatch(/accessSecretVersion/);
         lines.length = 0;
         await closeGcpClients();
-        expect(await w.backend(w.doc()).read({ tenant: "acme", namespace: "company", key: "LOGGED" })).toBe("VALUE-THAT-MUST-NOT-BE-LOGGED");
+        expect(await w.backend(w.doc()).read({ tenant: "acme", namespace: "company", key: "LOGGED" })).toBe(
+          "VALUE-THAT-MUST-NOT-BE-LOGGED",
+        );
         // The payload is logged as a byte array, so look for the log lines themselves.
         expect(lines.join("\n")).not.toMatch(/accessSecretVersion|VALUE-THAT-MUST-NOT-BE-LOGGED/);
       } finally {

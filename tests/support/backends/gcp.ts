@@ -32,13 +32,25 @@ export interface GcpWorld {
   front: TlsFront;
   /** A valid service-account key of the account `authed` knows. */
   key: string;
-  seedWith(client: Sdk, project: string, id: string, value: string, tags?: Record<string, string>, description?: string): Promise<void>;
+  seedWith(
+    client: Sdk,
+    project: string,
+    id: string,
+    value: string,
+    tags?: Record<string, string>,
+    description?: string,
+  ): Promise<void>;
   clearWith(client: Sdk, project: string): Promise<void>;
 }
 
 /** A plaintext SDK client, the way docs/emulators.md connects to the fake. */
 export function sdkClient(port: number, host = "127.0.0.1"): SecretManagerServiceClient {
-  return new SecretManagerServiceClient({ apiEndpoint: host, port, sslCreds: grpc.credentials.createInsecure(), universeDomain: "googleapis.com" });
+  return new SecretManagerServiceClient({
+    apiEndpoint: host,
+    port,
+    sslCreds: grpc.credentials.createInsecure(),
+    universeDomain: "googleapis.com",
+  });
 }
 
 const DESCRIPTION = "keyhold-description";
@@ -46,12 +58,23 @@ const LABEL_SAFE = /^[a-z][a-z0-9_-]{0,62}$/;
 const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 
 /** Creates a secret as a GCP user would: label-safe tags as labels, the others (and the description) as annotations. */
-export async function gcpSeed(client: Sdk, project: string, id: string, value: string, tags: Record<string, string> = {}, description?: string): Promise<void> {
+export async function gcpSeed(
+  client: Sdk,
+  project: string,
+  id: string,
+  value: string,
+  tags: Record<string, string> = {},
+  description?: string,
+): Promise<void> {
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
   for (const [k, v] of Object.entries(tags)) (LABEL_SAFE.test(k) && LABEL_VALUE.test(v) ? labels : annotations)[k] = v;
   if (description) annotations[DESCRIPTION] = description;
-  const [secret] = await client.createSecret({ parent: `projects/${project}`, secretId: id, secret: { replication: { automatic: {} }, labels, annotations } });
+  const [secret] = await client.createSecret({
+    parent: `projects/${project}`,
+    secretId: id,
+    secret: { replication: { automatic: {} }, labels, annotations },
+  });
   await client.addSecretVersion({ parent: secret.name, payload: { data: Buffer.from(value) } });
 }
 
@@ -77,7 +100,11 @@ export const gcpSeeder = (client: Sdk, project: string): BackendSeeder => ({
     const [access] = await client.accessSecretVersion({ name: `${secretName}/versions/latest` });
     const tags: Record<string, string> = { ...(found.labels ?? {}), ...(found.annotations ?? {}) };
     delete tags[DESCRIPTION];
-    return { value: Buffer.from(access.payload!.data as Uint8Array).toString("utf8"), tags, description: found.annotations?.[DESCRIPTION] ?? null };
+    return {
+      value: Buffer.from(access.payload!.data as Uint8Array).toString("utf8"),
+      tags,
+      description: found.annotations?.[DESCRIPTION] ?? null,
+    };
   },
   async names() {
     const [secrets] = await client.listSecrets({ parent: `projects/${project}` });
@@ -93,7 +120,9 @@ export const TEST_ACCOUNT = "keyhold-test@keyhold-test.iam.gserviceaccount.com";
  * loopback guard fails the tests if anything ever tries to reach it.
  */
 export function serviceAccountKey(email = TEST_ACCOUNT, privateKey?: string): string {
-  const key = privateKey ?? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const key =
+    privateKey ??
+    generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   return JSON.stringify({
     type: "service_account",
     project_id: "keyhold-test",
@@ -119,14 +148,21 @@ function fakeBinary(): string {
   if (binary) return binary;
   const sources = path.resolve("scripts/emulators/fakes");
   const hash = createHash("sha256");
-  for (const file of ["go.mod", "go.sum", ...readdirSync(path.join(sources, "cmd/gcp-sm-fake")).sort().map((f) => `cmd/gcp-sm-fake/${f}`)]) {
+  for (const file of [
+    "go.mod",
+    "go.sum",
+    ...readdirSync(path.join(sources, "cmd/gcp-sm-fake"))
+      .sort()
+      .map((f) => `cmd/gcp-sm-fake/${f}`),
+  ]) {
     hash.update(file).update(readFileSync(path.join(sources, file)));
   }
   const dir = path.join(tmpdir(), "keyhold-gcp-fake");
   const target = path.join(dir, `gcp-sm-fake-${hash.digest("hex").slice(0, 16)}`);
   if (!existsSync(target)) {
     mkdirSync(dir, { recursive: true });
-    for (const old of readdirSync(dir).filter((f) => f.startsWith("gcp-sm-fake-"))) rmSync(path.join(dir, old), { force: true });
+    for (const old of readdirSync(dir).filter((f) => f.startsWith("gcp-sm-fake-")))
+      rmSync(path.join(dir, old), { force: true });
     const build = mkdtempSync(path.join(dir, ".build-"));
     execFileSync(process.env.KEYHOLD_GO ?? "go", ["build", "-trimpath", "-o", build, "./cmd/gcp-sm-fake"], {
       cwd: sources,
@@ -142,7 +178,9 @@ function fakeBinary(): string {
 
 /** Starts a private gcp-sm-fake on a free loopback port with extra flags. */
 export async function startFake(args: string[]): Promise<FakeInstance> {
-  const child: ChildProcess = spawn(fakeBinary(), ["-addr", "127.0.0.1:0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn(fakeBinary(), ["-addr", "127.0.0.1:0", ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let log = "";
     const timer = setTimeout(() => reject(new Error(`gcp-sm-fake did not start: ${log}`)), 10_000);
@@ -175,21 +213,47 @@ export interface TlsFront {
 }
 
 /** Terminates TLS (ALPN h2) with a throw-away self-signed certificate and forwards to a plaintext port. */
-export async function tlsFront(targetPort: number, name: { cn: string; san: string } = { cn: "127.0.0.1", san: "IP:127.0.0.1" }): Promise<TlsFront> {
+export async function tlsFront(
+  targetPort: number,
+  name: { cn: string; san: string } = { cn: "127.0.0.1", san: "IP:127.0.0.1" },
+): Promise<TlsFront> {
   const dir = mkdtempSync(path.join(tmpdir(), "keyhold-gcp-tls-"));
   try {
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", `/CN=${name.cn}`,
-      "-addext", `subjectAltName=${name.san}`, "-addext", "basicConstraints=critical,CA:true",
-      "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem"),
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        `/CN=${name.cn}`,
+        "-addext",
+        `subjectAltName=${name.san}`,
+        "-addext",
+        "basicConstraints=critical,CA:true",
+        "-keyout",
+        path.join(dir, "key.pem"),
+        "-out",
+        path.join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     const ca = readFileSync(path.join(dir, "cert.pem"), "utf8");
-    const server = tls.createServer({ key: readFileSync(path.join(dir, "key.pem")), cert: ca, ALPNProtocols: ["h2"] }, (socket) => {
-      const upstream = net.connect(targetPort, "127.0.0.1");
-      socket.pipe(upstream).pipe(socket);
-      socket.on("error", () => upstream.destroy());
-      upstream.on("error", () => socket.destroy());
-    });
+    const server = tls.createServer(
+      { key: readFileSync(path.join(dir, "key.pem")), cert: ca, ALPNProtocols: ["h2"] },
+      (socket) => {
+        const upstream = net.connect(targetPort, "127.0.0.1");
+        socket.pipe(upstream).pipe(socket);
+        socket.on("error", () => upstream.destroy());
+        upstream.on("error", () => socket.destroy());
+      },
+    );
     const port = await listen(server);
     return { port, ca, close: () => server.close() };
   } finally {

@@ -26,7 +26,12 @@ export interface TaggedHarness extends BackendSeeder {
 
 const TENANT_ATTACHED: Attachment = { tenant: "acme", namespace: null };
 const COMPANY: Attachment = { tenant: "acme", namespace: "company" };
-const tagged = (namespace: string, key: string, extra: Record<string, string> = {}) => ({ namespace, key, prefix: "kestra", ...extra });
+const tagged = (namespace: string, key: string, extra: Record<string, string> = {}) => ({
+  namespace,
+  key,
+  prefix: "kestra",
+  ...extra,
+});
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   const e = await p.then(
@@ -60,32 +65,52 @@ export function runTaggedContract(h: TaggedHarness) {
       expect(company.items[0]).toMatchObject({ namespace: "company", description: "the database", backend: h.type });
       expect(company.items[0].tags).toMatchObject({ team: "core", key: "DB_PASSWORD" });
       expect(company.total).toBe(2);
-      expect(company.ignored).toEqual({ "missing-prefix-tag": 1, "missing-key-tag": 1, "missing-namespace-tag": 1, "prefix-mismatch": 1, "other-tenant": 1 });
+      expect(company.ignored).toEqual({
+        "missing-prefix-tag": 1,
+        "missing-key-tag": 1,
+        "missing-namespace-tag": 1,
+        "prefix-mismatch": 1,
+        "other-tenant": 1,
+      });
       expect(JSON.stringify(company)).not.toMatch(/"v[1-8]"/);
 
       const team = await backend.list({ tenant: "acme", namespace: "company.team" });
       expect(team.items.map((s) => [s.key, s.namespace])).toEqual([["API_KEY", "company.team"]]);
       // The configuration file serves every tenant: there a `tenant` tag decides who sees a secret.
       const shared = h.backend(h.document({}, true), { tenant: null, namespace: null });
-      expect((await shared.list({ tenant: "globex", namespace: "company" })).items.map((s) => s.key)).toEqual(["DB_PASSWORD", "Z"]);
-      expect((await shared.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual(["DB_PASSWORD", "OWN"]);
+      expect((await shared.list({ tenant: "globex", namespace: "company" })).items.map((s) => s.key)).toEqual([
+        "DB_PASSWORD",
+        "Z",
+      ]);
+      expect((await shared.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual([
+        "DB_PASSWORD",
+        "OWN",
+      ]);
     });
 
     it("filter-on-prefix: keys are names without the prefix unless keep-prefix; untagged secrets belong to the attachment", async () => {
       await h.seed("prod-db", "a");
       await h.seed("prod-api", "b", { namespace: "company.team" });
       await h.seed("dev-cache", "c");
-      const strip = h.backend(h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": false } }, true), COMPANY);
+      const strip = h.backend(
+        h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": false } }, true),
+        COMPANY,
+      );
       const page = await strip.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => [s.key, s.namespace])).toEqual([["db", null]]);
       // A backend that filters names in its API never returns dev-cache, so it may not be counted.
       expect(Object.keys(page.ignored).filter((r) => r !== "name-prefix-mismatch")).toEqual([]);
       expect([0, 1]).toContain(page.ignored["name-prefix-mismatch"] ?? 0);
-      expect((await strip.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual(["api"]);
+      expect((await strip.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual([
+        "api",
+      ]);
       expect((await strip.list({ tenant: "acme", namespace: "other" })).items).toEqual([]);
       expect(await strip.read({ tenant: "acme", namespace: "company", key: "db" })).toBe("a");
 
-      const keep = h.backend(h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": true } }, true), COMPANY);
+      const keep = h.backend(
+        h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": true } }, true),
+        COMPANY,
+      );
       expect((await keep.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual(["prod-db"]);
     });
 
@@ -94,7 +119,16 @@ export function runTaggedContract(h: TaggedHarness) {
       await h.seed("s2", "2", tagged("company", "LONGER", { application: "kestra-production-2" }));
       await h.seed("s3", "3", tagged("company", "OTHER_KEY", { applications: "kestra-production" }));
       await h.seed("s4", "4", tagged("company", "EXCLUDED", { application: "kestra-production", env: "dev" }));
-      const backend = h.backend(h.document({ "filter-on-tags": { tags: { application: "kestra-production" } }, "excluded-tags": { tags: { env: "dev" } } }, true), TENANT_ATTACHED);
+      const backend = h.backend(
+        h.document(
+          {
+            "filter-on-tags": { tags: { application: "kestra-production" } },
+            "excluded-tags": { tags: { env: "dev" } },
+          },
+          true,
+        ),
+        TENANT_ATTACHED,
+      );
       const page = await backend.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => s.key)).toEqual(["EXACT"]);
       expect(page.ignored).toEqual({ "filtered-by-tags": 2, "excluded-by-tags": 1 });
@@ -112,19 +146,27 @@ export function runTaggedContract(h: TaggedHarness) {
       const ref = { tenant: "acme", namespace: "company" };
       expect(await backend.read({ ...ref, key: "api" }, "API_TOKEN")).toBe("abc123");
       expect(await backend.read({ ...ref, key: "plain" })).toBe("just text");
-      expect((await failure(backend.read({ ...ref, key: "api" }, "NOPE"))).message).toBe("Cannot find secret sub-key 'NOPE' in secret 'api'.");
+      expect((await failure(backend.read({ ...ref, key: "api" }, "NOPE"))).message).toBe(
+        "Cannot find secret sub-key 'NOPE' in secret 'api'.",
+      );
       expect((await failure(backend.read({ ...ref, key: "plain" }, "X"))).message).toBe(
         "Failed to read secret sub-key 'X' in secret 'plain'. Ensure the secret contains valid JSON value.",
       );
-      expect((await failure(backend.read({ ...ref, key: "missing" }))).message).toBe("Cannot find secret for key 'missing'.");
+      expect((await failure(backend.read({ ...ref, key: "missing" }))).message).toBe(
+        "Cannot find secret for key 'missing'.",
+      );
     });
 
     it("searches keys and tags", async () => {
       await h.seed("a", "1", tagged("company", "DB_PASSWORD", { owner: "payments" }));
       await h.seed("b", "2", tagged("company", "API_KEY"));
       const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
-      expect((await backend.list({ tenant: "acme", namespace: "company", search: "db_" })).items.map((s) => s.key)).toEqual(["DB_PASSWORD"]);
-      expect((await backend.list({ tenant: "acme", namespace: "company", search: "payments" })).items.map((s) => s.key)).toEqual(["DB_PASSWORD"]);
+      expect(
+        (await backend.list({ tenant: "acme", namespace: "company", search: "db_" })).items.map((s) => s.key),
+      ).toEqual(["DB_PASSWORD"]);
+      expect(
+        (await backend.list({ tenant: "acme", namespace: "company", search: "payments" })).items.map((s) => s.key),
+      ).toEqual(["DB_PASSWORD"]);
     });
   });
 
@@ -158,8 +200,17 @@ export function runTaggedContract(h: TaggedHarness) {
       expect(names).toHaveLength(1);
       let stored = await h.inspect(names[0]);
       expect(stored).toMatchObject({ value: "first", description: "for the API" });
-      expect(stored?.tags).toEqual({ tenant: "acme", namespace: "company.team", key: "API_KEY", prefix: "kestra", owner: "platform", env: "prod" });
-      expect((await backend.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual(["API_KEY"]);
+      expect(stored?.tags).toEqual({
+        tenant: "acme",
+        namespace: "company.team",
+        key: "API_KEY",
+        prefix: "kestra",
+        owner: "platform",
+        env: "prod",
+      });
+      expect((await backend.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual([
+        "API_KEY",
+      ]);
       expect((await failure(backend.write({ ...ref, value: "again" }))).code).toBe("conflict");
 
       await backend.update({ ...ref, description: "new words", tags: { env: "staging" } });
@@ -203,7 +254,8 @@ export function runTaggedContract(h: TaggedHarness) {
         expect({ code: e.code, message: e.message }, JSON.stringify(c.document)).toMatchObject({ code: c.code });
         expect(e.message.length).toBeLessThanOrEqual(400);
         const section = c.document[c.document.type] as Record<string, unknown>;
-        for (const secret of JSON.stringify(section).match(/CANARY[A-Za-z0-9_-]*/g) ?? []) expect(e.message).not.toContain(secret);
+        for (const secret of JSON.stringify(section).match(/CANARY[A-Za-z0-9_-]*/g) ?? [])
+          expect(e.message).not.toContain(secret);
       }
     }, 60_000);
   });
@@ -212,7 +264,11 @@ export function runTaggedContract(h: TaggedHarness) {
     it(`lists ${h.bulk} secrets of one namespace, each exactly once across pages`, async () => {
       await h.clear();
       invalidateSnapshots("");
-      const items = Array.from({ length: h.bulk }, (_, i) => ({ name: `bulk-${String(i).padStart(5, "0")}`, value: String(i), tags: tagged("bulk", `KEY_${String(i).padStart(5, "0")}`) }));
+      const items = Array.from({ length: h.bulk }, (_, i) => ({
+        name: `bulk-${String(i).padStart(5, "0")}`,
+        value: String(i),
+        tags: tagged("bulk", `KEY_${String(i).padStart(5, "0")}`),
+      }));
       if (h.seedMany) await h.seedMany(items);
       else for (const item of items) await h.seed(item.name, item.value, item.tags);
       const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
@@ -220,7 +276,14 @@ export function runTaggedContract(h: TaggedHarness) {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page = await backend.list({ tenant: "acme", namespace: "bulk", cursor, pageSize: 200, withSubkeys: false, refresh: pages === 0 });
+        const page = await backend.list({
+          tenant: "acme",
+          namespace: "bulk",
+          cursor,
+          pageSize: 200,
+          withSubkeys: false,
+          refresh: pages === 0,
+        });
         seen.push(...page.items.map((s) => s.key));
         expect(page.total).toBe(h.bulk);
         cursor = page.nextCursor;

@@ -17,20 +17,39 @@ export interface Target {
 }
 
 export const env = {
-  get addr() { return emulatorEnv("KEYHOLD_VAULT_ADDR"); },
-  get rootToken() { return emulatorEnv("KEYHOLD_VAULT_TOKEN"); },
-  get username() { return emulatorEnv("KEYHOLD_VAULT_USERNAME"); },
-  get password() { return emulatorEnv("KEYHOLD_VAULT_PASSWORD"); },
-  get roleId() { return emulatorEnv("KEYHOLD_VAULT_ROLE_ID"); },
-  get secretId() { return emulatorEnv("KEYHOLD_VAULT_SECRET_ID"); },
-  get namespace() { return emulatorEnv("KEYHOLD_VAULT_NAMESPACE"); },
+  get addr() {
+    return emulatorEnv("KEYHOLD_VAULT_ADDR");
+  },
+  get rootToken() {
+    return emulatorEnv("KEYHOLD_VAULT_TOKEN");
+  },
+  get username() {
+    return emulatorEnv("KEYHOLD_VAULT_USERNAME");
+  },
+  get password() {
+    return emulatorEnv("KEYHOLD_VAULT_PASSWORD");
+  },
+  get roleId() {
+    return emulatorEnv("KEYHOLD_VAULT_ROLE_ID");
+  },
+  get secretId() {
+    return emulatorEnv("KEYHOLD_VAULT_SECRET_ID");
+  },
+  get namespace() {
+    return emulatorEnv("KEYHOLD_VAULT_NAMESPACE");
+  },
 };
 
 /** KV v2, KV v1, and KV v2 inside the team-ns namespace. */
 export const targets = (): Target[] => [
   { name: "kv v2", mount: emulatorEnv("KEYHOLD_VAULT_KV2_MOUNT"), version: 2 },
   { name: "kv v1", mount: emulatorEnv("KEYHOLD_VAULT_KV1_MOUNT"), version: 1 },
-  { name: `kv v2 in namespace ${env.namespace}`, mount: emulatorEnv("KEYHOLD_VAULT_NAMESPACE_KV2_MOUNT"), version: 2, namespace: env.namespace },
+  {
+    name: `kv v2 in namespace ${env.namespace}`,
+    mount: emulatorEnv("KEYHOLD_VAULT_NAMESPACE_KV2_MOUNT"),
+    version: 2,
+    namespace: env.namespace,
+  },
 ];
 
 export const TENANT: Attachment = { tenant: "acme", namespace: null };
@@ -45,7 +64,13 @@ export const uniqueBase = (name: string) => `${run}/${name.replace(/[^A-Za-z0-9_
 type Client = ReturnType<typeof nodeVault>;
 /** A node-vault client with the root token (explicit endpoint/token/namespace: node-vault reads VAULT_* otherwise). */
 export function root(namespace?: string): Client {
-  const c = nodeVault({ apiVersion: "v1", endpoint: env.addr, token: env.rootToken, namespace, debug: () => {} }) as Client & { namespace: string; pathPrefix: string };
+  const c = nodeVault({
+    apiVersion: "v1",
+    endpoint: env.addr,
+    token: env.rootToken,
+    namespace,
+    debug: () => {},
+  }) as Client & { namespace: string; pathPrefix: string };
   c.namespace = namespace ?? "";
   c.pathPrefix = "";
   return c;
@@ -66,7 +91,9 @@ async function retrying<T>(fn: () => Promise<T>): Promise<T> {
 /** Writes an entry as `vault kv put` would. */
 export async function seed(t: Target, rel: string, fields: Record<string, unknown>): Promise<void> {
   const c = root(t.namespace);
-  await retrying(() => (t.version === 2 ? c.write(`${t.mount}/data/${rel}`, { data: fields }) : c.write(`${t.mount}/${rel}`, fields)));
+  await retrying(() =>
+    t.version === 2 ? c.write(`${t.mount}/data/${rel}`, { data: fields }) : c.write(`${t.mount}/${rel}`, fields),
+  );
 }
 
 export async function seedMany(t: Target, items: [string, Record<string, unknown>][], concurrency = 16): Promise<void> {
@@ -89,7 +116,10 @@ export async function inspect(t: Target, rel: string): Promise<Inspected | null>
   try {
     if (t.version === 1) return { fields: (await c.read(`${t.mount}/${rel}`)).data, custom: null, versions: 0 };
     const meta = (await c.read(`${t.mount}/metadata/${rel}`)).data;
-    const data = await c.read(`${t.mount}/data/${rel}`).then((r) => r.data.data, () => null);
+    const data = await c.read(`${t.mount}/data/${rel}`).then(
+      (r) => r.data.data,
+      () => null,
+    );
     return { fields: data, custom: meta.custom_metadata ?? {}, versions: Object.keys(meta.versions ?? {}).length };
   } catch (e) {
     if (status(e) === 404) return null;
@@ -102,7 +132,10 @@ export async function tree(t: Target, folder: string): Promise<Record<string, un
   const c = root(t.namespace);
   const out: Record<string, unknown> = {};
   const walk = async (rel: string): Promise<void> => {
-    const keys: string[] = await c.list(t.version === 2 ? `${t.mount}/metadata/${rel}/` : `${t.mount}/${rel}/`).then((r) => r.data.keys, (e) => (status(e) === 404 ? [] : Promise.reject(e)));
+    const keys: string[] = await c.list(t.version === 2 ? `${t.mount}/metadata/${rel}/` : `${t.mount}/${rel}/`).then(
+      (r) => r.data.keys,
+      (e) => (status(e) === 404 ? [] : Promise.reject(e)),
+    );
     for (const k of keys) {
       if (k.endsWith("/")) await walk(`${rel}/${k.slice(0, -1)}`);
       else out[`${rel}/${k}`] = (await inspect(t, `${rel}/${k}`)) ?? "gone";
@@ -117,8 +150,13 @@ export async function cleanup(t: Target): Promise<void> {
   const c = root(t.namespace);
   const entries: string[] = [];
   const walk = async (rel: string): Promise<void> => {
-    const keys: string[] = await c.list(t.version === 2 ? `${t.mount}/metadata/${rel}/` : `${t.mount}/${rel}/`).then((r) => r.data.keys, (e) => (status(e) === 404 ? [] : Promise.reject(e)));
-    await Promise.all(keys.map((k) => (k.endsWith("/") ? walk(`${rel}/${k.slice(0, -1)}`) : entries.push(`${rel}/${k}`))));
+    const keys: string[] = await c.list(t.version === 2 ? `${t.mount}/metadata/${rel}/` : `${t.mount}/${rel}/`).then(
+      (r) => r.data.keys,
+      (e) => (status(e) === 404 ? [] : Promise.reject(e)),
+    );
+    await Promise.all(
+      keys.map((k) => (k.endsWith("/") ? walk(`${rel}/${k.slice(0, -1)}`) : entries.push(`${rel}/${k}`))),
+    );
   };
   await walk(run);
   await mapLimit(entries, 16, (rel) => c.delete(t.version === 2 ? `${t.mount}/metadata/${rel}` : `${t.mount}/${rel}`));
@@ -149,7 +187,10 @@ export function backend(doc: ConfigDocument, attachment: Attachment = TENANT, ti
 }
 
 export async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const e = await p.then(() => null, (error: unknown) => error);
+  const e = await p.then(
+    () => null,
+    (error: unknown) => error,
+  );
   expect(e, "expected a BackendError").toMatchObject({ name: "BackendError" });
   return e as { code: string; message: string };
 }

@@ -4,7 +4,13 @@ import { tenantShellView } from "@/lib/views/console-shell";
 import { TenantSidebar } from "@/components/shell/tenant-sidebar";
 import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 
-export default async function TenantLayout({ children, params }: { children: ReactNode; params: Promise<TenantRouteParams> }) {
+export default async function TenantLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<TenantRouteParams>;
+}) {
   const { tenant } = await params;
   const shell = await loadPage(tenantShellView, { tenant });
   return (

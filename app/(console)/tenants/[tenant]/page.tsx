@@ -32,21 +32,33 @@ export default async function TenantPage({ params }: { params: Promise<TenantRou
         }
       />
       <Card>
-        <CardHeader title="Secrets manager" description="Serves namespaces that have no dedicated manager of their own or of a parent." />
+        <CardHeader
+          title="Secrets manager"
+          description="Serves namespaces that have no dedicated manager of their own or of a parent."
+        />
         <div className="px-5 py-4" data-testid="tenant-backend">
           <BackendSummaryLine backend={view.tenantBackend} />
         </div>
       </Card>
       <Card>
-        <CardHeader title="Namespaces" description="Which backend serves each namespace, and where it was configured." />
+        <CardHeader
+          title="Namespaces"
+          description="Which backend serves each namespace, and where it was configured."
+        />
         {view.namespaces.length === 0 ? (
-          <p className="px-5 py-8 text-center text-sm text-zinc-500">No namespaces yet. Create one from the sidebar, e.g. company.team.</p>
+          <p className="px-5 py-8 text-center text-sm text-zinc-500">
+            No namespaces yet. Create one from the sidebar, e.g. company.team.
+          </p>
         ) : (
           <table className="w-full text-left text-sm" data-testid="namespace-table">
             <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
               <tr>
-                <th scope="col" className="px-5 py-2 font-medium">Namespace</th>
-                <th scope="col" className="px-5 py-2 font-medium">Backend</th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Namespace
+                </th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Backend
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">

@@ -35,7 +35,9 @@ describe("the viewer oracle", () => {
     const problems = refusedSuccesses(ops, viewer, leaks);
     expect(problems).toHaveLength(leaks.length);
     expect(problems[0]).toContain('secret:list on {"tenantId":"apifuzz","namespace":"company"} is refused');
-    expect(problems.filter((p) => p.includes("not in the description"))).toEqual([expect.stringContaining("/api/secret-dump")]);
+    expect(problems.filter((p) => p.includes("not in the description"))).toEqual([
+      expect.stringContaining("/api/secret-dump"),
+    ]);
   });
 
   it("refuses to judge an operation that does not say which permission it needs", () => {

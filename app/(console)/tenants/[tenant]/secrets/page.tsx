@@ -8,13 +8,28 @@ import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Secrets" };
 
-export default async function TenantSecretsPage({ params, searchParams }: { params: Promise<TenantRouteParams>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function TenantSecretsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<TenantRouteParams>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { tenant } = await params;
   const { can } = await loadPage(tenantShellView, { tenant });
   return (
     <div className="mx-auto max-w-6xl">
-      <PageHeader crumbs={[{ label: "Tenants", href: "/" }, { label: tenant, href: `/tenants/${tenant}` }, { label: "Secrets" }]} title="Secrets" description="Every namespace's own secrets; open a namespace to create or edit them." />
-      <SecretsTabServer tenant={tenant} namespace={null} can={{ "config:verify": can["config:verify"] }} searchParams={await searchParams} />
+      <PageHeader
+        crumbs={[{ label: "Tenants", href: "/" }, { label: tenant, href: `/tenants/${tenant}` }, { label: "Secrets" }]}
+        title="Secrets"
+        description="Every namespace's own secrets; open a namespace to create or edit them."
+      />
+      <SecretsTabServer
+        tenant={tenant}
+        namespace={null}
+        can={{ "config:verify": can["config:verify"] }}
+        searchParams={await searchParams}
+      />
     </div>
   );
 }

@@ -14,9 +14,16 @@ export default async function TenantUsersPage({ params }: { params: Promise<Tena
   const { users, namespaces, me } = await loadPage(tenantUsersView, { tenant });
   return (
     <div className="mx-auto max-w-5xl space-y-6">
-      <PageHeader crumbs={[{ label: "Tenants", href: "/" }, { label: tenant, href: `/tenants/${tenant}` }, { label: "Users" }]} title="Users" description="Who may do what in this tenant. A role on a namespace also covers its children." />
+      <PageHeader
+        crumbs={[{ label: "Tenants", href: "/" }, { label: tenant, href: `/tenants/${tenant}` }, { label: "Users" }]}
+        title="Users"
+        description="Who may do what in this tenant. A role on a namespace also covers its children."
+      />
       <Card>
-        <CardHeader title="Members" description={`${users.length} user${users.length === 1 ? "" : "s"} with a role here`} />
+        <CardHeader
+          title="Members"
+          description={`${users.length} user${users.length === 1 ? "" : "s"} with a role here`}
+        />
         <table className="w-full text-left text-sm" data-testid="users-table">
           <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
             {users.map((u) => (
@@ -26,7 +33,10 @@ export default async function TenantUsersPage({ params }: { params: Promise<Tena
         </table>
       </Card>
       <Card>
-        <CardHeader title="Add a user or a role" description="An existing account keeps its password; a new one needs a name and an initial password." />
+        <CardHeader
+          title="Add a user or a role"
+          description="An existing account keeps its password; a new one needs a name and an initial password."
+        />
         <div className="p-5">
           <AddUserForm tenant={tenant} namespaces={namespaces} />
         </div>

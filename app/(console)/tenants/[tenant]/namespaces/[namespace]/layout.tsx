@@ -6,7 +6,13 @@ import { PageHeader } from "@/components/shell/page-header";
 import { NamespaceTabs } from "@/components/shell/namespace-tabs";
 import type { NamespaceRouteParams } from "@/lib/tenancy/route-params";
 
-export default async function NamespaceLayout({ children, params }: { children: ReactNode; params: Promise<NamespaceRouteParams> }) {
+export default async function NamespaceLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<NamespaceRouteParams>;
+}) {
   const { tenant, namespace } = await params;
   const { can } = await loadPage(namespaceView, { tenant, namespace });
   const lineage = namespaceLineage(namespace);
@@ -16,7 +22,10 @@ export default async function NamespaceLayout({ children, params }: { children: 
         crumbs={[
           { label: "Tenants", href: "/" },
           { label: tenant, href: `/tenants/${tenant}` },
-          ...lineage.map((p, i) => ({ label: p.split(".").pop()!, href: i < lineage.length - 1 ? `/tenants/${tenant}/namespaces/${p}` : undefined })),
+          ...lineage.map((p, i) => ({
+            label: p.split(".").pop()!,
+            href: i < lineage.length - 1 ? `/tenants/${tenant}/namespaces/${p}` : undefined,
+          })),
         ]}
         title={<span className="font-mono">{namespace}</span>}
       />

@@ -16,10 +16,15 @@ export default async function NamespacePage({ params }: { params: Promise<Namesp
       <div className="space-y-3 px-5 py-4">
         <BackendSummaryLine backend={view.effective} />
         <p className="text-sm text-zinc-500 dark:text-zinc-400">
-          {view.hasOwnManager ? "This namespace has its own dedicated manager. " : "This namespace has no dedicated manager of its own. "}
+          {view.hasOwnManager
+            ? "This namespace has its own dedicated manager. "
+            : "This namespace has no dedicated manager of its own. "}
           {view.can["config:read"] ? (
             <>
-              <Link href={`/tenants/${tenant}/namespaces/${namespace}/edit`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+              <Link
+                href={`/tenants/${tenant}/namespaces/${namespace}/edit`}
+                className="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+              >
                 Configure it in Edit
               </Link>
               .
