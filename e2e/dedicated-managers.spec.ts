@@ -52,6 +52,10 @@ test("configure Vault read-only on a namespace and AWS on the tenant, then check
   await page.goto("/tenants/acme/settings");
   await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
   await page.getByRole("radio", { name: "AWS Secrets Manager" }).check();
+  // The form says where the filters are applied, from the backend's declared capabilities.
+  await expect(page.getByTestId("api-filters")).toHaveText(
+    "AWS Secrets Manager narrows its list by one filter-on-tags pair and the name prefix; Keyhold checks every pair exactly.",
+  );
   await page.getByLabel("Region").fill("eu-west-1");
   await page.getByLabel("Access key id").fill("AKIAEXAMPLEKEYID0001");
   await page.getByLabel("Secret access key").fill(AWS_SECRET);

@@ -1,6 +1,7 @@
 "use client";
 import { Field, inputClass } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
+import { apiFilterSentence } from "@/lib/backends/api-filters";
 import { descriptorOf, type ExternalBackendType } from "@/lib/backends/descriptors";
 import { TagMapEditor, type TagRow } from "./tag-map-editor";
 
@@ -27,7 +28,7 @@ export function FilterFields({
   errors: Record<string, string>;
 }) {
   const err = (p: string) => errors[`${type}.${p}`];
-  const capabilities = descriptorOf(type).capabilities;
+  const { label, capabilities } = descriptorOf(type);
   const tagWord = capabilities.model === "tagged" ? capabilities.tagWord : "tags";
   return (
     <fieldset className="space-y-5 rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
@@ -104,6 +105,11 @@ export function FilterFields({
           </div>
         ) : null}
       </div>
+      {capabilities.model === "tagged" ? (
+        <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="api-filters">
+          {apiFilterSentence(label, capabilities.apiFilters)}
+        </p>
+      ) : null}
     </fieldset>
   );
 }

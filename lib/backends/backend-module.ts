@@ -37,7 +37,21 @@ export interface BackendFormSpec {
  * tag and name filters apply), called `tagWord` in the backend's own words. `path`: secrets are entries
  * under a path (Vault), with no tag filters.
  */
-export type BackendCapabilities = { model: "tagged"; tagWord: "tags" | "labels" } | { model: "path" };
+export type BackendCapabilities =
+  { model: "tagged"; tagWord: "tags" | "labels"; apiFilters: ApiFilters } | { model: "path" };
+
+/**
+ * What a tagged backend's own list call can narrow a scan by (its driver sends those filters); Keyhold checks
+ * every result against the rules anyway, so a filter only saves reading secrets that would be dropped.
+ * `tags`: `one-pair` (one filter-on-tags pair, matched as prefixes), `labels` (every pair that is a valid
+ * label), `none`. `namePrefix`: filter-on-prefix is sent. `inReadOnly`: whether it also filters in read-only
+ * mode, where the whole list is read to count what the rules skip.
+ */
+export interface ApiFilters {
+  tags: "one-pair" | "labels" | "none";
+  namePrefix: boolean;
+  inReadOnly: boolean;
+}
 
 /** Everything about a backend type that is not its adapter; `index.ts` beside it adds the adapter factory. */
 export interface BackendDescriptor<Id extends string = string> {

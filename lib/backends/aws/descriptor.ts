@@ -14,6 +14,10 @@ export const awsDescriptor = describeBackend({
   identity: awsIdentity,
   host: awsHost,
   incomplete: awsIncomplete,
-  capabilities: { model: "tagged", tagWord: "tags" },
+  capabilities: {
+    model: "tagged",
+    tagWord: "tags",
+    apiFilters: { tags: "one-pair", namePrefix: true, inReadOnly: true },
+  },
   form: awsForm,
 });

@@ -14,6 +14,10 @@ export const azureDescriptor = describeBackend({
   identity: azureIdentity,
   host: azureHost,
   incomplete: azureIncomplete,
-  capabilities: { model: "tagged", tagWord: "tags" },
+  capabilities: {
+    model: "tagged",
+    tagWord: "tags",
+    apiFilters: { tags: "none", namePrefix: false, inReadOnly: false },
+  },
   form: azureForm,
 });

@@ -14,6 +14,10 @@ export const gcpDescriptor = describeBackend({
   identity: gcpIdentity,
   host: gcpHost,
   incomplete: gcpIncomplete,
-  capabilities: { model: "tagged", tagWord: "labels" },
+  capabilities: {
+    model: "tagged",
+    tagWord: "labels",
+    apiFilters: { tags: "labels", namePrefix: true, inReadOnly: false },
+  },
   form: gcpForm,
 });
