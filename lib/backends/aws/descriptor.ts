@@ -14,6 +14,7 @@ export const awsDescriptor = describeBackend({
   identity: awsIdentity,
   host: awsHost,
   incomplete: awsIncomplete,
-  capabilities: { model: "tagged", tagWord: "tags" },
+  // Subkeys are keys of a JSON value: only a read of that one secret tells them.
+  capabilities: { model: "tagged", tagWord: "tags", subkeys: () => "on-demand" },
   form: awsForm,
 });

@@ -14,6 +14,7 @@ export const azureDescriptor = describeBackend({
   identity: azureIdentity,
   host: azureHost,
   incomplete: azureIncomplete,
-  capabilities: { model: "tagged", tagWord: "tags" },
+  // Subkeys are keys of a JSON value: only a read of that one secret tells them.
+  capabilities: { model: "tagged", tagWord: "tags", subkeys: () => "on-demand" },
   form: azureForm,
 });

@@ -14,6 +14,7 @@ export const gcpDescriptor = describeBackend({
   identity: gcpIdentity,
   host: gcpHost,
   incomplete: gcpIncomplete,
-  capabilities: { model: "tagged", tagWord: "labels" },
+  // Subkeys are keys of a JSON value: only a read of that one secret tells them.
+  capabilities: { model: "tagged", tagWord: "labels", subkeys: () => "on-demand" },
   form: gcpForm,
 });

@@ -183,7 +183,7 @@ describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
       const backend = createBackend({ document: document({}, true), attachment: TENANT });
       expect(
         (await backend.list({ tenant: "acme", namespace: "company" })).items.map((s) => [s.key, s.subkeys]),
-      ).toEqual([["BIN", []]]);
+      ).toEqual([["BIN", null]]);
       await expect(backend.read({ tenant: "acme", namespace: "company", key: "BIN" })).rejects.toMatchObject({
         code: "invalid-input",
         message: expect.stringMatching(/binary/),

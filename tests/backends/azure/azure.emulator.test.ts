@@ -271,7 +271,7 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
       await sdk().updateSecretProperties("off", props.version!, { enabled: false });
       const backend = createBackend({ document: document({}, true), attachment: TENANT });
       const page = await backend.list({ tenant: "acme", namespace: "company" });
-      expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([["OFF", []]]);
+      expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([["OFF", null]]);
       const e = await failure(backend.read(ref("company", "OFF")));
       expect(e.code).toBe("forbidden");
       expect(e.message).toMatch(/disabled secret/);

@@ -134,16 +134,20 @@ export function runTaggedContract(h: TaggedHarness) {
       expect(page.ignored).toEqual({ "filtered-by-tags": 2, "excluded-by-tags": 1 });
     });
 
-    it("lists JSON subkeys and reads values and subkeys with the exact error sentences", async () => {
+    it("lists without subkeys, tells JSON subkeys on demand, and reads values and subkeys with the exact error sentences", async () => {
       await h.seed("json", JSON.stringify({ API_TOKEN: "abc123", USER: "ops" }), tagged("company", "api"));
       await h.seed("plain", "just text", tagged("company", "plain"));
       const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
+      expect(backend.subkeySource).toBe("on-demand");
       const page = await backend.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([
-        ["api", ["API_TOKEN", "USER"]],
-        ["plain", []],
+        ["api", null],
+        ["plain", null],
       ]);
       const ref = { tenant: "acme", namespace: "company" };
+      expect(await backend.subkeys({ ...ref, key: "api" })).toEqual(["API_TOKEN", "USER"]);
+      expect(await backend.subkeys({ ...ref, key: "plain" })).toEqual([]);
+      expect((await failure(backend.subkeys({ ...ref, key: "missing" }))).code).toBe("not-found");
       expect(await backend.read({ ...ref, key: "api" }, "API_TOKEN")).toBe("abc123");
       expect(await backend.read({ ...ref, key: "plain" })).toBe("just text");
       expect((await failure(backend.read({ ...ref, key: "api" }, "NOPE"))).message).toBe(
@@ -281,7 +285,6 @@ export function runTaggedContract(h: TaggedHarness) {
           namespace: "bulk",
           cursor,
           pageSize: 200,
-          withSubkeys: false,
           refresh: pages === 0,
         });
         seen.push(...page.items.map((s) => s.key));
