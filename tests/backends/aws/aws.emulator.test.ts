@@ -1,4 +1,5 @@
 import net from "node:net";
+import { startCountingProxy } from "../../support/counting-proxy";
 import { CreateSecretCommand, DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../../../lib/backends/adapter";
@@ -128,6 +129,15 @@ const harness: TaggedHarness = {
   bulk: 1500,
   async seedMany(items) {
     await mapLimit(items, 16, (item) => harness.seed(item.name, item.value, item.tags));
+  },
+  async counted() {
+    const proxy = await startCountingProxy(env().endpoint);
+    return {
+      document: (section = {}, readOnly) => document({ ...section, "endpoint-override": proxy.url }, readOnly),
+      seedMany: (items) => harness.seedMany!(items),
+      valueReads: () => proxy.count((r) => /^secretsmanager\.(Batch)?GetSecretValue$/.test(r.target ?? "")),
+      close: proxy.close,
+    };
   },
 };
 

@@ -156,12 +156,19 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
       await seed(fresh, "db", { password: "p" });
       await seed(fresh, "team/api", { API_TOKEN: "t", value: "v" });
       await seed(fresh, "bad name", { value: "x" });
-      const page = await backend(document(fresh), TENANT).list({ tenant: "acme", namespace: "company" });
-      expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([
-        ["db", ["password"]],
-        ["team/api", ["API_TOKEN", "value"]],
-      ]);
+      const b = backend(document(fresh), TENANT);
+      const page = await b.list({ tenant: "acme", namespace: "company" });
+      expect(page.items.map((s) => s.key)).toEqual(["db", "team/api"]);
       expect(page.ignored).toEqual({ "invalid-key": 1 });
+      const keys = { tenant: "acme", namespace: "company", keys: ["db", "team/api"] };
+      expect((await b.describe(keys)).map((d) => [d.key, d.subkeys])).toEqual([
+        ["db", t.version === 2 ? ["password"] : null],
+        ["team/api", t.version === 2 ? ["API_TOKEN", "value"] : null],
+      ]);
+      expect(await b.subkeys({ tenant: "acme", namespace: "company", key: "team/api" })).toEqual([
+        "API_TOKEN",
+        "value",
+      ]);
     } finally {
       await c.delete(`sys/mounts/${mount}`);
     }

@@ -7,7 +7,18 @@ import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import type { ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots } from "../../../lib/backends/snapshot";
 import type { ExternalBackendType } from "../../../lib/backends/descriptors";
+import { expectNoValueReadsWhileListing } from "../value-reads";
 import type { BackendSeeder } from "./seeder";
+
+/** The emulator with its value reads counted where they are seen: a loopback proxy, or the emulator's own log. */
+export interface CountedEmulator {
+  /** A document whose backend is reached through the counted endpoint. */
+  document(section?: Record<string, unknown>, readOnly?: boolean): ConfigDocument;
+  seedMany(items: { name: string; value: string; tags: Record<string, string> }[]): Promise<void>;
+  /** GetSecretValue (AWS), getSecret (Key Vault), AccessSecretVersion (Google) requests so far. */
+  valueReads(): number;
+  close(): Promise<void>;
+}
 
 /** A backend on its emulator: seeded and inspected through its kit (BackendSeeder; `clear` also drops Keyhold's list snapshots). */
 export interface TaggedHarness extends BackendSeeder {
@@ -22,6 +33,8 @@ export interface TaggedHarness extends BackendSeeder {
   bulk: number;
   /** Seeds many secrets fast (defaults to seed one by one). */
   seedMany?(items: { name: string; value: string; tags: Record<string, string> }[]): Promise<void>;
+  /** The emulator behind a counter of value reads. */
+  counted(): Promise<CountedEmulator>;
 }
 
 const TENANT_ATTACHED: Attachment = { tenant: "acme", namespace: null };
@@ -262,6 +275,33 @@ export function runTaggedContract(h: TaggedHarness) {
           expect(e.message).not.toContain(secret);
       }
     }, 60_000);
+  });
+
+  describe(`${h.type}: value reads`, () => {
+    it("lists a page of 60 secrets without reading a value; 'Show subkeys' reads one secret, once", async () => {
+      await h.clear();
+      invalidateSnapshots("");
+      const counted = await h.counted();
+      try {
+        await counted.seedMany(
+          Array.from({ length: 60 }, (_, i) => ({
+            name: `reads-${String(i).padStart(2, "0")}`,
+            value: JSON.stringify({ user: "ops", password: `CANARY-read-${i}` }),
+            tags: tagged("company", `K${String(i).padStart(2, "0")}`),
+          })),
+        );
+        const backend = h.backend(counted.document({}, true), TENANT_ATTACHED);
+        const rows = await expectNoValueReadsWhileListing({
+          backend,
+          valueReads: counted.valueReads,
+          namespace: "company",
+          shown: { key: "K07", subkeys: ["password", "user"] },
+        });
+        expect(JSON.stringify(rows)).not.toContain("CANARY-read");
+      } finally {
+        await counted.close();
+      }
+    }, 120_000);
   });
 
   describe.skipIf(!h.bulk)(`${h.type}: paging`, () => {
