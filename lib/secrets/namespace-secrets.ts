@@ -5,12 +5,11 @@ import { BackendError, isBackendError, type BackendErrorCode } from "../backends
 import { backendLabel, type BackendType } from "../backends/descriptors";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { namespaceLineage } from "../tenancy/names";
-import { cachedSnapshot, invalidateSnapshots, peekSnapshot } from "../backends/snapshot";
 import { searchSecrets } from "../backends/search";
 import { compareKeys } from "../backends/sort";
-import { createHash } from "node:crypto";
 import { databaseBackends, type ServingBackends } from "./serving";
 import type { EffectiveBackend } from "./effective-backend";
+import { describeRows, forgetKnownSubkeys, knownSubkeys, rememberSubkeys } from "./row-details";
 
 export interface SecretRow extends SecretSummary {
   /** The namespace whose secrets this row came from (for rows without a namespace of their own: where the lookup found it). */
@@ -102,25 +101,6 @@ async function allOwn(
   return { items, ignored };
 }
 type SecretPageIgnored = Partial<Record<IgnoreReason, number>>;
-
-/** Cache keys of the page details (metadata) read from one backend for one tenant. */
-const detailsPrefix = (effective: EffectiveBackend, tenantId: string) =>
-  `details:${effective.configId ?? effective.type}:${tenantId}:`;
-
-/** Cache keys of the subkey names read on demand ("Show subkeys") from one backend for one tenant. */
-const knownPrefix = (effective: EffectiveBackend, tenantId: string) =>
-  `subkeys:${effective.configId ?? effective.type}:${tenantId}:`;
-// One secret, whichever namespace's list shows it (a tenant-wide secret shows in every namespace).
-const knownKey = (effective: EffectiveBackend, tenantId: string, secretNamespace: string | null, key: string) =>
-  `${knownPrefix(effective, tenantId)}${JSON.stringify([secretNamespace, key])}`;
-/** Names someone asked for stay longer than a list: they cost a value read, and a write through Keyhold drops them anyway. */
-const KNOWN_SUBKEYS_MS = 10 * 60_000;
-
-/** After a write through Keyhold: the adapter drops its own list, this drops the details and subkey names kept for the rows. */
-export function dropCachedDetails(effective: EffectiveBackend, tenantId: string): void {
-  invalidateSnapshots(detailsPrefix(effective, tenantId));
-  invalidateSnapshots(knownPrefix(effective, tenantId));
-}
 
 /**
  * The Secrets tab: a namespace's own secrets and those it inherits from its ancestors (each served by
@@ -218,43 +198,17 @@ async function collect(
     [...groups].map(async ([owner, rowsOfOwner]) => {
       const s = bySource.get(owner);
       if (!s) return;
-      if (query.refresh) invalidateSnapshots(knownPrefix(s.effective, tenant.id));
-      if (s.backend.subkeySource === "metadata") await describeRows(tenant, s, rowsOfOwner, !!query.refresh);
+      if (query.refresh) forgetKnownSubkeys(s.effective, tenant.id);
+      if (s.backend.subkeySource === "metadata")
+        await describeRows(tenant, s.effective, s.backend, s.namespace, rowsOfOwner, !!query.refresh);
       await Promise.all(
         rowsOfOwner.map(async (row) => {
-          if (row.subkeys !== null) return;
-          const known = peekSnapshot<string[]>(knownKey(s.effective, tenant.id, row.namespace, row.key));
-          row.subkeys = (await known?.catch(() => null)) ?? null;
+          if (row.subkeys === null) row.subkeys = await knownSubkeys(s.effective, tenant.id, row.namespace, row.key);
         }),
       );
     }),
   );
   return { rows: slice, total: rows.length, page, pageCount, ignored, errors };
-}
-
-/** Description, tags, time and subkey names of the rows shown, from the backend's metadata (never a value). */
-async function describeRows(tenant: TenantRef, s: Source, rows: SecretRow[], refresh: boolean): Promise<void> {
-  try {
-    const keys = rows.map((r) => r.key).sort();
-    // Kept as long as the lists are (a write through Keyhold drops both): a reload asks nothing again.
-    const cacheKey = `${detailsPrefix(s.effective, tenant.id)}${s.namespace}:${createHash("sha256").update(keys.join("\u0000")).digest("hex")}`;
-    const described = await cachedSnapshot(
-      cacheKey,
-      () => s.backend.describe({ tenant: tenant.slug, namespace: s.namespace, keys }),
-      { refresh },
-    );
-    const details = new Map(described.map((d) => [d.key, d]));
-    for (const row of rows) {
-      const d = details.get(row.key);
-      if (!d) continue;
-      row.subkeys = d.subkeys;
-      if (d.description) row.description = d.description;
-      if (Object.keys(d.tags).length) row.tags = d.tags;
-      row.updatedAt = d.updatedAt ?? row.updatedAt;
-    }
-  } catch {
-    // Rows stay as listed; the list itself succeeded.
-  }
 }
 
 /** The backend and namespace that serve `key` from `namespace`, as the list resolves it: the namespace, then its ancestors. */
@@ -287,10 +241,8 @@ export async function showSubkeys(
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<ShownSubkeys> {
   const { source, item } = await findSecret(serving, tenant, namespace, key);
-  const subkeys = await cachedSnapshot(
-    knownKey(source.effective, tenant.id, item.namespace, key),
-    () => source.backend.subkeys({ tenant: tenant.slug, namespace: source.namespace, key }),
-    { refresh: true, ttlMs: KNOWN_SUBKEYS_MS },
+  const subkeys = await rememberSubkeys(source.effective, tenant.id, item.namespace, key, () =>
+    source.backend.subkeys({ tenant: tenant.slug, namespace: source.namespace, key }),
   );
   return { namespace: source.namespace, subkeys };
 }

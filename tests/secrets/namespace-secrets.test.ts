@@ -3,11 +3,11 @@ import { BackendError } from "@/lib/backends/backend-error";
 import {
   listNamespaceSecrets,
   listTenantSecrets,
-  dropCachedDetails,
   resolveSecretValue,
   showSubkeys,
   type NamespaceSecretsQuery,
 } from "@/lib/secrets/namespace-secrets";
+import { dropCachedDetails } from "@/lib/secrets/row-details";
 import type { ServingBackends } from "@/lib/secrets/serving";
 import { memoryBackend, memoryDatabase, memoryServing, type MemorySecret } from "../support/memory-backend";
 
