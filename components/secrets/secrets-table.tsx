@@ -67,8 +67,10 @@ export function SecretsTable({
   onEdit?: (r: SecretRowView) => void;
   onDelete?: (r: SecretRowView) => void;
 }) {
-  // Subkey names read on demand, by row; the server keeps them too, so the next list brings them itself.
-  const [shown, setShown] = useState<Record<string, string[]>>({});
+  // Subkey names read on demand, by row, for these rows only: the server keeps them too, so the next list brings them
+  // itself, or (after a write through Keyhold dropped them) offers the control again.
+  const [read, setRead] = useState<{ rows: SecretRowView[]; names: Record<string, string[]> }>({ rows, names: {} });
+  const shown = read.rows === rows ? read.names : {};
   return (
     <table className="w-full text-left text-sm" data-testid="secrets-table">
       <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
@@ -163,7 +165,9 @@ export function SecretsTable({
                     tenant={tenant}
                     namespace={namespace ?? r.source}
                     secretKey={r.key}
-                    onShown={(names) => setShown((all) => ({ ...all, [id]: names }))}
+                    onShown={(names) =>
+                      setRead((cur) => ({ rows, names: { ...(cur.rows === rows ? cur.names : {}), [id]: names } }))
+                    }
                   />
                 )}
               </td>
