@@ -63,7 +63,11 @@ for (const [id, make] of BACKENDS) {
     await page.goto(`/tenants/${tenant}/namespaces/company/secrets`);
     await expect(page.locator("tr[data-secret-key]")).toHaveCount(2);
     await expect(page.getByTestId("lock-icon")).toHaveCount(2);
-    await expect(page.locator('tr[data-secret-key="api"]')).toContainText("API_TOKEN, USER");
+    // Listing reads no value (no GetSecretValue / getSecret / AccessSecretVersion): subkeys come when asked for.
+    const api = page.locator('tr[data-secret-key="api"]');
+    await expect(api.getByTestId("subkeys")).toHaveText("Show subkeys");
+    await api.getByRole("button", { name: "Show subkeys of api" }).click();
+    await expect(api.getByTestId("subkeys")).toHaveText("API_TOKEN, USER");
     await expect(page.locator('tr[data-secret-key="DB_PASSWORD"]')).toContainText("Primary database");
     await expect(page.getByRole("button", { name: "Create New Secret" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^(Edit|Delete) / })).toHaveCount(0);

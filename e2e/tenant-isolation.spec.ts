@@ -62,6 +62,7 @@ test("acme's tenant administrator cannot read, list, verify or change anything o
   await expectForbidden(r, "verify", ns);
   await expectForbidden(r, "verify", { tenant: "globex", namespace: null });
   await expectForbidden(r, "checkExpression", { ...ns, expression: "{{ secret('GLOBEX_KEY') }}" });
+  await expectForbidden(r, "showSubkeys", { ...ns, key: "GLOBEX_KEY" });
   await expectForbidden(r, "createSecret", { ...ns, key: "FROM_ACME", value: "v", tags: [] });
   await expectForbidden(r, "updateSecret", { ...ns, key: "GLOBEX_KEY", value: "overwritten", tags: [] });
   await expectForbidden(r, "deleteSecret", { ...ns, key: "GLOBEX_KEY" });

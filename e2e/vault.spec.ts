@@ -38,8 +38,10 @@ test("vault: read-only entries with subkeys and lock icons, managed writes, then
 
   await page.goto("/tenants/t-vault/namespaces/company/secrets");
   await expect(page.locator("tr[data-secret-key]")).toHaveCount(2);
+  // KV v2 tells field names from its subkeys endpoint: shown without a click and without reading a value.
   await expect(page.locator('tr[data-secret-key="db"]')).toContainText("DATABASE_PASSWORD, DATABASE_USERNAME");
   await expect(page.locator('tr[data-secret-key="api"]')).toContainText("API_TOKEN, keys");
+  await expect(page.getByRole("button", { name: /^Show subkeys of / })).toHaveCount(0);
   await expect(page.getByTestId("lock-icon")).toHaveCount(2);
   await expect(page.getByRole("button", { name: "Create New Secret" })).toHaveCount(0);
   await page.getByRole("button", { name: "Verify connection" }).click();

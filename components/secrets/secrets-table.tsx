@@ -1,10 +1,12 @@
 "use client";
 import Link from "next/link";
+import { useState } from "react";
 import { ArrowDown, ArrowUp, Lock, Pencil, Trash2 } from "lucide-react";
 import type { SecretRowView } from "@/lib/views/secrets-list";
 import type { SecretListQuery } from "@/lib/query/secret-keys";
 import { Badge } from "@/components/ui/badge";
 import { CopyExpression } from "./copy-expression";
+import { ShowSubkeys } from "./show-subkeys";
 
 const SYSTEM_TAGS = new Set(["tenant", "namespace", "key", "prefix"]);
 
@@ -65,6 +67,10 @@ export function SecretsTable({
   onEdit?: (r: SecretRowView) => void;
   onDelete?: (r: SecretRowView) => void;
 }) {
+  // Subkey names read on demand, by row, for these rows only: the server keeps them too, so the next list brings them
+  // itself, or (after a write through Keyhold dropped them) offers the control again.
+  const [read, setRead] = useState<{ rows: SecretRowView[]; names: Record<string, string[]> }>({ rows, names: {} });
+  const shown = read.rows === rows ? read.names : {};
   return (
     <table className="w-full text-left text-sm" data-testid="secrets-table">
       <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
@@ -92,8 +98,10 @@ export function SecretsTable({
         {rows.map((r) => {
           const tags = Object.entries(r.tags).filter(([k]) => !SYSTEM_TAGS.has(k));
           const editable = !r.readOnly && !r.inherited && !!onEdit && !!onDelete;
+          const id = `${r.source}/${r.key}`;
+          const subkeys = r.subkeys ?? (Object.hasOwn(shown, id) ? shown[id] : null);
           return (
-            <tr key={`${r.source}/${r.key}`} data-secret-key={r.key} data-inherited={r.inherited} className="align-top">
+            <tr key={id} data-secret-key={r.key} data-inherited={r.inherited} className="align-top">
               <td className="px-4 py-2.5">
                 <span className="flex items-center gap-1.5 font-mono text-xs font-medium">
                   {r.readOnly ? (
@@ -145,11 +153,28 @@ export function SecretsTable({
                   ))}
                 </span>
               </td>
-              <td className="px-4 py-2.5 font-mono text-xs text-zinc-600 dark:text-zinc-400">{r.subkeys.join(", ")}</td>
+              <td className="px-4 py-2.5 font-mono text-xs text-zinc-600 dark:text-zinc-400" data-testid="subkeys">
+                {subkeys ? (
+                  subkeys.length ? (
+                    subkeys.join(", ")
+                  ) : (
+                    <span className="font-sans text-zinc-400">none</span>
+                  )
+                ) : (
+                  <ShowSubkeys
+                    tenant={tenant}
+                    namespace={namespace ?? r.source}
+                    secretKey={r.key}
+                    onShown={(names) =>
+                      setRead((cur) => ({ rows, names: { ...(cur.rows === rows ? cur.names : {}), [id]: names } }))
+                    }
+                  />
+                )}
+              </td>
               <td className="px-4 py-2.5 text-xs">{r.backendLabel}</td>
               <td className="px-4 py-2.5">
                 <span className="flex items-center justify-end gap-0.5">
-                  <CopyExpression secretKey={r.key} subkeys={r.subkeys} />
+                  <CopyExpression secretKey={r.key} subkeys={subkeys ?? []} />
                   {editable ? (
                     <>
                       <button

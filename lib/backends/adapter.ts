@@ -33,8 +33,11 @@ export interface SecretSummary {
   namespace: string | null;
   description: string | null;
   tags: Record<string, string>;
-  /** Field names of Vault entries, keys of JSON object values; filled for the items of the returned page. */
-  subkeys: string[];
+  /**
+   * Field names of Vault entries, keys of JSON object values, when known without reading the value (Vault KV v2's
+   * subkeys endpoint); null when only the value knows them (`SecretsBackend.subkeys` reads it on demand).
+   */
+  subkeys: string[] | null;
   backend: BackendType;
   updatedAt: string | null;
 }
@@ -62,9 +65,7 @@ export interface ListQuery {
   cursor?: string | null;
   /** Default 50, at most 500. */
   pageSize?: number;
-  /** Read each item of the page to list its subkeys (default true). */
-  withSubkeys?: boolean;
-  /** Only these keys (exact), e.g. to fill the subkeys of rows chosen elsewhere. */
+  /** Only these keys (exact), e.g. to find one secret without paging. */
   keys?: string[];
   /** Ask the backend again instead of using the list kept for a few seconds. */
   refresh?: boolean;
@@ -111,11 +112,38 @@ export interface VerifyResult {
   checked: string;
 }
 
+/**
+ * How a backend learns subkey names without showing a value (its descriptor's `capabilities.subkeys`):
+ * `metadata`, from metadata that holds no value (`describe`, for the rows shown); `on-demand`, only by
+ * reading the secret (`subkeys`), when someone asks for one row.
+ */
+export type SubkeySource = "metadata" | "on-demand";
+
+/** What `describe` knows of one listed secret without reading its value. */
+export interface SecretDetails {
+  key: string;
+  description: string | null;
+  tags: Record<string, string>;
+  updatedAt: string | null;
+  /** null: only the value knows them (a Keyhold-shaped Vault entry whose `value` holds JSON). */
+  subkeys: string[] | null;
+}
+
 /** The one interface every secrets backend implements; the UI and actions never branch on the type. */
 export interface SecretsBackend {
   readonly type: BackendType;
   readonly readOnly: boolean;
+  /** Read from the type's descriptor for this configuration: whether `describe` can tell subkeys. */
+  readonly subkeySource: SubkeySource;
+  /** Never reads a value: rows carry what the backend's listing says (subkeys null unless it says them). */
   list(query: ListQuery): Promise<SecretPage>;
+  /**
+   * Metadata the listing leaves out, for the rows shown, from metadata endpoints only (Vault KV v2: one
+   * `subkeys` request per key). Never reads a value; keys it cannot find are left out.
+   */
+  describe(query: { tenant: string; namespace: string; keys: string[] }): Promise<SecretDetails[]>;
+  /** The subkey names of one secret, by reading it: one value read, the value never leaves the adapter. */
+  subkeys(ref: SecretRef): Promise<string[]>;
   /** The value (or one subkey of it), for the server only: expression checks, never the browser. */
   read(ref: SecretRef, subkey?: string): Promise<string>;
   write(input: WriteInput): Promise<void>;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { BackendType as DbBackendType } from "../db/generated/enums";
-import type { BackendContext, SecretsBackend } from "./adapter";
+import type { BackendContext, SecretsBackend, SubkeySource } from "./adapter";
 import type { Identity, SectionIssue } from "./config-fields";
 
 // What a backend type is (its descriptor, client-safe: the settings form reads the same declarations as the
@@ -35,10 +35,14 @@ export interface BackendFormSpec {
 /**
  * How secrets are found in the backend. `tagged`: secrets carry tags (the prefix, default tags and the
  * tag and name filters apply), called `tagWord` in the backend's own words. `path`: secrets are entries
- * under a path (Vault), with no tag filters.
+ * under a path (Vault), with no tag filters. `subkeys`: how a configuration (its section) learns subkey
+ * names without reading a value, which the listing pipeline reads to ask metadata or offer "Show subkeys".
  */
-export type BackendCapabilities =
-  { model: "tagged"; tagWord: "tags" | "labels"; apiFilters: ApiFilters } | { model: "path" };
+export type BackendCapabilities<S = unknown> = (
+  { model: "tagged"; tagWord: "tags" | "labels"; apiFilters: ApiFilters } | { model: "path" }
+) & {
+  subkeys: (section: S) => SubkeySource;
+};
 
 /**
  * What a tagged backend's own list call can narrow a scan by (its driver sends those filters); Keyhold checks
@@ -81,8 +85,9 @@ export interface BackendDescriptor<Id extends string = string> {
 
 /** A descriptor whose functions take the type's own parsed section; they only ever receive a section its schema parsed. */
 export function describeBackend<Id extends string, S>(
-  d: Omit<BackendDescriptor<Id>, "section" | "identity" | "host" | "incomplete"> & {
+  d: Omit<BackendDescriptor<Id>, "section" | "identity" | "host" | "incomplete" | "capabilities"> & {
     section: z.ZodType<S>;
+    capabilities: BackendCapabilities<S>;
     identity: (section: S) => Identity;
     host: (section: S) => string;
     incomplete?: (section: S) => SectionIssue[];

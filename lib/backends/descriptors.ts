@@ -2,6 +2,7 @@ import type { BackendType as DbBackendType } from "../db/generated/enums";
 import { awsDescriptor } from "./aws/descriptor";
 import { azureDescriptor } from "./azure/descriptor";
 import { builtinDescriptor } from "./builtin/descriptor";
+import type { SubkeySource } from "./adapter";
 import type { BackendDescriptor } from "./backend-module";
 import { gcpDescriptor } from "./gcp/descriptor";
 import { vaultDescriptor } from "./vault/descriptor";
@@ -44,3 +45,7 @@ const FROM_DB = Object.fromEntries(EXTERNAL_BACKEND_TYPES.map((t) => [backendDes
 >;
 
 export const fromDbType = (value: DbBackendType): ExternalBackendType => FROM_DB[value];
+
+/** How a configuration learns subkey names, as its type's descriptor declares for its section. */
+export const subkeySourceOf = (document: { type: ExternalBackendType } & Record<string, unknown>): SubkeySource =>
+  backendDescriptors[document.type].capabilities.subkeys(document[document.type]);

@@ -20,21 +20,28 @@ interface Cached<T> {
 const holder = globalThis as unknown as { __keyholdSnapshots?: Map<string, Cached<unknown>> };
 const cache = (holder.__keyholdSnapshots ??= new Map());
 
+/** `ttlMs` keeps the value longer than a list (names someone asked for); a write through Keyhold drops it all the same. */
 export async function cachedSnapshot<T>(
   key: string,
   load: () => Promise<T>,
-  options: { refresh?: boolean } = {},
+  options: { refresh?: boolean; ttlMs?: number } = {},
 ): Promise<T> {
   const now = Date.now();
   const hit = cache.get(key) as Cached<T> | undefined;
   if (hit && hit.expires > now && !options.refresh) return hit.value;
   const value = load();
-  cache.set(key, { value, expires: now + SNAPSHOT_TTL_MS });
+  cache.set(key, { value, expires: now + (options.ttlMs ?? SNAPSHOT_TTL_MS) });
   value.catch(() => cache.delete(key));
   if (cache.size > 500) {
     for (const [k, v] of cache) if (v.expires <= now) cache.delete(k);
   }
   return value;
+}
+
+/** What is kept under `key`, without loading anything when nothing is. */
+export function peekSnapshot<T>(key: string): Promise<T> | undefined {
+  const hit = cache.get(key) as Cached<T> | undefined;
+  return hit && hit.expires > Date.now() ? hit.value : undefined;
 }
 
 export function invalidateSnapshots(prefix: string): void {

@@ -4,6 +4,7 @@ import type {
   BackendContext,
   IgnoreReason,
   ListQuery,
+  SecretDetails,
   SecretPage,
   SecretRef,
   SecretsBackend,
@@ -34,19 +35,11 @@ import {
 import { DEFAULT_PREFIX } from "./config-fields";
 import { credentialPathsOf, splitCredentials } from "./document";
 import { getPath } from "./document-path";
-import {
-  cachedSnapshot,
-  decodeCursor,
-  encodeCursor,
-  invalidateSnapshots,
-  mapLimit,
-  PageBudget,
-  pageSizeOf,
-} from "./snapshot";
+import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, PageBudget, pageSizeOf } from "./snapshot";
 import { searchSecrets } from "./search";
 import { compareKeys } from "./sort";
 import { subkeysOf, valueOrSubkey } from "./subkeys";
-import type { ExternalBackendType } from "./descriptors";
+import { subkeySourceOf, type ExternalBackendType } from "./descriptors";
 
 /** What a tagged backend (AWS, Azure, Google) must provide; the selection rules, paging and read-only guard live here. */
 export interface TaggedDriver {
@@ -190,39 +183,39 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
     return own.find((e) => e.selected.namespace === ref.namespace) ?? own[0];
   }
 
-  const summary = (e: Entry, subkeys: string[]): SecretSummary => ({
+  // Everything a row shows comes from the scan; subkeys are inside the value, so they are not known here.
+  const details = (e: Entry): SecretDetails => ({
     key: e.selected.key,
-    namespace: e.selected.namespace,
     description: e.raw.description,
     tags: e.raw.tags,
-    subkeys,
-    backend: driver.type,
     updatedAt: e.raw.updatedAt ? e.raw.updatedAt.toISOString() : null,
+    subkeys: null,
   });
+  const summary = (e: Entry): SecretSummary => ({
+    ...details(e),
+    namespace: e.selected.namespace,
+    backend: driver.type,
+  });
+  const own = (snap: Snapshot, tenant: string, namespace: string) =>
+    snap.entries.filter((e) => ownedBy(e.selected, ctx.attachment, tenant, namespace));
 
   return {
     type: driver.type,
     readOnly,
+    subkeySource: subkeySourceOf(ctx.document),
 
     async list(query: ListQuery): Promise<SecretPage> {
       const snap = await snapshot(query.refresh);
-      const own = snap.entries.filter((e) => ownedBy(e.selected, ctx.attachment, query.tenant, query.namespace));
+      const mine = own(snap, query.tenant, query.namespace);
       const otherTenant =
         snap.entries.length -
         snap.entries.filter((e) => e.selected.tenant === null || e.selected.tenant === query.tenant).length;
       const wanted = query.keys ? new Set(query.keys) : null;
-      const selected = wanted ? own.filter((e) => wanted.has(e.selected.key)) : own;
+      const selected = wanted ? mine.filter((e) => wanted.has(e.selected.key)) : mine;
       const matching = searchSecrets(selected, query.search, (e) => ({ key: e.selected.key, tags: e.raw.tags }));
       const offset = decodeCursor(query.cursor);
       const size = pageSizeOf(query.pageSize);
-      const slice = matching.slice(offset, offset + size);
-      const withSubkeys = query.withSubkeys ?? true;
-      const items = await mapLimit(slice, 8, async (e) =>
-        summary(
-          e,
-          withSubkeys ? await call("read", (s) => driver.readValue(e.raw.name, s)).then(subkeysOf, () => []) : [],
-        ),
-      );
+      const items = matching.slice(offset, offset + size).map(summary);
       const ignored = { ...snap.ignored };
       if (otherTenant) ignored["other-tenant"] = (ignored["other-tenant"] ?? 0) + otherTenant;
       return {
@@ -231,6 +224,19 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
         nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
         ignored,
       };
+    },
+
+    async describe(query): Promise<SecretDetails[]> {
+      const wanted = new Set(query.keys);
+      return own(await snapshot(), query.tenant, query.namespace)
+        .filter((e) => wanted.has(e.selected.key))
+        .map(details);
+    },
+
+    async subkeys(ref: SecretRef): Promise<string[]> {
+      const entry = await locate(ref);
+      if (!entry) throw new BackendError("not-found", `Cannot find secret for key '${ref.key}'.`);
+      return subkeysOf(await call("read", (s) => driver.readValue(entry.raw.name, s)));
     },
 
     async read(ref: SecretRef, subkey?: string): Promise<string> {

@@ -4,7 +4,7 @@ import type { PrismaClient } from "../db/generated/client";
 import type { Session } from "../auth/session";
 import { KeyholdError } from "../errors";
 import type { TenantRef } from "../tenancy/tenant-ref";
-import { dropCachedDetails } from "./namespace-secrets";
+import { dropCachedDetails } from "./row-details";
 import { databaseBackends, type ServingBackends } from "./serving";
 import type { createSecretInput, secretRefInput, updateSecretInput } from "./secret-input";
 import { recordAudit } from "../audit/record";

@@ -5,12 +5,11 @@ import { BackendError, isBackendError, type BackendErrorCode } from "../backends
 import { backendLabel, type BackendType } from "../backends/descriptors";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { namespaceLineage } from "../tenancy/names";
-import { cachedSnapshot, invalidateSnapshots } from "../backends/snapshot";
 import { searchSecrets } from "../backends/search";
 import { compareKeys } from "../backends/sort";
-import { createHash } from "node:crypto";
 import { databaseBackends, type ServingBackends } from "./serving";
 import type { EffectiveBackend } from "./effective-backend";
+import { describeRows, forgetKnownSubkeys, knownSubkeys, rememberSubkeys } from "./row-details";
 
 export interface SecretRow extends SecretSummary {
   /** The namespace whose secrets this row came from (for rows without a namespace of their own: where the lookup found it). */
@@ -92,7 +91,6 @@ async function allOwn(
       namespace: source.namespace,
       cursor,
       pageSize: 500,
-      withSubkeys: false,
       refresh: refresh && i === 0,
     });
     items.push(...page.items);
@@ -103,15 +101,6 @@ async function allOwn(
   return { items, ignored };
 }
 type SecretPageIgnored = Partial<Record<IgnoreReason, number>>;
-
-/** Cache keys of the page details read from one backend for one tenant. */
-const detailsPrefix = (effective: EffectiveBackend, tenantId: string) =>
-  `details:${effective.configId ?? effective.type}:${tenantId}:`;
-
-/** After a write through Keyhold: the adapter drops its own list, this drops the details read for the rows. */
-export function dropCachedDetails(effective: EffectiveBackend, tenantId: string): void {
-  invalidateSnapshots(detailsPrefix(effective, tenantId));
-}
 
 /**
  * The Secrets tab: a namespace's own secrets and those it inherits from its ancestors (each served by
@@ -197,7 +186,8 @@ async function collect(
   const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
   const slice = rows.slice((page - 1) * pageSize, page * pageSize);
 
-  // Subkeys need a read per secret: only for the rows on this page, from the backend that owns each.
+  // Never a value read: backends whose descriptor says `metadata` describe the rows on this page (Vault KV v2);
+  // for the others, subkeys are the names someone asked for ("Show subkeys"), else unknown (null).
   const bySource = new Map(sources.map((s) => [s.namespace, s]));
   const groups = new Map<string, SecretRow[]>();
   for (const row of slice) {
@@ -208,29 +198,53 @@ async function collect(
     [...groups].map(async ([owner, rowsOfOwner]) => {
       const s = bySource.get(owner);
       if (!s) return;
-      try {
-        const keys = rowsOfOwner.map((r) => r.key).sort();
-        // Kept as long as the lists are (a write through Keyhold drops both): a reload reads nothing again.
-        const cacheKey = `${detailsPrefix(s.effective, tenant.id)}${s.namespace}:${createHash("sha256").update(keys.join("\u0000")).digest("hex")}`;
-        const detailed = await cachedSnapshot(
-          cacheKey,
-          () => s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys, pageSize: 500, withSubkeys: true }),
-          { refresh: !!query.refresh },
-        );
-        // Some backends (Vault) only know descriptions and tags once an entry is read.
-        const details = new Map(detailed.items.map((i) => [i.key, i]));
-        for (const row of rowsOfOwner) {
-          const d = details.get(row.key);
-          row.subkeys = d?.subkeys ?? [];
-          if (d?.description) row.description = d.description;
-          if (d && Object.keys(d.tags).length) row.tags = d.tags;
-        }
-      } catch {
-        // Rows stay without subkeys; the list itself succeeded.
-      }
+      if (query.refresh) forgetKnownSubkeys(s.effective, tenant.id);
+      if (s.backend.subkeySource === "metadata")
+        await describeRows(tenant, s.effective, s.backend, s.namespace, rowsOfOwner, !!query.refresh);
+      await Promise.all(
+        rowsOfOwner.map(async (row) => {
+          if (row.subkeys === null) row.subkeys = await knownSubkeys(s.effective, tenant.id, row.namespace, row.key);
+        }),
+      );
     }),
   );
   return { rows: slice, total: rows.length, page, pageCount, ignored, errors };
+}
+
+/** The backend and namespace that serve `key` from `namespace`, as the list resolves it: the namespace, then its ancestors. */
+async function findSecret(serving: ServingBackends, tenant: TenantRef, namespace: string, key: string) {
+  const { sources, errors } = await sourcesOf(serving, tenant, namespaceLineage(namespace).reverse());
+  if (errors.length && !sources.length)
+    throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
+  for (const s of sources) {
+    const found = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: [key] });
+    if (found.items.length) return { source: s, item: found.items[0] };
+  }
+  throw new BackendError("not-found", `Cannot find secret for key '${key}'.`);
+}
+
+export interface ShownSubkeys {
+  /** The namespace whose backend holds the secret. */
+  namespace: string;
+  subkeys: string[];
+}
+
+/**
+ * "Show subkeys": reads the one secret `key` resolves to from `namespace` (one value read) and keeps its
+ * subkey names, so that the next page view shows them without reading again. Names only leave this function.
+ */
+export async function showSubkeys(
+  prisma: PrismaClient,
+  tenant: TenantRef,
+  namespace: string,
+  key: string,
+  serving: ServingBackends = databaseBackends(prisma),
+): Promise<ShownSubkeys> {
+  const { source, item } = await findSecret(serving, tenant, namespace, key);
+  const subkeys = await rememberSubkeys(source.effective, tenant.id, item.namespace, key, () =>
+    source.backend.subkeys({ tenant: tenant.slug, namespace: source.namespace, key }),
+  );
+  return { namespace: source.namespace, subkeys };
 }
 
 export interface ResolvedSecret {
@@ -248,23 +262,11 @@ export async function resolveSecretValue(
   subkey?: string,
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<ResolvedSecret> {
-  const { sources, errors } = await sourcesOf(serving, tenant, namespaceLineage(namespace).reverse());
-  if (errors.length && !sources.length)
-    throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
-  for (const s of sources) {
-    const found = await s.backend.list({
-      tenant: tenant.slug,
-      namespace: s.namespace,
-      keys: [key],
-      withSubkeys: false,
-    });
-    if (!found.items.length) continue;
-    const value = await s.backend.read({ tenant: tenant.slug, namespace: s.namespace, key }, subkey);
-    return {
-      namespace: s.namespace,
-      backendLabel: backendLabel(s.effective.type as BackendType),
-      length: [...value].length,
-    };
-  }
-  throw new BackendError("not-found", `Cannot find secret for key '${key}'.`);
+  const { source } = await findSecret(serving, tenant, namespace, key);
+  const value = await source.backend.read({ tenant: tenant.slug, namespace: source.namespace, key }, subkey);
+  return {
+    namespace: source.namespace,
+    backendLabel: backendLabel(source.effective.type as BackendType),
+    length: [...value].length,
+  };
 }

@@ -17,7 +17,8 @@ export const secretRowSchema = z.strictObject({
   inherited: z.boolean(),
   description: z.string().nullable(),
   tags: z.record(z.string(), z.string()),
-  subkeys: z.array(z.string()),
+  /** null: not known without reading the value; the row offers "Show subkeys". */
+  subkeys: z.array(z.string()).nullable(),
   backendLabel: z.string(),
   readOnly: z.boolean(),
   updatedAt: z.string().nullable(),

@@ -56,7 +56,6 @@ async function adapterListAll(backend: SecretsBackend, namespace: string): Promi
       namespace,
       cursor,
       pageSize: 500,
-      withSubkeys: false,
       refresh: first,
     });
     first = false;

@@ -133,7 +133,7 @@ async function main() {
     const fmt = (xs: number[]) =>
       `median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(", ")})`;
     console.log(
-      `secrets page, ${COUNT} secrets in one namespace (OpenBao kv v2, read-only, subkeys for the first page of 50):`,
+      `secrets page, ${COUNT} secrets in one namespace (OpenBao kv v2, read-only, subkeys from the metadata of the first page of 50, no value read):`,
     );
     console.log(`  first rows, cold (new browser context, server list expired): ${fmt(cold)}  target < 1500 ms`);
     console.log(`  first rows, warm (reload in the same context):                ${fmt(warm)}  target < 300 ms`);

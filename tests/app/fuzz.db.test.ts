@@ -96,6 +96,9 @@ const ACTIONS: Record<string, ActionTarget> = {
   "lib/actions/tenants/create-tenant.ts": {
     arbitrary: inputOf({ slug: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), displayName: arb.plainWords }),
   },
+  "lib/actions/secrets/show-subkeys.ts": {
+    arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }),
+  },
   "lib/actions/secrets/delete-secret.ts": {
     arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }),
   },

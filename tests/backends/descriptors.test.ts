@@ -6,6 +6,7 @@ import {
   descriptorOf,
   EXTERNAL_BACKEND_TYPES,
   fromDbType,
+  subkeySourceOf,
   toDbType,
 } from "@/lib/backends/descriptors";
 
@@ -43,5 +44,19 @@ describe("the backend registry", () => {
   it("lists the types in the registry's order and names the builtin store", () => {
     expect(EXTERNAL_BACKEND_TYPES).toEqual(Object.keys(backendDescriptors));
     expect(backendLabel("builtin")).toBe("Builtin store");
+  });
+});
+
+describe("how a configuration learns subkey names without reading a value", () => {
+  const doc = (type: keyof typeof backendDescriptors, section: Record<string, unknown> = {}) => ({
+    type,
+    [type]: section,
+  });
+
+  it("asks Vault KV v2's metadata, and offers the control for KV v1 and the tagged backends", () => {
+    expect(subkeySourceOf(doc("vault", { "engine-version": 2 }))).toBe("metadata");
+    expect(subkeySourceOf(doc("vault", { "engine-version": 1 }))).toBe("on-demand");
+    for (const type of ["aws-secret-manager", "azure-key-vault", "google-secret-manager"] as const)
+      expect(subkeySourceOf(doc(type))).toBe("on-demand");
   });
 });

@@ -4,8 +4,10 @@ import {
   listNamespaceSecrets,
   listTenantSecrets,
   resolveSecretValue,
+  showSubkeys,
   type NamespaceSecretsQuery,
 } from "@/lib/secrets/namespace-secrets";
+import { dropCachedDetails } from "@/lib/secrets/row-details";
 import type { ServingBackends } from "@/lib/secrets/serving";
 import { memoryBackend, memoryDatabase, memoryServing, type MemorySecret } from "../support/memory-backend";
 
@@ -166,29 +168,41 @@ describe("listNamespaceSecrets", () => {
     ]);
   });
 
-  it("fills subkeys, descriptions and tags of the page's rows only, from the backend that owns each", async () => {
+  it("asks a metadata backend to describe the page's rows only, and never reads a value", async () => {
     const backend = memoryBackend({
+      subkeySource: "metadata",
       secrets: [
-        secret("a", "json", { value: '{"user":"u","password":"p"}' }),
+        secret("a", "json", { value: '{"user":"u","password":"p"}', description: "described" }),
         secret("a", "plain"),
         secret("a", "z-off-page", { value: '{"x":1}' }),
       ],
     });
     const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a", { pageSize: 2 });
-    expect(result.rows.map((r) => [r.key, r.subkeys])).toEqual([
-      ["json", ["password", "user"]],
-      ["plain", []],
+    expect(result.rows.map((r) => [r.key, r.subkeys, r.description])).toEqual([
+      ["json", ["password", "user"], "described"],
+      ["plain", [], null],
     ]);
-    expect(backend.calls).toContain("list a [json,plain]");
+    expect(backend.calls).toEqual(["list a", "describe a [json,plain]"]);
   });
 
-  it("keeps the rows when reading their details fails", async () => {
+  it("lists an on-demand backend's rows with subkeys unknown, asking nothing more of it", async () => {
+    const backend = memoryBackend({ secrets: [secret("a", "json", { value: '{"k":1}' }), secret("a", "plain")] });
+    const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a");
+    expect(result.rows.map((r) => [r.key, r.subkeys])).toEqual([
+      ["json", null],
+      ["plain", null],
+    ]);
+    expect(backend.calls).toEqual(["list a"]);
+  });
+
+  it("keeps the rows when describing them fails", async () => {
     const backend = memoryBackend({
+      subkeySource: "metadata",
       secrets: [secret("a", "json", { value: '{"k":1}' })],
       detailsError: new BackendError("forbidden", "no read"),
     });
     const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a");
-    expect(result).toMatchObject({ total: 1, errors: [], rows: [{ key: "json", subkeys: [] }] });
+    expect(result).toMatchObject({ total: 1, errors: [], rows: [{ key: "json", subkeys: null }] });
   });
 
   it("touches no database when the backends are given", async () => {
@@ -251,5 +265,42 @@ describe("resolveSecretValue", () => {
     await expect(
       resolveSecretValue(memoryDatabase().prisma, newTenant(), "p", "db", undefined, serving),
     ).rejects.toMatchObject({ code: "invalid-config", message: "bad" });
+  });
+});
+
+describe("showSubkeys", () => {
+  const tenant = newTenant;
+
+  it("reads the one secret asked for, and the next lists show its names without reading again", async () => {
+    const parent = memoryBackend({
+      secrets: [secret("p", "db", { value: '{"password":"hunter2","user":"u"}' }), secret("p", "other")],
+    });
+    const child = memoryBackend({ secrets: [secret("p.c", "mine")] });
+    const serving = memoryServing({ namespaces: ["p", "p.c"], backends: { p: parent, "p.c": child } });
+    const db = memoryDatabase().prisma;
+    const t = tenant();
+    // Asked from the child's tab: the inherited row resolves as the list resolves it.
+    expect(await showSubkeys(db, t, "p.c", "db", serving)).toEqual({ namespace: "p", subkeys: ["password", "user"] });
+    expect(parent.calls.filter((c) => c.startsWith("subkeys") || c.startsWith("read"))).toEqual(["subkeys p/db"]);
+
+    for (const ns of ["p.c", "p"]) {
+      const rows = (await listNamespaceSecrets(db, t, ns, {}, serving)).rows;
+      expect(rows.find((r) => r.key === "db")?.subkeys).toEqual(["password", "user"]);
+      expect(rows.find((r) => r.key === "other")?.subkeys).toBeNull();
+    }
+    expect(parent.calls.filter((c) => c.startsWith("subkeys") || c.startsWith("read"))).toHaveLength(1);
+
+    // A write through Keyhold drops them with the lists.
+    const effective = (await serving.effective(t, ["p"])).get("p")!;
+    dropCachedDetails(effective, t.id);
+    expect((await listNamespaceSecrets(db, t, "p", {}, serving)).rows[0].subkeys).toBeNull();
+  });
+
+  it("says which key it cannot find", async () => {
+    const serving = memoryServing({ namespaces: ["p"], backends: { p: memoryBackend() } });
+    await expect(showSubkeys(memoryDatabase().prisma, tenant(), "p", "nope", serving)).rejects.toMatchObject({
+      code: "not-found",
+      message: "Cannot find secret for key 'nope'.",
+    });
   });
 });

@@ -2,10 +2,12 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import type {
   IgnoreReason,
   ListQuery,
+  SecretDetails,
   SecretPage,
   SecretRef,
   SecretsBackend,
   SecretSummary,
+  SubkeySource,
   UpdateInput,
   VerifyResult,
   WriteInput,
@@ -35,14 +37,16 @@ export interface MemoryBackendOptions {
   ignored?: Partial<Record<IgnoreReason, number>>;
   /** Thrown by every list (a backend that cannot be read). */
   listError?: Error;
-  /** Thrown by the list that fills subkeys (withSubkeys), the main list still working. */
+  /** `metadata`: describe tells subkeys (as Vault KV v2 does); `on-demand` (default): only `subkeys` reads them. */
+  subkeySource?: SubkeySource;
+  /** Thrown by describe, the main list still working. */
   detailsError?: Error;
   /** Thrown by verify; otherwise verify succeeds. */
   verifyError?: Error;
 }
 
 export type MemoryBackend = SecretsBackend & {
-  /** Every call, in order: `list company`, `write company/db`, `verify`. */
+  /** Every call, in order: `list company`, `describe company [a,b]`, `subkeys company/db`, `write company/db`, `verify`. */
   readonly calls: string[];
   readonly secrets: MemorySecret[];
 };
@@ -63,37 +67,56 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
   const calls: string[] = [];
   const find = (ref: { namespace: string; key: string }) =>
     secrets.findIndex((s) => s.key === ref.key && (s.namespace === ref.namespace || s.namespace === null));
-  const summary = (s: MemorySecret, withSubkeys: boolean): SecretSummary => ({
+  const subkeySource = options.subkeySource ?? "on-demand";
+  const details = (s: MemorySecret): SecretDetails => ({
     key: s.key,
-    namespace: s.namespace,
     description: s.description ?? null,
     tags: s.tags ?? {},
-    subkeys: withSubkeys ? subkeysOf(s.value) : [],
-    backend: type,
     updatedAt: s.updatedAt ?? null,
+    subkeys: subkeySource === "metadata" ? subkeysOf(s.value) : null,
   });
+  const summary = (s: MemorySecret): SecretSummary => ({
+    ...details(s),
+    subkeys: null,
+    namespace: s.namespace,
+    backend: type,
+  });
+  const own = (namespace: string) =>
+    secrets
+      .filter((s) => s.namespace === namespace || s.namespace === null)
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     type,
     readOnly: !!options.readOnly,
+    subkeySource,
     calls,
     secrets,
     async list(query: ListQuery): Promise<SecretPage> {
       calls.push(`list ${query.namespace}${query.keys ? ` [${query.keys.join(",")}]` : ""}`);
       if (options.listError) throw options.listError;
-      if (query.withSubkeys && query.keys && options.detailsError) throw options.detailsError;
-      const own = secrets
-        .filter((s) => s.namespace === query.namespace || s.namespace === null)
-        .filter((s) => !query.keys || query.keys.includes(s.key))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const selected = own(query.namespace).filter((s) => !query.keys || query.keys.includes(s.key));
       const offset = query.cursor ? Number(query.cursor) : 0;
       const size = query.pageSize ?? 50;
-      const page = own.slice(offset, offset + size);
+      const page = selected.slice(offset, offset + size);
       return {
-        items: page.map((s) => summary(s, query.withSubkeys ?? true)),
-        nextCursor: offset + size < own.length ? String(offset + size) : null,
-        total: own.length,
+        items: page.map(summary),
+        nextCursor: offset + size < selected.length ? String(offset + size) : null,
+        total: selected.length,
         ignored: options.ignored ?? {},
       };
+    },
+    async describe(query): Promise<SecretDetails[]> {
+      calls.push(`describe ${query.namespace} [${query.keys.join(",")}]`);
+      if (options.detailsError) throw options.detailsError;
+      return own(query.namespace)
+        .filter((s) => query.keys.includes(s.key))
+        .map(details);
+    },
+    async subkeys(ref: SecretRef): Promise<string[]> {
+      calls.push(`subkeys ${ref.namespace}/${ref.key}`);
+      const i = find(ref);
+      if (i < 0) throw new Error(`no secret ${ref.key}`);
+      return subkeysOf(secrets[i].value);
     },
     async read(ref: SecretRef, subkey?: string): Promise<string> {
       calls.push(`read ${ref.namespace}/${ref.key}`);

@@ -14,6 +14,7 @@ export const ACTIONS = {
   verify: ["lib/actions/managers/verify-connection.ts", "verifyConnectionAction"],
   verifyForm: ["lib/actions/managers/verify-config-form.ts", "verifyConfigFormAction"],
   checkExpression: ["lib/actions/secrets/check-expression.ts", "checkExpressionAction"],
+  showSubkeys: ["lib/actions/secrets/show-subkeys.ts", "showSubkeysAction"],
   addUser: ["lib/actions/users/add-tenant-user.ts", "addTenantUserAction"],
   addInstanceAdmin: ["lib/actions/users/add-instance-admin.ts", "addInstanceAdminAction"],
 } as const;

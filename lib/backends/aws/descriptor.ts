@@ -14,10 +14,12 @@ export const awsDescriptor = describeBackend({
   identity: awsIdentity,
   host: awsHost,
   incomplete: awsIncomplete,
+  // Subkeys are keys of a JSON value: only a read of that one secret tells them.
   capabilities: {
     model: "tagged",
     tagWord: "tags",
     apiFilters: { tags: "one-pair", namePrefix: true, inReadOnly: true },
+    subkeys: () => "on-demand",
   },
   form: awsForm,
 });

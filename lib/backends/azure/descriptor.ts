@@ -14,10 +14,12 @@ export const azureDescriptor = describeBackend({
   identity: azureIdentity,
   host: azureHost,
   incomplete: azureIncomplete,
+  // Subkeys are keys of a JSON value: only a read of that one secret tells them.
   capabilities: {
     model: "tagged",
     tagWord: "tags",
     apiFilters: { tags: "none", namePrefix: false, inReadOnly: false },
+    subkeys: () => "on-demand",
   },
   form: azureForm,
 });

@@ -3,6 +3,7 @@ import type { PrismaClient } from "../../db/generated/client";
 import { decrypt, encrypt } from "../../crypto";
 import type {
   ListQuery,
+  SecretDetails,
   SecretPage,
   SecretRef,
   SecretsBackend,
@@ -16,6 +17,7 @@ import { isValidSecretKey } from "../classify";
 import { searchSecrets } from "../search";
 import { decodeCursor, encodeCursor, pageSizeOf } from "../snapshot";
 import { subkeysOf, valueOrSubkey } from "../subkeys";
+import { builtinDescriptor } from "./descriptor";
 
 /** The embedded store: secrets encrypted in Keyhold's own database, one row per namespace and key. */
 export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): SecretsBackend {
@@ -43,44 +45,58 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
   const tagsOf = (value: unknown): Record<string, string> =>
     value && typeof value === "object" ? (value as Record<string, string>) : {};
 
+  const detailsOf = (r: {
+    key: string;
+    description: string | null;
+    tags: unknown;
+    updatedAt: Date;
+  }): SecretDetails => ({
+    key: r.key,
+    description: r.description,
+    tags: tagsOf(r.tags),
+    updatedAt: r.updatedAt.toISOString(),
+    subkeys: null,
+  });
+  const metadataColumns = { key: true, description: true, tags: true, updatedAt: true } as const;
+
   return {
     type: "builtin",
     readOnly: false,
+    subkeySource: builtinDescriptor.subkeys,
 
     async list(query: ListQuery): Promise<SecretPage> {
       const nsId = await namespaceId(query.namespace);
       const rows = await prisma.builtinSecret.findMany({
         where: { tenantId, namespaceId: nsId, ...(query.keys ? { key: { in: query.keys } } : {}) },
-        select: { key: true, description: true, tags: true, updatedAt: true },
+        select: metadataColumns,
         orderBy: { key: "asc" },
       });
       const matching = searchSecrets(rows, query.search, (r) => ({ key: r.key, tags: tagsOf(r.tags) }));
       const offset = decodeCursor(query.cursor);
       const size = pageSizeOf(query.pageSize);
-      const slice = matching.slice(offset, offset + size);
-      const withSubkeys = query.withSubkeys ?? true;
-      const values = withSubkeys
-        ? await prisma.builtinSecret.findMany({
-            where: { tenantId, namespaceId: nsId, key: { in: slice.map((r) => r.key) } },
-            select: { key: true, value: true },
-          })
-        : [];
-      const subkeys = new Map(values.map((v) => [v.key, subkeysOf(decrypt(v.value, context(nsId, v.key)))]));
-      const items: SecretSummary[] = slice.map((r) => ({
-        key: r.key,
-        namespace: query.namespace,
-        description: r.description,
-        tags: tagsOf(r.tags),
-        subkeys: subkeys.get(r.key) ?? [],
-        backend: "builtin",
-        updatedAt: r.updatedAt.toISOString(),
-      }));
+      const items: SecretSummary[] = matching
+        .slice(offset, offset + size)
+        .map((r) => ({ ...detailsOf(r), namespace: query.namespace, backend: "builtin" }));
       return {
         items,
         total: matching.length,
         nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
         ignored: {},
       };
+    },
+
+    async describe(query): Promise<SecretDetails[]> {
+      const nsId = await namespaceId(query.namespace);
+      const rows = await prisma.builtinSecret.findMany({
+        where: { tenantId, namespaceId: nsId, key: { in: query.keys } },
+        select: metadataColumns,
+      });
+      return rows.map(detailsOf);
+    },
+
+    async subkeys(ref: SecretRef): Promise<string[]> {
+      const found = await row(ref);
+      return subkeysOf(decrypt(found.value, context(found.namespaceId, ref.key)));
     },
 
     async read(ref: SecretRef, subkey?: string): Promise<string> {

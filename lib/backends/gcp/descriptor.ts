@@ -14,10 +14,12 @@ export const gcpDescriptor = describeBackend({
   identity: gcpIdentity,
   host: gcpHost,
   incomplete: gcpIncomplete,
+  // Subkeys are keys of a JSON value: only a read of that one secret tells them.
   capabilities: {
     model: "tagged",
     tagWord: "labels",
     apiFilters: { tags: "labels", namePrefix: true, inReadOnly: false },
+    subkeys: () => "on-demand",
   },
   form: gcpForm,
 });

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type {
   BackendContext,
   ListQuery,
+  SecretDetails,
   SecretPage,
   SecretRef,
   SecretsBackend,
@@ -35,7 +36,8 @@ import {
 import { createVaultClient } from "./client";
 import type { VaultSection } from "./config";
 import { vaultErrorCode, vaultMessage } from "./errors";
-import { customFromMeta, readField, subkeysOfFields } from "./fields";
+import { subkeySourceOf } from "../descriptors";
+import { customFromMeta, readField, subkeysOfFieldNames, subkeysOfFields } from "./fields";
 import { kvStore } from "./kv";
 import { scanFolder, scanTree, type Listing, type VaultEntry } from "./listing";
 import { isManagedKey, managedEntry, managedFolder, readOnlyEntry, type KvLayout } from "./paths";
@@ -138,34 +140,36 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     return isManagedKey(ref.key) ? managedEntry(layout, ref.tenant, ref.namespace, ref.key) : null;
   }
 
-  const summary = (e: VaultEntry, namespace: string | null, subkeys: string[]): SecretSummary => ({
+  const details = (e: VaultEntry): SecretDetails => ({
     key: e.key,
-    namespace,
     description: e.description,
     tags: e.tags,
-    subkeys,
-    backend: "vault",
     updatedAt: e.updatedAt ? e.updatedAt.toISOString() : null,
+    subkeys: null,
   });
 
-  /** One read for the subkeys; it also brings description, tags and time where the listing had none (read-only mode). */
-  const detailed = (e: VaultEntry, namespace: string | null) =>
-    call("read", () => store.read(e.rel, timeout)).then(
-      (entry) =>
-        entry
-          ? summary(
-              {
-                ...e,
-                description: e.description ?? entry.description,
-                tags: Object.keys(e.tags).length ? e.tags : entry.tags,
-                updatedAt: e.updatedAt ?? entry.updatedAt,
-              },
-              namespace,
-              subkeysOfFields(entry.fields),
-            )
-          : summary(e, namespace, []),
-      () => summary(e, namespace, []),
+  /**
+   * KV v2: one subkeys request (field names, the latest version's description, tags and time; never a
+   * value). A request Vault refuses (a policy without `subkeys/`, a Vault before 1.10) leaves the row as listed.
+   */
+  const described = (e: VaultEntry): Promise<SecretDetails> =>
+    call("describe", () => store.readSubkeys(e.rel, timeout)).then(
+      (found) =>
+        found
+          ? {
+              key: e.key,
+              description: found.description ?? e.description,
+              tags: Object.keys(found.tags).length ? found.tags : e.tags,
+              updatedAt: (found.updatedAt ?? e.updatedAt)?.toISOString() ?? null,
+              subkeys: subkeysOfFieldNames(found.fields),
+            }
+          : details(e),
+      () => details(e),
     );
+
+  /** The scope a listed entry belongs to: read-only entries outside the attachment scope are not listed at all. */
+  const visible = (query: { tenant: string; namespace: string }) =>
+    !readOnly || ownedBy({ ...UNSCOPED, key: "" }, ctx.attachment, query.tenant, query.namespace);
 
   const refuseV1Metadata = (description: string | null | undefined, tags: Record<string, string> | undefined) => {
     if (layout.version === 1 && (description || (tags && Object.keys(tags).length))) {
@@ -179,11 +183,11 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
   return {
     type: "vault",
     readOnly,
+    subkeySource: subkeySourceOf(ctx.document),
 
     async list(query: ListQuery): Promise<SecretPage> {
       // Read-only entries outside the attachment scope: nothing to show, nothing to ask Vault.
-      if (readOnly && !ownedBy({ ...UNSCOPED, key: "" }, ctx.attachment, query.tenant, query.namespace))
-        return { items: [], total: 0, nextCursor: null, ignored: {} };
+      if (!visible(query)) return { items: [], total: 0, nextCursor: null, ignored: {} };
       const snap = await snapshot(query);
       const namespace = readOnly ? null : query.namespace;
       const wanted = query.keys ? new Set(query.keys) : null;
@@ -191,17 +195,32 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
       const matching = searchSecrets(selected, query.search, (e) => e);
       const offset = decodeCursor(query.cursor);
       const size = pageSizeOf(query.pageSize);
-      const slice = matching.slice(offset, offset + size);
-      const items =
-        (query.withSubkeys ?? true)
-          ? await mapLimit(slice, DETAIL_CONCURRENCY, (e) => detailed(e, namespace))
-          : slice.map((e) => summary(e, namespace, []));
+      const items: SecretSummary[] = matching
+        .slice(offset, offset + size)
+        .map((e) => ({ ...details(e), namespace, backend: "vault" }));
       return {
         items,
         total: matching.length,
         nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
         ignored: { ...snap.ignored },
       };
+    },
+
+    async describe(query): Promise<SecretDetails[]> {
+      if (!visible(query)) return [];
+      const wanted = new Set(query.keys);
+      const entries = (await snapshot(query)).entries.filter((e) => wanted.has(e.key));
+      // KV v1 keeps no metadata: what the listing found is all there is without a read.
+      if (layout.version === 1) return entries.map(details);
+      return mapLimit(entries, DETAIL_CONCURRENCY, described);
+    },
+
+    async subkeys(ref: SecretRef): Promise<string[]> {
+      const rel = locate(ref);
+      if (!rel) throw notFound(ref.key);
+      const entry = await call("read", () => store.read(rel, timeout));
+      if (!entry) throw notFound(ref.key);
+      return subkeysOfFields(entry.fields);
     },
 
     async read(ref: SecretRef, subkey?: string): Promise<string> {

@@ -13,6 +13,7 @@ export const vaultDescriptor = describeBackend({
   destinations: vaultDestinations,
   identity: vaultIdentity,
   host: vaultHost,
-  capabilities: { model: "path" },
+  // KV v2 serves subkey names without values (`<mount>/subkeys/<path>`); KV v1 has no metadata at all.
+  capabilities: { model: "path", subkeys: (section) => (section["engine-version"] === 1 ? "on-demand" : "metadata") },
   form: vaultForm,
 });

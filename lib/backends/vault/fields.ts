@@ -25,6 +25,14 @@ export function subkeysOfFields(fields: Fields): string[] {
 }
 
 /**
+ * Subkey names from field names alone (KV v2's subkeys endpoint): null for a Keyhold-shaped entry, whose
+ * names are inside its `value`, so only a read tells them.
+ */
+export function subkeysOfFieldNames(names: string[]): string[] | null {
+  return names.length === 1 && names[0] === VALUE_FIELD ? null : [...names].sort();
+}
+
+/**
  * What `{{ secret(key) }}` / `{{ secret(key, subkey=…) }}` returns for an entry: the field, or
  * without subkey the `value` field, else the only field, else an error naming the subkeys.
  */

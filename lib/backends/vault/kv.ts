@@ -3,7 +3,7 @@ import { BackendError } from "../backend-error";
 import type { VaultClient } from "./client";
 import { isMissingPath, vaultStatus } from "./errors";
 import { customFromMeta, metaFromCustom, VALUE_FIELD, type Fields } from "./fields";
-import { dataPath, listPath, metadataPath, splitListing, type KvLayout } from "./paths";
+import { dataPath, listPath, metadataPath, splitListing, subkeysPath, type KvLayout } from "./paths";
 
 /** An entry as read: its fields (KV v2: latest version), and what KV v2 metadata adds. */
 export interface KvEntry {
@@ -17,6 +17,11 @@ export interface KvMeta {
   description: string | null;
   tags: Record<string, string>;
   updatedAt: Date | null;
+}
+
+/** What KV v2's subkeys endpoint says of an entry: its field names (no value) and its latest version's metadata. */
+export interface KvSubkeys extends KvMeta {
+  fields: string[];
 }
 
 const dateOf = (v: unknown) => (typeof v === "string" && v && !v.startsWith("0001-") ? new Date(v) : null);
@@ -62,6 +67,21 @@ export function kvStore(vault: VaultClient, layout: KvLayout) {
       const body = await orMissing(vault.read(metadataPath(layout, rel), ms));
       const data = objectOf(body?.data);
       return data ? { ...metaFromCustom(data.custom_metadata), updatedAt: dateOf(data.updated_time) } : null;
+    },
+
+    /** KV v2: field names and metadata without reading a value; null when missing (KV v1 has no such endpoint). */
+    async readSubkeys(rel: string, ms: number): Promise<KvSubkeys | null> {
+      if (!v2) return null;
+      const body = await orMissing(vault.read(subkeysPath(layout, rel), ms));
+      const data = objectOf(body?.data);
+      const subkeys = objectOf(data?.subkeys);
+      if (!data || !subkeys) return null;
+      const metadata = objectOf(data.metadata);
+      return {
+        fields: Object.keys(subkeys),
+        ...metaFromCustom(metadata?.custom_metadata),
+        updatedAt: dateOf(metadata?.created_time),
+      };
     },
 
     /** Writes a new entry `{ value }`; `conflict` when the path already holds one. */

@@ -33,6 +33,11 @@ export function metadataPath(layout: KvLayout, rel: string): string {
   return encode(joinPath(layout.engine, "metadata", rel));
 }
 
+/** KV v2 only: an entry's structure with every value replaced by null, and its version's metadata; depth 1 keeps top-level names only. */
+export function subkeysPath(layout: KvLayout, rel: string): string {
+  return `${encode(joinPath(layout.engine, "subkeys", rel))}?depth=1`;
+}
+
 /** The API path that LISTs a folder (trailing slash kept: `secret/metadata/app/`, KV v1 `kv/app/`). */
 export function listPath(layout: KvLayout, relFolder: string): string {
   return `${encode(layout.version === 2 ? joinPath(layout.engine, "metadata", relFolder) : joinPath(layout.engine, relFolder))}/`;

@@ -1,4 +1,5 @@
 import net from "node:net";
+import { startCountingProxy } from "../../support/counting-proxy";
 import { CreateSecretCommand, DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../../../lib/backends/adapter";
@@ -129,6 +130,15 @@ const harness: TaggedHarness = {
   async seedMany(items) {
     await mapLimit(items, 16, (item) => harness.seed(item.name, item.value, item.tags));
   },
+  async counted() {
+    const proxy = await startCountingProxy(env().endpoint);
+    return {
+      document: (section = {}, readOnly) => document({ ...section, "endpoint-override": proxy.url }, readOnly),
+      seedMany: (items) => harness.seedMany!(items),
+      valueReads: () => proxy.count((r) => /^secretsmanager\.(Batch)?GetSecretValue$/.test(r.target ?? "")),
+      close: proxy.close,
+    };
+  },
 };
 
 describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
@@ -183,7 +193,7 @@ describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
       const backend = createBackend({ document: document({}, true), attachment: TENANT });
       expect(
         (await backend.list({ tenant: "acme", namespace: "company" })).items.map((s) => [s.key, s.subkeys]),
-      ).toEqual([["BIN", []]]);
+      ).toEqual([["BIN", null]]);
       await expect(backend.read({ tenant: "acme", namespace: "company", key: "BIN" })).rejects.toMatchObject({
         code: "invalid-input",
         message: expect.stringMatching(/binary/),

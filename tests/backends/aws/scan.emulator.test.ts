@@ -73,7 +73,7 @@ describe("aws-secret-manager: ListSecrets requests", () => {
     };
     answer = (body) => pages[String(body.NextToken ?? "")];
     requests.length = 0;
-    const page = await backend.list({ tenant: "acme", namespace: "company", withSubkeys: false });
+    const page = await backend.list({ tenant: "acme", namespace: "company" });
     expect(page.items.map((s) => s.key)).toEqual(["ONE", "TWO"]);
     expect(requests.map((r) => r.body.NextToken ?? null)).toEqual([null, "t1", "t2", "t3"]);
     expect(

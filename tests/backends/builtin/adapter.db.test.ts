@@ -39,9 +39,12 @@ describe.each(TEST_DATABASES)("builtin store on $kind", ({ kind, available }) =>
 
     const page = await store.list({ tenant: "acme", namespace: "company" });
     expect(page.items.map((s) => [s.key, s.subkeys, s.description, s.tags])).toEqual([
-      ["api", ["API_TOKEN"], "API", { team: "core" }],
-      ["plain", [], null, {}],
+      ["api", null, "API", { team: "core" }],
+      ["plain", null, null, {}],
     ]);
+    expect(store.subkeySource).toBe("on-demand");
+    expect(await store.subkeys(ref)).toEqual(["API_TOKEN"]);
+    expect(await store.subkeys({ ...ref, key: "plain" })).toEqual([]);
     expect(JSON.stringify(page)).not.toContain("CANARY");
     expect(await store.read(ref, "API_TOKEN")).toBe("CANARY-123");
     expect((await store.list({ tenant: "acme", namespace: "company.team" })).items).toEqual([]);

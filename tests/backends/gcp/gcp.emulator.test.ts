@@ -82,6 +82,24 @@ describe.skipIf(emulatorsDisabled)("google-secret-manager on gcp-sm-fake", () =>
     inspect: (name) => gcpSeeder(world.client, world.project).inspect(name),
     names: () => gcpSeeder(world.client, world.project).names(),
     clear: () => world.clearWith(world.client, world.project),
+    async counted() {
+      // A private fake started with -v logs every call it serves: the value reads are its AccessSecretVersion calls.
+      const fake = await startFake(["-v"]);
+      return {
+        document: (section = {}, readOnly) =>
+          world.doc({ ...section, "endpoint-override": `http://127.0.0.1:${fake.port}` }, readOnly),
+        async seedMany(items) {
+          for (let i = 0; i < items.length; i += 20)
+            await Promise.all(
+              items
+                .slice(i, i + 20)
+                .map((it) => world.seedWith(fake.client, world.project, it.name, it.value, it.tags)),
+            );
+        },
+        valueReads: () => fake.calls.filter((c) => c === "AccessSecretVersion").length,
+        close: () => fake.stop(),
+      };
+    },
     async failures() {
       const silent = await silentServer();
       closers.push(() => silent.close());

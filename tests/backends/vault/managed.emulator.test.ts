@@ -38,7 +38,7 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault managed mode ($name)",
       {
         key: "API_KEY",
         namespace: "company.team",
-        subkeys: [],
+        subkeys: null,
         backend: "vault",
         ...(v2 ? { description: "for the API", tags: { env: "prod" } } : { description: null, tags: {} }),
       },
@@ -103,10 +103,20 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault managed mode ($name)",
 
     const page = await b.list({ tenant: "acme", namespace: "company" });
     expect(page.items.map((s) => [s.key, s.namespace, s.subkeys])).toEqual([
-      ["by-hand", "company", ["config", "user"]],
-      ["json", "company", ["host", "port"]],
-      ["PARENT", "company", []],
+      ["by-hand", "company", null],
+      ["json", "company", null],
+      ["PARENT", "company", null],
     ]);
+    // KV v2 tells field names from metadata; Keyhold-shaped entries keep theirs inside `value`, as KV v1 does.
+    const ns = { tenant: "acme", namespace: "company" };
+    expect((await b.describe({ ...ns, keys: ["by-hand", "json", "PARENT"] })).map((d) => [d.key, d.subkeys])).toEqual([
+      ["by-hand", v2 ? ["config", "user"] : null],
+      ["json", null],
+      ["PARENT", null],
+    ]);
+    expect(await b.subkeys({ ...ns, key: "by-hand" })).toEqual(["config", "user"]);
+    expect(await b.subkeys({ ...ns, key: "json" })).toEqual(["host", "port"]);
+    expect(await b.subkeys({ ...ns, key: "PARENT" })).toEqual([]);
     expect(await b.read({ tenant: "acme", namespace: "company", key: "by-hand" }, "user")).toBe("ops");
     expect(await b.read({ tenant: "acme", namespace: "company", key: "json" }, "port")).toBe("1");
     expect((await b.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual(["CHILD"]);

@@ -39,7 +39,6 @@ describe.skipIf(emulatorsDisabled)("vault paging", () => {
           namespace,
           cursor,
           pageSize: 200,
-          withSubkeys: false,
           refresh: pages === 0,
         });
         expect(page.total).toBe(BULK);
@@ -78,7 +77,6 @@ describe.skipIf(emulatorsDisabled)("vault paging", () => {
       backend(document(t(), { "secret-path-prefix": base }), TENANT).list({
         tenant: "acme",
         namespace: "any",
-        withSubkeys: false,
       }),
     );
     expect(e.code).toBe("too-many-secrets");
@@ -89,7 +87,6 @@ describe.skipIf(emulatorsDisabled)("vault paging", () => {
     const page = await backend(document(t(), { "secret-path-prefix": base }), TENANT).list({
       tenant: "acme",
       namespace: "any",
-      withSubkeys: false,
     });
     expect(page.total).toBe(MAX_BACKEND_PAGES - 1);
   }, 120_000);

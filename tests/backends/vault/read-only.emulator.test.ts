@@ -32,7 +32,7 @@ async function seedExample(t: Target, base: string) {
 }
 
 describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t) => {
-  it("lists every entry under root-engine/secret-path-prefix/ recursively, keyed by its relative path, with subkeys and no values", async () => {
+  it("lists every entry under root-engine/secret-path-prefix/ recursively, keyed by its relative path, then describes and tells subkeys, never a value", async () => {
     const base = uniqueBase("list");
     await seedExample(t, base);
     if (t.version === 2)
@@ -40,24 +40,49 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
         custom_metadata: { description: "the database", team: "core" },
       });
     const b = backend(document(t, { "secret-path-prefix": `${base}/app1` }), TENANT);
+    expect(b.subkeySource).toBe(t.version === 2 ? "metadata" : "on-demand");
     const page = await b.list({ tenant: "acme", namespace: "company" });
-    if (t.version === 2)
-      expect(page.items[1]).toMatchObject({ key: "db", description: "the database", tags: { team: "core" } });
     expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([
-      ["api", ["API_TOKEN", "keys"]],
-      ["db", ["DATABASE_PASSWORD", "DATABASE_USERNAME"]],
-      ["single", ["only"]],
-      ["team/cache", []],
-      ["team/deep/json", ["host", "port"]],
+      ["api", null],
+      ["db", null],
+      ["single", null],
+      ["team/cache", null],
+      ["team/deep/json", null],
     ]);
     expect(page.total).toBe(5);
     expect(page.ignored).toEqual({});
     expect(page.items.every((s) => s.namespace === null && s.backend === "vault")).toBe(true);
-    if (t.version === 2) expect(page.items[0].updatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(JSON.stringify(page)).not.toMatch(/pg-s3cr3t|tok-123|redis-pw|the-one|db\.internal|kestra"/);
 
-    const lean = await b.list({ tenant: "acme", namespace: "company", withSubkeys: false });
-    expect(lean.items.map((s) => [s.key, s.subkeys])).toEqual(page.items.map((s) => [s.key, []]));
+    const keys = page.items.map((s) => s.key);
+    const described = await b.describe({ tenant: "acme", namespace: "company", keys: [...keys, "nope"] });
+    expect(JSON.stringify(described)).not.toMatch(/pg-s3cr3t|tok-123|redis-pw|the-one|db\.internal|kestra"/);
+    if (t.version === 2) {
+      expect(described[1]).toMatchObject({ key: "db", description: "the database", tags: { team: "core" } });
+      expect(described[0].updatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
+    // KV v2's metadata tells field names; Keyhold-shaped entries (`value` only) and KV v1 need a read.
+    expect(described.map((d) => [d.key, d.subkeys])).toEqual(
+      t.version === 2
+        ? [
+            ["api", ["API_TOKEN", "keys"]],
+            ["db", ["DATABASE_PASSWORD", "DATABASE_USERNAME"]],
+            ["single", ["only"]],
+            ["team/cache", null],
+            ["team/deep/json", null],
+          ]
+        : keys.map((k) => [k, null]),
+    );
+    const shown = await Promise.all(keys.map((key) => b.subkeys({ tenant: "acme", namespace: "company", key })));
+    expect(shown).toEqual([
+      ["API_TOKEN", "keys"],
+      ["DATABASE_PASSWORD", "DATABASE_USERNAME"],
+      ["only"],
+      [],
+      ["host", "port"],
+    ]);
+    expect((await failure(b.subkeys({ tenant: "acme", namespace: "company", key: "nope" }))).code).toBe("not-found");
+
     expect((await b.list({ tenant: "acme", namespace: "company", search: "TEAM/" })).items.map((s) => s.key)).toEqual([
       "team/cache",
       "team/deep/json",
@@ -74,7 +99,7 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
     const keys: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await b.list({ tenant: "acme", namespace: "x", pageSize: 2, cursor, withSubkeys: false });
+      const page = await b.list({ tenant: "acme", namespace: "x", pageSize: 2, cursor });
       expect(page.items.length).toBeLessThanOrEqual(2);
       expect(page.total).toBe(6);
       keys.push(...page.items.map((s) => s.key));
@@ -131,12 +156,19 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault read-only ($name)", (t
       await seed(fresh, "db", { password: "p" });
       await seed(fresh, "team/api", { API_TOKEN: "t", value: "v" });
       await seed(fresh, "bad name", { value: "x" });
-      const page = await backend(document(fresh), TENANT).list({ tenant: "acme", namespace: "company" });
-      expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([
-        ["db", ["password"]],
-        ["team/api", ["API_TOKEN", "value"]],
-      ]);
+      const b = backend(document(fresh), TENANT);
+      const page = await b.list({ tenant: "acme", namespace: "company" });
+      expect(page.items.map((s) => s.key)).toEqual(["db", "team/api"]);
       expect(page.ignored).toEqual({ "invalid-key": 1 });
+      const keys = { tenant: "acme", namespace: "company", keys: ["db", "team/api"] };
+      expect((await b.describe(keys)).map((d) => [d.key, d.subkeys])).toEqual([
+        ["db", t.version === 2 ? ["password"] : null],
+        ["team/api", t.version === 2 ? ["API_TOKEN", "value"] : null],
+      ]);
+      expect(await b.subkeys({ tenant: "acme", namespace: "company", key: "team/api" })).toEqual([
+        "API_TOKEN",
+        "value",
+      ]);
     } finally {
       await c.delete(`sys/mounts/${mount}`);
     }

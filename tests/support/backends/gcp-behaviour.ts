@@ -119,7 +119,7 @@ export function gcpBehaviour(w: GcpWorld) {
       expect(e.message).toMatch(/no enabled version/);
       expect(
         (await backend.list({ tenant: "acme", namespace: "company.team" })).items.map((i) => [i.key, i.subkeys]),
-      ).toEqual([["API_KEY", []]]);
+      ).toEqual([["API_KEY", null]]);
     });
 
     it("refuses a tag key Secret Manager cannot hold before creating anything", async () => {

@@ -137,6 +137,8 @@ export function serviceAccountKey(email = TEST_ACCOUNT, privateKey?: string): st
 export interface FakeInstance {
   port: number;
   client: SecretManagerServiceClient;
+  /** Methods the fake served (`AccessSecretVersion`), when started with `-v`, which logs every call. */
+  calls: string[];
   stop(): Promise<void>;
 }
 
@@ -181,6 +183,17 @@ export async function startFake(args: string[]): Promise<FakeInstance> {
   const child: ChildProcess = spawn(fakeBinary(), ["-addr", "127.0.0.1:0", ...args], {
     stdio: ["ignore", "ignore", "pipe"],
   });
+  const calls: string[] = [];
+  let pending = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      const m = /\/google\.cloud\.secretmanager\.v1\.SecretManagerService\/(\w+) -> /.exec(line);
+      if (m) calls.push(m[1]);
+    }
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let log = "";
     const timer = setTimeout(() => reject(new Error(`gcp-sm-fake did not start: ${log}`)), 10_000);
@@ -198,6 +211,7 @@ export async function startFake(args: string[]): Promise<FakeInstance> {
   return {
     port,
     client,
+    calls,
     async stop() {
       await client.close();
       child.kill();

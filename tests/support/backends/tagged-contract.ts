@@ -7,7 +7,18 @@ import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import type { ConfigDocument } from "../../../lib/backends/document";
 import { invalidateSnapshots } from "../../../lib/backends/snapshot";
 import type { ExternalBackendType } from "../../../lib/backends/descriptors";
+import { expectNoValueReadsWhileListing } from "../value-reads";
 import type { BackendSeeder } from "./seeder";
+
+/** The emulator with its value reads counted where they are seen: a loopback proxy, or the emulator's own log. */
+export interface CountedEmulator {
+  /** A document whose backend is reached through the counted endpoint. */
+  document(section?: Record<string, unknown>, readOnly?: boolean): ConfigDocument;
+  seedMany(items: { name: string; value: string; tags: Record<string, string> }[]): Promise<void>;
+  /** GetSecretValue (AWS), getSecret (Key Vault), AccessSecretVersion (Google) requests so far. */
+  valueReads(): number;
+  close(): Promise<void>;
+}
 
 /** A backend on its emulator: seeded and inspected through its kit (BackendSeeder; `clear` also drops Keyhold's list snapshots). */
 export interface TaggedHarness extends BackendSeeder {
@@ -22,6 +33,8 @@ export interface TaggedHarness extends BackendSeeder {
   bulk: number;
   /** Seeds many secrets fast (defaults to seed one by one). */
   seedMany?(items: { name: string; value: string; tags: Record<string, string> }[]): Promise<void>;
+  /** The emulator behind a counter of value reads. */
+  counted(): Promise<CountedEmulator>;
 }
 
 const TENANT_ATTACHED: Attachment = { tenant: "acme", namespace: null };
@@ -134,16 +147,20 @@ export function runTaggedContract(h: TaggedHarness) {
       expect(page.ignored).toEqual({ "filtered-by-tags": 2, "excluded-by-tags": 1 });
     });
 
-    it("lists JSON subkeys and reads values and subkeys with the exact error sentences", async () => {
+    it("lists without subkeys, tells JSON subkeys on demand, and reads values and subkeys with the exact error sentences", async () => {
       await h.seed("json", JSON.stringify({ API_TOKEN: "abc123", USER: "ops" }), tagged("company", "api"));
       await h.seed("plain", "just text", tagged("company", "plain"));
       const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
+      expect(backend.subkeySource).toBe("on-demand");
       const page = await backend.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([
-        ["api", ["API_TOKEN", "USER"]],
-        ["plain", []],
+        ["api", null],
+        ["plain", null],
       ]);
       const ref = { tenant: "acme", namespace: "company" };
+      expect(await backend.subkeys({ ...ref, key: "api" })).toEqual(["API_TOKEN", "USER"]);
+      expect(await backend.subkeys({ ...ref, key: "plain" })).toEqual([]);
+      expect((await failure(backend.subkeys({ ...ref, key: "missing" }))).code).toBe("not-found");
       expect(await backend.read({ ...ref, key: "api" }, "API_TOKEN")).toBe("abc123");
       expect(await backend.read({ ...ref, key: "plain" })).toBe("just text");
       expect((await failure(backend.read({ ...ref, key: "api" }, "NOPE"))).message).toBe(
@@ -260,6 +277,33 @@ export function runTaggedContract(h: TaggedHarness) {
     }, 60_000);
   });
 
+  describe(`${h.type}: value reads`, () => {
+    it("lists a page of 60 secrets without reading a value; 'Show subkeys' reads one secret, once", async () => {
+      await h.clear();
+      invalidateSnapshots("");
+      const counted = await h.counted();
+      try {
+        await counted.seedMany(
+          Array.from({ length: 60 }, (_, i) => ({
+            name: `reads-${String(i).padStart(2, "0")}`,
+            value: JSON.stringify({ user: "ops", password: `CANARY-read-${i}` }),
+            tags: tagged("company", `K${String(i).padStart(2, "0")}`),
+          })),
+        );
+        const backend = h.backend(counted.document({}, true), TENANT_ATTACHED);
+        const rows = await expectNoValueReadsWhileListing({
+          backend,
+          valueReads: counted.valueReads,
+          namespace: "company",
+          shown: { key: "K07", subkeys: ["password", "user"] },
+        });
+        expect(JSON.stringify(rows)).not.toContain("CANARY-read");
+      } finally {
+        await counted.close();
+      }
+    }, 120_000);
+  });
+
   describe.skipIf(!h.bulk)(`${h.type}: paging`, () => {
     it(`lists ${h.bulk} secrets of one namespace, each exactly once across pages`, async () => {
       await h.clear();
@@ -281,7 +325,6 @@ export function runTaggedContract(h: TaggedHarness) {
           namespace: "bulk",
           cursor,
           pageSize: 200,
-          withSubkeys: false,
           refresh: pages === 0,
         });
         seen.push(...page.items.map((s) => s.key));

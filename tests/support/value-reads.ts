@@ -1,0 +1,49 @@
+// Test kit: a Secrets tab page view through the real listing pipeline (lib/secrets/namespace-secrets.ts) on one real
+// adapter, counting the backend's value reads as the caller sees them on the wire or on the server. Listing must
+// read none; "Show subkeys" reads exactly one secret; the next page view shows its names without reading again.
+import { expect } from "vitest";
+import type { SecretsBackend } from "../../lib/backends/adapter";
+import { listNamespaceSecrets, showSubkeys } from "../../lib/secrets/namespace-secrets";
+import { memoryDatabase, memoryServing } from "./memory-backend";
+
+let views = 0;
+
+export interface ValueReadsCase {
+  backend: SecretsBackend;
+  /** Value reads the backend served so far (GetSecretValue, getSecret, AccessSecretVersion, `<mount>/data/…`). */
+  valueReads: () => number;
+  /** The namespace whose Secrets tab is viewed; it must hold at least 60 secrets. */
+  namespace: string;
+  /** A row of the first page whose subkeys the list does not know, and the names a read tells. */
+  shown: { key: string; subkeys: string[] };
+}
+
+/** Runs the page views and asserts the counts; returns the first page's rows for backend-specific checks. */
+export async function expectNoValueReadsWhileListing(c: ValueReadsCase) {
+  const prisma = memoryDatabase().prisma;
+  const tenant = { id: `value-reads-${process.pid}-${++views}`, slug: "acme" };
+  const serving = memoryServing({ namespaces: [c.namespace], backends: { [c.namespace]: c.backend } });
+  const view = () => listNamespaceSecrets(prisma, tenant, c.namespace, { pageSize: 50 }, serving);
+  const start = c.valueReads();
+  const reads = () => c.valueReads() - start;
+
+  const first = await view();
+  expect(first.errors).toEqual([]);
+  expect(first.total).toBeGreaterThanOrEqual(60);
+  expect(first.rows).toHaveLength(50);
+  expect(reads(), "value reads while listing a page").toBe(0);
+  await view(); // a reload
+  expect(reads(), "value reads after a reload").toBe(0);
+  expect(first.rows.find((r) => r.key === c.shown.key)?.subkeys).toBeNull();
+
+  expect(await showSubkeys(prisma, tenant, c.namespace, c.shown.key, serving)).toEqual({
+    namespace: c.namespace,
+    subkeys: c.shown.subkeys,
+  });
+  expect(reads(), "value reads for one 'Show subkeys'").toBe(1);
+
+  const next = await view();
+  expect(next.rows.find((r) => r.key === c.shown.key)?.subkeys).toEqual(c.shown.subkeys);
+  expect(reads(), "value reads after 'Show subkeys', on the next page view").toBe(1);
+  return first.rows;
+}
