@@ -288,7 +288,9 @@ export function SecretsTab({
 
       {namespace && backend?.readOnly ? (
         <p className="flex items-center gap-1.5 text-xs text-zinc-500" data-testid="read-only-hint">
-          <Lock className="size-3" aria-hidden /> {readOnlyHint(backend, tenant, namespace)}
+          <Lock className="size-3 shrink-0" aria-hidden />
+          {/* One text flow: as flex items, the link and its parentheses would be spaced apart. */}
+          <span>{readOnlyHint(backend, tenant, namespace)}</span>
         </p>
       ) : null}
       {drawer && namespace ? (
