@@ -1,0 +1,226 @@
+// Shared by the list benchmarks: a Keyhold server of its own (production build, PGlite or DATABASE_URL), signed-in
+// clients, loopback proxies in front of the emulators that count what the backend is asked, and seeders.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import nodeVault from "node-vault";
+import { awsEnv } from "../../tests/support/backends/aws";
+import { startCountingProxy, startCountingTcpProxy, type CountingProxy } from "../../tests/support/counting-proxy";
+import { ACTIONS, signedIn, type ActionClient } from "../../tests/support/server-actions";
+
+export const ADMIN = { email: "bench@keyhold.test", password: "bench-password-123456" };
+export const VIEWER = { email: "bench-viewer@keyhold.test", password: "bench-viewer-123456" };
+
+export const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+
+export const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+export const median = (xs: number[]) => percentile(xs, 50);
+
+/** Runs fn over items with at most `limit` calls in flight. */
+export async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+export interface Backends {
+  aws: CountingProxy;
+  vault: CountingProxy;
+  close(): Promise<void>;
+}
+
+/** Proxies in front of moto and OpenBao: the benchmarks count ListSecrets, GetSecretValue and Vault data reads there. */
+export async function countingBackends(): Promise<Backends> {
+  const aws = await startCountingProxy(awsEnv().endpoint);
+  const vault = await startCountingTcpProxy(process.env.KEYHOLD_VAULT_ADDR!);
+  return { aws, vault, close: async () => void (await Promise.all([aws.close(), vault.close()])) };
+}
+
+export const isListSecrets = (r: { target: string | null }) => r.target === "secretsmanager.ListSecrets";
+export const isAwsValueRead = (r: { target: string | null }) =>
+  r.target === "secretsmanager.GetSecretValue" || r.target === "secretsmanager.BatchGetSecretValue";
+export const isVaultValueRead = (r: { method: string; url: string }) =>
+  r.method === "GET" && /^\/v1\/secret\/data\//.test(r.url);
+
+export interface Server {
+  base: string;
+  pid: number;
+  /** Peak resident memory of the server process so far (VmHWM), in MiB. */
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(port: number, env: Record<string, string> = {}): Promise<Server> {
+  const child: ChildProcess = spawn("node", ["scripts/start.mjs"], {
+    env: {
+      ...process.env,
+      KEYHOLD_ADMIN_EMAIL: ADMIN.email,
+      KEYHOLD_ADMIN_PASSWORD: ADMIN.password,
+      PORT: String(port),
+      KEYHOLD_DATA_DIR: mkdtempSync(path.join(tmpdir(), "keyhold-bench-")),
+      KEYHOLD_CONFIG_FILE: "",
+      DATABASE_URL: process.env.DATABASE_URL ?? "",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (d: Buffer) => d.toString().includes("Keyhold is running") && resolve());
+    child.on("exit", (code) => reject(new Error(`Keyhold exited with ${code}`)));
+  });
+  return {
+    base: `http://localhost:${port}`,
+    pid: child.pid!,
+    peakRssMiB: () => {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      return m ? Math.round(Number(m[1]) / 1024) : NaN;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGINT");
+      }),
+  };
+}
+
+/** The administrator, a tenant and a viewer of it. */
+export async function prepareTenant(base: string, tenant: string): Promise<{ admin: ActionClient }> {
+  const admin = await signedIn(base, ADMIN.email, ADMIN.password);
+  await admin.must(...ACTIONS.createTenant, { slug: tenant, displayName: tenant });
+  await admin.must(...ACTIONS.addUser, {
+    tenant,
+    email: VIEWER.email,
+    name: "Bench viewer",
+    password: VIEWER.password,
+    role: "viewer",
+    namespace: null,
+  });
+  return { admin };
+}
+
+export async function configureNamespace(admin: ActionClient, tenant: string, namespace: string, document: object) {
+  await admin.must(...ACTIONS.createNamespace, { tenant, path: namespace });
+  const saved = await admin.call(...ACTIONS.saveConfig, {
+    tenant,
+    namespace,
+    expectedVersion: null,
+    enabled: true,
+    keepCredentials: [],
+    document,
+  });
+  if (!saved.ok) throw new Error(`saving ${namespace}: ${JSON.stringify(saved.error)}`);
+}
+
+/** A read-only AWS configuration selecting the secrets named `<prefix>…` (filter-on-prefix, sent to ListSecrets). */
+export const awsReadOnly = (endpoint: string, prefix: string) => ({
+  type: "aws-secret-manager",
+  "read-only": true,
+  "aws-secret-manager": {
+    "access-key-id": awsEnv().accessKeyId,
+    "secret-key-id": awsEnv().secretAccessKey,
+    region: awsEnv().region,
+    "endpoint-override": endpoint,
+    "filter-on-prefix": { prefix, "keep-prefix": false },
+  },
+});
+
+/** A read-only Vault configuration over the entries under `secret/<folder>/`. */
+export const vaultReadOnly = (address: string, folder: string) => ({
+  type: "vault",
+  "read-only": true,
+  vault: { address, "secret-path-prefix": folder, token: { token: process.env.KEYHOLD_VAULT_TOKEN! } },
+});
+
+const aws = () =>
+  new SecretsManagerClient({
+    endpoint: awsEnv().endpoint,
+    region: awsEnv().region,
+    credentials: { accessKeyId: awsEnv().accessKeyId, secretAccessKey: awsEnv().secretAccessKey },
+  });
+
+/** Every secret name under `prefix` in moto, by the SDK loop a script would write (the baseline of a scan). */
+export async function directAwsScan(prefix: string): Promise<{ names: number; ms: number }> {
+  const client = aws();
+  const started = performance.now();
+  let names = 0;
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListSecretsCommand({ MaxResults: 100, NextToken: token, Filters: [{ Key: "name", Values: [prefix] }] }),
+    );
+    names += page.SecretList?.length ?? 0;
+    token = page.NextToken;
+  } while (token);
+  const ms = performance.now() - started;
+  client.destroy();
+  return { names, ms };
+}
+
+export async function seedAws(prefix: string, count: number): Promise<void> {
+  if ((await directAwsScan(prefix)).names >= count) return;
+  const client = aws();
+  await eachLimit(
+    Array.from({ length: count }, (_, i) => i),
+    32,
+    (i) =>
+      client
+        .send(
+          new CreateSecretCommand({
+            Name: `${prefix}KEY_${String(i).padStart(6, "0")}`,
+            SecretString: JSON.stringify({ user: "u", password: `p${i}` }),
+            Tags: [{ Key: "team", Value: i % 2 ? "payments" : "ledger" }],
+          }),
+        )
+        .catch((e: Error) => {
+          if (e.name !== "ResourceExistsException") throw e;
+        }),
+  );
+  client.destroy();
+}
+
+const vault = () =>
+  nodeVault({ endpoint: process.env.KEYHOLD_VAULT_ADDR!, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
+
+/** The entries under `secret/<folder>/`, by one LIST as a script would (the baseline of a scan). */
+export async function directVaultScan(folder: string): Promise<{ names: number; ms: number }> {
+  const started = performance.now();
+  const names = await vault()
+    .list(`secret/metadata/${folder}`)
+    .then(
+      (r: { data: { keys: string[] } }) => r.data.keys.length,
+      () => 0,
+    );
+  return { names, ms: performance.now() - started };
+}
+
+export async function seedVault(folder: string, count: number): Promise<void> {
+  if ((await directVaultScan(folder)).names >= count) return;
+  const v = vault();
+  await eachLimit(
+    Array.from({ length: count }, (_, i) => i),
+    32,
+    (i) =>
+      v.write(`secret/data/${folder}/KEY_${String(i).padStart(6, "0")}`, { data: { user: "u", password: `p${i}` } }),
+  );
+}
+
+/** GET the namespace list route as `client`; returns the parsed body and the time it took. */
+export async function timedList(client: ActionClient, tenant: string, namespace: string, query = "") {
+  const started = performance.now();
+  const response = await fetch(`${client.base}/api/tenants/${tenant}/namespaces/${namespace}/secrets${query}`, {
+    headers: { Cookie: client.cookie },
+  });
+  const body = (await response.json()) as { total?: number; rows?: unknown[]; error?: { code: string } };
+  return { ms: performance.now() - started, status: response.status, body };
+}
