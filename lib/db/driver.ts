@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { serverEnv } from "../env";
+import { logger } from "../log";
 
 /** The raw database connection under Prisma: the migrator needs multi-statement SQL, which Prisma's raw queries refuse. */
 export interface Driver {
@@ -59,6 +60,11 @@ function openPglite(dir: string): Driver {
 
 function openPostgres(url: string): Driver {
   const pool = new pg.Pool({ connectionString: url, max: serverEnv().KEYHOLD_DB_POOL_MAX });
+  // An idle connection the server ends (a restart, a failover, an idle reaper) is an 'error' event on the pool: without
+  // a listener it would stop the process. The pool drops that client and opens a new one for the next query.
+  pool.on("error", (error: Error & { code?: string }) =>
+    logger.warn({ code: error.code ?? error.name }, "a database connection was closed by the server; it is replaced"),
+  );
   const redacted = new URL(url);
   redacted.password = redacted.password ? "***" : "";
   return {
