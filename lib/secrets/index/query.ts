@@ -1,0 +1,238 @@
+import "server-only";
+import { Prisma, type PrismaClient } from "../../db/generated/client";
+import type { IgnoreReason } from "../../backends/adapter";
+import { searchNeedle } from "../../backends/search";
+import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
+import { SEARCH_SEPARATOR } from "./entry";
+import { sortKey } from "./sort-key";
+
+export type { IndexDir, IndexSort } from "./cursor";
+
+/** One namespace of a lineage, with the source of its effective backend. */
+export interface LineageEntry {
+  namespace: string;
+  /** 0 for the namespace listed, 1 for its parent, … (nearer wins a key). */
+  depth: number;
+  sourceKey: string;
+  /** Where that backend is attached: a namespace, or null for the tenant or the configuration file. */
+  attachmentNamespace: string | null;
+}
+
+interface PageInput {
+  search?: string | null;
+  sort?: IndexSort;
+  dir?: IndexDir;
+  cursor?: string | null;
+  /** Rows per page: default 50, 1–500. */
+  limit?: number;
+}
+
+export interface ListVisibleInput extends PageInput {
+  /** The tenant's slug, as `tenant` tags carry it. */
+  tenant: string;
+  /** The namespace's own entry first (depth 0), then its ancestors. */
+  lineage: LineageEntry[];
+}
+
+export interface ListTenantInput extends PageInput {
+  tenant: string;
+  /** Every namespace of the tenant with its effective backend's source, in the order that claims scope-wide rows. */
+  namespaces: Omit<LineageEntry, "depth">[];
+}
+
+export interface IndexRow {
+  key: string;
+  /** The secret's own namespace; null when it belongs to the attachment scope. */
+  namespace: string | null;
+  /** The lineage namespace whose list it came from. */
+  source: string;
+  inherited: boolean;
+  description: string | null;
+  tags: Record<string, string>;
+  subkeys: string[] | null;
+  updatedAt: string | null;
+  version: string | null;
+  backendName: string;
+  sourceKey: string;
+}
+
+export interface IndexPage {
+  rows: IndexRow[];
+  /** Rows matching the search, all pages. */
+  total: number;
+  nextCursor: string | null;
+}
+
+interface RawRow {
+  key: string;
+  namespace: string | null;
+  source: string;
+  depth: number;
+  nsSort: string;
+  sortKey: string;
+  sourceKey: string;
+  backendName: string;
+  description: string | null;
+  tags: Record<string, string> | null;
+  subkeys: string[] | null;
+  updatedAt: Date | null;
+  updatedKey: string;
+  version: string | null;
+}
+
+const limitOf = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 50), 1), 500);
+
+/**
+ * A namespace's Secrets tab from the index: its own rows and its ancestors', a nearer namespace hiding the same
+ * key further up, then searched, sorted and paged by keyset. Visibility is classify.ts's `ownedBy` in SQL.
+ */
+export async function listVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
+  const lineage = [...input.lineage].sort((a, b) => a.depth - b.depth);
+  const visible = Prisma.sql`
+    SELECT DISTINCT ON (e."key") ${ROW_COLUMNS}
+    FROM ${lineageTable(lineage)}
+    ${VISIBLE_JOIN(input.tenant)}
+    ORDER BY e."key", l."depth", (e."namespace" IS NULL), e."backendName"`;
+  return page(prisma, visible, input, "key");
+}
+
+/**
+ * The tenant's Secrets tab: every namespace's own rows, each in its namespace, without merging. A row of the
+ * attachment scope (no namespace of its own) shows once, under the first namespace that sees it.
+ */
+export async function listTenantVisible(prisma: PrismaClient, input: ListTenantInput): Promise<IndexPage> {
+  const lineage = input.namespaces.map((n, depth) => ({ ...n, depth }));
+  const visible = Prisma.sql`
+    SELECT DISTINCT ON (e."sourceKey", e."namespace", e."key") ${ROW_COLUMNS}
+    FROM ${lineageTable(lineage)}
+    ${VISIBLE_JOIN(input.tenant)}
+    ORDER BY e."sourceKey", e."namespace", e."key", l."depth", e."backendName"`;
+  const result = await page(prisma, visible, input, "namespace");
+  for (const row of result.rows) row.inherited = false;
+  return result;
+}
+
+const ROW_COLUMNS = Prisma.sql`e."key", e."namespace", l."ns" AS "source", l."depth", l."nsSort", e."sortKey",
+  e."sourceKey", e."backendName", e."description", e."tags", e."subkeys", e."backendUpdatedAt" AS "updatedAt",
+  COALESCE(e."backendUpdatedAt", '-infinity'::timestamp) AS "updatedKey", e."version", e."searchText"`;
+
+function lineageTable(lineage: LineageEntry[]) {
+  return Prisma.sql`unnest(${lineage.map((l) => l.namespace)}::text[], ${lineage.map((l) => l.depth)}::int[],
+    ${lineage.map((l) => l.sourceKey)}::text[], ${lineage.map((l) => l.attachmentNamespace)}::text[],
+    ${lineage.map((l) => sortKey(l.namespace))}::text[]) AS l("ns", "depth", "src", "att", "nsSort")`;
+}
+
+// A row of source S seen from lineage namespace N: not ignored, no other tenant's tag, and its namespace is N, or it
+// has none and the source is attached to the tenant (or file) or to N. Lists read the served generation, or the
+// first scan's while it runs.
+const VISIBLE_JOIN = (tenant: string) => Prisma.sql`
+  JOIN "SecretIndexSource" s ON s."key" = l."src"
+  JOIN "SecretIndexEntry" e ON e."sourceKey" = l."src" AND e."generation" = COALESCE(s."servedGeneration", s."scanGeneration")
+  WHERE e."key" IS NOT NULL
+    AND (e."tenantTag" IS NULL OR e."tenantTag" = ${tenant})
+    AND (e."namespace" = l."ns" OR (e."namespace" IS NULL AND (l."att" IS NULL OR l."att" = l."ns")))`;
+
+async function page(
+  prisma: PrismaClient,
+  visible: Prisma.Sql,
+  input: PageInput,
+  defaultSort: IndexSort,
+): Promise<IndexPage> {
+  const sort = input.sort ?? defaultSort;
+  const dir = input.dir ?? "asc";
+  const limit = limitOf(input.limit);
+  const after = input.cursor ? decodeCursor(input.cursor, sort, dir) : null;
+  const needle = searchNeedle(input.search);
+  // No field holds the separator, so a needle with it matches nothing, as in matchesSearch.
+  const search = needle
+    ? Prisma.sql`AND strpos(v."searchText", ${needle}) > 0 AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`
+    : Prisma.empty;
+
+  const order = orderColumns(sort);
+  const keyset = after
+    ? Prisma.sql`AND (${Prisma.join(order)}) ${dir === "asc" ? Prisma.raw(">") : Prisma.raw("<")} (${Prisma.join(
+        after.map((value, i) =>
+          sort === "updated" && i === 0 ? Prisma.sql`${value}::timestamp` : Prisma.sql`${value}`,
+        ),
+      )})`
+    : Prisma.empty;
+  const direction = Prisma.raw(dir === "asc" ? "ASC" : "DESC");
+  const orderBy = Prisma.join(
+    order.map((c) => Prisma.sql`${c} ${direction}`),
+    ", ",
+  );
+
+  const [rows, counted] = await Promise.all([
+    prisma.$queryRaw<RawRow[]>`
+      WITH v AS (${visible})
+      SELECT * FROM v WHERE true ${search} ${keyset}
+      ORDER BY ${orderBy}
+      LIMIT ${limit + 1}`,
+    prisma.$queryRaw<{ total: bigint | number }[]>`
+      WITH v AS (${visible})
+      SELECT count(*) AS "total" FROM v WHERE true ${search}`,
+  ]);
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown[shown.length - 1];
+  return {
+    rows: shown.map((r) => ({
+      key: r.key,
+      namespace: r.namespace,
+      source: r.source,
+      inherited: r.depth > 0,
+      description: r.description,
+      tags: r.tags ?? {},
+      subkeys: r.subkeys,
+      updatedAt: r.updatedAt ? r.updatedAt.toISOString() : null,
+      version: r.version,
+      backendName: r.backendName,
+      sourceKey: r.sourceKey,
+    })),
+    total: Number(counted[0]?.total ?? 0),
+    nextCursor: more && last ? encodeCursor({ sort, dir, values: keysetOf(last, sort) }) : null,
+  };
+}
+
+// Every column bytewise ("C"), the last three making the order total.
+function orderColumns(sort: IndexSort): Prisma.Sql[] {
+  const tail = [
+    Prisma.sql`v."sortKey" COLLATE "C"`,
+    Prisma.sql`v."sourceKey" COLLATE "C"`,
+    Prisma.sql`v."backendName" COLLATE "C"`,
+  ];
+  if (sort === "namespace") return [Prisma.sql`v."nsSort" COLLATE "C"`, ...tail];
+  if (sort === "updated") return [Prisma.sql`v."updatedKey"`, ...tail];
+  return tail;
+}
+
+function keysetOf(row: RawRow, sort: IndexSort): string[] {
+  const tail = [row.sortKey, row.sourceKey, row.backendName];
+  if (sort === "namespace") return [row.nsSort, ...tail];
+  if (sort === "updated") return [timestampText(row.updatedAt), ...tail];
+  return tail;
+}
+
+/** A timestamp(3) as PostgreSQL reads it back (UTC, as Prisma stores it); `-infinity` for none. */
+const timestampText = (d: Date | null) => (d ? d.toISOString().replace("T", " ").replace("Z", "") : "-infinity");
+
+/**
+ * What a source's scan skipped, by reason, as seen by `tenant`: a `tenant` tag naming another tenant counts as
+ * `other-tenant` (the configuration file's backend serves every tenant).
+ */
+export async function ignoredCounts(
+  prisma: PrismaClient,
+  sourceKey: string,
+  tenant: string,
+): Promise<Partial<Record<IgnoreReason, number>>> {
+  const rows = await prisma.$queryRaw<{ reason: IgnoreReason; n: bigint | number }[]>`
+    SELECT COALESCE(e."ignoredReason", 'other-tenant') AS "reason", count(*) AS "n"
+    FROM "SecretIndexSource" s
+    JOIN "SecretIndexEntry" e ON e."sourceKey" = s."key" AND e."generation" = COALESCE(s."servedGeneration", s."scanGeneration")
+    WHERE s."key" = ${sourceKey}
+      AND (e."ignoredReason" IS NOT NULL OR (e."tenantTag" IS NOT NULL AND e."tenantTag" <> ${tenant}))
+    GROUP BY 1`;
+  const out: Partial<Record<IgnoreReason, number>> = {};
+  for (const r of rows) out[r.reason] = Number(r.n);
+  return out;
+}
