@@ -131,6 +131,9 @@ const rowOf = (s: IndexedSecret, l: Omit<LineageEntry, "depth">, inherited: bool
   updatedAt: s.updatedAt === null ? null : new Date(s.updatedAt).toISOString(),
 });
 
+const byName = (a: IndexedSecret, b: IndexedSecret) =>
+  a.backendName < b.backendName ? -1 : a.backendName > b.backendName ? 1 : 0;
+
 /** namespace-secrets.ts's collect(): merge (nearest wins), search, sort — on plain arrays. */
 export function expectedRows(
   sources: Map<string, IndexedSecret[]>,
@@ -143,13 +146,14 @@ export function expectedRows(
   if (lineage) {
     for (const l of [...lineage].sort((a, b) => a.depth - b.depth)) {
       const items = (sources.get(l.sourceKey) ?? []).filter((s) => ownedBy(s, l, tenant));
-      // Within one source, a secret of the namespace itself before one of the attachment scope.
-      items.sort((a, b) => Number(a.namespace === null) - Number(b.namespace === null));
+      // Within one source, a secret of the namespace itself before one of the attachment scope; then by backend
+      // name (the backend's own list order, which the index does not keep).
+      items.sort((a, b) => Number(a.namespace === null) - Number(b.namespace === null) || byName(a, b));
       for (const s of items) if (!merged.has(s.key!)) merged.set(s.key!, rowOf(s, l, l.depth > 0));
     }
   } else {
     for (const l of tenantWide!) {
-      for (const s of (sources.get(l.sourceKey) ?? []).filter((x) => ownedBy(x, l, tenant))) {
+      for (const s of (sources.get(l.sourceKey) ?? []).filter((x) => ownedBy(x, l, tenant)).sort(byName)) {
         const id = `${s.namespace ?? "*"}/${s.key}/${l.sourceKey}`;
         if (!merged.has(id)) merged.set(id, rowOf(s, l, false));
       }
