@@ -3,7 +3,7 @@
 import nodeVault from "node-vault";
 import { afterAll, beforeAll, expect } from "vitest";
 import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
-import { mapLimit } from "../../../lib/backends/snapshot";
+import { mapLimit } from "../../../lib/backends/page-budget";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 import { emulatorEnv } from "../emulators";
 import { loopbackOnly, type LoopbackOnly } from "../loopback-only";
