@@ -96,7 +96,7 @@ for (const { kind, available } of TEST_DATABASES) {
       const serving = memoryServing({ namespaces: ["ns"], backends: { ns: backend } });
       await listNamespaceSecrets(prisma, tenant, "ns", {}, serving);
       const failing = Object.assign(backend, {
-        // eslint-disable-next-line require-yield
+         
         async *scan() {
           throw new BackendError("throttled" as never, "Rate exceeded");
         },
