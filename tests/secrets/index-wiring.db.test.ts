@@ -96,7 +96,6 @@ for (const { kind, available } of TEST_DATABASES) {
       const serving = memoryServing({ namespaces: ["ns"], backends: { ns: backend } });
       await listNamespaceSecrets(prisma, tenant, "ns", {}, serving);
       const failing = Object.assign(backend, {
-         
         async *scan() {
           throw new BackendError("throttled" as never, "Rate exceeded");
         },
