@@ -2,7 +2,7 @@
 // and builds Keyhold's Vault backend on it. Settings come from scripts/emulators/start.sh (docs/emulators.md).
 import nodeVault from "node-vault";
 import { afterAll, beforeAll, expect } from "vitest";
-import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
+import type { Attachment } from "../../../lib/backends/adapter";
 import { mapLimit } from "../../../lib/backends/page-budget";
 import { listable, type ListableBackend } from "../scan-list";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
