@@ -109,11 +109,13 @@ async function freshen(
   served: Served[],
   errors: SourceError[],
   refresh: boolean,
-): Promise<{ freshness: ListFreshness; usable: Served[] }> {
+): Promise<{ freshness: ListFreshness; usable: Served[]; unanswered: SourceError[] }> {
   const bySource = new Map<string, Served>();
   for (const s of served) if (!bySource.has(s.source.key)) bySource.set(s.source.key, s);
   const states = new Map<string, SourceState | null>();
   const unusable = new Set<string>();
+  // Failures of backends that have no index to answer from (opening failed, or no scan ever finished).
+  const unanswered: SourceError[] = [];
   await Promise.all(
     [...bySource.values()].map(async (s) => {
       // Opening the adapter (credentials, identity checks) happens only when a scan runs.
@@ -126,6 +128,7 @@ async function freshen(
       states.set(s.source.key, await ensureFresh(prisma, s.source, open, { refresh }));
       if (openError) {
         errors.push(asSourceError(s.namespace, openError));
+        unanswered.push(asSourceError(s.namespace, openError));
         unusable.add(s.source.key);
       }
     }),
@@ -135,12 +138,15 @@ async function freshen(
   let scanned = 0;
   for (const s of bySource.values()) {
     const state = states.get(s.source.key) ?? null;
-    if (state?.lastError && !unusable.has(s.source.key))
-      errors.push({
+    if (state?.lastError && !unusable.has(s.source.key)) {
+      const error = {
         namespace: s.namespace,
         code: state.lastError.code as SourceError["code"],
         message: state.lastError.message,
-      });
+      };
+      errors.push(error);
+      if (state.servedGeneration === null) unanswered.push(error);
+    }
     if (state?.servedGeneration === null || !state) {
       if (state?.scanning) {
         scanning = true;
@@ -151,6 +157,7 @@ async function freshen(
   return {
     freshness: { asOf: asOf ? asOf.toISOString() : null, scanning, scanned },
     usable: served.filter((s) => !unusable.has(s.source.key)),
+    unanswered,
   };
 }
 
@@ -279,8 +286,14 @@ export async function findSecret(
   const { served, errors } = await servedOf(serving, tenant, lineage);
   if (errors.length && !served.length)
     throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
-  await freshen(prisma, serving, tenant, served, [], false);
-  const found = await findVisible(prisma, { tenant: tenant.slug, key, lineage: lineageOf(served, namespace) });
+  const { usable, unanswered } = await freshen(prisma, serving, tenant, served, errors, false);
+  const found = await findVisible(prisma, { tenant: tenant.slug, key, lineage: lineageOf(usable, namespace) });
+  // Not found while a backend of the lineage could not be used: that backend's failure, not "cannot find".
+  if (!found && unanswered.length)
+    throw new BackendError(
+      unanswered[0].code === "internal" ? "unreachable" : unanswered[0].code,
+      unanswered[0].message,
+    );
   if (!found) return null;
   const s = served.find((x) => x.namespace === found.source)!;
   return { served: s, found, backend: await serving.open(tenant, s.effective) };

@@ -203,9 +203,10 @@ export function memoryServing(options: {
 
 /**
  * The database, for code whose backends are in memory: it keeps the audit entries and the verification
- * results written, and refuses every other use, so a test proves the code under it reads nothing else.
+ * results written, sends the secrets index's SQL to `index` when given, and refuses every other use, so a test
+ * proves the code under it reads nothing else.
  */
-export function memoryDatabase(): {
+export function memoryDatabase(index?: PrismaClient): {
   prisma: PrismaClient;
   audit: AuditRow[];
   verifications: { where: unknown; data: Record<string, unknown> }[];
@@ -214,6 +215,15 @@ export function memoryDatabase(): {
   const verifications: { where: unknown; data: Record<string, unknown> }[] = [];
   const tables: Record<string, unknown> = {
     auditEvent: { create: async ({ data }: { data: AuditRow }) => void audit.push(data) },
+    // The secrets index is SQL: given a database (tests/support/index-db.ts), its statements go there.
+    ...(index
+      ? {
+          $executeRaw: index.$executeRaw.bind(index),
+          $queryRaw: index.$queryRaw.bind(index),
+          $executeRawUnsafe: index.$executeRawUnsafe.bind(index),
+          $queryRawUnsafe: index.$queryRawUnsafe.bind(index),
+        }
+      : {}),
     secretsManagerConfig: {
       updateMany: async (args: { where: unknown; data: Record<string, unknown> }) => {
         verifications.push(args);
