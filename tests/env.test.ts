@@ -21,7 +21,7 @@ describe("readEnv", () => {
       KEYHOLD_MIGRATIONS_DIR: "prisma/migrations",
       KEYHOLD_DB_POOL_MAX: 10,
       KEYHOLD_LIST_CACHE_MS: 60_000,
-      KEYHOLD_MAX_LIST_PAGES: 250,
+      KEYHOLD_MAX_LIST_PAGES: 2_000,
       KEYHOLD_TRUST_PROXY: false,
       KEYHOLD_ALLOW_SERVER_IDENTITY: false,
       KEYHOLD_AUTH_SECRET: undefined,
