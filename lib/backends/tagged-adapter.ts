@@ -254,14 +254,8 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
         (s) => driver.create(name, input.value, { description: input.description ?? null, tags }, s),
         [input.value],
       );
-      return written(
-        name,
-        { key: input.key, namespace: input.namespace, tenant: input.tenant },
-        {
-          description: input.description ?? null,
-          tags,
-        },
-      );
+      // Classified as a scan would classify it, so the row written through is the row the next scan finds.
+      return indexed({ name, tags, description: input.description ?? null, updatedAt: new Date() });
     },
 
     async update(input: UpdateInput & Pick<SecretRef, "found">): Promise<IndexedSecret> {
@@ -280,10 +274,11 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
         (s) => driver.update(entry.raw.name, { value: input.value, description: input.description, tags }, s),
         [input.value],
       );
-      return written(entry.raw.name, entry.selected, {
-        description: input.description !== undefined ? input.description : entry.raw.description,
-        tags: tags ?? entry.raw.tags,
-      });
+      const description = input.description !== undefined ? input.description : entry.raw.description;
+      // With its new tags, classified as a scan would (a tag change may move or hide it); else as it was found.
+      return tags
+        ? indexed({ name: entry.raw.name, tags, description, updatedAt: new Date() })
+        : written(entry.raw.name, entry.selected, { description, tags: entry.raw.tags });
     },
 
     async delete(ref: SecretRef): Promise<{ backendName: string }> {
