@@ -76,8 +76,8 @@ interface RawRow {
   tags: Record<string, string> | null;
   subkeys: string[] | null;
   updatedAt: Date | null;
-  updatedKey: string;
   version: string | null;
+  total: bigint | number;
 }
 
 const limitOf = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 50), 1), 500);
@@ -87,13 +87,21 @@ const limitOf = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limi
  * key further up, then searched, sorted and paged by keyset. Visibility is classify.ts's `ownedBy` in SQL.
  */
 export async function listVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
+  return page(prisma, visibleRows(input), input, "key");
+}
+
+/**
+ * The merged rows of a lineage, before search, order and keyset: one row per key (its sort key), the nearest
+ * namespace first, then a row of its own namespace before one of the scope, then the smaller backend name.
+ * Exported for EXPLAIN in scripts/bench.
+ */
+export function visibleRows(input: ListVisibleInput): Prisma.Sql {
   const lineage = [...input.lineage].sort((a, b) => a.depth - b.depth);
-  const visible = Prisma.sql`
-    SELECT DISTINCT ON (e."key") ${ROW_COLUMNS}
+  return Prisma.sql`
+    SELECT DISTINCT ON (e."sortKey") ${ROW_COLUMNS}
     FROM ${lineageTable(lineage)}
     ${VISIBLE_JOIN(input.tenant)}
-    ORDER BY e."key", l."depth", (e."namespace" IS NULL), e."backendName"`;
-  return page(prisma, visible, input, "key");
+    ORDER BY e."sortKey", l."depth", (e."namespace" IS NULL), e."backendName" COLLATE "C"`;
 }
 
 /**
@@ -103,18 +111,19 @@ export async function listVisible(prisma: PrismaClient, input: ListVisibleInput)
 export async function listTenantVisible(prisma: PrismaClient, input: ListTenantInput): Promise<IndexPage> {
   const lineage = input.namespaces.map((n, depth) => ({ ...n, depth }));
   const visible = Prisma.sql`
-    SELECT DISTINCT ON (e."sourceKey", e."namespace", e."key") ${ROW_COLUMNS}
+    SELECT DISTINCT ON (e."sourceKey", e."namespace", e."sortKey") ${ROW_COLUMNS}
     FROM ${lineageTable(lineage)}
     ${VISIBLE_JOIN(input.tenant)}
-    ORDER BY e."sourceKey", e."namespace", e."key", l."depth", e."backendName"`;
+    ORDER BY e."sourceKey", e."namespace", e."sortKey", l."depth", e."backendName" COLLATE "C"`;
   const result = await page(prisma, visible, input, "namespace");
   for (const row of result.rows) row.inherited = false;
   return result;
 }
 
+// Narrow rows for the merge (a sort of N rows); the page's few rows fetch their details by primary key.
 const ROW_COLUMNS = Prisma.sql`e."key", e."namespace", l."ns" AS "source", l."depth", l."nsSort", e."sortKey",
-  e."sourceKey", e."backendName", e."description", e."tags", e."subkeys", e."backendUpdatedAt" AS "updatedAt",
-  COALESCE(e."backendUpdatedAt", '-infinity'::timestamp) AS "updatedKey", e."version", e."searchText"`;
+  e."sourceKey", e."generation", e."backendName", COALESCE(e."backendUpdatedAt", '-infinity'::timestamp) AS "updatedKey",
+  e."searchText"`;
 
 function lineageTable(lineage: LineageEntry[]) {
   return Prisma.sql`unnest(${lineage.map((l) => l.namespace)}::text[], ${lineage.map((l) => l.depth)}::int[],
@@ -132,12 +141,13 @@ const VISIBLE_JOIN = (tenant: string) => Prisma.sql`
     AND (e."tenantTag" IS NULL OR e."tenantTag" = ${tenant})
     AND (e."namespace" = l."ns" OR (e."namespace" IS NULL AND (l."att" IS NULL OR l."att" = l."ns")))`;
 
-async function page(
-  prisma: PrismaClient,
+/** The page and count statements over some visible rows (exported for EXPLAIN in scripts/bench). */
+export function pageQueries(
   visible: Prisma.Sql,
   input: PageInput,
   defaultSort: IndexSort,
-): Promise<IndexPage> {
+  counted?: (search: Prisma.Sql) => Prisma.Sql,
+) {
   const sort = input.sort ?? defaultSort;
   const dir = input.dir ?? "asc";
   const limit = limitOf(input.limit);
@@ -148,30 +158,71 @@ async function page(
     ? Prisma.sql`AND strpos(v."searchText", ${needle}) > 0 AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`
     : Prisma.empty;
 
-  const order = orderColumns(sort);
+  const order = (alias: string) => orderColumns(sort, alias);
   const keyset = after
-    ? Prisma.sql`AND (${Prisma.join(order)}) ${dir === "asc" ? Prisma.raw(">") : Prisma.raw("<")} (${Prisma.join(
+    ? Prisma.sql`AND (${Prisma.join(order("m"))}) ${dir === "asc" ? Prisma.raw(">") : Prisma.raw("<")} (${Prisma.join(
         after.map((value, i) =>
           sort === "updated" && i === 0 ? Prisma.sql`${value}::timestamp` : Prisma.sql`${value}`,
         ),
       )})`
     : Prisma.empty;
   const direction = Prisma.raw(dir === "asc" ? "ASC" : "DESC");
-  const orderBy = Prisma.join(
-    order.map((c) => Prisma.sql`${c} ${direction}`),
-    ", ",
-  );
+  const orderBy = (alias: string) =>
+    Prisma.join(
+      order(alias).map((c) => Prisma.sql`${c} ${direction}`),
+      ", ",
+    );
 
-  const [rows, counted] = await Promise.all([
-    prisma.$queryRaw<RawRow[]>`
-      WITH v AS (${visible})
-      SELECT * FROM v WHERE true ${search} ${keyset}
-      ORDER BY ${orderBy}
-      LIMIT ${limit + 1}`,
-    prisma.$queryRaw<{ total: bigint | number }[]>`
+  const details = Prisma.sql`p."key", p."namespace", p."source", p."depth", p."nsSort", p."sortKey", p."sourceKey",
+    p."backendName", d."description", d."tags", d."subkeys", d."backendUpdatedAt" AS "updatedAt", d."version"`;
+  const join = Prisma.sql`JOIN "SecretIndexEntry" d
+    ON d."sourceKey" = p."sourceKey" AND d."generation" = p."generation" AND d."backendName" = p."backendName"`;
+  if (counted) {
+    return {
+      sort,
+      dir,
+      limit,
+      rows: Prisma.sql`
+        WITH p AS (SELECT * FROM (SELECT * FROM (${visible}) v WHERE true ${search}) m WHERE true ${keyset}
+          ORDER BY ${orderBy("m")} LIMIT ${limit + 1})
+        SELECT ${details}, NULL AS "total" FROM p ${join} ORDER BY ${orderBy("p")}`,
+      count: counted(search),
+      separateCount: true,
+    };
+  }
+  return {
+    sort,
+    dir,
+    limit,
+    // The total rides on the page (a window over the merged, searched rows), so the merge runs once.
+    rows: Prisma.sql`
+      WITH v AS (${visible}),
+      m AS (SELECT v.*, count(*) OVER () AS "total" FROM v WHERE true ${search}),
+      p AS (SELECT * FROM m WHERE true ${keyset} ORDER BY ${orderBy("m")} LIMIT ${limit + 1})
+      SELECT ${details}, p."total" FROM p ${join} ORDER BY ${orderBy("p")}`,
+    // Only needed when a cursor points past the last row (the page has no row to carry the total).
+    count: Prisma.sql`
       WITH v AS (${visible})
       SELECT count(*) AS "total" FROM v WHERE true ${search}`,
+    separateCount: false,
+  };
+}
+
+async function page(
+  prisma: PrismaClient,
+  visible: Prisma.Sql,
+  input: PageInput,
+  defaultSort: IndexSort,
+  counted?: (search: Prisma.Sql) => Prisma.Sql,
+): Promise<IndexPage> {
+  const q = pageQueries(visible, input, defaultSort, counted);
+  const { sort, dir, limit } = q;
+  const countNow = () => prisma.$queryRaw<{ total: bigint | number }[]>(q.count).then((r) => Number(r[0]?.total ?? 0));
+  const [rows, separate] = await Promise.all([
+    prisma.$queryRaw<RawRow[]>(q.rows),
+    q.separateCount ? countNow() : Promise.resolve(null),
   ]);
+  const total = separate ?? (rows.length ? Number(rows[0].total) : input.cursor ? await countNow() : 0);
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
@@ -189,20 +240,21 @@ async function page(
       backendName: r.backendName,
       sourceKey: r.sourceKey,
     })),
-    total: Number(counted[0]?.total ?? 0),
+    total,
     nextCursor: more && last ? encodeCursor({ sort, dir, values: keysetOf(last, sort) }) : null,
   };
 }
 
 // Every column bytewise ("C"), the last three making the order total.
-function orderColumns(sort: IndexSort): Prisma.Sql[] {
+function orderColumns(sort: IndexSort, alias: string): Prisma.Sql[] {
+  const a = Prisma.raw(alias);
   const tail = [
-    Prisma.sql`v."sortKey" COLLATE "C"`,
-    Prisma.sql`v."sourceKey" COLLATE "C"`,
-    Prisma.sql`v."backendName" COLLATE "C"`,
+    Prisma.sql`${a}."sortKey" COLLATE "C"`,
+    Prisma.sql`${a}."sourceKey" COLLATE "C"`,
+    Prisma.sql`${a}."backendName" COLLATE "C"`,
   ];
-  if (sort === "namespace") return [Prisma.sql`v."nsSort" COLLATE "C"`, ...tail];
-  if (sort === "updated") return [Prisma.sql`v."updatedKey"`, ...tail];
+  if (sort === "namespace") return [Prisma.sql`${a}."nsSort" COLLATE "C"`, ...tail];
+  if (sort === "updated") return [Prisma.sql`${a}."updatedKey"`, ...tail];
   return tail;
 }
 
