@@ -91,6 +91,45 @@ for (const { kind, available } of TEST_DATABASES) {
       expect(first.prevCursor).toBeNull();
     });
 
+    it("pages forwards and back alike in every order: namespace and update time, either direction", async () => {
+      const parent = memoryBackend({
+        secrets: Array.from({ length: 9 }, (_, i) => ({
+          namespace: "p",
+          key: `P${i}`,
+          value: "x",
+          updatedAt: i % 3 ? `2026-01-0${1 + (i % 5)}T10:00:00.000Z` : null,
+        })),
+      });
+      const child = memoryBackend({
+        secrets: Array.from({ length: 8 }, (_, i) => ({
+          namespace: "p.c",
+          key: `C${i}`,
+          value: "x",
+          updatedAt: `2026-01-0${1 + (i % 4)}T12:00:00.000Z`,
+        })),
+      });
+      const serving = memoryServing({ namespaces: ["p", "p.c"], backends: { p: parent, "p.c": child } });
+      for (const sort of ["key", "namespace", "updated"] as const)
+        for (const dir of ["asc", "desc"] as const) {
+          const q = { sort, dir, pageSize: 4 };
+          const forward: string[][] = [];
+          let page = await listNamespaceSecrets(prisma, tenant, "p.c", q, serving);
+          forward.push(page.rows.map((r) => r.key));
+          while (page.nextCursor) {
+            page = await listNamespaceSecrets(prisma, tenant, "p.c", { ...q, cursor: page.nextCursor }, serving);
+            forward.push(page.rows.map((r) => r.key));
+          }
+          expect(forward.flat().sort(), `${sort} ${dir}`).toHaveLength(17);
+          expect(new Set(forward.flat()).size).toBe(17);
+          const backward: string[][] = [page.rows.map((r) => r.key)];
+          while (page.prevCursor) {
+            page = await listNamespaceSecrets(prisma, tenant, "p.c", { ...q, cursor: page.prevCursor }, serving);
+            backward.unshift(page.rows.map((r) => r.key));
+          }
+          expect(backward, `${sort} ${dir}`).toEqual(forward);
+        }
+    });
+
     it("a failing refresh keeps the previous rows and carries the error", async () => {
       const backend = memoryBackend({ secrets: [{ namespace: "ns", key: "KEEP", value: "x" }] });
       const serving = memoryServing({ namespaces: ["ns"], backends: { ns: backend } });
