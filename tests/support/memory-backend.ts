@@ -36,8 +36,6 @@ export interface MemoryBackendOptions {
   listError?: Error;
   /** `metadata`: the scan tells subkeys (as Vault KV v2 does); `on-demand` (default): only `subkeys` reads them. */
   subkeySource?: SubkeySource;
-  /** Thrown by describe, the main list still working. */
-  detailsError?: Error;
   /** Thrown by verify; otherwise verify succeeds. */
   verifyError?: Error;
 }
