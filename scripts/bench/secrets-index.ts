@@ -11,7 +11,7 @@ import { openDriver, type Driver } from "../../lib/db/driver";
 import { PrismaClient } from "../../lib/db/generated/client";
 import { migrate } from "../../lib/db/migrator";
 import { encodeCursor } from "../../lib/secrets/index/cursor";
-import { listVisible, pageQueries, visibleRows, type LineageEntry } from "../../lib/secrets/index/query";
+import { keyOrderQueries, listVisible, listVisibleMerged, type LineageEntry } from "../../lib/secrets/index/query";
 import { sortKey } from "../../lib/secrets/index/sort-key";
 import { refreshSource, type IndexedSecret } from "../../lib/secrets/index/store";
 
@@ -82,6 +82,8 @@ async function bench(kind: string, driver: Driver) {
     });
     const first = await listVisible(prisma, base);
     if (first.total !== ROWS + 200) throw new Error(`expected ${ROWS + 200} rows, got ${first.total}`);
+    const merged = await listVisibleMerged(prisma, base);
+    if (JSON.stringify(merged) !== JSON.stringify(first)) throw new Error("the key order's fast path differs");
     const figures: [string, number][] = [
       ["first page (key)", await time(() => listVisible(prisma, base))],
       ["search 'key_4' (key)", await time(() => listVisible(prisma, { ...base, search: "key_4" }))],
@@ -92,12 +94,13 @@ async function bench(kind: string, driver: Driver) {
     ];
     console.log(`\n${kind}: ${ROWS} rows in company.team (+200 in company); fill ${(fillMs / 1000).toFixed(1)} s`);
     for (const [name, ms] of figures) console.log(`  ${name.padEnd(28)} ${ms.toFixed(1)} ms (median of ${RUNS})`);
-    if (driver.kind === "postgres") {
-      const q = pageQueries(visibleRows(base), base, "key");
+    if (process.argv.includes("--explain")) {
+      const q = keyOrderQueries(base, null, 53);
       t = performance.now();
       for (const [name, sql] of [
         ["page", q.rows],
         ["count", q.count],
+        ["search count", keyOrderQueries({ ...base, search: "key_4" }, null, 0).count],
       ] as const) {
         const plan = await prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
           `EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`,

@@ -87,7 +87,127 @@ const limitOf = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limi
  * key further up, then searched, sorted and paged by keyset. Visibility is classify.ts's `ownedBy` in SQL.
  */
 export async function listVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
-  return page(prisma, visibleRows(input), input, "key");
+  const keyOrder = (input.sort ?? "key") === "key" && (input.dir ?? "asc") === "asc";
+  const fast = keyOrder && input.lineage.length ? await keyOrderPage(prisma, input) : null;
+  return fast ?? listVisibleMerged(prisma, input);
+}
+
+/** listVisible through the full merge (any order): the key order's fast path is tested against it. */
+export async function listVisibleMerged(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
+  return page(prisma, pageQueries(visibleRows(input), input, "key"));
+}
+
+interface BranchRow extends Omit<RawRow, "nsSort" | "total"> {
+  scoped: number;
+  searchText: string;
+}
+
+/**
+ * The candidate rows of a lineage as one branch per lineage namespace and kind (its own namespace's rows, its
+ * attachment scope's), each an index range from `from` on. With `take`, each branch is its first `take` rows in
+ * sort-key order (an index scan that stops: the first `take` merged rows are among them) with the columns a page shows.
+ * The scope's branch orders by its namespace (all null) too, or the planner would not read its index in order.
+ */
+function branches(input: ListVisibleInput, from: string | null, take: number | null): Prisma.Sql {
+  const lineage = [...input.lineage].sort((a, b) => a.depth - b.depth);
+  const details = take
+    ? Prisma.sql`, e."key", e."namespace", e."description", e."tags", e."subkeys", e."backendUpdatedAt" AS "updatedAt",
+      e."version"`
+    : Prisma.empty;
+  return Prisma.join(
+    lineage.flatMap((l) =>
+      (l.attachmentNamespace === null || l.attachmentNamespace === l.namespace ? [false, true] : [false]).map(
+        (scope) => Prisma.sql`(SELECT ${l.namespace}::text AS "source", ${l.depth}::int AS "depth",
+          ${scope ? 1 : 0}::int AS "scoped", e."sortKey", e."sourceKey", e."backendName", e."searchText" ${details}
+        FROM "SecretIndexEntry" e
+        WHERE e."sourceKey" = ${l.sourceKey}
+          AND e."generation" = (SELECT COALESCE(s."servedGeneration", s."scanGeneration")
+            FROM "SecretIndexSource" s WHERE s."key" = ${l.sourceKey})
+          AND ${scope ? Prisma.sql`e."namespace" IS NULL` : Prisma.sql`e."namespace" = ${l.namespace}`}
+          AND e."key" IS NOT NULL AND (e."tenantTag" IS NULL OR e."tenantTag" = ${input.tenant})
+          ${from === null ? Prisma.empty : Prisma.sql`AND e."sortKey" >= ${from}`}
+          ${take ? Prisma.sql`ORDER BY ${scope ? Prisma.sql`e."namespace", ` : Prisma.empty}e."sortKey" LIMIT ${take}` : Prisma.empty})`,
+      ),
+    ),
+    " UNION ALL ",
+  );
+}
+
+const bytewise = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+// The merge's order within a key (visibleRows' DISTINCT ON): nearest namespace, own namespace before the scope,
+// smaller backend name.
+const wins = (a: BranchRow, b: BranchRow) =>
+  a.depth !== b.depth
+    ? a.depth < b.depth
+    : a.scoped !== b.scoped
+      ? a.scoped < b.scoped
+      : bytewise(a.backendName, b.backendName) < 0;
+
+/** Statements of the key order's fast path (exported for EXPLAIN in scripts/bench). */
+export function keyOrderQueries(input: ListVisibleInput, from: string | null, take: number) {
+  const needle = searchNeedle(input.search);
+  const narrow = branches(input, null, null);
+  return {
+    rows: Prisma.sql`SELECT * FROM (${branches(input, from, take)}) b ORDER BY b."sortKey" LIMIT ${take}`,
+    // Without a search the rows are the candidates' distinct keys; with one, the merged rows that match.
+    count: needle
+      ? Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT ON (b."sortKey") b."searchText" FROM (${narrow}) b
+          ORDER BY b."sortKey", b."depth", b."scoped", b."backendName" COLLATE "C") v
+        WHERE strpos(v."searchText", ${needle}) > 0 AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`
+      : Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT b."sortKey" FROM (${narrow}) b) k`,
+  };
+}
+
+/**
+ * The key order (ascending) without sorting every row: reads the branches' first rows in sort-key order, keeps each
+ * key's winner, then search and keyset, as the full merge does; reads on (4x as many rows) while keys are missing.
+ * Null when a few reads do not fill the page (a rare search): the full merge serves it.
+ */
+async function keyOrderPage(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage | null> {
+  const limit = limitOf(input.limit);
+  const after = input.cursor ? decodeCursor(input.cursor, "key", "asc") : null;
+  const needle = searchNeedle(input.search);
+  const matches = (r: BranchRow) => !needle || (r.searchText.includes(needle) && !needle.includes(SEARCH_SEPARATOR));
+  const pastCursor = (r: BranchRow) =>
+    !after ||
+    r.sortKey !== after[0] ||
+    bytewise(r.sourceKey, after[1]) > 0 ||
+    (r.sourceKey === after[1] && bytewise(r.backendName, after[2]) > 0);
+  const counted = prisma
+    .$queryRaw<{ total: bigint | number }[]>(keyOrderQueries(input, null, 0).count)
+    .then((r) => Number(r[0]?.total ?? 0));
+  const picked: BranchRow[] = [];
+  let from = after ? after[0] : null;
+  let take = needle ? Math.max(4 * (limit + 1), 200) : limit + 3;
+  let done = false;
+  for (let read = 0; read < 4 && !done; read++, take *= 4) {
+    const rows = await prisma.$queryRaw<BranchRow[]>(keyOrderQueries(input, from, take).rows);
+    done = rows.length < take;
+    // The last key may go on past this read: it waits for the next one.
+    let end = rows.length;
+    if (!done) while (end > 0 && rows[end - 1].sortKey === rows[rows.length - 1].sortKey) end--;
+    for (let i = 0; i < end && picked.length <= limit;) {
+      let winner = rows[i];
+      for (i++; i < end && rows[i].sortKey === winner.sortKey; i++) if (wins(rows[i], winner)) winner = rows[i];
+      if (pastCursor(winner) && matches(winner)) picked.push(winner);
+    }
+    if (picked.length > limit) done = true;
+    else if (!done && end > 0) from = rows[end].sortKey;
+  }
+  const total = await counted;
+  if (!done) return null;
+  const more = picked.length > limit;
+  const shown = picked.slice(0, limit);
+  const last = shown[shown.length - 1];
+  return {
+    rows: shown.map(indexRow),
+    total,
+    nextCursor:
+      more && last
+        ? encodeCursor({ sort: "key", dir: "asc", values: [last.sortKey, last.sourceKey, last.backendName] })
+        : null,
+  };
 }
 
 /**
@@ -115,7 +235,7 @@ export async function listTenantVisible(prisma: PrismaClient, input: ListTenantI
     FROM ${lineageTable(lineage)}
     ${VISIBLE_JOIN(input.tenant)}
     ORDER BY e."sourceKey", e."namespace", e."sortKey", l."depth", e."backendName" COLLATE "C"`;
-  const result = await page(prisma, visible, input, "namespace");
+  const result = await page(prisma, pageQueries(visible, input, "namespace"));
   for (const row of result.rows) row.inherited = false;
   return result;
 }
@@ -142,12 +262,7 @@ const VISIBLE_JOIN = (tenant: string) => Prisma.sql`
     AND (e."namespace" = l."ns" OR (e."namespace" IS NULL AND (l."att" IS NULL OR l."att" = l."ns")))`;
 
 /** The page and count statements over some visible rows (exported for EXPLAIN in scripts/bench). */
-export function pageQueries(
-  visible: Prisma.Sql,
-  input: PageInput,
-  defaultSort: IndexSort,
-  counted?: (search: Prisma.Sql) => Prisma.Sql,
-) {
+export function pageQueries(visible: Prisma.Sql, input: PageInput, defaultSort: IndexSort): PageQueries {
   const sort = input.sort ?? defaultSort;
   const dir = input.dir ?? "asc";
   const limit = limitOf(input.limit);
@@ -177,23 +292,11 @@ export function pageQueries(
     p."backendName", d."description", d."tags", d."subkeys", d."backendUpdatedAt" AS "updatedAt", d."version"`;
   const join = Prisma.sql`JOIN "SecretIndexEntry" d
     ON d."sourceKey" = p."sourceKey" AND d."generation" = p."generation" AND d."backendName" = p."backendName"`;
-  if (counted) {
-    return {
-      sort,
-      dir,
-      limit,
-      rows: Prisma.sql`
-        WITH p AS (SELECT * FROM (SELECT * FROM (${visible}) v WHERE true ${search}) m WHERE true ${keyset}
-          ORDER BY ${orderBy("m")} LIMIT ${limit + 1})
-        SELECT ${details}, NULL AS "total" FROM p ${join} ORDER BY ${orderBy("p")}`,
-      count: counted(search),
-      separateCount: true,
-    };
-  }
   return {
     sort,
     dir,
     limit,
+    cursor: Boolean(input.cursor),
     // The total rides on the page (a window over the merged, searched rows), so the merge runs once.
     rows: Prisma.sql`
       WITH v AS (${visible}),
@@ -204,46 +307,46 @@ export function pageQueries(
     count: Prisma.sql`
       WITH v AS (${visible})
       SELECT count(*) AS "total" FROM v WHERE true ${search}`,
-    separateCount: false,
   };
 }
 
-async function page(
-  prisma: PrismaClient,
-  visible: Prisma.Sql,
-  input: PageInput,
-  defaultSort: IndexSort,
-  counted?: (search: Prisma.Sql) => Prisma.Sql,
-): Promise<IndexPage> {
-  const q = pageQueries(visible, input, defaultSort, counted);
+interface PageQueries {
+  sort: IndexSort;
+  dir: IndexDir;
+  limit: number;
+  cursor: boolean;
+  rows: Prisma.Sql;
+  count: Prisma.Sql;
+}
+
+async function page(prisma: PrismaClient, q: PageQueries): Promise<IndexPage> {
   const { sort, dir, limit } = q;
   const countNow = () => prisma.$queryRaw<{ total: bigint | number }[]>(q.count).then((r) => Number(r[0]?.total ?? 0));
-  const [rows, separate] = await Promise.all([
-    prisma.$queryRaw<RawRow[]>(q.rows),
-    q.separateCount ? countNow() : Promise.resolve(null),
-  ]);
-  const total = separate ?? (rows.length ? Number(rows[0].total) : input.cursor ? await countNow() : 0);
+  const rows = await prisma.$queryRaw<RawRow[]>(q.rows);
+  const total = rows.length ? Number(rows[0].total) : q.cursor ? await countNow() : 0;
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
   return {
-    rows: shown.map((r) => ({
-      key: r.key,
-      namespace: r.namespace,
-      source: r.source,
-      inherited: r.depth > 0,
-      description: r.description,
-      tags: r.tags ?? {},
-      subkeys: r.subkeys,
-      updatedAt: r.updatedAt ? r.updatedAt.toISOString() : null,
-      version: r.version,
-      backendName: r.backendName,
-      sourceKey: r.sourceKey,
-    })),
+    rows: shown.map(indexRow),
     total,
     nextCursor: more && last ? encodeCursor({ sort, dir, values: keysetOf(last, sort) }) : null,
   };
 }
+
+const indexRow = (r: Omit<RawRow, "nsSort" | "total">): IndexRow => ({
+  key: r.key,
+  namespace: r.namespace,
+  source: r.source,
+  inherited: r.depth > 0,
+  description: r.description,
+  tags: r.tags ?? {},
+  subkeys: r.subkeys,
+  updatedAt: r.updatedAt ? r.updatedAt.toISOString() : null,
+  version: r.version,
+  backendName: r.backendName,
+  sourceKey: r.sourceKey,
+});
 
 // Every column bytewise ("C"), the last three making the order total.
 function orderColumns(sort: IndexSort, alias: string): Prisma.Sql[] {

@@ -48,7 +48,8 @@ CREATE INDEX "SecretIndexSource_configId_idx" ON "SecretIndexSource"("configId")
 CREATE INDEX "SecretIndexSource_tenantId_idx" ON "SecretIndexSource"("tenantId");
 
 -- CreateIndex
-CREATE INDEX "SecretIndexEntry_sourceKey_generation_namespace_sortKey_idx" ON "SecretIndexEntry"("sourceKey", "generation", "namespace", "sortKey");
+-- Ends with "backendName" COLLATE "C" so a list's key order reads each namespace in its merge's exact order (no sort).
+CREATE INDEX "SecretIndexEntry_sourceKey_generation_namespace_sortKey_backendName_idx" ON "SecretIndexEntry"("sourceKey", "generation", "namespace", "sortKey", "backendName" COLLATE "C");
 
 -- CreateIndex
 CREATE INDEX "SecretIndexEntry_sourceKey_generation_key_idx" ON "SecretIndexEntry"("sourceKey", "generation", "key");
