@@ -159,6 +159,29 @@ export function keyOrderQueries(input: ListVisibleInput, from: string | null, ta
   };
 }
 
+// Totals by tenant, search, lineage and each source's served generation and revision (read before counting): a
+// refresh serves a new generation, a write-through bumps the revision. Not kept while a first scan fills a source.
+const totals = new Map<string, number>();
+const TOTALS_KEPT = 1000;
+
+function keepTotal(key: string, total: number) {
+  totals.delete(key);
+  totals.set(key, total);
+  if (totals.size > TOTALS_KEPT) totals.delete(totals.keys().next().value!);
+}
+
+async function totalKeyOf(prisma: PrismaClient, input: ListVisibleInput, needle: string | null) {
+  const keys = [...new Set(input.lineage.map((l) => l.sourceKey))].sort();
+  const sources = await prisma.$queryRaw<{ key: string; served: number | null; revision: number }[]>`
+    SELECT "key", "servedGeneration" AS "served", "revision" FROM "SecretIndexSource" WHERE "key" = ANY(${keys}::text[])
+    ORDER BY "key" COLLATE "C"`;
+  if (sources.length !== keys.length || sources.some((s) => s.served === null)) return null;
+  const lineage = [...input.lineage]
+    .sort((a, b) => a.depth - b.depth)
+    .map((l) => [l.namespace, l.depth, l.sourceKey, l.attachmentNamespace]);
+  return JSON.stringify([input.tenant, needle, lineage, sources.map((s) => [s.key, s.served, s.revision])]);
+}
+
 /**
  * The key order (ascending) without sorting every row: reads the branches' first rows in sort-key order, keeps each
  * key's winner, then search and keyset, as the full merge does; reads on (4x as many rows) while keys are missing.
@@ -174,9 +197,15 @@ async function keyOrderPage(prisma: PrismaClient, input: ListVisibleInput): Prom
     r.sortKey !== after[0] ||
     bytewise(r.sourceKey, after[1]) > 0 ||
     (r.sourceKey === after[1] && bytewise(r.backendName, after[2]) > 0);
-  const counted = prisma
-    .$queryRaw<{ total: bigint | number }[]>(keyOrderQueries(input, null, 0).count)
-    .then((r) => Number(r[0]?.total ?? 0));
+  const totalKey = await totalKeyOf(prisma, input, needle);
+  const cached = totalKey === null ? undefined : totals.get(totalKey);
+  const counted =
+    cached ??
+    prisma.$queryRaw<{ total: bigint | number }[]>(keyOrderQueries(input, null, 0).count).then((r) => {
+      const total = Number(r[0]?.total ?? 0);
+      if (totalKey !== null) keepTotal(totalKey, total);
+      return total;
+    });
   const picked: BranchRow[] = [];
   let from = after ? after[0] : null;
   let take = needle ? Math.max(4 * (limit + 1), 200) : limit + 3;

@@ -15,7 +15,7 @@ import {
   type IndexRow,
   type LineageEntry,
 } from "../../../lib/secrets/index/query";
-import { refreshSource, type IndexedSecret } from "../../../lib/secrets/index/store";
+import { refreshSource, removeEntry, upsertEntry, type IndexedSecret } from "../../../lib/secrets/index/store";
 import { expectedRows, pagesOf, secret, seeded, steppedScan } from "../../support/secrets-index";
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../../support/test-db";
 
@@ -264,6 +264,19 @@ for (const { kind, available } of TEST_DATABASES) {
       const first = await listVisible(prisma, { tenant: "acme", lineage, limit: 3 });
       expect(brief(first.rows)).toEqual(["DUP@company.team", "HUGE@company.team", "K000@company^"]);
       expect(first.rows[0].backendName).toBe("dup/0");
+
+      // Totals are kept per source revision: a write-through counts again, with or without a search.
+      const input = { tenant: "acme", lineage, limit: 3 };
+      const searched = { ...input, search: "new" };
+      expect((await listVisible(prisma, searched)).total).toBe(0);
+      expect(await upsertEntry(prisma, "parent", secret("NEW", { namespace: "company" }))).toBe(1);
+      expect((await listVisible(prisma, input)).total).toBe(first.total + 1);
+      expect((await listVisible(prisma, searched)).total).toBe(1);
+      expect(await removeEntry(prisma, "own", { key: "HUGE", namespace: "company.team" })).toBe(700);
+      expect(await listVisible(prisma, input)).toEqual(await listVisibleMerged(prisma, input));
+      expect((await listVisible(prisma, input)).total).toBe(first.total);
+      await fill(prisma, "own", [secret("ONLY", { namespace: "company.team" })]);
+      expect((await listVisible(prisma, input)).total).toBe((await listVisibleMerged(prisma, input)).total);
     });
 
     it("pages through every key exactly once while a refresh adds and removes secrets underneath", async () => {
