@@ -159,12 +159,19 @@ export function keyOrderQueries(input: ListVisibleInput, from: string | null, ta
   };
 }
 
-// Totals by tenant, search, lineage and each source's served generation and revision (read before counting): a
-// refresh serves a new generation, a write-through bumps the revision. Not kept while a first scan fills a source.
-const totals = new Map<string, number>();
+// Totals per database client by tenant, search, lineage and each source's creation time, served generation and
+// revision (read before counting): a refresh serves a new generation, a write-through bumps the revision, a dropped
+// and recreated source starts again with a new creation time. Not kept while a first scan fills a source.
+const totalsByClient = new WeakMap<PrismaClient, Map<string, number>>();
 const TOTALS_KEPT = 1000;
 
-function keepTotal(key: string, total: number) {
+function totalsOf(prisma: PrismaClient) {
+  let totals = totalsByClient.get(prisma);
+  if (!totals) totalsByClient.set(prisma, (totals = new Map()));
+  return totals;
+}
+
+function keepTotal(totals: Map<string, number>, key: string, total: number) {
   totals.delete(key);
   totals.set(key, total);
   if (totals.size > TOTALS_KEPT) totals.delete(totals.keys().next().value!);
@@ -172,14 +179,19 @@ function keepTotal(key: string, total: number) {
 
 async function totalKeyOf(prisma: PrismaClient, input: ListVisibleInput, needle: string | null) {
   const keys = [...new Set(input.lineage.map((l) => l.sourceKey))].sort();
-  const sources = await prisma.$queryRaw<{ key: string; served: number | null; revision: number }[]>`
-    SELECT "key", "servedGeneration" AS "served", "revision" FROM "SecretIndexSource" WHERE "key" = ANY(${keys}::text[])
-    ORDER BY "key" COLLATE "C"`;
+  const sources = await prisma.$queryRaw<{ key: string; served: number | null; revision: number; created: Date }[]>`
+    SELECT "key", "servedGeneration" AS "served", "revision", "createdAt" AS "created" FROM "SecretIndexSource"
+    WHERE "key" = ANY(${keys}::text[]) ORDER BY "key" COLLATE "C"`;
   if (sources.length !== keys.length || sources.some((s) => s.served === null)) return null;
   const lineage = [...input.lineage]
     .sort((a, b) => a.depth - b.depth)
     .map((l) => [l.namespace, l.depth, l.sourceKey, l.attachmentNamespace]);
-  return JSON.stringify([input.tenant, needle, lineage, sources.map((s) => [s.key, s.served, s.revision])]);
+  return JSON.stringify([
+    input.tenant,
+    needle,
+    lineage,
+    sources.map((s) => [s.key, s.created.toISOString(), s.served, s.revision]),
+  ]);
 }
 
 /**
@@ -198,12 +210,13 @@ async function keyOrderPage(prisma: PrismaClient, input: ListVisibleInput): Prom
     bytewise(r.sourceKey, after[1]) > 0 ||
     (r.sourceKey === after[1] && bytewise(r.backendName, after[2]) > 0);
   const totalKey = await totalKeyOf(prisma, input, needle);
+  const totals = totalsOf(prisma);
   const cached = totalKey === null ? undefined : totals.get(totalKey);
   const counted =
     cached ??
     prisma.$queryRaw<{ total: bigint | number }[]>(keyOrderQueries(input, null, 0).count).then((r) => {
       const total = Number(r[0]?.total ?? 0);
-      if (totalKey !== null) keepTotal(totalKey, total);
+      if (totalKey !== null) keepTotal(totals, totalKey, total);
       return total;
     });
   const picked: BranchRow[] = [];

@@ -15,7 +15,13 @@ import {
   type IndexRow,
   type LineageEntry,
 } from "../../../lib/secrets/index/query";
-import { refreshSource, removeEntry, upsertEntry, type IndexedSecret } from "../../../lib/secrets/index/store";
+import {
+  dropSources,
+  refreshSource,
+  removeEntry,
+  upsertEntry,
+  type IndexedSecret,
+} from "../../../lib/secrets/index/store";
 import { expectedRows, pagesOf, secret, seeded, steppedScan } from "../../support/secrets-index";
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../../support/test-db";
 
@@ -277,6 +283,14 @@ for (const { kind, available } of TEST_DATABASES) {
       expect((await listVisible(prisma, input)).total).toBe(first.total);
       await fill(prisma, "own", [secret("ONLY", { namespace: "company.team" })]);
       expect((await listVisible(prisma, input)).total).toBe((await listVisibleMerged(prisma, input)).total);
+
+      // A source dropped and filled again starts over at generation 1, revision 0: its creation time tells them apart.
+      const solo = { tenant: "acme", lineage: [{ ...lineage[1], sourceKey: "solo" }] };
+      await fill(prisma, "solo", [secret("ONE"), secret("TWO")]);
+      expect((await listVisible(prisma, solo)).total).toBe(2);
+      await dropSources(prisma, { key: "solo" });
+      await fill(prisma, "solo", [secret("ONE"), secret("TWO"), secret("THREE")]);
+      expect((await listVisible(prisma, solo)).total).toBe(3);
     });
 
     it("pages through every key exactly once while a refresh adds and removes secrets underneath", async () => {
