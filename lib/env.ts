@@ -78,8 +78,8 @@ export const envSchema = z.object({
   /** Entries are checked (naming the variable and the entry) by lib/net/egress-settings.ts. */
   KEYHOLD_EGRESS_ALLOW: optionalText,
   KEYHOLD_EGRESS_DENY: optionalText,
-  KEYHOLD_LIST_CACHE_MS: wholeNumber(15_000, " of milliseconds", 0),
-  KEYHOLD_MAX_LIST_PAGES: wholeNumber(250, " of pages", 1),
+  KEYHOLD_LIST_CACHE_MS: wholeNumber(60_000, " of milliseconds", 0),
+  KEYHOLD_MAX_LIST_PAGES: wholeNumber(2_000, " of pages", 1),
 });
 
 export type Env = z.output<typeof envSchema>;

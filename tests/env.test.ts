@@ -20,8 +20,8 @@ describe("readEnv", () => {
       KEYHOLD_DATA_DIR: "data",
       KEYHOLD_MIGRATIONS_DIR: "prisma/migrations",
       KEYHOLD_DB_POOL_MAX: 10,
-      KEYHOLD_LIST_CACHE_MS: 15_000,
-      KEYHOLD_MAX_LIST_PAGES: 250,
+      KEYHOLD_LIST_CACHE_MS: 60_000,
+      KEYHOLD_MAX_LIST_PAGES: 2_000,
       KEYHOLD_TRUST_PROXY: false,
       KEYHOLD_ALLOW_SERVER_IDENTITY: false,
       KEYHOLD_AUTH_SECRET: undefined,
@@ -32,7 +32,7 @@ describe("readEnv", () => {
     expect(
       readEnv({ KEYHOLD_LIST_CACHE_MS: " ", DATABASE_URL: "", KEYHOLD_AUTH_SECRET: "", KEYHOLD_DATA_DIR: "  " }),
     ).toMatchObject({
-      KEYHOLD_LIST_CACHE_MS: 15_000,
+      KEYHOLD_LIST_CACHE_MS: 60_000,
       DATABASE_URL: undefined,
       KEYHOLD_AUTH_SECRET: undefined,
       KEYHOLD_DATA_DIR: "data",
@@ -112,7 +112,7 @@ describe("readEnv", () => {
   it("ignores variables it does not own and inherited properties", () => {
     const source = Object.create({ KEYHOLD_LIST_CACHE_MS: "bad" }) as Record<string, string>;
     source.KEYHOLD_TEST_PG_URL = "postgres://test";
-    expect(readEnv(source).KEYHOLD_LIST_CACHE_MS).toBe(15_000);
+    expect(readEnv(source).KEYHOLD_LIST_CACHE_MS).toBe(60_000);
     expect(readEnv(source)).not.toHaveProperty("KEYHOLD_TEST_PG_URL");
   });
 });

@@ -41,7 +41,7 @@ async function Prefetched({
     search: query.search || undefined,
     sort: query.sort,
     dir: query.dir,
-    page: query.page,
+    cursor: query.cursor || undefined,
     pageSize: 50,
   };
   // The first page is rendered on the server, through the same guard as the route the browser uses: signed out → sign-in,

@@ -14,6 +14,7 @@ import type { PermissionSet } from "@/lib/auth/capabilities";
 import type { SecretRowView, SecretsList } from "@/lib/views/secrets-list";
 import { DeleteSecretDialog } from "./delete-dialog";
 import { ExpressionPanel } from "./expression-panel";
+import { FreshnessLine } from "./freshness-line";
 import { IgnoredLine } from "./ignored-line";
 import { SecretDrawer } from "./secret-drawer";
 import { SecretsTable } from "./secrets-table";
@@ -55,7 +56,7 @@ function useUrlQuery(): [SecretListQuery, (patch: Partial<SecretListQuery>) => v
     if (next.search) sp.set("q", next.search);
     if (next.sort !== "key") sp.set("sort", next.sort);
     if (next.dir !== "asc") sp.set("dir", next.dir);
-    if (next.page > 1) sp.set("page", String(next.page));
+    if (next.cursor) sp.set("cursor", next.cursor);
     window.history.replaceState(null, "", `${pathname}${sp.size ? `?${sp}` : ""}`);
   };
   return [query, set];
@@ -115,7 +116,7 @@ export function SecretsTab({
 
   useEffect(() => {
     if (search === query.search) return;
-    const t = setTimeout(() => setQuery({ search, page: 1 }), 80);
+    const t = setTimeout(() => setQuery({ search, cursor: "" }), 80);
     return () => clearTimeout(t);
   }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -213,7 +214,7 @@ export function SecretsTab({
             {data.errors.map((e) => (
               <ListError
                 key={e.namespace}
-                title={`The backend of ${e.namespace} failed: ${e.code}`}
+                title={`${e.namespace}: refresh failed: ${e.code}`}
                 message={e.message}
                 onVerify={can["config:verify"] ? runVerify : undefined}
               />
@@ -226,7 +227,7 @@ export function SecretsTab({
                   rows={data.rows}
                   query={query}
                   onSort={(c) =>
-                    setQuery({ sort: c, dir: query.sort === c && query.dir === "asc" ? "desc" : "asc", page: 1 })
+                    setQuery({ sort: c, dir: query.sort === c && query.dir === "asc" ? "desc" : "asc", cursor: "" })
                   }
                   onEdit={namespace && can["secret:write"] ? (r) => setDrawer({ row: r }) : undefined}
                   onDelete={namespace && can["secret:write"] ? setDeleting : undefined}
@@ -251,25 +252,25 @@ export function SecretsTab({
             )}
             <div className="flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
               <span aria-live="polite" data-testid="secrets-count">
-                {data.total} secret{data.total === 1 ? "" : "s"}
-                {data.pageCount > 1 ? ` · page ${data.page} of ${data.pageCount}` : ""}
+                {data.total.toLocaleString("en")} secret{data.total === 1 ? "" : "s"}
               </span>
+              <FreshnessLine freshness={data.freshness} />
               <IgnoredLine ignored={data.ignored} />
-              {data.pageCount > 1 ? (
+              {data.nextCursor || data.prevCursor ? (
                 <span className="flex gap-1">
                   <Button
                     variant="secondary"
                     size="sm"
-                    disabled={data.page <= 1}
-                    onClick={() => setQuery({ page: data.page - 1 })}
+                    disabled={!data.prevCursor}
+                    onClick={() => setQuery({ cursor: data.prevCursor ?? "" })}
                   >
                     Previous
                   </Button>
                   <Button
                     variant="secondary"
                     size="sm"
-                    disabled={data.page >= data.pageCount}
-                    onClick={() => setQuery({ page: data.page + 1 })}
+                    disabled={!data.nextCursor}
+                    onClick={() => setQuery({ cursor: data.nextCursor ?? "" })}
                   >
                     Next
                   </Button>

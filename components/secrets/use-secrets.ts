@@ -28,7 +28,7 @@ export function useSecretsList(
   query: SecretListQuery,
   initial?: { query: SecretListQuery; data: SecretsList },
 ) {
-  // Set by refresh(): the next fetch asks the backend again instead of Keyhold's short-lived list.
+  // Set by refresh(): the next fetch waits for a new scan of the backends instead of serving the index as it is.
   const force = useRef(false);
   // When the server-rendered first page arrived: read once, on the first render.
   const [receivedAt] = useState(() => Date.now());
@@ -36,12 +36,12 @@ export function useSecretsList(
     queryKey: secretKeys.list(tenant, namespace ?? "*", query),
     queryFn: async ({ signal }) => {
       const params = new URLSearchParams({
-        page: String(query.page),
         sort: query.sort,
         dir: query.dir,
         pageSize: "50",
       });
       if (query.search) params.set("search", query.search);
+      if (query.cursor) params.set("cursor", query.cursor);
       if (force.current) params.set("refresh", "1");
       force.current = false;
       const base = `/api/tenants/${encodeURIComponent(tenant)}`;
@@ -60,6 +60,8 @@ export function useSecretsList(
     initialDataUpdatedAt: initial ? receivedAt : undefined,
     placeholderData: keepPreviousData,
     staleTime: 10_000,
+    // While a first scan fills the index, the rows grow: ask again every second until it finished.
+    refetchInterval: (q) => (q.state.data?.freshness.scanning ? 1_000 : false),
   });
   const refresh = () => {
     force.current = true;

@@ -13,6 +13,7 @@ import type { ConfigView } from "@/lib/managers/config-view";
 import type { ErrorShape } from "@/lib/errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { Field, inputClass } from "@/components/ui/field";
 import { Switch } from "@/components/ui/switch";
 import { FieldInput } from "./field-input";
 import { hasRowProblems, rowsOf, type TagRow } from "./tag-map-editor";
@@ -63,6 +64,9 @@ export function ManagerForm({
   const [enabled, setEnabled] = useState(initialView.exists ? initialView.enabled : false);
   const [type, setType] = useState<ExternalBackendType>(initialView.type ?? "aws-secret-manager");
   const [readOnly, setReadOnly] = useState(initialView.readOnly);
+  // Kestra's `cache` keys: the form edits the TTL and keeps the others as stored.
+  const storedCache = (initialView.settings.cache ?? {}) as Record<string, unknown>;
+  const [ttl, setTtl] = useState(String(storedCache["expire-after-write"] ?? ""));
   const [init] = useState(() => initialState(initialView, initialView.type ?? "aws-secret-manager"));
   const [values, setValues] = useState(init.values);
   const [filters, setFilters] = useState(init.filters);
@@ -157,7 +161,15 @@ export function ManagerForm({
       if (filters.prefixFilterOn)
         section["filter-on-prefix"] = { prefix: filters.prefixFilter, "keep-prefix": filters.keepPrefix };
     }
-    return { document: { type, "read-only": readOnly, [type]: section }, keepCredentials };
+    const cache: Record<string, unknown> = { ...storedCache };
+    delete cache["expire-after-write"];
+    if (ttl.trim()) cache["expire-after-write"] = ttl.trim();
+    const document: { type: ExternalBackendType; "read-only": boolean; cache?: Record<string, unknown> } & Record<
+      string,
+      unknown
+    > = { type, "read-only": readOnly, [type]: section };
+    if (Object.keys(cache).length) document.cache = cache;
+    return { document, keepCredentials };
   }
 
   function submit() {
@@ -273,6 +285,23 @@ export function ManagerForm({
             label="Read-only"
             description="Keyhold never creates, updates or deletes secrets in this backend; the backend is the source of truth."
           />
+
+          <Field
+            id="manager-cache-ttl"
+            label="List freshness (TTL)"
+            help="How long a scan of this backend stays fresh (cache.expire-after-write): 60s, 5m, 1h or PT1M. Older lists show at once and refresh in the background. Empty: 60 s."
+            error={error?.fieldErrors?.["cache.expire-after-write"]}
+            className="max-w-xs"
+          >
+            <input
+              id="manager-cache-ttl"
+              className={inputClass}
+              value={ttl}
+              placeholder="60s"
+              onChange={(e) => setTtl(e.target.value)}
+              aria-invalid={!!error?.fieldErrors?.["cache.expire-after-write"]}
+            />
+          </Field>
 
           <div className="grid gap-4 sm:grid-cols-2">
             {spec.fields.map((f) => (

@@ -26,21 +26,9 @@ export interface BackendContext {
   egress?: EgressPolicy;
 }
 
-/** One row of a list: never a value. */
-export interface SecretSummary {
-  key: string;
-  /** The namespace the secret belongs to; null when it belongs to the whole attachment scope (tenant or file). */
-  namespace: string | null;
-  description: string | null;
-  tags: Record<string, string>;
-  /**
-   * Field names of Vault entries, keys of JSON object values, when known without reading the value (Vault KV v2's
-   * subkeys endpoint); null when only the value knows them (`SecretsBackend.subkeys` reads it on demand).
-   */
-  subkeys: string[] | null;
-  backend: BackendType;
-  updatedAt: string | null;
-}
+/** One backend secret as a scan classifies it (metadata only, never a value): what the secrets index stores. */
+export type { IndexedSecret } from "../secrets/index/entry";
+import type { IndexedSecret } from "../secrets/index/entry";
 
 export const IGNORE_REASONS = {
   "missing-namespace-tag": "no 'namespace' tag",
@@ -55,30 +43,6 @@ export const IGNORE_REASONS = {
 } as const;
 
 export type IgnoreReason = keyof typeof IGNORE_REASONS;
-
-export interface ListQuery {
-  tenant: string;
-  /** The namespace whose own secrets are listed; inheritance is resolved above the adapter. */
-  namespace: string;
-  /** Case-insensitive substring of the key or of a tag written `key=value` (so of a tag key or value too); see search.ts. */
-  search?: string;
-  cursor?: string | null;
-  /** Default 50, at most 500. */
-  pageSize?: number;
-  /** Only these keys (exact), e.g. to find one secret without paging. */
-  keys?: string[];
-  /** Ask the backend again instead of using the list kept for a few seconds. */
-  refresh?: boolean;
-}
-
-export interface SecretPage {
-  items: SecretSummary[];
-  nextCursor: string | null;
-  /** Number of visible secrets matching the query (all pages). */
-  total: number;
-  /** Backend secrets the rules skipped, by reason (for the whole backend, not just this page). */
-  ignored: Partial<Record<IgnoreReason, number>>;
-}
 
 export interface WriteInput {
   tenant: string;
@@ -103,6 +67,12 @@ export interface SecretRef {
   tenant: string;
   namespace: string;
   key: string;
+  /**
+   * The secret as the index found it (its backend name, own namespace and tenant tag), so that an adapter whose
+   * names are not derived from the key (tagged read-only and prefix modes) need not scan to find it. Absent: the
+   * adapter finds the secret itself.
+   */
+  found?: { backendName: string; namespace: string | null; tenantTag: string | null };
 }
 
 export interface VerifyResult {
@@ -114,40 +84,32 @@ export interface VerifyResult {
 
 /**
  * How a backend learns subkey names without showing a value (its descriptor's `capabilities.subkeys`):
- * `metadata`, from metadata that holds no value (`describe`, for the rows shown); `on-demand`, only by
- * reading the secret (`subkeys`), when someone asks for one row.
+ * `metadata`, from metadata that holds no value (the scan asks for them: Vault KV v2's subkeys endpoint);
+ * `on-demand`, only by reading the secret (`subkeys`), when someone asks for one row.
  */
 export type SubkeySource = "metadata" | "on-demand";
-
-/** What `describe` knows of one listed secret without reading its value. */
-export interface SecretDetails {
-  key: string;
-  description: string | null;
-  tags: Record<string, string>;
-  updatedAt: string | null;
-  /** null: only the value knows them (a Keyhold-shaped Vault entry whose `value` holds JSON). */
-  subkeys: string[] | null;
-}
 
 /** The one interface every secrets backend implements; the UI and actions never branch on the type. */
 export interface SecretsBackend {
   readonly type: BackendType;
   readonly readOnly: boolean;
-  /** Read from the type's descriptor for this configuration: whether `describe` can tell subkeys. */
+  /** Read from the type's descriptor for this configuration: whether the scan tells subkeys. */
   readonly subkeySource: SubkeySource;
-  /** Never reads a value: rows carry what the backend's listing says (subkeys null unless it says them). */
-  list(query: ListQuery): Promise<SecretPage>;
   /**
-   * Metadata the listing leaves out, for the rows shown, from metadata endpoints only (Vault KV v2: one
-   * `subkeys` request per key). Never reads a value; keys it cannot find are left out.
+   * Every secret the configuration can see, classified (ignored ones with their reason), in backend pages: the
+   * secrets index (lib/secrets/index) stores them and serves every list. Never reads a value. A scan that would
+   * pass KEYHOLD_MAX_LIST_PAGES backend pages throws `too-many-secrets`.
    */
-  describe(query: { tenant: string; namespace: string; keys: string[] }): Promise<SecretDetails[]>;
+  scan(): AsyncIterable<IndexedSecret[]>;
   /** The subkey names of one secret, by reading it: one value read, the value never leaves the adapter. */
   subkeys(ref: SecretRef): Promise<string[]>;
   /** The value (or one subkey of it), for the server only: expression checks, never the browser. */
   read(ref: SecretRef, subkey?: string): Promise<string>;
-  write(input: WriteInput): Promise<void>;
-  update(input: UpdateInput): Promise<void>;
-  delete(ref: SecretRef): Promise<void>;
+  /** Creates the secret; answers its index entry (write-through). */
+  write(input: WriteInput): Promise<IndexedSecret>;
+  /** Changes the secret; answers its index entry (write-through). */
+  update(input: UpdateInput & Pick<SecretRef, "found">): Promise<IndexedSecret>;
+  /** Deletes the secret; answers its backend name (write-through). */
+  delete(ref: SecretRef): Promise<{ backendName: string }>;
   verify(): Promise<VerifyResult>;
 }

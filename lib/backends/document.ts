@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { SectionIssue } from "./config-fields";
 import { flag } from "./config-fields";
+import { cacheSectionSchema, type CacheSection } from "./cache-settings";
 import { deletePath, getPath, setPath } from "./document-path";
 import { descriptorOf, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "./descriptors";
 
@@ -13,12 +14,15 @@ import { descriptorOf, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "
 export type ConfigDocument = {
   type: ExternalBackendType;
   "read-only": boolean;
+  /** Kestra's `kestra.secret.cache`: the freshness of this configuration's secrets index. */
+  cache?: CacheSection;
 } & { [K in ExternalBackendType]?: Record<string, unknown> };
 
 const documentSchemas = EXTERNAL_BACKEND_TYPES.map((type) =>
   z.strictObject({
     type: z.literal(type),
     "read-only": flag(false),
+    cache: cacheSectionSchema.optional(),
     [type]: descriptorOf(type).section,
   }),
 );

@@ -1,4 +1,5 @@
-// The one meaning of a secrets search (ListQuery.search, the Secrets tab's search box), for every backend and list.
+// The one meaning of a secrets search (the Secrets tab's search box): the index's SQL (lib/secrets/index) and the
+// in-memory lists of tests both follow it.
 
 /** The needle of a search: trimmed and lower-cased; null when there is nothing to search for. */
 export function searchNeedle(search: string | undefined | null): string | null {

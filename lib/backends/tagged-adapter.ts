@@ -1,14 +1,9 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import type {
   BackendContext,
-  IgnoreReason,
-  ListQuery,
-  SecretDetails,
-  SecretPage,
+  IndexedSecret,
   SecretRef,
   SecretsBackend,
-  SecretSummary,
   UpdateInput,
   VerifyResult,
   WriteInput,
@@ -35,9 +30,7 @@ import {
 import { DEFAULT_PREFIX } from "./config-fields";
 import { credentialPathsOf, splitCredentials } from "./document";
 import { getPath } from "./document-path";
-import { cachedSnapshot, decodeCursor, encodeCursor, invalidateSnapshots, PageBudget, pageSizeOf } from "./snapshot";
-import { searchSecrets } from "./search";
-import { compareKeys } from "./sort";
+import { PageBudget } from "./page-budget";
 import { subkeysOf, valueOrSubkey } from "./subkeys";
 import { subkeySourceOf, type ExternalBackendType } from "./descriptors";
 
@@ -75,11 +68,6 @@ interface Entry {
   selected: Selected;
 }
 
-interface Snapshot {
-  entries: Entry[];
-  ignored: Partial<Record<IgnoreReason, number>>;
-}
-
 const DEFAULT_TIMEOUT = 15_000;
 
 function rulesOf(section: Record<string, unknown>, ctx: BackendContext): SelectionRules {
@@ -104,13 +92,8 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
   const rules = rulesOf(section, ctx);
   const readOnly = ctx.document["read-only"];
   const timeout = ctx.timeoutMs ?? DEFAULT_TIMEOUT;
-  const { settings, credentials } = splitCredentials(ctx.document);
+  const { credentials } = splitCredentials(ctx.document);
   const credentialValues = credentialPathsOf(ctx.document.type).map((p) => credentials[p]);
-  const identity = createHash("sha256")
-    .update(JSON.stringify([settings, credentials, ctx.attachment]))
-    .digest("hex")
-    .slice(0, 24);
-  const cacheKey = `${driver.type}:${identity}`;
 
   const fail = (error: unknown, what: string, extraSecrets: (string | undefined)[] = []): never => {
     // However deep the SDK wrapped it, a refusal by the egress policy is said in the policy's own words.
@@ -147,91 +130,100 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       );
   };
 
-  async function snapshot(refresh = false): Promise<Snapshot> {
-    return cachedSnapshot(
-      cacheKey,
-      () =>
-        call(
-          "list",
-          async (signal) => {
-            const entries: Entry[] = [];
-            const ignored: Partial<Record<IgnoreReason, number>> = {};
-            const budget = new PageBudget(driver.target);
-            for await (const page of driver.scan(signal, budget)) {
-              for (const raw of page) {
-                const c = classify(raw, rules);
-                if (c.ok) entries.push({ raw, selected: c });
-                else ignored[c.reason] = (ignored[c.reason] ?? 0) + 1;
-              }
-            }
-            entries.sort((a, b) => compareKeys(a.selected.key, b.selected.key) || compareKeys(a.raw.name, b.raw.name));
-            return { entries, ignored };
-          },
-          [],
-          Math.max(timeout, 60_000),
-        ),
-      { refresh },
-    );
+  /** The index entry of a backend secret, selected or not. */
+  const indexed = (raw: RawSecret): IndexedSecret => {
+    const c = classify(raw, rules);
+    return {
+      backendName: raw.name,
+      key: c.ok ? c.key : null,
+      namespace: c.ok ? c.namespace : (raw.tags?.namespace ?? null),
+      tenantTag: c.ok ? c.tenant : (raw.tags?.tenant ?? null),
+      description: raw.description,
+      tags: raw.tags ?? {},
+      // Subkeys are inside the value: only "Show subkeys" tells them.
+      subkeys: null,
+      updatedAt: raw.updatedAt ? raw.updatedAt.toISOString() : null,
+      version: null,
+      ignored: c.ok ? null : c.reason,
+    };
+  };
+
+  /** Every page of the backend, classified; the whole scan shares one deadline (at least a minute). */
+  async function* scan(): AsyncIterable<IndexedSecret[]> {
+    const budget = new PageBudget(driver.target);
+    const controller = new AbortController();
+    const deadline = Math.max(timeout, 60_000) * 10;
+    const timer = setTimeout(() => controller.abort(), deadline);
+    try {
+      const pages = driver.scan(controller.signal, budget)[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<RawSecret[]>;
+        try {
+          next = await withTimeout(timeout, `${driver.target} (list)`, () => pages.next());
+        } catch (error) {
+          return fail(error, "list");
+        }
+        if (next.done) return;
+        yield next.value.map(indexed);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
+  /** The secret `ref` names: the one the index found, or (without it) the first the backend's scan selects. */
   async function locate(ref: SecretRef): Promise<Entry | undefined> {
-    const snap = await snapshot();
-    const own = snap.entries.filter(
-      (e) => e.selected.key === ref.key && ownedBy(e.selected, ctx.attachment, ref.tenant, ref.namespace),
-    );
-    // A secret tagged with this exact namespace wins over one that belongs to the attachment scope.
-    return own.find((e) => e.selected.namespace === ref.namespace) ?? own[0];
+    if (ref.found) {
+      const selected: Selected = {
+        ok: true,
+        key: ref.key,
+        namespace: ref.found.namespace,
+        tenant: ref.found.tenantTag,
+      };
+      if (!ownedBy(selected, ctx.attachment, ref.tenant, ref.namespace)) return undefined;
+      return { raw: { name: ref.found.backendName, tags: {}, description: null, updatedAt: null }, selected };
+    }
+    let attached: Entry | undefined;
+    for await (const page of scan()) {
+      for (const e of page) {
+        if (e.key !== ref.key || e.ignored) continue;
+        const selected: Selected = { ok: true, key: e.key, namespace: e.namespace, tenant: e.tenantTag };
+        if (!ownedBy(selected, ctx.attachment, ref.tenant, ref.namespace)) continue;
+        const entry = {
+          raw: { name: e.backendName, tags: e.tags, description: e.description, updatedAt: null },
+          selected,
+        };
+        // A secret tagged with this exact namespace wins over one that belongs to the attachment scope.
+        if (e.namespace === ref.namespace) return entry;
+        attached ??= entry;
+      }
+    }
+    return attached;
   }
 
-  // Everything a row shows comes from the scan; subkeys are inside the value, so they are not known here.
-  const details = (e: Entry): SecretDetails => ({
-    key: e.selected.key,
-    description: e.raw.description,
-    tags: e.raw.tags,
-    updatedAt: e.raw.updatedAt ? e.raw.updatedAt.toISOString() : null,
+  const written = (
+    name: string,
+    selected: Pick<Selected, "key" | "namespace" | "tenant">,
+    meta: { description: string | null; tags: Record<string, string> },
+  ): IndexedSecret => ({
+    backendName: name,
+    key: selected.key,
+    namespace: selected.namespace,
+    tenantTag: selected.tenant,
+    description: meta.description,
+    tags: meta.tags,
     subkeys: null,
+    updatedAt: new Date().toISOString(),
+    version: null,
+    ignored: null,
   });
-  const summary = (e: Entry): SecretSummary => ({
-    ...details(e),
-    namespace: e.selected.namespace,
-    backend: driver.type,
-  });
-  const own = (snap: Snapshot, tenant: string, namespace: string) =>
-    snap.entries.filter((e) => ownedBy(e.selected, ctx.attachment, tenant, namespace));
 
   return {
     type: driver.type,
     readOnly,
     subkeySource: subkeySourceOf(ctx.document),
 
-    async list(query: ListQuery): Promise<SecretPage> {
-      const snap = await snapshot(query.refresh);
-      const mine = own(snap, query.tenant, query.namespace);
-      const otherTenant =
-        snap.entries.length -
-        snap.entries.filter((e) => e.selected.tenant === null || e.selected.tenant === query.tenant).length;
-      const wanted = query.keys ? new Set(query.keys) : null;
-      const selected = wanted ? mine.filter((e) => wanted.has(e.selected.key)) : mine;
-      const matching = searchSecrets(selected, query.search, (e) => ({ key: e.selected.key, tags: e.raw.tags }));
-      const offset = decodeCursor(query.cursor);
-      const size = pageSizeOf(query.pageSize);
-      const items = matching.slice(offset, offset + size).map(summary);
-      const ignored = { ...snap.ignored };
-      if (otherTenant) ignored["other-tenant"] = (ignored["other-tenant"] ?? 0) + otherTenant;
-      return {
-        items,
-        total: matching.length,
-        nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
-        ignored,
-      };
-    },
-
-    async describe(query): Promise<SecretDetails[]> {
-      const wanted = new Set(query.keys);
-      return own(await snapshot(), query.tenant, query.namespace)
-        .filter((e) => wanted.has(e.selected.key))
-        .map(details);
-    },
+    scan,
 
     async subkeys(ref: SecretRef): Promise<string[]> {
       const entry = await locate(ref);
@@ -246,12 +238,11 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       return valueOrSubkey(ref.key, value, subkey);
     },
 
-    async write(input: WriteInput): Promise<void> {
+    async write(input: WriteInput): Promise<IndexedSecret> {
       refuseWrites();
       if (!isValidSecretKey(input.key))
         throw new BackendError("invalid-input", `'${input.key}' is not a valid secret key.`);
-      if (await locate(input))
-        throw new BackendError("conflict", `A secret with key '${input.key}' already exists in ${input.namespace}.`);
+      // A second secret with the same name is refused by the backend itself (conflict); the index checks the key first.
       const name = driver.nameFor({ ...input, prefix: rules.prefix });
       const tags = managedTags(
         { ...input, prefix: rules.prefix },
@@ -263,10 +254,11 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
         (s) => driver.create(name, input.value, { description: input.description ?? null, tags }, s),
         [input.value],
       );
-      invalidateSnapshots(cacheKey);
+      // Classified as a scan would classify it, so the row written through is the row the next scan finds.
+      return indexed({ name, tags, description: input.description ?? null, updatedAt: new Date() });
     },
 
-    async update(input: UpdateInput): Promise<void> {
+    async update(input: UpdateInput & Pick<SecretRef, "found">): Promise<IndexedSecret> {
       refuseWrites();
       const entry = await locate(input);
       if (!entry) throw new BackendError("not-found", `Cannot find secret for key '${input.key}'.`);
@@ -282,15 +274,19 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
         (s) => driver.update(entry.raw.name, { value: input.value, description: input.description, tags }, s),
         [input.value],
       );
-      invalidateSnapshots(cacheKey);
+      const description = input.description !== undefined ? input.description : entry.raw.description;
+      // With its new tags, classified as a scan would (a tag change may move or hide it); else as it was found.
+      return tags
+        ? indexed({ name: entry.raw.name, tags, description, updatedAt: new Date() })
+        : written(entry.raw.name, entry.selected, { description, tags: entry.raw.tags });
     },
 
-    async delete(ref: SecretRef): Promise<void> {
+    async delete(ref: SecretRef): Promise<{ backendName: string }> {
       refuseWrites();
       const entry = await locate(ref);
       if (!entry) throw new BackendError("not-found", `Cannot find secret for key '${ref.key}'.`);
       await call("delete", (s) => driver.remove(entry.raw.name, s));
-      invalidateSnapshots(cacheKey);
+      return { backendName: entry.raw.name };
     },
 
     async verify(): Promise<VerifyResult> {

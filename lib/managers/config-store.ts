@@ -1,4 +1,5 @@
 import "server-only";
+import { dropSources } from "../secrets/index/store";
 import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client";
 import { changedDestinations, credentialNoun, identityOf, reenterMessage } from "../backends/destination";
@@ -174,6 +175,8 @@ export async function saveConfig(
         data: { enabled: false, version: { increment: 1 } },
       });
       if (r.count) await recordAudit(tx, { ...audit, action: "config.disabled", details: {} });
+      // Its secrets index goes with it (turned on again, it scans anew).
+      if (r.count) await dropSources(tx as unknown as PrismaClient, { configId: row.id });
       return r.count;
     });
     if (!n) throw conflict(null);
@@ -232,6 +235,8 @@ export async function saveConfig(
         },
       });
       if (!r.count) throw conflict(null);
+      // A changed configuration may select other secrets: its index is dropped, the next list scans again.
+      await dropSources(tx as unknown as PrismaClient, { configId: row.id });
       const action =
         row.readOnly !== data.readOnly
           ? "config.read-only-toggled"

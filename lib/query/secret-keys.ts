@@ -3,7 +3,8 @@ export interface SecretListQuery {
   search: string;
   sort: "key" | "namespace" | "updated";
   dir: "asc" | "desc";
-  page: number;
+  /** The page's keyset cursor (`a.…` after a row, `b.…` before one); "" for the first page. */
+  cursor: string;
 }
 
 export const secretKeys = {
@@ -26,13 +27,13 @@ export function affectsNamespace(key: readonly unknown[], tenant: string, namesp
   );
 }
 
-/** Reads the list state kept in the URL (`?q=&sort=&dir=&page=`), the same on the server and in the browser. */
+/** Reads the list state kept in the URL (`?q=&sort=&dir=&cursor=`), the same on the server and in the browser. */
 export function parseListQuery(get: (name: string) => string | null | undefined): SecretListQuery {
   const sort = get("sort");
   return {
     search: get("q") ?? "",
     sort: sort === "namespace" || sort === "updated" ? sort : "key",
     dir: get("dir") === "desc" ? "desc" : "asc",
-    page: Math.max(1, Number(get("page")) || 1),
+    cursor: /^[ab]\.[A-Za-z0-9_-]{1,4000}$/.test(get("cursor") ?? "") ? get("cursor")! : "",
   };
 }

@@ -4,8 +4,10 @@ import type { PrismaClient } from "../db/generated/client";
 import type { Session } from "../auth/session";
 import { KeyholdError } from "../errors";
 import type { TenantRef } from "../tenancy/tenant-ref";
-import { dropCachedDetails } from "./row-details";
+import { BackendError } from "../backends/backend-error";
 import { databaseBackends, type ServingBackends } from "./serving";
+import { findSecret } from "./namespace-secrets";
+import { removeEntry, upsertEntry } from "./index/store";
 import type { createSecretInput, secretRefInput, updateSecretInput } from "./secret-input";
 import { recordAudit } from "../audit/record";
 
@@ -21,8 +23,25 @@ async function ownBackend(serving: ServingBackends, tenant: TenantRef, namespace
     );
   }
   const backend = await serving.open(tenant, effective);
-  return { backend, done: () => dropCachedDetails(effective, tenant.id) };
+  const source = await serving.source(tenant, effective);
+  return { backend, source };
 }
+
+/** The namespace's own secret `key` as the index knows it (its backend name), or undefined. */
+async function indexed(
+  prisma: PrismaClient,
+  serving: ServingBackends,
+  tenant: TenantRef,
+  namespace: string,
+  key: string,
+) {
+  const hit = await findSecret(prisma, serving, tenant, namespace, key, { ownOnly: true });
+  return hit
+    ? { backendName: hit.found.backendName, namespace: hit.found.namespace, tenantTag: hit.found.tenantTag }
+    : undefined;
+}
+
+// Writes through Keyhold update their index row in the same request, so every instance's next list shows them.
 
 export async function createSecret(
   prisma: PrismaClient,
@@ -31,8 +50,10 @@ export async function createSecret(
   input: z.output<typeof createSecretInput>,
   serving: ServingBackends = databaseBackends(prisma),
 ) {
-  const { backend, done } = await ownBackend(serving, tenant, input.namespace);
-  await backend.write({
+  const { backend, source } = await ownBackend(serving, tenant, input.namespace);
+  if (await indexed(prisma, serving, tenant, input.namespace, input.key))
+    throw new BackendError("conflict", `A secret with key '${input.key}' already exists in ${input.namespace}.`);
+  const entry = await backend.write({
     tenant: tenant.slug,
     namespace: input.namespace,
     key: input.key,
@@ -40,7 +61,7 @@ export async function createSecret(
     description: input.description,
     tags: input.tags,
   });
-  done();
+  await upsertEntry(prisma, source.key, entry);
   await recordAudit(prisma, {
     tenantId: tenant.id,
     namespace: input.namespace,
@@ -58,8 +79,10 @@ export async function updateSecret(
   input: z.output<typeof updateSecretInput>,
   serving: ServingBackends = databaseBackends(prisma),
 ) {
-  const { backend, done } = await ownBackend(serving, tenant, input.namespace);
-  await backend.update({
+  const { backend, source } = await ownBackend(serving, tenant, input.namespace);
+  const found = await indexed(prisma, serving, tenant, input.namespace, input.key);
+  const entry = await backend.update({
+    found,
     tenant: tenant.slug,
     namespace: input.namespace,
     key: input.key,
@@ -67,7 +90,7 @@ export async function updateSecret(
     description: input.description,
     tags: input.tags,
   });
-  done();
+  await upsertEntry(prisma, source.key, entry);
   await recordAudit(prisma, {
     tenantId: tenant.id,
     namespace: input.namespace,
@@ -90,9 +113,15 @@ export async function deleteSecret(
   input: z.output<typeof secretRefInput>,
   serving: ServingBackends = databaseBackends(prisma),
 ) {
-  const { backend, done } = await ownBackend(serving, tenant, input.namespace);
-  await backend.delete({ tenant: tenant.slug, namespace: input.namespace, key: input.key });
-  done();
+  const { backend, source } = await ownBackend(serving, tenant, input.namespace);
+  const found = await indexed(prisma, serving, tenant, input.namespace, input.key);
+  const { backendName } = await backend.delete({
+    tenant: tenant.slug,
+    namespace: input.namespace,
+    key: input.key,
+    found,
+  });
+  await removeEntry(prisma, source.key, { backendName });
   await recordAudit(prisma, {
     tenantId: tenant.id,
     namespace: input.namespace,

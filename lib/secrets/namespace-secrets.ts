@@ -1,17 +1,28 @@
 import "server-only";
 import type { PrismaClient } from "../db/generated/client";
-import type { IgnoreReason, SecretsBackend, SecretSummary } from "../backends/adapter";
+import type { IgnoreReason, SecretsBackend } from "../backends/adapter";
 import { BackendError, isBackendError, type BackendErrorCode } from "../backends/backend-error";
 import { backendLabel, type BackendType } from "../backends/descriptors";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { namespaceLineage } from "../tenancy/names";
-import { searchSecrets } from "../backends/search";
-import { compareKeys } from "../backends/sort";
 import { databaseBackends, type ServingBackends } from "./serving";
 import type { EffectiveBackend } from "./effective-backend";
-import { describeRows, forgetKnownSubkeys, knownSubkeys, rememberSubkeys } from "./row-details";
+import { ensureFresh, type ServedSource } from "./index/freshness";
+import { findVisible, type FoundEntry } from "./index/find";
+import { listPage } from "./index/paging";
+import { ignoredCounts, type LineageEntry } from "./index/query";
+import { setSubkeys, type SourceState } from "./index/store";
 
-export interface SecretRow extends SecretSummary {
+export interface SecretRow {
+  key: string;
+  /** The namespace the secret belongs to; null when it belongs to the whole attachment scope (tenant or file). */
+  namespace: string | null;
+  description: string | null;
+  tags: Record<string, string>;
+  /** Field names known without a value read (Vault KV v2 metadata, or asked with "Show subkeys"); else null. */
+  subkeys: string[] | null;
+  backend: BackendType;
+  updatedAt: string | null;
   /** The namespace whose secrets this row came from (for rows without a namespace of their own: where the lookup found it). */
   source: string;
   inherited: boolean;
@@ -31,26 +42,39 @@ export interface NamespaceSecretsQuery {
   search?: string;
   sort?: "key" | "namespace" | "updated";
   dir?: "asc" | "desc";
-  page?: number;
+  /** The opaque cursor of a page (from `nextCursor` or `prevCursor`); absent: the first page. */
+  cursor?: string | null;
   pageSize?: number;
+  /** Waits for a new scan of every backend listed (the tab's Refresh). */
   refresh?: boolean;
+}
+
+/** How fresh the rows are: the oldest finished scan among the backends listed, and a first scan in progress. */
+export interface ListFreshness {
+  /** When the least recent backend was scanned; null while none finished a first scan. */
+  asOf: string | null;
+  /** A backend without a finished scan is being scanned: the rows are what it wrote so far. */
+  scanning: boolean;
+  /** Secrets the running first scans wrote so far. */
+  scanned: number;
 }
 
 export interface NamespaceSecrets {
   rows: SecretRow[];
   total: number;
-  page: number;
-  pageCount: number;
+  nextCursor: string | null;
+  prevCursor: string | null;
   /** What the namespace's own backend skipped, by reason. */
   ignored: Partial<Record<IgnoreReason, number>>;
-  /** Backends that failed; the rows of the others are still listed. */
+  /** Backends that failed (to open, or their last refresh); the rows of the others, and their last index, are listed. */
   errors: SourceError[];
+  freshness: ListFreshness;
 }
 
-interface Source {
+interface Served {
   namespace: string;
   effective: EffectiveBackend;
-  backend: SecretsBackend;
+  source: ServedSource;
 }
 
 const asSourceError = (namespace: string, error: unknown): SourceError =>
@@ -58,53 +82,121 @@ const asSourceError = (namespace: string, error: unknown): SourceError =>
     ? { namespace, code: error.code, message: error.message }
     : { namespace, code: "internal", message: "The backend could not be read." };
 
-async function sourcesOf(
-  serving: ServingBackends,
-  tenant: TenantRef,
-  lineage: string[],
-): Promise<{ sources: Source[]; errors: SourceError[] }> {
-  const backends = await serving.effective(tenant, lineage);
-  const sources: Source[] = [];
+const attachmentOf = (effective: EffectiveBackend) =>
+  effective.source.kind === "namespace" ? effective.source.namespace : null;
+
+/** Each namespace's effective backend and its index source; one that cannot be used is an error, not a failure. */
+async function servedOf(serving: ServingBackends, tenant: TenantRef, namespaces: string[]) {
+  const backends = await serving.effective(tenant, namespaces);
+  const served: Served[] = [];
   const errors: SourceError[] = [];
-  for (const ns of lineage) {
+  for (const ns of namespaces) {
     const effective = backends.get(ns)!;
     try {
-      sources.push({ namespace: ns, effective, backend: await serving.open(tenant, effective) });
+      served.push({ namespace: ns, effective, source: await serving.source(tenant, effective) });
     } catch (error) {
       errors.push(asSourceError(ns, error));
     }
   }
-  return { sources, errors };
+  return { served, errors };
 }
 
-async function allOwn(
-  source: Source,
-  tenant: string,
+/** Brings every distinct source up to its freshness policy (one scan each), and says how fresh the list is. */
+async function freshen(
+  prisma: PrismaClient,
+  serving: ServingBackends,
+  tenant: TenantRef,
+  served: Served[],
+  errors: SourceError[],
   refresh: boolean,
-): Promise<{ items: SecretSummary[]; ignored: SecretPageIgnored }> {
-  const items: SecretSummary[] = [];
-  let cursor: string | null = null;
-  let ignored: SecretPageIgnored = {};
-  for (let i = 0; i < 1000; i++) {
-    const page = await source.backend.list({
-      tenant,
-      namespace: source.namespace,
-      cursor,
-      pageSize: 500,
-      refresh: refresh && i === 0,
-    });
-    items.push(...page.items);
-    ignored = page.ignored;
-    cursor = page.nextCursor;
-    if (!cursor) break;
+): Promise<{ freshness: ListFreshness; usable: Served[]; unanswered: SourceError[] }> {
+  const bySource = new Map<string, Served>();
+  for (const s of served) if (!bySource.has(s.source.key)) bySource.set(s.source.key, s);
+  const states = new Map<string, SourceState | null>();
+  const unusable = new Set<string>();
+  // Failures of backends that have no index to answer from (opening failed, or no scan ever finished).
+  const unanswered: SourceError[] = [];
+  await Promise.all(
+    [...bySource.values()].map(async (s) => {
+      // Opening the adapter (credentials, identity checks) happens only when a scan runs.
+      let openError: unknown = null;
+      const open = () =>
+        serving.open(tenant, s.effective).catch((error: unknown) => {
+          openError = error;
+          throw error;
+        });
+      states.set(s.source.key, await ensureFresh(prisma, s.source, open, { refresh }));
+      if (openError) {
+        errors.push(asSourceError(s.namespace, openError));
+        unanswered.push(asSourceError(s.namespace, openError));
+        unusable.add(s.source.key);
+      }
+    }),
+  );
+  let asOf: Date | null = null;
+  let scanning = false;
+  let scanned = 0;
+  for (const s of bySource.values()) {
+    const state = states.get(s.source.key) ?? null;
+    if (state?.lastError && !unusable.has(s.source.key)) {
+      const error = {
+        namespace: s.namespace,
+        code: state.lastError.code as SourceError["code"],
+        message: state.lastError.message,
+      };
+      errors.push(error);
+      if (state.servedGeneration === null) unanswered.push(error);
+    }
+    if (state?.servedGeneration === null || !state) {
+      if (state?.scanning) {
+        scanning = true;
+        scanned += state.scanCount;
+      }
+    } else if (state.scannedAt && (!asOf || state.scannedAt < asOf)) asOf = state.scannedAt;
   }
-  return { items, ignored };
+  return {
+    freshness: { asOf: asOf ? asOf.toISOString() : null, scanning, scanned },
+    usable: served.filter((s) => !unusable.has(s.source.key)),
+    unanswered,
+  };
 }
-type SecretPageIgnored = Partial<Record<IgnoreReason, number>>;
+
+function rowsOf(page: Awaited<ReturnType<typeof listPage>>, served: Served[], tenantWide: boolean): SecretRow[] {
+  const byNamespace = new Map(served.map((s) => [s.namespace, s]));
+  return page.rows.map((r) => {
+    const s = byNamespace.get(r.source)!;
+    return {
+      key: r.key,
+      namespace: r.namespace,
+      description: r.description,
+      tags: r.tags,
+      subkeys: r.subkeys,
+      backend: s.effective.type as BackendType,
+      updatedAt: r.updatedAt,
+      source: r.source,
+      inherited: !tenantWide && r.inherited,
+      readOnly: s.effective.readOnly,
+      backendLabel: backendLabel(s.effective.type as BackendType),
+      sourceKind: s.effective.source.kind,
+    };
+  });
+}
+
+const lineageOf = (served: Served[], namespace: string): LineageEntry[] => {
+  const order = namespaceLineage(namespace).reverse();
+  return served
+    .map((s) => ({
+      namespace: s.namespace,
+      depth: order.indexOf(s.namespace),
+      sourceKey: s.source.key,
+      attachmentNamespace: attachmentOf(s.effective),
+    }))
+    .filter((l) => l.depth >= 0);
+};
 
 /**
- * The Secrets tab: a namespace's own secrets and those it inherits from its ancestors (each served by
- * its own effective backend), a child's key hiding the parent's, then searched, sorted and paged.
+ * The Secrets tab from the secrets index: a namespace's own secrets and those it inherits from its ancestors (each
+ * served by its own effective backend), a child's key hiding the parent's; searched, sorted and paged in SQL.
  */
 export async function listNamespaceSecrets(
   prisma: PrismaClient,
@@ -113,8 +205,26 @@ export async function listNamespaceSecrets(
   query: NamespaceSecretsQuery,
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<NamespaceSecrets> {
-  const { sources, errors } = await sourcesOf(serving, tenant, namespaceLineage(namespace).reverse());
-  return collect(tenant, sources, errors, query, namespace);
+  const { served, errors } = await servedOf(serving, tenant, namespaceLineage(namespace).reverse());
+  const { freshness, usable } = await freshen(prisma, serving, tenant, served, errors, !!query.refresh);
+  const page = await listPage(prisma, {
+    sort: query.sort ?? "key",
+    dir: query.dir ?? "asc",
+    cursor: query.cursor,
+    tenantWide: false,
+    query: { tenant: tenant.slug, lineage: lineageOf(usable, namespace), search: query.search, limit: query.pageSize },
+  });
+  const own = usable.find((s) => s.namespace === namespace);
+  const ignored = own ? await ignoredCounts(prisma, own.source.key, tenant.slug) : {};
+  return {
+    rows: rowsOf(page, usable, false),
+    total: page.total,
+    nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
+    ignored,
+    errors,
+    freshness,
+  };
 }
 
 /** The tenant's Secrets tab: every namespace's own secrets, each row in the namespace it belongs to. */
@@ -125,103 +235,82 @@ export async function listTenantSecrets(
   query: NamespaceSecretsQuery,
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<NamespaceSecrets> {
-  const { sources, errors } = await sourcesOf(serving, tenant, namespaces);
-  return collect(tenant, sources, errors, query, null);
-}
-
-/** With `namespace`, rows merge by key (nearest wins); without, every namespace keeps its own rows. */
-async function collect(
-  tenant: TenantRef,
-  sources: Source[],
-  errors: SourceError[],
-  query: NamespaceSecretsQuery,
-  namespace: string | null,
-): Promise<NamespaceSecrets> {
-  const lists = await Promise.all(
-    sources.map((s) =>
-      allOwn(s, tenant.slug, !!query.refresh).then(
-        (r) => ({ source: s, ...r }),
-        (error: unknown) => ({ source: s, error }),
-      ),
-    ),
-  );
-  const merged = new Map<string, SecretRow>();
-  let ignored: SecretPageIgnored = {};
-  for (const list of lists) {
-    if ("error" in list) {
-      errors.push(asSourceError(list.source.namespace, list.error));
-      continue;
-    }
-    if (list.source.namespace === namespace) ignored = list.ignored;
-    for (const item of list.items) {
-      // Secrets of a tenant-wide attachment show in every namespace's list: once is enough on the tenant tab.
-      const id = namespace
-        ? item.key
-        : `${item.namespace ?? "*"}/${item.key}/${list.source.effective.configId ?? list.source.effective.type}`;
-      if (merged.has(id)) continue; // the nearer namespace wins
-      merged.set(id, {
-        ...item,
-        source: list.source.namespace,
-        inherited: namespace !== null && list.source.namespace !== namespace,
-        readOnly: list.source.effective.readOnly,
-        backendLabel: backendLabel(list.source.effective.type as BackendType),
-        sourceKind: list.source.effective.source.kind,
-      });
-    }
-  }
-  const rows = searchSecrets([...merged.values()], query.search, (r) => r);
-  const dir = query.dir === "desc" ? -1 : 1;
-  const sortKey = query.sort ?? (namespace ? "key" : "namespace");
-  rows.sort((a, b) => {
-    const primary =
-      sortKey === "namespace"
-        ? compareKeys(a.source, b.source)
-        : sortKey === "updated"
-          ? compareKeys(a.updatedAt ?? "", b.updatedAt ?? "")
-          : 0;
-    return dir * (primary || compareKeys(a.key, b.key));
+  const { served, errors } = await servedOf(serving, tenant, namespaces);
+  const { freshness, usable } = await freshen(prisma, serving, tenant, served, errors, !!query.refresh);
+  const page = await listPage(prisma, {
+    sort: query.sort ?? "namespace",
+    dir: query.dir ?? "asc",
+    cursor: query.cursor,
+    tenantWide: true,
+    query: {
+      tenant: tenant.slug,
+      namespaces: usable.map((s) => ({
+        namespace: s.namespace,
+        sourceKey: s.source.key,
+        attachmentNamespace: attachmentOf(s.effective),
+      })),
+      search: query.search,
+      limit: query.pageSize,
+    },
   });
-  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 200);
-  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
-  const slice = rows.slice((page - 1) * pageSize, page * pageSize);
-
-  // Never a value read: backends whose descriptor says `metadata` describe the rows on this page (Vault KV v2);
-  // for the others, subkeys are the names someone asked for ("Show subkeys"), else unknown (null).
-  const bySource = new Map(sources.map((s) => [s.namespace, s]));
-  const groups = new Map<string, SecretRow[]>();
-  for (const row of slice) {
-    const owner = row.source;
-    groups.set(owner, [...(groups.get(owner) ?? []), row]);
-  }
-  await Promise.all(
-    [...groups].map(async ([owner, rowsOfOwner]) => {
-      const s = bySource.get(owner);
-      if (!s) return;
-      if (query.refresh) forgetKnownSubkeys(s.effective, tenant.id);
-      if (s.backend.subkeySource === "metadata")
-        await describeRows(tenant, s.effective, s.backend, s.namespace, rowsOfOwner, !!query.refresh);
-      await Promise.all(
-        rowsOfOwner.map(async (row) => {
-          if (row.subkeys === null) row.subkeys = await knownSubkeys(s.effective, tenant.id, row.namespace, row.key);
-        }),
-      );
-    }),
-  );
-  return { rows: slice, total: rows.length, page, pageCount, ignored, errors };
+  return {
+    rows: rowsOf(page, usable, true),
+    total: page.total,
+    nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
+    ignored: {},
+    errors,
+    freshness,
+  };
 }
 
-/** The backend and namespace that serve `key` from `namespace`, as the list resolves it: the namespace, then its ancestors. */
-async function findSecret(serving: ServingBackends, tenant: TenantRef, namespace: string, key: string) {
-  const { sources, errors } = await sourcesOf(serving, tenant, namespaceLineage(namespace).reverse());
-  if (errors.length && !sources.length)
+export interface FoundSecret {
+  served: Served;
+  found: FoundEntry;
+  backend: SecretsBackend;
+}
+
+/**
+ * The backend and index entry that serve `key` from `namespace`, as the list resolves it: the namespace, then its
+ * ancestors. A never-scanned source is scanned first (waiting briefly), so a new configuration resolves its keys.
+ */
+export async function findSecret(
+  prisma: PrismaClient,
+  serving: ServingBackends,
+  tenant: TenantRef,
+  namespace: string,
+  key: string,
+  options: { ownOnly?: boolean } = {},
+): Promise<FoundSecret | null> {
+  const lineage = options.ownOnly ? [namespace] : namespaceLineage(namespace).reverse();
+  const { served, errors } = await servedOf(serving, tenant, lineage);
+  if (errors.length && !served.length)
     throw new BackendError(errors[0].code === "internal" ? "unreachable" : errors[0].code, errors[0].message);
-  for (const s of sources) {
-    const found = await s.backend.list({ tenant: tenant.slug, namespace: s.namespace, keys: [key] });
-    if (found.items.length) return { source: s, item: found.items[0] };
-  }
-  throw new BackendError("not-found", `Cannot find secret for key '${key}'.`);
+  const { usable, unanswered } = await freshen(prisma, serving, tenant, served, errors, false);
+  const found = await findVisible(prisma, { tenant: tenant.slug, key, lineage: lineageOf(usable, namespace) });
+  // Not found while a backend of the lineage could not be used: that backend's failure, not "cannot find".
+  if (!found && unanswered.length)
+    throw new BackendError(
+      unanswered[0].code === "internal" ? "unreachable" : unanswered[0].code,
+      unanswered[0].message,
+    );
+  if (!found) return null;
+  const s = served.find((x) => x.namespace === found.source)!;
+  return { served: s, found, backend: await serving.open(tenant, s.effective) };
 }
+
+async function mustFind(prisma: PrismaClient, serving: ServingBackends, tenant: TenantRef, ns: string, key: string) {
+  const hit = await findSecret(prisma, serving, tenant, ns, key);
+  if (!hit) throw new BackendError("not-found", `Cannot find secret for key '${key}'.`);
+  return hit;
+}
+
+const refOf = (tenant: TenantRef, hit: FoundSecret, key: string) => ({
+  tenant: tenant.slug,
+  namespace: hit.served.namespace,
+  key,
+  found: { backendName: hit.found.backendName, namespace: hit.found.namespace, tenantTag: hit.found.tenantTag },
+});
 
 export interface ShownSubkeys {
   /** The namespace whose backend holds the secret. */
@@ -230,8 +319,8 @@ export interface ShownSubkeys {
 }
 
 /**
- * "Show subkeys": reads the one secret `key` resolves to from `namespace` (one value read) and keeps its
- * subkey names, so that the next page view shows them without reading again. Names only leave this function.
+ * "Show subkeys": reads the one secret `key` resolves to from `namespace` (one value read) and keeps its subkey names
+ * in the index, so that every later page view (on any instance) shows them without reading again.
  */
 export async function showSubkeys(
   prisma: PrismaClient,
@@ -240,11 +329,10 @@ export async function showSubkeys(
   key: string,
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<ShownSubkeys> {
-  const { source, item } = await findSecret(serving, tenant, namespace, key);
-  const subkeys = await rememberSubkeys(source.effective, tenant.id, item.namespace, key, () =>
-    source.backend.subkeys({ tenant: tenant.slug, namespace: source.namespace, key }),
-  );
-  return { namespace: source.namespace, subkeys };
+  const hit = await mustFind(prisma, serving, tenant, namespace, key);
+  const subkeys = await hit.backend.subkeys(refOf(tenant, hit, key));
+  await setSubkeys(prisma, hit.found.sourceKey, hit.found.backendName, subkeys);
+  return { namespace: hit.served.namespace, subkeys };
 }
 
 export interface ResolvedSecret {
@@ -262,11 +350,11 @@ export async function resolveSecretValue(
   subkey?: string,
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<ResolvedSecret> {
-  const { source } = await findSecret(serving, tenant, namespace, key);
-  const value = await source.backend.read({ tenant: tenant.slug, namespace: source.namespace, key }, subkey);
+  const hit = await mustFind(prisma, serving, tenant, namespace, key);
+  const value = await hit.backend.read(refOf(tenant, hit, key), subkey);
   return {
-    namespace: source.namespace,
-    backendLabel: backendLabel(source.effective.type as BackendType),
+    namespace: hit.served.namespace,
+    backendLabel: backendLabel(hit.served.effective.type as BackendType),
     length: [...value].length,
   };
 }

@@ -29,8 +29,11 @@ export const secretsListSchema = z.strictObject({
   backend: backendSummarySchema,
   rows: z.array(secretRowSchema),
   total: z.number(),
-  page: z.number(),
-  pageCount: z.number(),
+  /** Opaque keyset cursors of the next and previous pages (null: none). */
+  nextCursor: z.string().nullable(),
+  prevCursor: z.string().nullable(),
+  /** How fresh the rows are: when the backends were scanned, and a first scan in progress with its count. */
+  freshness: z.strictObject({ asOf: z.string().nullable(), scanning: z.boolean(), scanned: z.number() }),
   ignored: z.array(z.strictObject({ reason: z.string(), label: z.string(), count: z.number() })),
   errors: z.array(z.strictObject({ namespace: z.string(), code: z.string(), message: z.string() })),
 });
@@ -44,7 +47,12 @@ export const listQueryFields = {
   search: plainText(200).optional(),
   sort: z.enum(["key", "namespace", "updated"]).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
-  page: z.coerce.number().int().min(1).max(100000).optional(),
+  /** A page's cursor, as a previous answer gave it (`nextCursor`, `prevCursor`). */
+  cursor: z
+    .string()
+    .max(4096)
+    .regex(/^[ab]\.[A-Za-z0-9_-]+$/, "Not a page cursor")
+    .optional(),
   pageSize: z.coerce.number().int().min(1).max(200).optional(),
   refresh: z.enum(["1", "0"]).optional(),
 };
@@ -83,8 +91,9 @@ export function toSecretsList(effective: EffectiveBackend, result: NamespaceSecr
       }),
     ),
     total: result.total,
-    page: result.page,
-    pageCount: result.pageCount,
+    nextCursor: result.nextCursor,
+    prevCursor: result.prevCursor,
+    freshness: result.freshness,
     ignored: Object.entries(result.ignored).map(([reason, count]) => ({
       reason,
       label: IGNORE_REASONS[reason as IgnoreReason],

@@ -1,10 +1,10 @@
-// Benchmark: Keyhold's adapter `list` against the shortest direct SDK loop over the same data,
+// Benchmark: Keyhold's adapter `scan` (what fills the secrets index) against the shortest direct SDK loop over the same data,
 // on moto (AWS) and OpenBao (Vault). Prints medians and the ratio; the target is adapter <= 1.15x direct.
 //   scripts/bench/list-secrets [--count 2000] [--runs 7]
 import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import nodeVault from "node-vault";
 import { createBackend } from "../../lib/backends/registry";
-import { mapLimit } from "../../lib/backends/snapshot";
+import { mapLimit } from "../../lib/backends/page-budget";
 import type { SecretsBackend } from "../../lib/backends/adapter";
 
 const arg = (name: string, fallback: number) => {
@@ -46,22 +46,9 @@ async function timeBoth(a: () => Promise<number>, b: () => Promise<number>): Pro
 }
 
 async function adapterListAll(backend: SecretsBackend, namespace: string): Promise<number> {
-  let cursor: string | null = null;
+  // The whole scan, every page, as a refresh of the index runs it; the rows of this namespace are counted.
   let n = 0;
-  let first = true;
-  do {
-    // refresh on the first page: every run asks the backend again instead of the few-second cache.
-    const page = await backend.list({
-      tenant: "bench",
-      namespace,
-      cursor,
-      pageSize: 500,
-      refresh: first,
-    });
-    first = false;
-    n += page.items.length;
-    cursor = page.nextCursor;
-  } while (cursor);
+  for await (const page of backend.scan()) n += page.filter((e) => e.key !== null && e.namespace === namespace).length;
   return n;
 }
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
 import nodeVault from "node-vault";
-import { mapLimit } from "../../lib/backends/snapshot";
+import { mapLimit } from "../../lib/backends/page-budget";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

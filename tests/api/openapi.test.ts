@@ -34,7 +34,7 @@ describe("the OpenAPI description", () => {
     const op = doc.paths["/api/tenants/{tenant}/namespaces/{namespace}/secrets"].get;
     expect(op.parameters.filter((p) => p.in === "path").map((p) => p.name)).toEqual(["tenant", "namespace"]);
     expect(op.parameters.filter((p) => p.in === "query").map((p) => p.name)).toEqual(
-      expect.arrayContaining(["search", "sort", "page", "pageSize"]),
+      expect.arrayContaining(["search", "sort", "cursor", "pageSize"]),
     );
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404"]));
     const audit = doc.paths["/api/tenants/{tenant}/audit/csv"].get;

@@ -201,7 +201,7 @@ const listQuery = query({
   search: text(fc.constantFrom("API", "team=core", "")),
   sort: text(fc.constantFrom("key", "namespace", "updated", "size")),
   dir: text(fc.constantFrom("asc", "desc")),
-  page: text(fc.constantFrom("1", "2", "0", "x")),
+  cursor: text(arb.listCursors),
   pageSize: text(fc.constantFrom("1", "50", "200", "201")),
   refresh: text(fc.constantFrom("1", "0", "true")),
 });

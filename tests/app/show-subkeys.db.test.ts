@@ -1,5 +1,5 @@
-// "Show subkeys" through the guard on a seeded database: the list's permission, names only in the answer, kept for the
-// next page view, dropped by a write through Keyhold.
+// "Show subkeys" through the guard on a seeded database: the list's permission, names only in the answer, kept in the
+// secrets index for the next page views, forgotten by a write of that secret through Keyhold.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DATABASES } from "../support/test-db";
 import { actAs, callRoute, openAppDatabase, seed, type AppDatabase, type Seed } from "../support/guarded-app";
@@ -13,6 +13,7 @@ vi.mock("next/cache", async () => (await import("../support/guarded-app")).nextC
 
 const { showSubkeysAction } = await import("../../lib/actions/secrets/show-subkeys");
 const { createSecretAction } = await import("../../lib/actions/secrets/create-secret");
+const { updateSecretAction } = await import("../../lib/actions/secrets/update-secret");
 const namespaceSecrets = await import("../../app/api/tenants/[tenant]/namespaces/[namespace]/secrets/route");
 
 describe.each(TEST_DATABASES)("show subkeys on $kind", ({ kind, available }) => {
@@ -36,26 +37,40 @@ describe.each(TEST_DATABASES)("show subkeys on $kind", ({ kind, available }) => 
     return Object.fromEntries(body.rows.map((r) => [r.key, r.subkeys]));
   };
 
-  it.skipIf(!available)("answers a viewer with names only, and the next list shows them until a write", async () => {
-    actAs(s, "viewer");
-    expect(await rows()).toEqual({ API_KEY: null, DB: null });
+  it.skipIf(!available)(
+    "answers a viewer with names only, kept in the index: a write changes its own row only",
+    async () => {
+      actAs(s, "viewer");
+      expect(await rows()).toEqual({ API_KEY: null, DB: null });
 
-    const shown = await showSubkeysAction({ tenant: "acme", namespace: "company.team", key: "DB" });
-    expect(shown).toEqual({ ok: true, data: { key: "DB", namespace: "company.team", subkeys: ["password", "user"] } });
-    // The inherited row resolves as the list resolves it: from company, where it lives.
-    expect(await showSubkeysAction({ tenant: "acme", namespace: "company.team", key: "API_KEY" })).toEqual({
-      ok: true,
-      data: { key: "API_KEY", namespace: "company", subkeys: [] },
-    });
-    expect(await rows()).toEqual({ API_KEY: [], DB: ["password", "user"] });
+      const shown = await showSubkeysAction({ tenant: "acme", namespace: "company.team", key: "DB" });
+      expect(shown).toEqual({
+        ok: true,
+        data: { key: "DB", namespace: "company.team", subkeys: ["password", "user"] },
+      });
+      // The inherited row resolves as the list resolves it: from company, where it lives.
+      expect(await showSubkeysAction({ tenant: "acme", namespace: "company.team", key: "API_KEY" })).toEqual({
+        ok: true,
+        data: { key: "API_KEY", namespace: "company", subkeys: [] },
+      });
+      expect(await rows()).toEqual({ API_KEY: [], DB: ["password", "user"] });
 
-    actAs(s, "namespace-editor");
-    expect(
-      await createSecretAction({ tenant: "acme", namespace: "company.team", key: "NEW", value: "x" }),
-    ).toMatchObject({ ok: true });
-    actAs(s, "viewer");
-    expect(await rows()).toMatchObject({ DB: null, NEW: null });
-  });
+      actAs(s, "namespace-editor");
+      expect(
+        await createSecretAction({ tenant: "acme", namespace: "company.team", key: "NEW", value: "x" }),
+      ).toMatchObject({ ok: true });
+      actAs(s, "viewer");
+      expect(await rows()).toEqual({ API_KEY: [], DB: ["password", "user"], NEW: null });
+
+      // A new value may have other names: the row written forgets them.
+      actAs(s, "namespace-editor");
+      expect(
+        await updateSecretAction({ tenant: "acme", namespace: "company.team", key: "DB", value: "{}" }),
+      ).toMatchObject({ ok: true });
+      actAs(s, "viewer");
+      expect(await rows()).toEqual({ API_KEY: [], DB: null, NEW: null });
+    },
+  );
 
   it.skipIf(!available)("refuses whom the list refuses, and names a missing key", async () => {
     actAs(s, "anonymous");

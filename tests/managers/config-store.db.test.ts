@@ -6,6 +6,8 @@ import { loadConfigView, saveConfig, type SaveConfigInput } from "../../lib/mana
 import { openCredentials } from "../../lib/managers/credential-binding";
 import { resolveScope, type ResolvedScope } from "../../lib/managers/scope";
 import { configCandidates } from "../../lib/managers/effective";
+import { refreshSource, sourceState } from "../../lib/secrets/index/store";
+import { databaseSource } from "../../lib/secrets/serving";
 
 process.env.KEYHOLD_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 
@@ -56,6 +58,58 @@ describe.each(TEST_DATABASES)("dedicated manager settings on $kind", ({ kind, av
       ],
     });
     scope = await resolveScope(prisma, tenantId, "company");
+  });
+
+  it.skipIf(!available)("a save or a disable drops the manager's secrets index; the next list scans anew", async () => {
+    await saveConfig(prisma, scope, input(vaultDoc({}), null), "tester");
+    const row = await prisma.secretsManagerConfig.findFirstOrThrow({ where: { tenantId } });
+    const tenant = { id: tenantId, slug: "acme" };
+    const effective = {
+      type: "vault",
+      readOnly: true,
+      configId: row.id,
+      source: { kind: "namespace", namespace: "company", own: true },
+    } as const;
+    const fill = async () => {
+      const source = await databaseSource(prisma, tenant, effective);
+      await refreshSource(prisma, source, async function* () {
+        yield [
+          {
+            backendName: "app1/db",
+            key: "db",
+            namespace: null,
+            tenantTag: null,
+            description: null,
+            tags: {},
+            subkeys: null,
+            updatedAt: null,
+            version: null,
+            ignored: null,
+          },
+        ];
+      });
+      return source;
+    };
+    const first = await fill();
+    expect(first).toMatchObject({ key: `config:${row.id}:v1`, configId: row.id, ttlMs: 60_000 });
+    expect((await sourceState(prisma, first.key))?.servedGeneration).not.toBeNull();
+
+    // A new TTL is a change like any other: a new version, a new source, the old index gone.
+    await saveConfig(prisma, scope, input(vaultDoc({}), 1, ["vault.token.token"]), "tester");
+    expect(await sourceState(prisma, first.key)).toBeNull();
+    const withTtl = { ...vaultDoc({}), cache: { "expire-after-write": "5m" } };
+    await saveConfig(prisma, scope, input(withTtl, 2, ["vault.token.token"]), "tester");
+    const second = await fill();
+    expect(second).toMatchObject({ key: `config:${row.id}:v3`, ttlMs: 300_000 });
+
+    await saveConfig(
+      prisma,
+      scope,
+      { expectedVersion: 3, enabled: false, document: null, keepCredentials: [] },
+      "tester",
+    );
+    expect(await sourceState(prisma, second.key)).toBeNull();
+    expect(await prisma.$queryRaw`SELECT "key" FROM "SecretIndexSource"`).toEqual([]);
   });
 
   it.skipIf(!available)("stores credentials encrypted and never returns them", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { affectsNamespace, secretKeys } from "../../lib/query/secret-keys";
 
 describe("secret query keys", () => {
-  const q = { search: "", sort: "key" as const, dir: "asc" as const, page: 1 };
+  const q = { search: "", sort: "key" as const, dir: "asc" as const, cursor: "" };
   it("invalidates the namespace and its descendants, not siblings or other tenants", () => {
     expect(affectsNamespace(secretKeys.list("acme", "company", q), "acme", "company")).toBe(true);
     expect(affectsNamespace(secretKeys.list("acme", "company.team", q), "acme", "company")).toBe(true);

@@ -144,7 +144,9 @@ describe.each(TEST_DATABASES)("egress policy at the call sites on $kind", ({ kin
     const list = await (
       await backendFor(prisma, tenant, effective)
     )
-      .list({ tenant: "acme", namespace: "company" })
+      .scan()
+      [Symbol.asyncIterator]()
+      .next()
       .catch((e: unknown) => e);
     expect(list).toMatchObject({ code: "forbidden", message: `${SENTENCE} (127.0.0.1:${listener.port}).` });
     expect(listener.connections()).toBe(before);

@@ -257,6 +257,20 @@ export const namespaces = weighted(
   ["company.other", 1],
   ["elsewhere", 1],
 );
+/** Page cursors of the Secrets lists (`a.` after a row, `b.` before one): well-formed, for another order, and broken. */
+const cursorOf = (s: string, d: string, v: string[]) =>
+  Buffer.from(JSON.stringify({ s, d, v }), "utf8").toString("base64url");
+export const listCursors = fc.constantFrom(
+  "",
+  `a.${cursorOf("key", "asc", ["api\u0001API_KEY", "company\u0001company", "config:x:v1", "API_KEY"])}`,
+  `b.${cursorOf("key", "desc", ["db\u0001DB", "company\u0001company", "builtin:t", "company/DB"])}`,
+  `a.${cursorOf("updated", "asc", ["not a time", "v", "x", "y", "z"])}`,
+  `a.${cursorOf("key", "asc", ["too", "short"])}`,
+  "a.bm90LWpzb24",
+  "c.abc",
+  "a.",
+  "b.!!",
+);
 export const secretKeys = weighted(["API_KEY", 3], ["DB", 3], ["NEW_KEY", 2], ["a/b", 1], ["x.y-z", 1]);
 export const emails = fc.constantFrom(...Object.values(SEED.emails), "new@acme.test", "NEW@Acme.Test");
 export const passwords = fc.constantFrom("fuzz-password-1234", "a-long-password-1");

@@ -216,6 +216,8 @@ const ALL_TABLES = [
   "Verification",
   "RoleBinding",
   "RateLimitBucket",
+  "SecretIndexSource",
+  "SecretIndexEntry",
 ];
 
 /** Copies every table into the schema `fuzz_seed`, so `restoreSeed` can put the seeded state back in one round trip. */
@@ -226,14 +228,12 @@ export async function saveSeed(): Promise<void> {
   );
 }
 
-/** Puts the tables back as `saveSeed` found them, and forgets cached backend lists. */
+/** Puts the tables back as `saveSeed` found them (the secrets index included). */
 export async function restoreSeed(): Promise<void> {
   const { dbDriver } = await import("../../lib/db/client");
-  const { invalidateSnapshots } = await import("../../lib/backends/snapshot");
   await dbDriver().exec(
     `TRUNCATE ${ALL_TABLES.map((t) => `public."${t}"`).join(", ")} CASCADE; ${ALL_TABLES.map((t) => `INSERT INTO public."${t}" SELECT * FROM fuzz_seed."${t}";`).join(" ")}`,
   );
-  invalidateSnapshots("");
 }
 
 export function actAs(s: Seed, who: Caller): void {

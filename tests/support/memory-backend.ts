@@ -1,12 +1,9 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type {
   IgnoreReason,
-  ListQuery,
-  SecretDetails,
-  SecretPage,
+  IndexedSecret,
   SecretRef,
   SecretsBackend,
-  SecretSummary,
   SubkeySource,
   UpdateInput,
   VerifyResult,
@@ -35,18 +32,16 @@ export interface MemoryBackendOptions {
   secrets?: MemorySecret[];
   /** What the backend reports it skipped (for every list). */
   ignored?: Partial<Record<IgnoreReason, number>>;
-  /** Thrown by every list (a backend that cannot be read). */
+  /** Thrown by every scan (a backend that cannot be read). */
   listError?: Error;
-  /** `metadata`: describe tells subkeys (as Vault KV v2 does); `on-demand` (default): only `subkeys` reads them. */
+  /** `metadata`: the scan tells subkeys (as Vault KV v2 does); `on-demand` (default): only `subkeys` reads them. */
   subkeySource?: SubkeySource;
-  /** Thrown by describe, the main list still working. */
-  detailsError?: Error;
   /** Thrown by verify; otherwise verify succeeds. */
   verifyError?: Error;
 }
 
 export type MemoryBackend = SecretsBackend & {
-  /** Every call, in order: `list company`, `describe company [a,b]`, `subkeys company/db`, `write company/db`, `verify`. */
+  /** Every call, in order: `scan`, `subkeys company/db`, `write company/db`, `verify`. */
   readonly calls: string[];
   readonly secrets: MemorySecret[];
 };
@@ -68,49 +63,37 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
   const find = (ref: { namespace: string; key: string }) =>
     secrets.findIndex((s) => s.key === ref.key && (s.namespace === ref.namespace || s.namespace === null));
   const subkeySource = options.subkeySource ?? "on-demand";
-  const details = (s: MemorySecret): SecretDetails => ({
+  const indexed = (s: MemorySecret): IndexedSecret => ({
+    backendName: `${s.namespace ?? "*"}/${s.key}`,
     key: s.key,
+    namespace: s.namespace,
+    tenantTag: null,
     description: s.description ?? null,
     tags: s.tags ?? {},
-    updatedAt: s.updatedAt ?? null,
     subkeys: subkeySource === "metadata" ? subkeysOf(s.value) : null,
+    updatedAt: s.updatedAt ?? null,
+    version: null,
+    ignored: null,
   });
-  const summary = (s: MemorySecret): SecretSummary => ({
-    ...details(s),
-    subkeys: null,
-    namespace: s.namespace,
-    backend: type,
-  });
-  const own = (namespace: string) =>
-    secrets
-      .filter((s) => s.namespace === namespace || s.namespace === null)
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const skipped = (): IndexedSecret[] =>
+    Object.entries(options.ignored ?? {}).flatMap(([reason, n]) =>
+      Array.from({ length: n ?? 0 }, (_, i) => ({
+        ...indexed({ namespace: null, key: `ignored-${reason}-${i}`, value: "" }),
+        key: null,
+        ignored: reason as IgnoreReason,
+      })),
+    );
   return {
     type,
     readOnly: !!options.readOnly,
     subkeySource,
     calls,
     secrets,
-    async list(query: ListQuery): Promise<SecretPage> {
-      calls.push(`list ${query.namespace}${query.keys ? ` [${query.keys.join(",")}]` : ""}`);
+    async *scan(): AsyncIterable<IndexedSecret[]> {
+      calls.push("scan");
       if (options.listError) throw options.listError;
-      const selected = own(query.namespace).filter((s) => !query.keys || query.keys.includes(s.key));
-      const offset = query.cursor ? Number(query.cursor) : 0;
-      const size = query.pageSize ?? 50;
-      const page = selected.slice(offset, offset + size);
-      return {
-        items: page.map(summary),
-        nextCursor: offset + size < selected.length ? String(offset + size) : null,
-        total: selected.length,
-        ignored: options.ignored ?? {},
-      };
-    },
-    async describe(query): Promise<SecretDetails[]> {
-      calls.push(`describe ${query.namespace} [${query.keys.join(",")}]`);
-      if (options.detailsError) throw options.detailsError;
-      return own(query.namespace)
-        .filter((s) => query.keys.includes(s.key))
-        .map(details);
+      const all = [...secrets.map(indexed), ...skipped()];
+      for (let i = 0; i < all.length; i += 100) yield all.slice(i, i + 100);
     },
     async subkeys(ref: SecretRef): Promise<string[]> {
       calls.push(`subkeys ${ref.namespace}/${ref.key}`);
@@ -125,26 +108,30 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
       const value = secrets[i].value;
       return subkey === undefined ? value : String((JSON.parse(value) as Record<string, unknown>)[subkey]);
     },
-    async write(input: WriteInput): Promise<void> {
+    async write(input: WriteInput): Promise<IndexedSecret> {
       calls.push(`write ${input.namespace}/${input.key}`);
-      secrets.push({
+      const s = {
         namespace: input.namespace,
         key: input.key,
         value: input.value,
         description: input.description ?? null,
         tags: input.tags ?? {},
-      });
+      };
+      secrets.push(s);
+      return indexed(s);
     },
-    async update(input: UpdateInput): Promise<void> {
+    async update(input: UpdateInput): Promise<IndexedSecret> {
       calls.push(`update ${input.namespace}/${input.key}`);
       const s = secrets[find(input)];
       if (input.value !== undefined) s.value = input.value;
       s.description = input.description ?? null;
       s.tags = input.tags ?? {};
+      return indexed(s);
     },
-    async delete(ref: SecretRef): Promise<void> {
+    async delete(ref: SecretRef): Promise<{ backendName: string }> {
       calls.push(`delete ${ref.namespace}/${ref.key}`);
-      secrets.splice(find(ref), 1);
+      const [s] = secrets.splice(find(ref), 1);
+      return { backendName: indexed(s).backendName };
     },
     async verify(): Promise<VerifyResult> {
       calls.push("verify");
@@ -162,6 +149,8 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
 export function memoryServing(options: {
   namespaces: string[];
   backends: Record<string, SecretsBackend | Error>;
+  /** Freshness of every source (default 60 s; 0: every list rescans). */
+  ttlMs?: number;
 }): ServingBackends {
   const effectiveOf = (namespace: string | null): { effective: EffectiveBackend; entry: SecretsBackend | Error } => {
     for (const ns of namespace ? namespaceLineage(namespace).reverse() : []) {
@@ -195,6 +184,13 @@ export function memoryServing(options: {
     namespaceExists: async (_tenant: TenantRef, namespace: string) => options.namespaces.includes(namespace),
     effective: async (_tenant: TenantRef, namespaces: (string | null)[]) =>
       new Map(namespaces.map((ns) => [ns, effectiveOf(ns).effective])),
+    source: async (tenant: TenantRef, effective: EffectiveBackend) => ({
+      key: `memory:${tenant.id}:${effective.configId}`,
+      tenantId: tenant.id,
+      configId: effective.configId,
+      ttlMs: options.ttlMs ?? 60_000,
+      maxEntries: null,
+    }),
     open: async (_tenant: TenantRef, effective: EffectiveBackend) => {
       const entry = options.backends[effective.source.kind === "namespace" ? effective.source.namespace : ""];
       if (entry instanceof Error) throw entry;
@@ -205,9 +201,10 @@ export function memoryServing(options: {
 
 /**
  * The database, for code whose backends are in memory: it keeps the audit entries and the verification
- * results written, and refuses every other use, so a test proves the code under it reads nothing else.
+ * results written, sends the secrets index's SQL to `index` when given, and refuses every other use, so a test
+ * proves the code under it reads nothing else.
  */
-export function memoryDatabase(): {
+export function memoryDatabase(index?: PrismaClient): {
   prisma: PrismaClient;
   audit: AuditRow[];
   verifications: { where: unknown; data: Record<string, unknown> }[];
@@ -216,6 +213,15 @@ export function memoryDatabase(): {
   const verifications: { where: unknown; data: Record<string, unknown> }[] = [];
   const tables: Record<string, unknown> = {
     auditEvent: { create: async ({ data }: { data: AuditRow }) => void audit.push(data) },
+    // The secrets index is SQL: given a database (tests/support/index-db.ts), its statements go there.
+    ...(index
+      ? {
+          $executeRaw: index.$executeRaw.bind(index),
+          $queryRaw: index.$queryRaw.bind(index),
+          $executeRawUnsafe: index.$executeRawUnsafe.bind(index),
+          $queryRawUnsafe: index.$queryRawUnsafe.bind(index),
+        }
+      : {}),
     secretsManagerConfig: {
       updateMany: async (args: { where: unknown; data: Record<string, unknown> }) => {
         verifications.push(args);

@@ -3,8 +3,10 @@
 // read none; "Show subkeys" reads exactly one secret; the next page view shows its names without reading again.
 import { expect } from "vitest";
 import type { SecretsBackend } from "../../lib/backends/adapter";
+import { migrate } from "../../lib/db/migrator";
 import { listNamespaceSecrets, showSubkeys } from "../../lib/secrets/namespace-secrets";
-import { memoryDatabase, memoryServing } from "./memory-backend";
+import { memoryServing } from "./memory-backend";
+import { createTestDatabase } from "./test-db";
 
 let views = 0;
 
@@ -20,14 +22,29 @@ export interface ValueReadsCase {
 
 /** Runs the page views and asserts the counts; returns the first page's rows for backend-specific checks. */
 export async function expectNoValueReadsWhileListing(c: ValueReadsCase) {
-  const prisma = memoryDatabase().prisma;
+  // The real pipeline: the scan fills a secrets index (PGlite), pages come from it.
+  const db = await createTestDatabase("pglite");
+  await migrate(db.driver);
+  const { PrismaClient } = await import("../../lib/db/generated/client");
+  const prisma = new PrismaClient({ adapter: db.driver.adapter });
+  try {
+    return await pageViews(c, prisma);
+  } finally {
+    await prisma.$disconnect();
+    await db.drop();
+  }
+}
+
+async function pageViews(c: ValueReadsCase, prisma: import("../../lib/db/generated/client").PrismaClient) {
   const tenant = { id: `value-reads-${process.pid}-${++views}`, slug: "acme" };
   const serving = memoryServing({ namespaces: [c.namespace], backends: { [c.namespace]: c.backend } });
-  const view = () => listNamespaceSecrets(prisma, tenant, c.namespace, { pageSize: 50 }, serving);
+  // The first view waits for the first scan (Refresh); later ones are served from the index.
+  const view = (refresh = false) =>
+    listNamespaceSecrets(prisma, tenant, c.namespace, { pageSize: 50, refresh }, serving);
   const start = c.valueReads();
   const reads = () => c.valueReads() - start;
 
-  const first = await view();
+  const first = await view(true);
   expect(first.errors).toEqual([]);
   expect(first.total).toBeGreaterThanOrEqual(60);
   expect(first.rows).toHaveLength(50);

@@ -18,7 +18,7 @@ import type { BackendContext } from "../adapter";
 import { BackendError } from "../backend-error";
 import type { RawSecret } from "../classify";
 import { managedName } from "../naming";
-import type { PageBudget } from "../snapshot";
+import type { PageBudget } from "../page-budget";
 import type { TaggedDriver } from "../tagged-adapter";
 import { selectionRules } from "../tagged-adapter";
 import { awsClient } from "./client";

@@ -1,21 +1,9 @@
 import "server-only";
 import type { PrismaClient } from "../../db/generated/client";
 import { decrypt, encrypt } from "../../crypto";
-import type {
-  ListQuery,
-  SecretDetails,
-  SecretPage,
-  SecretRef,
-  SecretsBackend,
-  SecretSummary,
-  UpdateInput,
-  VerifyResult,
-  WriteInput,
-} from "../adapter";
+import type { IndexedSecret, SecretRef, SecretsBackend, UpdateInput, VerifyResult, WriteInput } from "../adapter";
 import { BackendError } from "../backend-error";
 import { isValidSecretKey } from "../classify";
-import { searchSecrets } from "../search";
-import { decodeCursor, encodeCursor, pageSizeOf } from "../snapshot";
 import { subkeysOf, valueOrSubkey } from "../subkeys";
 import { builtinDescriptor } from "./descriptor";
 
@@ -45,53 +33,55 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
   const tagsOf = (value: unknown): Record<string, string> =>
     value && typeof value === "object" ? (value as Record<string, string>) : {};
 
-  const detailsOf = (r: {
+  /** Its index entry: the backend name is `namespace/key`, unique in the tenant. */
+  const indexed = (r: {
     key: string;
     description: string | null;
     tags: unknown;
     updatedAt: Date;
-  }): SecretDetails => ({
+    namespace: { path: string };
+  }): IndexedSecret => ({
+    backendName: `${r.namespace.path}/${r.key}`,
     key: r.key,
+    namespace: r.namespace.path,
+    tenantTag: null,
     description: r.description,
     tags: tagsOf(r.tags),
-    updatedAt: r.updatedAt.toISOString(),
     subkeys: null,
+    updatedAt: r.updatedAt.toISOString(),
+    version: null,
+    ignored: null,
   });
-  const metadataColumns = { key: true, description: true, tags: true, updatedAt: true } as const;
+  const metadataColumns = {
+    id: true,
+    key: true,
+    description: true,
+    tags: true,
+    updatedAt: true,
+    namespace: { select: { path: true } },
+  } as const;
+  const SCAN_PAGE = 500;
 
   return {
     type: "builtin",
     readOnly: false,
     subkeySource: builtinDescriptor.subkeys,
 
-    async list(query: ListQuery): Promise<SecretPage> {
-      const nsId = await namespaceId(query.namespace);
-      const rows = await prisma.builtinSecret.findMany({
-        where: { tenantId, namespaceId: nsId, ...(query.keys ? { key: { in: query.keys } } : {}) },
-        select: metadataColumns,
-        orderBy: { key: "asc" },
-      });
-      const matching = searchSecrets(rows, query.search, (r) => ({ key: r.key, tags: tagsOf(r.tags) }));
-      const offset = decodeCursor(query.cursor);
-      const size = pageSizeOf(query.pageSize);
-      const items: SecretSummary[] = matching
-        .slice(offset, offset + size)
-        .map((r) => ({ ...detailsOf(r), namespace: query.namespace, backend: "builtin" }));
-      return {
-        items,
-        total: matching.length,
-        nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
-        ignored: {},
-      };
-    },
-
-    async describe(query): Promise<SecretDetails[]> {
-      const nsId = await namespaceId(query.namespace);
-      const rows = await prisma.builtinSecret.findMany({
-        where: { tenantId, namespaceId: nsId, key: { in: query.keys } },
-        select: metadataColumns,
-      });
-      return rows.map(detailsOf);
+    async *scan(): AsyncIterable<IndexedSecret[]> {
+      // Metadata columns only, by id: the value column is never selected.
+      let after: string | undefined;
+      for (;;) {
+        const rows = await prisma.builtinSecret.findMany({
+          where: { tenantId, ...(after ? { id: { gt: after } } : {}) },
+          select: metadataColumns,
+          orderBy: { id: "asc" },
+          take: SCAN_PAGE,
+        });
+        if (!rows.length) return;
+        yield rows.map(indexed);
+        if (rows.length < SCAN_PAGE) return;
+        after = rows[rows.length - 1].id;
+      }
     },
 
     async subkeys(ref: SecretRef): Promise<string[]> {
@@ -104,12 +94,13 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
       return valueOrSubkey(ref.key, decrypt(found.value, context(found.namespaceId, ref.key)), subkey);
     },
 
-    async write(input: WriteInput): Promise<void> {
+    async write(input: WriteInput): Promise<IndexedSecret> {
       if (!isValidSecretKey(input.key))
         throw new BackendError("invalid-input", `'${input.key}' is not a valid secret key.`);
       const nsId = await namespaceId(input.namespace);
       try {
-        await prisma.builtinSecret.create({
+        const created = await prisma.builtinSecret.create({
+          select: metadataColumns,
           data: {
             tenantId,
             namespaceId: nsId,
@@ -119,6 +110,7 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
             tags: input.tags ?? {},
           },
         });
+        return indexed(created);
       } catch (error) {
         if ((error as { code?: string }).code === "P2002")
           throw new BackendError("conflict", `A secret with key '${input.key}' already exists in ${input.namespace}.`);
@@ -126,9 +118,10 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
       }
     },
 
-    async update(input: UpdateInput): Promise<void> {
+    async update(input: UpdateInput): Promise<IndexedSecret> {
       const found = await row(input);
-      await prisma.builtinSecret.update({
+      const updated = await prisma.builtinSecret.update({
+        select: metadataColumns,
         where: { id: found.id },
         data: {
           ...(input.value !== undefined ? { value: encrypt(input.value, context(found.namespaceId, input.key)) } : {}),
@@ -136,11 +129,13 @@ export function createBuiltinBackend(prisma: PrismaClient, tenantId: string): Se
           ...(input.tags !== undefined ? { tags: input.tags } : {}),
         },
       });
+      return indexed(updated);
     },
 
-    async delete(ref: SecretRef): Promise<void> {
+    async delete(ref: SecretRef): Promise<{ backendName: string }> {
       const found = await row(ref);
       await prisma.builtinSecret.delete({ where: { id: found.id } });
+      return { backendName: `${ref.namespace}/${ref.key}` };
     },
 
     async verify(): Promise<VerifyResult> {

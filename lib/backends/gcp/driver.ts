@@ -6,7 +6,7 @@ import type { BackendContext } from "../adapter";
 import { BackendError } from "../backend-error";
 import type { RawSecret } from "../classify";
 import { managedName } from "../naming";
-import type { PageBudget } from "../snapshot";
+import type { PageBudget } from "../page-budget";
 import { selectionRules, type TaggedDriver } from "../tagged-adapter";
 import type { GcpSection } from "./config";
 import { connect, connectChecked, type GcpConnection } from "./client";

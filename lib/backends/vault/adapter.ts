@@ -1,13 +1,9 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import type {
   BackendContext,
-  ListQuery,
-  SecretDetails,
-  SecretPage,
+  IndexedSecret,
   SecretRef,
   SecretsBackend,
-  SecretSummary,
   UpdateInput,
   VerifyResult,
   WriteInput,
@@ -23,28 +19,22 @@ import {
 } from "../backend-error";
 import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
-import { searchSecrets } from "../search";
-import {
-  cachedSnapshot,
-  decodeCursor,
-  encodeCursor,
-  invalidateSnapshots,
-  mapLimit,
-  PageBudget,
-  pageSizeOf,
-} from "../snapshot";
+import { mapLimit, PageBudget } from "../page-budget";
 import { createVaultClient } from "./client";
 import type { VaultSection } from "./config";
 import { vaultErrorCode, vaultMessage } from "./errors";
 import { subkeySourceOf } from "../descriptors";
 import { customFromMeta, readField, subkeysOfFieldNames, subkeysOfFields } from "./fields";
 import { kvStore } from "./kv";
-import { scanFolder, scanTree, type Listing, type VaultEntry } from "./listing";
-import { isManagedKey, managedEntry, managedFolder, readOnlyEntry, type KvLayout } from "./paths";
+import { walkTree, type WalkedName } from "./listing";
+import { isManagedKey, joinPath, managedEntry, readOnlyEntry, type KvLayout } from "./paths";
 import { verifyVault } from "./verify";
 
 const DEFAULT_TIMEOUT = 15_000;
 const DETAIL_CONCURRENCY = 8;
+/** Entries per page a scan hands to the index (each KV v2 entry costs one metadata request). */
+const SCAN_PAGE = 200;
+const NAMESPACE_SEGMENT = /^[a-z0-9][a-z0-9_-]*$/;
 // Read-only entries carry no namespace or tenant: they belong to the scope the configuration is attached to.
 const UNSCOPED: Omit<Selected, "key"> = { ok: true, namespace: null, tenant: null };
 
@@ -67,13 +57,8 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     version: section["engine-version"] === 1 ? 1 : 2,
     prefix: section["secret-path-prefix"],
   };
-  const { settings, credentials } = splitCredentials(ctx.document);
+  const { credentials } = splitCredentials(ctx.document);
   const credentialValues = credentialPathsOf("vault").map((p) => credentials[p]);
-  const identity = createHash("sha256")
-    .update(JSON.stringify([settings, credentials, ctx.attachment]))
-    .digest("hex")
-    .slice(0, 24);
-  const cacheKey = `vault:${identity}`;
   const target = `Vault ${shownAddress(section.address)}${section.namespace ? ` (namespace ${section.namespace})` : ""}`;
   const vault = createVaultClient(section, timeout, ctx.egress);
   const store = kvStore(vault, layout);
@@ -107,28 +92,100 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
   };
   const notFound = (key: string) => new BackendError("not-found", `Cannot find secret for key '${key}'.`);
 
-  function snapshot(query: Pick<ListQuery, "tenant" | "namespace" | "refresh">): Promise<Listing> {
-    const budget = new PageBudget(target);
-    const listAll = Math.max(timeout, 60_000);
-    if (readOnly) {
-      return cachedSnapshot(
-        `${cacheKey}:tree`,
-        () => call("list", (signal) => scanTree(store, layout.prefix ?? "", budget, signal, timeout), [], listAll),
-        query,
-      );
-    }
-    return cachedSnapshot(
-      `${cacheKey}:ns:${query.tenant}:${query.namespace}`,
-      () =>
-        call(
-          "list",
-          () => scanFolder(store, managedFolder(layout, query.tenant, query.namespace), budget, timeout),
-          [],
-          listAll,
-        ),
-      query,
-    );
+  /**
+   * Where a scan starts: read-only mode, the prefix (every entry is a secret of the attachment scope); managed mode,
+   * the tenant's folder (or, for the configuration file, the folder of every tenant).
+   */
+  const scanBase = readOnly
+    ? (layout.prefix ?? "")
+    : ctx.attachment.tenant
+      ? joinPath(layout.prefix, ctx.attachment.tenant)
+      : (layout.prefix ?? "");
+
+  /** What a walked path means: key, namespace and tenant, or why it is ignored. */
+  function classifyPath(name: WalkedName): Pick<IndexedSecret, "key" | "namespace" | "tenantTag" | "ignored"> {
+    const ignored = { key: null, namespace: null, tenantTag: null, ignored: "invalid-key" as const };
+    if (name.invalidFolder) return ignored;
+    if (readOnly) return isValidSecretKey(name.path) ? { ...ignored, key: name.path, ignored: null } : ignored;
+    const segments = name.path.split("/");
+    const key = segments.pop()!;
+    const tenant = ctx.attachment.tenant ?? segments.shift() ?? null;
+    if (!tenant || !segments.length || !isManagedKey(key) || !segments.every((s) => NAMESPACE_SEGMENT.test(s)))
+      return { ...ignored, tenantTag: tenant };
+    return { key, namespace: segments.join("."), tenantTag: tenant, ignored: null };
   }
+
+  /** KV v2: one subkeys request (names, description, tags, time; never a value), else the metadata, else nothing. */
+  async function metadataOf(rel: string) {
+    if (layout.version === 1) return null;
+    const found = await store.readSubkeys(rel, timeout).catch(() => null);
+    if (found) return { ...found, subkeys: subkeysOfFieldNames(found.fields) as string[] | null };
+    // A policy without `subkeys/` (or a Vault before 1.10): the metadata still tells description and tags.
+    const meta = await store.readMeta(rel, timeout).catch(() => null);
+    return meta ? { ...meta, subkeys: null } : null;
+  }
+
+  async function* scanPages(): AsyncIterable<IndexedSecret[]> {
+    const budget = new PageBudget(target);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(timeout, 60_000) * 10);
+    try {
+      for await (const level of walkTree(store, scanBase, budget, controller.signal, timeout)) {
+        for (let i = 0; i < level.length; i += SCAN_PAGE) {
+          yield await mapLimit(level.slice(i, i + SCAN_PAGE), DETAIL_CONCURRENCY, async (name) => {
+            const c = classifyPath(name);
+            const meta = c.key ? await metadataOf(name.rel) : null;
+            return {
+              backendName: name.rel,
+              ...c,
+              description: meta?.description ?? null,
+              tags: meta?.tags ?? {},
+              subkeys: meta?.subkeys ?? null,
+              updatedAt: meta?.updatedAt ? meta.updatedAt.toISOString() : null,
+              version: null,
+            };
+          });
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function* scan(): AsyncIterable<IndexedSecret[]> {
+    const pages = scanPages()[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<IndexedSecret[]>;
+      try {
+        next = await pages.next();
+      } catch (error) {
+        return fail(error, "list");
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+
+  /** The index entry of a secret Keyhold just wrote (managed mode). */
+  const written = (
+    rel: string,
+    ref: { tenant: string; namespace: string; key: string },
+    meta: { description: string | null; tags: Record<string, string> },
+    subkeys: string[] | null,
+  ): IndexedSecret => ({
+    backendName: rel,
+    key: ref.key,
+    namespace: ref.namespace,
+    tenantTag: ref.tenant,
+    description: meta.description,
+    tags: meta.tags,
+    subkeys,
+    updatedAt: new Date().toISOString(),
+    version: null,
+    ignored: null,
+  });
+  // Entries Keyhold writes hold one field, `value`, whose JSON keys only a read tells.
+  const writtenSubkeys = null;
 
   /** The entry path of a secret this configuration could show, or null. */
   function locate(ref: SecretRef): string | null {
@@ -139,37 +196,6 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
         : null;
     return isManagedKey(ref.key) ? managedEntry(layout, ref.tenant, ref.namespace, ref.key) : null;
   }
-
-  const details = (e: VaultEntry): SecretDetails => ({
-    key: e.key,
-    description: e.description,
-    tags: e.tags,
-    updatedAt: e.updatedAt ? e.updatedAt.toISOString() : null,
-    subkeys: null,
-  });
-
-  /**
-   * KV v2: one subkeys request (field names, the latest version's description, tags and time; never a
-   * value). A request Vault refuses (a policy without `subkeys/`, a Vault before 1.10) leaves the row as listed.
-   */
-  const described = (e: VaultEntry): Promise<SecretDetails> =>
-    call("describe", () => store.readSubkeys(e.rel, timeout)).then(
-      (found) =>
-        found
-          ? {
-              key: e.key,
-              description: found.description ?? e.description,
-              tags: Object.keys(found.tags).length ? found.tags : e.tags,
-              updatedAt: (found.updatedAt ?? e.updatedAt)?.toISOString() ?? null,
-              subkeys: subkeysOfFieldNames(found.fields),
-            }
-          : details(e),
-      () => details(e),
-    );
-
-  /** The scope a listed entry belongs to: read-only entries outside the attachment scope are not listed at all. */
-  const visible = (query: { tenant: string; namespace: string }) =>
-    !readOnly || ownedBy({ ...UNSCOPED, key: "" }, ctx.attachment, query.tenant, query.namespace);
 
   const refuseV1Metadata = (description: string | null | undefined, tags: Record<string, string> | undefined) => {
     if (layout.version === 1 && (description || (tags && Object.keys(tags).length))) {
@@ -185,35 +211,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     readOnly,
     subkeySource: subkeySourceOf(ctx.document),
 
-    async list(query: ListQuery): Promise<SecretPage> {
-      // Read-only entries outside the attachment scope: nothing to show, nothing to ask Vault.
-      if (!visible(query)) return { items: [], total: 0, nextCursor: null, ignored: {} };
-      const snap = await snapshot(query);
-      const namespace = readOnly ? null : query.namespace;
-      const wanted = query.keys ? new Set(query.keys) : null;
-      const selected = wanted ? snap.entries.filter((e) => wanted.has(e.key)) : snap.entries;
-      const matching = searchSecrets(selected, query.search, (e) => e);
-      const offset = decodeCursor(query.cursor);
-      const size = pageSizeOf(query.pageSize);
-      const items: SecretSummary[] = matching
-        .slice(offset, offset + size)
-        .map((e) => ({ ...details(e), namespace, backend: "vault" }));
-      return {
-        items,
-        total: matching.length,
-        nextCursor: offset + size < matching.length ? encodeCursor(offset + size) : null,
-        ignored: { ...snap.ignored },
-      };
-    },
-
-    async describe(query): Promise<SecretDetails[]> {
-      if (!visible(query)) return [];
-      const wanted = new Set(query.keys);
-      const entries = (await snapshot(query)).entries.filter((e) => wanted.has(e.key));
-      // KV v1 keeps no metadata: what the listing found is all there is without a read.
-      if (layout.version === 1) return entries.map(details);
-      return mapLimit(entries, DETAIL_CONCURRENCY, described);
-    },
+    scan,
 
     async subkeys(ref: SecretRef): Promise<string[]> {
       const rel = locate(ref);
@@ -231,7 +229,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
       return readField(ref.key, entry.fields, subkey);
     },
 
-    async write(input: WriteInput): Promise<void> {
+    async write(input: WriteInput): Promise<IndexedSecret> {
       refuseWrites();
       if (!isManagedKey(input.key)) {
         throw new BackendError(
@@ -244,15 +242,15 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
       const meta = { description: input.description ?? null, tags: input.tags ?? {} };
       const conflict = `A secret with key '${input.key}' already exists in ${input.namespace}.`;
       await call("create", () => store.create(rel, input.value, meta, conflict, timeout), [input.value]);
-      invalidateSnapshots(cacheKey);
+      return written(rel, input, meta, writtenSubkeys);
     },
 
-    async update(input: UpdateInput): Promise<void> {
+    async update(input: UpdateInput): Promise<IndexedSecret> {
       refuseWrites();
       const rel = locate(input);
       if (!rel) throw notFound(input.key);
       refuseV1Metadata(input.description, input.tags);
-      await call(
+      return call(
         "update",
         async () => {
           const current = layout.version === 2 ? await store.readMeta(rel, timeout) : await store.read(rel, timeout);
@@ -265,13 +263,13 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
           if (metaChanges) customFromMeta(meta.description, meta.tags); // the whole new set must pass Vault's rules before the value changes
           if (input.value !== undefined) await store.putValue(rel, input.value, timeout);
           if (metaChanges) await store.putMeta(rel, meta, timeout);
+          return written(rel, input, meta, writtenSubkeys);
         },
         [input.value],
       );
-      invalidateSnapshots(cacheKey);
     },
 
-    async delete(ref: SecretRef): Promise<void> {
+    async delete(ref: SecretRef): Promise<{ backendName: string }> {
       refuseWrites();
       const rel = locate(ref);
       if (!rel) throw notFound(ref.key);
@@ -280,7 +278,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
         if (!current) throw notFound(ref.key);
         await store.remove(rel, timeout);
       });
-      invalidateSnapshots(cacheKey);
+      return { backendName: rel };
     },
 
     async verify(): Promise<VerifyResult> {

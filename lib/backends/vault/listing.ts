@@ -1,43 +1,34 @@
 import "server-only";
-import { compareKeys } from "../sort";
-import type { IgnoreReason } from "../adapter";
 import { BackendError } from "../backend-error";
 import { isValidSecretKey } from "../classify";
-import { mapLimit, type PageBudget } from "../snapshot";
+import { mapLimit, type PageBudget } from "../page-budget";
 import type { KvStore } from "./kv";
-import { isManagedKey, joinPath } from "./paths";
+import { joinPath } from "./paths";
 
-/** One Vault entry shown as a secret; `rel` is its path relative to the mount. */
-export interface VaultEntry {
-  key: string;
+/** One name a LIST returned below the scanned folder: an entry (a secret) or a folder whose name no key can hold. */
+export interface WalkedName {
+  /** Relative to the scanned folder: `team/api`. */
+  path: string;
+  /** Relative to the mount: what the KV calls take. */
   rel: string;
-  description: string | null;
-  tags: Record<string, string>;
-  updatedAt: Date | null;
-}
-
-export interface Listing {
-  entries: VaultEntry[];
-  ignored: Partial<Record<IgnoreReason, number>>;
+  /** A folder Keyhold cannot descend into (its name cannot be part of a key). */
+  invalidFolder?: boolean;
 }
 
 const LIST_CONCURRENCY = 8;
-const byKey = (a: VaultEntry, b: VaultEntry) => compareKeys(a.key, b.key);
-const bare = (key: string, rel: string): VaultEntry => ({ key, rel, description: null, tags: {}, updatedAt: null });
 
 /**
- * Read-only mode: every entry below `base`, folder by folder (a level at a time, a few LISTs in
- * flight), keyed by its path relative to `base`. Each LIST spends one unit of the budget.
+ * Every entry below `base`, a folder level at a time (a few LISTs in flight), yielded a level at a time so a scan
+ * holds one level, not the tree. Each LIST spends one unit of the budget.
  */
-export async function scanTree(
+export async function* walkTree(
   store: KvStore,
   base: string,
   budget: PageBudget,
   signal: AbortSignal,
   ms: number,
-): Promise<Listing> {
-  const entries: VaultEntry[] = [];
-  let invalid = 0;
+): AsyncIterable<WalkedName[]> {
+  const prefix = base ? `${base.replace(/^\/+|\/+$/g, "")}/` : "";
   let level = [""];
   while (level.length) {
     if (signal.aborted) throw new BackendError("timeout", "The Vault listing was stopped at its deadline.");
@@ -46,40 +37,21 @@ export async function scanTree(
       return { folder, ...(await store.list(joinPath(base, folder), ms)) };
     });
     const next: string[] = [];
+    const out: WalkedName[] = [];
     for (const { folder, entries: names, folders } of listed) {
       // Plain concatenation: LIST names carry no slashes of their own, and this runs once per secret.
-      const prefix = base ? `${base.replace(/^\/+|\/+$/g, "")}/` : "";
       for (const name of names) {
-        const key = folder ? `${folder}/${name}` : name;
-        if (isValidSecretKey(key)) entries.push(bare(key, prefix + key));
-        else invalid++;
+        const path = folder ? `${folder}/${name}` : name;
+        out.push({ path, rel: prefix + path });
       }
       for (const name of folders) {
         const path = joinPath(folder, name);
         // A folder whose name cannot be part of a key holds nothing Keyhold could show.
         if (isValidSecretKey(path)) next.push(path);
-        else invalid++;
+        else out.push({ path, rel: prefix + path, invalidFolder: true });
       }
     }
+    if (out.length) yield out;
     level = next;
   }
-  return { entries: entries.sort(byKey), ignored: invalid ? { "invalid-key": invalid } : {} };
-}
-
-/**
- * Managed mode: the entries directly in a namespace's folder (sub-folders are child namespaces),
- * with their KV v2 description and tags (one metadata read each, a few in flight).
- */
-export async function scanFolder(store: KvStore, folder: string, budget: PageBudget, ms: number): Promise<Listing> {
-  budget.spend();
-  const { entries: names } = await store.list(folder, ms);
-  const keys = names.filter(isManagedKey);
-  const entries = await mapLimit(keys, LIST_CONCURRENCY, async (key) => {
-    const rel = joinPath(folder, key);
-    // A metadata read the policy refuses leaves the row without description and tags, not the list empty.
-    const meta = await store.readMeta(rel, ms).catch(() => null);
-    return { ...bare(key, rel), ...(meta ?? {}) };
-  });
-  const invalid = names.length - keys.length;
-  return { entries: entries.sort(byKey), ignored: invalid ? { "invalid-key": invalid } : {} };
 }

@@ -3,14 +3,18 @@ import { startCountingProxy } from "../../support/counting-proxy";
 import { CreateSecretCommand, DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../../../lib/backends/adapter";
-import { createBackend } from "../../../lib/backends/registry";
+import { createBackend as createAdapter } from "../../../lib/backends/registry";
+import { listable } from "../../support/scan-list";
 import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
-import { invalidateSnapshots, mapLimit } from "../../../lib/backends/snapshot";
+import { mapLimit } from "../../../lib/backends/page-budget";
 import { emulatorsDisabled } from "../../support/emulators";
 import { awsEnv, awsSdk, awsSeeder, closeAwsSdk, tagList } from "../../support/backends/aws";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
 import { freePort, startMotoIam, type Keys, type MotoIam } from "../../support/backends/aws-iam-server";
+
+/** The adapter, with a list computed from its scan (tests/support/scan-list.ts). */
+const createBackend = (ctx: Parameters<typeof createAdapter>[0]) => listable(createAdapter(ctx), ctx.attachment);
 
 // No ambient AWS settings may leak in, and the default chain must never reach for instance metadata.
 for (const name of [
@@ -91,7 +95,6 @@ const harness: TaggedHarness = {
   async clear() {
     await seeder.clear();
     // Lists are kept for a few seconds; what the emulator no longer holds must not be served from them.
-    invalidateSnapshots(`${TYPE}:`);
   },
   async failures() {
     const moto = await motoIam();

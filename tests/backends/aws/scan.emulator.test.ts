@@ -5,8 +5,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Attachment } from "../../../lib/backends/adapter";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
-import { MAX_BACKEND_PAGES } from "../../../lib/backends/snapshot";
-import { createAwsBackend } from "../../../lib/backends/aws/adapter";
+import { MAX_BACKEND_PAGES } from "../../../lib/backends/page-budget";
+import { createAwsBackend as createAdapter } from "../../../lib/backends/aws/adapter";
+import { listable } from "../../support/scan-list";
+
+/** The adapter, with a list computed from its scan (tests/support/scan-list.ts). */
+const createAwsBackend = (ctx: Parameters<typeof createAdapter>[0]) => listable(createAdapter(ctx), ctx.attachment);
 
 type Page = { SecretList: unknown[]; NextToken?: string };
 const TENANT: Attachment = { tenant: "acme", namespace: null };

@@ -4,10 +4,11 @@ import path from "node:path";
 import { startCountingProxy } from "../../support/counting-proxy";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Attachment } from "../../../lib/backends/adapter";
-import { createBackend } from "../../../lib/backends/registry";
+import { createBackend as createAdapter } from "../../../lib/backends/registry";
+import { listable } from "../../support/scan-list";
 import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
-import { invalidateSnapshots, mapLimit, PageBudget } from "../../../lib/backends/snapshot";
+import { mapLimit, PageBudget } from "../../../lib/backends/page-budget";
 import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
 import { loopbackOnly } from "../../support/loopback-only";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
@@ -28,6 +29,9 @@ import {
 } from "../../support/backends/azure";
 import { createAzureDriver } from "../../../lib/backends/azure/driver";
 import { azureErrorCode } from "../../../lib/backends/azure/errors";
+
+/** The adapter, with a list computed from its scan (tests/support/scan-list.ts). */
+const createBackend = (ctx: Parameters<typeof createAdapter>[0]) => listable(createAdapter(ctx), ctx.attachment);
 
 // No ambient Azure settings may steer the credentials, and nothing may leave 127.0.0.1.
 for (const name of [
@@ -75,7 +79,6 @@ function vaultSection(section: Record<string, unknown>): Record<string, unknown>
 
 async function clear() {
   await seeder.clear();
-  invalidateSnapshots(`${TYPE}:`);
 }
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {

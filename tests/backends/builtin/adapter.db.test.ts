@@ -1,7 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "../../../lib/db/generated/client";
 import { migratedPrisma, TEST_DATABASES } from "../../support/test-db";
-import { createBuiltinBackend } from "../../../lib/backends/builtin/adapter";
+import { createBuiltinBackend as createStore } from "../../../lib/backends/builtin/adapter";
+import { listable } from "../../support/scan-list";
+
+/** The store, with a list computed from its scan (tests/support/scan-list.ts). */
+const createBuiltinBackend = (prisma: PrismaClient, tenantId: string) =>
+  listable(createStore(prisma, tenantId), { tenant: "acme", namespace: null });
 
 process.env.KEYHOLD_ENCRYPTION_KEY ??= Buffer.alloc(32, 9).toString("base64");
 

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect } from "vitest";
 import { createBackend } from "../../../lib/backends/registry";
 import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import type { ConfigDocument } from "../../../lib/backends/document";
-import { invalidateSnapshots } from "../../../lib/backends/snapshot";
 import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
 import { loopbackOnly, type LoopbackOnly } from "../../support/loopback-only";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
@@ -54,7 +53,6 @@ describe.skipIf(emulatorsDisabled)("google-secret-manager on gcp-sm-fake", () =>
     world.clearWith = async (client, project) => {
       await gcpClear(client, project);
       // Lists are kept for a few seconds; what the emulator no longer holds must not be served from them.
-      invalidateSnapshots("google-secret-manager:");
     };
   });
 

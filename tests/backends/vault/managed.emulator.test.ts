@@ -4,6 +4,7 @@ import {
   backend,
   cleanup,
   COMPANY,
+  FILE,
   document,
   failure,
   guardLoopback,
@@ -102,26 +103,29 @@ describe.skipIf(emulatorsDisabled).each(targets())("vault managed mode ($name)",
     await seed(t, `${base}/acme/company/json`, { value: '{"host":"h","port":1}' });
 
     const page = await b.list({ tenant: "acme", namespace: "company" });
+    // The scan asks KV v2's metadata for field names; Keyhold-shaped entries keep theirs inside `value`, as KV v1 does.
     expect(page.items.map((s) => [s.key, s.namespace, s.subkeys])).toEqual([
-      ["by-hand", "company", null],
+      ["by-hand", "company", v2 ? ["config", "user"] : null],
       ["json", "company", null],
       ["PARENT", "company", null],
     ]);
-    // KV v2 tells field names from metadata; Keyhold-shaped entries keep theirs inside `value`, as KV v1 does.
     const ns = { tenant: "acme", namespace: "company" };
-    expect((await b.describe({ ...ns, keys: ["by-hand", "json", "PARENT"] })).map((d) => [d.key, d.subkeys])).toEqual([
-      ["by-hand", v2 ? ["config", "user"] : null],
-      ["json", null],
-      ["PARENT", null],
-    ]);
     expect(await b.subkeys({ ...ns, key: "by-hand" })).toEqual(["config", "user"]);
     expect(await b.subkeys({ ...ns, key: "json" })).toEqual(["host", "port"]);
     expect(await b.subkeys({ ...ns, key: "PARENT" })).toEqual([]);
     expect(await b.read({ tenant: "acme", namespace: "company", key: "by-hand" }, "user")).toBe("ops");
     expect(await b.read({ tenant: "acme", namespace: "company", key: "json" }, "port")).toBe("1");
     expect((await b.list({ tenant: "acme", namespace: "company.team" })).items.map((s) => s.key)).toEqual(["CHILD"]);
-    expect((await b.list({ tenant: "globex", namespace: "company" })).items.map((s) => s.key)).toEqual([
+    // A tenant's configuration scans its tenant's folder only; the configuration file's scans every tenant's.
+    expect((await b.list({ tenant: "globex", namespace: "company" })).items).toEqual([]);
+    const shared = backend(document(t, { "secret-path-prefix": base }, false), FILE);
+    expect((await shared.list({ tenant: "globex", namespace: "company" })).items.map((s) => s.key)).toEqual([
       "OTHER_TENANT",
+    ]);
+    expect((await shared.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual([
+      "by-hand",
+      "json",
+      "PARENT",
     ]);
     expect((await failure(b.read({ tenant: "globex", namespace: "company", key: "PARENT" }))).code).toBe("not-found");
     expect((await b.list({ tenant: "acme", namespace: "company", search: "par" })).items.map((s) => s.key)).toEqual([

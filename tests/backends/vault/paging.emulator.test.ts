@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { MAX_BACKEND_PAGES } from "../../../lib/backends/snapshot";
+import { MAX_BACKEND_PAGES } from "../../../lib/backends/page-budget";
 import { emulatorsDisabled } from "../../support/emulators";
 import {
   backend,

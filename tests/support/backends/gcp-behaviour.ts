@@ -2,10 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
-import { PageBudget } from "../../../lib/backends/snapshot";
+import { PageBudget } from "../../../lib/backends/page-budget";
 import { closeGcpClients } from "../../../lib/backends/gcp/client";
 import { createGcpDriver } from "../../../lib/backends/gcp/driver";
 import { sdkClient, type GcpWorld } from "./gcp";
+import { listable, type ListableBackend } from "../scan-list";
 
 /** Validates a test document as a form would (`error`) or as the configuration file does (`warn`). */
 export function parseDoc(
@@ -34,6 +35,7 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 export function gcpBehaviour(w: GcpWorld) {
+  const open = (doc: ConfigDocument): ListableBackend => listable(w.backend(doc), ACME);
   const raw = async (id: string) => (await w.client.getSecret({ name: `projects/${w.project}/secrets/${id}` }))[0];
   const onlyName = async () => {
     const [secrets] = await w.client.listSecrets({ parent: `projects/${w.project}` });
@@ -45,7 +47,7 @@ export function gcpBehaviour(w: GcpWorld) {
     beforeEach(() => w.clearWith(w.client, w.project));
 
     it("writes every tag as an annotation, label-safe ones also as labels, and the description as an annotation", async () => {
-      const backend = w.backend(w.doc({ tags: { owner: "platform" } }, false));
+      const backend = open(w.doc({ tags: { owner: "platform" } }, false));
       await backend.write({ ...ref, value: "v1", description: "for the API", tags: { env: "prod" } });
       const id = await onlyName();
       expect(id).toMatch(/^kestra-acme-company-team-API_KEY-[0-9a-f]{10}$/);
@@ -80,7 +82,7 @@ export function gcpBehaviour(w: GcpWorld) {
         },
       });
       await w.client.addSecretVersion({ parent: s.name, payload: { data: Buffer.from("x") } });
-      const page = await w.backend(w.doc()).list({ tenant: "acme", namespace: "company" });
+      const page = await open(w.doc()).list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((i) => [i.key, i.description, i.tags])).toEqual([
         [
           "HAND",
@@ -91,7 +93,7 @@ export function gcpBehaviour(w: GcpWorld) {
     });
 
     it("rewrites labels on a tag update (a value that stops fitting label rules loses its label) and keeps the description", async () => {
-      const backend = w.backend(w.doc({}, false));
+      const backend = open(w.doc({}, false));
       await backend.write({ ...ref, value: "v1", description: "kept", tags: { env: "prod" } });
       const id = await onlyName();
       await backend.update({ ...ref, tags: { env: "Staging" } });
@@ -106,7 +108,7 @@ export function gcpBehaviour(w: GcpWorld) {
     });
 
     it("adds a version for a new value, reads versions/latest, and says so when the latest version is disabled", async () => {
-      const backend = w.backend(w.doc({}, false));
+      const backend = open(w.doc({}, false));
       await backend.write({ ...ref, value: "first" });
       await backend.update({ ...ref, value: "second" });
       const name = `projects/${w.project}/secrets/${await onlyName()}`;
@@ -123,7 +125,7 @@ export function gcpBehaviour(w: GcpWorld) {
     });
 
     it("refuses a tag key Secret Manager cannot hold before creating anything", async () => {
-      const backend = w.backend(w.doc({}, false));
+      const backend = open(w.doc({}, false));
       expect((await failure(backend.write({ ...ref, value: "x", tags: { "my tag": "x" } }))).code).toBe(
         "invalid-input",
       );
@@ -136,7 +138,7 @@ export function gcpBehaviour(w: GcpWorld) {
     beforeEach(() => w.clearWith(w.client, w.project));
 
     it("managed mode asks only for labels.prefix; read-only mode reads the whole project and counts what it ignores", async () => {
-      await w.backend(w.doc({}, false)).write({ tenant: "acme", namespace: "company", key: "MANAGED", value: "m" });
+      await open(w.doc({}, false)).write({ tenant: "acme", namespace: "company", key: "MANAGED", value: "m" });
       await w.seedWith(w.client, w.project, "unrelated", "u");
       // Another tool wrote Keyhold's tags as annotations only.
       const [s] = await w.client.createSecret({
@@ -149,10 +151,10 @@ export function gcpBehaviour(w: GcpWorld) {
       });
       await w.client.addSecretVersion({ parent: s.name, payload: { data: Buffer.from("a") } });
 
-      const managed = await w.backend(w.doc({}, false)).list({ tenant: "acme", namespace: "company", refresh: true });
+      const managed = await open(w.doc({}, false)).list({ tenant: "acme", namespace: "company", refresh: true });
       expect(managed.items.map((i) => i.key)).toEqual(["MANAGED"]);
       expect(managed.ignored).toEqual({});
-      const readOnly = await w.backend(w.doc({}, true)).list({ tenant: "acme", namespace: "company", refresh: true });
+      const readOnly = await open(w.doc({}, true)).list({ tenant: "acme", namespace: "company", refresh: true });
       expect(readOnly.items.map((i) => i.key)).toEqual(["ANNOTATED", "MANAGED"]);
       expect(readOnly.ignored).toEqual({ "missing-prefix-tag": 1 });
     });
@@ -168,7 +170,7 @@ export function gcpBehaviour(w: GcpWorld) {
         },
         false,
       );
-      const backend = w.backend(doc);
+      const backend = open(doc);
       await backend.write({ tenant: "acme", namespace: "company", key: "A", value: "a", tags: { team: "core" } });
       await backend.write({ tenant: "acme", namespace: "company", key: "B", value: "b", tags: { team: "core" } });
       await w.seedWith(w.localgcp.client, project, "other-team", "o", {
@@ -218,11 +220,11 @@ export function gcpBehaviour(w: GcpWorld) {
         },
         true,
       );
-      expect(await w.backend(doc).verify()).toMatchObject({
+      expect(await open(doc).verify()).toMatchObject({
         status: "ok",
         checked: `listed secrets in project ${w.project}`,
       });
-      expect(await w.backend(w.doc()).verify()).toMatchObject({
+      expect(await open(w.doc()).verify()).toMatchObject({
         status: "ok",
         checked: `listed secrets in project ${w.project}`,
       });
@@ -238,7 +240,7 @@ export function gcpBehaviour(w: GcpWorld) {
         true,
         "warn",
       );
-      expect((await w.backend(doc).verify()).checked).toBe("listed secrets in project keyhold-test");
+      expect((await open(doc).verify()).checked).toBe("listed secrets in project keyhold-test");
     });
 
     it("never lets the SDK's debug logging print a value", async () => {
@@ -263,7 +265,7 @@ export function gcpBehaviour(w: GcpWorld) {
         expect(lines.join("\n")).toMatch(/accessSecretVersion/);
         lines.length = 0;
         await closeGcpClients();
-        expect(await w.backend(w.doc()).read({ tenant: "acme", namespace: "company", key: "LOGGED" })).toBe(
+        expect(await open(w.doc()).read({ tenant: "acme", namespace: "company", key: "LOGGED" })).toBe(
           "VALUE-THAT-MUST-NOT-BE-LOGGED",
         );
         // The payload is logged as a byte array, so look for the log lines themselves.

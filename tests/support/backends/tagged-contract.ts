@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
 import type { BackendErrorCode } from "../../../lib/backends/backend-error";
 import type { ConfigDocument } from "../../../lib/backends/document";
-import { invalidateSnapshots } from "../../../lib/backends/snapshot";
+import { listable } from "../scan-list";
 import type { ExternalBackendType } from "../../../lib/backends/descriptors";
 import { expectNoValueReadsWhileListing } from "../value-reads";
 import type { BackendSeeder } from "./seeder";
@@ -20,7 +20,7 @@ export interface CountedEmulator {
   close(): Promise<void>;
 }
 
-/** A backend on its emulator: seeded and inspected through its kit (BackendSeeder; `clear` also drops Keyhold's list snapshots). */
+/** A backend on its emulator: seeded and inspected through its kit (BackendSeeder). */
 export interface TaggedHarness extends BackendSeeder {
   type: ExternalBackendType;
   /** A document for this backend on its emulator; `section` is merged into the type's section. */
@@ -56,10 +56,11 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 export function runTaggedContract(h: TaggedHarness) {
+  const open = (document: ConfigDocument, attachment: Attachment) =>
+    listable(h.backend(document, attachment), attachment);
   describe(`${h.type}: selection rules`, () => {
     beforeEach(async () => {
       await h.clear();
-      invalidateSnapshots("");
     });
 
     it("tag mode: lists by namespace/key/prefix tags and counts what it ignores", async () => {
@@ -71,7 +72,7 @@ export function runTaggedContract(h: TaggedHarness) {
       await h.seed("other-prefix", "v6", tagged("company", "Y", { prefix: "other" }));
       await h.seed("other-tenant", "v7", tagged("company", "Z", { tenant: "globex" }));
       await h.seed("same-tenant", "v8", tagged("company", "OWN", { tenant: "acme" }));
-      const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
+      const backend = open(h.document({}, true), TENANT_ATTACHED);
 
       const company = await backend.list({ tenant: "acme", namespace: "company" });
       expect(company.items.map((s) => s.key)).toEqual(["DB_PASSWORD", "OWN"]);
@@ -90,7 +91,7 @@ export function runTaggedContract(h: TaggedHarness) {
       const team = await backend.list({ tenant: "acme", namespace: "company.team" });
       expect(team.items.map((s) => [s.key, s.namespace])).toEqual([["API_KEY", "company.team"]]);
       // The configuration file serves every tenant: there a `tenant` tag decides who sees a secret.
-      const shared = h.backend(h.document({}, true), { tenant: null, namespace: null });
+      const shared = open(h.document({}, true), { tenant: null, namespace: null });
       expect((await shared.list({ tenant: "globex", namespace: "company" })).items.map((s) => s.key)).toEqual([
         "DB_PASSWORD",
         "Z",
@@ -105,10 +106,7 @@ export function runTaggedContract(h: TaggedHarness) {
       await h.seed("prod-db", "a");
       await h.seed("prod-api", "b", { namespace: "company.team" });
       await h.seed("dev-cache", "c");
-      const strip = h.backend(
-        h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": false } }, true),
-        COMPANY,
-      );
+      const strip = open(h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": false } }, true), COMPANY);
       const page = await strip.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => [s.key, s.namespace])).toEqual([["db", null]]);
       // A backend that filters names in its API never returns dev-cache, so it may not be counted.
@@ -120,10 +118,7 @@ export function runTaggedContract(h: TaggedHarness) {
       expect((await strip.list({ tenant: "acme", namespace: "other" })).items).toEqual([]);
       expect(await strip.read({ tenant: "acme", namespace: "company", key: "db" })).toBe("a");
 
-      const keep = h.backend(
-        h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": true } }, true),
-        COMPANY,
-      );
+      const keep = open(h.document({ "filter-on-prefix": { prefix: "prod-", "keep-prefix": true } }, true), COMPANY);
       expect((await keep.list({ tenant: "acme", namespace: "company" })).items.map((s) => s.key)).toEqual(["prod-db"]);
     });
 
@@ -132,7 +127,7 @@ export function runTaggedContract(h: TaggedHarness) {
       await h.seed("s2", "2", tagged("company", "LONGER", { application: "kestra-production-2" }));
       await h.seed("s3", "3", tagged("company", "OTHER_KEY", { applications: "kestra-production" }));
       await h.seed("s4", "4", tagged("company", "EXCLUDED", { application: "kestra-production", env: "dev" }));
-      const backend = h.backend(
+      const backend = open(
         h.document(
           {
             "filter-on-tags": { tags: { application: "kestra-production" } },
@@ -150,7 +145,7 @@ export function runTaggedContract(h: TaggedHarness) {
     it("lists without subkeys, tells JSON subkeys on demand, and reads values and subkeys with the exact error sentences", async () => {
       await h.seed("json", JSON.stringify({ API_TOKEN: "abc123", USER: "ops" }), tagged("company", "api"));
       await h.seed("plain", "just text", tagged("company", "plain"));
-      const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
+      const backend = open(h.document({}, true), TENANT_ATTACHED);
       expect(backend.subkeySource).toBe("on-demand");
       const page = await backend.list({ tenant: "acme", namespace: "company" });
       expect(page.items.map((s) => [s.key, s.subkeys])).toEqual([
@@ -177,7 +172,7 @@ export function runTaggedContract(h: TaggedHarness) {
     it("searches keys and tags", async () => {
       await h.seed("a", "1", tagged("company", "DB_PASSWORD", { owner: "payments" }));
       await h.seed("b", "2", tagged("company", "API_KEY"));
-      const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
+      const backend = open(h.document({}, true), TENANT_ATTACHED);
       expect(
         (await backend.list({ tenant: "acme", namespace: "company", search: "db_" })).items.map((s) => s.key),
       ).toEqual(["DB_PASSWORD"]);
@@ -190,13 +185,12 @@ export function runTaggedContract(h: TaggedHarness) {
   describe(`${h.type}: writes`, () => {
     beforeEach(async () => {
       await h.clear();
-      invalidateSnapshots("");
     });
 
     it("read-only refuses every write before calling the backend, and nothing changes", async () => {
       await h.seed("existing", "keep me", tagged("company", "KEEP"));
       const before = await h.names();
-      const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
+      const backend = open(h.document({}, true), TENANT_ATTACHED);
       const ref = { tenant: "acme", namespace: "company", key: "KEEP" };
       for (const attempt of [
         backend.write({ ...ref, key: "NEW", value: "x" }),
@@ -210,7 +204,7 @@ export function runTaggedContract(h: TaggedHarness) {
     });
 
     it("managed mode creates, updates and deletes secrets with Keyhold's tags", async () => {
-      const backend = h.backend(h.document({ tags: { owner: "platform" } }, false), TENANT_ATTACHED);
+      const backend = open(h.document({ tags: { owner: "platform" } }, false), TENANT_ATTACHED);
       const ref = { tenant: "acme", namespace: "company.team", key: "API_KEY" };
       await backend.write({ ...ref, value: "first", description: "for the API", tags: { env: "prod" } });
       const names = await h.names();
@@ -246,7 +240,7 @@ export function runTaggedContract(h: TaggedHarness) {
     });
 
     it("keeps keys that differ only by namespace apart", async () => {
-      const backend = h.backend(h.document({}, false), TENANT_ATTACHED);
+      const backend = open(h.document({}, false), TENANT_ATTACHED);
       await backend.write({ tenant: "acme", namespace: "team.a", key: "K", value: "a" });
       await backend.write({ tenant: "acme", namespace: "team-a", key: "K", value: "b" });
       expect(await backend.read({ tenant: "acme", namespace: "team.a", key: "K" })).toBe("a");
@@ -256,7 +250,7 @@ export function runTaggedContract(h: TaggedHarness) {
 
   describe(`${h.type}: verify`, () => {
     it("answers ok with latency and what was checked", async () => {
-      const result = await h.backend(h.document({}, true), TENANT_ATTACHED).verify();
+      const result = await open(h.document({}, true), TENANT_ATTACHED).verify();
       expect(result.status).toBe("ok");
       expect(result.latencyMs).toBeGreaterThanOrEqual(0);
       expect(result.checked.length).toBeGreaterThan(5);
@@ -266,7 +260,7 @@ export function runTaggedContract(h: TaggedHarness) {
       const cases = await h.failures();
       expect(cases.length).toBeGreaterThan(0);
       for (const c of cases) {
-        const backend = h.backend(c.document, c.attachment ?? TENANT_ATTACHED);
+        const backend = open(c.document, c.attachment ?? TENANT_ATTACHED);
         const e = await failure(backend.verify());
         expect({ code: e.code, message: e.message }, JSON.stringify(c.document)).toMatchObject({ code: c.code });
         expect(e.message.length).toBeLessThanOrEqual(400);
@@ -280,7 +274,6 @@ export function runTaggedContract(h: TaggedHarness) {
   describe(`${h.type}: value reads`, () => {
     it("lists a page of 60 secrets without reading a value; 'Show subkeys' reads one secret, once", async () => {
       await h.clear();
-      invalidateSnapshots("");
       const counted = await h.counted();
       try {
         await counted.seedMany(
@@ -290,7 +283,7 @@ export function runTaggedContract(h: TaggedHarness) {
             tags: tagged("company", `K${String(i).padStart(2, "0")}`),
           })),
         );
-        const backend = h.backend(counted.document({}, true), TENANT_ATTACHED);
+        const backend = open(counted.document({}, true), TENANT_ATTACHED);
         const rows = await expectNoValueReadsWhileListing({
           backend,
           valueReads: counted.valueReads,
@@ -307,7 +300,6 @@ export function runTaggedContract(h: TaggedHarness) {
   describe.skipIf(!h.bulk)(`${h.type}: paging`, () => {
     it(`lists ${h.bulk} secrets of one namespace, each exactly once across pages`, async () => {
       await h.clear();
-      invalidateSnapshots("");
       const items = Array.from({ length: h.bulk }, (_, i) => ({
         name: `bulk-${String(i).padStart(5, "0")}`,
         value: String(i),
@@ -315,7 +307,7 @@ export function runTaggedContract(h: TaggedHarness) {
       }));
       if (h.seedMany) await h.seedMany(items);
       else for (const item of items) await h.seed(item.name, item.value, item.tags);
-      const backend = h.backend(h.document({}, true), TENANT_ATTACHED);
+      const backend = open(h.document({}, true), TENANT_ATTACHED);
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;

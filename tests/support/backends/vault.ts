@@ -2,8 +2,9 @@
 // and builds Keyhold's Vault backend on it. Settings come from scripts/emulators/start.sh (docs/emulators.md).
 import nodeVault from "node-vault";
 import { afterAll, beforeAll, expect } from "vitest";
-import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
-import { mapLimit } from "../../../lib/backends/snapshot";
+import type { Attachment } from "../../../lib/backends/adapter";
+import { mapLimit } from "../../../lib/backends/page-budget";
+import { listable, type ListableBackend } from "../scan-list";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
 import { emulatorEnv } from "../emulators";
 import { loopbackOnly, type LoopbackOnly } from "../loopback-only";
@@ -182,8 +183,9 @@ export function document(t: Target, section: Record<string, unknown> = {}, readO
   return parsed.document;
 }
 
-export function backend(doc: ConfigDocument, attachment: Attachment = TENANT, timeoutMs?: number): SecretsBackend {
-  return createVaultBackend({ document: doc, attachment, timeoutMs });
+/** The adapter under test, with a list computed from its scan (tests/support/scan-list.ts). */
+export function backend(doc: ConfigDocument, attachment: Attachment = TENANT, timeoutMs?: number): ListableBackend {
+  return listable(createVaultBackend({ document: doc, attachment, timeoutMs }), attachment);
 }
 
 export async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Session } from "@/lib/auth/session";
 import { createSecret, deleteSecret, updateSecret } from "@/lib/secrets/mutations";
-import { memoryBackend, memoryDatabase, memoryServing } from "../support/memory-backend";
+import { listNamespaceSecrets } from "@/lib/secrets/namespace-secrets";
+import { indexDatabase } from "../support/index-db";
+import { memoryBackend, memoryServing } from "../support/memory-backend";
+
+// Mutations write through to the secrets index (PGlite here), so the next list on any instance shows them.
+const index = indexDatabase();
+const memoryDatabase = () => index.memory();
 
 const tenant = { id: "tenant-mutations", slug: "acme" };
 const session: Session = { userId: "u1", actor: "editor@example.com", name: "Editor", bindings: [] };
@@ -17,6 +23,38 @@ const setup = (readOnly = false) => {
 };
 
 describe("secret mutations", () => {
+  it("updates the index row in the same request: created, changed and deleted rows show on the next list", async () => {
+    const { backend, serving, prisma } = setup();
+    const keys = async () =>
+      (await listNamespaceSecrets(prisma, tenant, "company", {}, serving)).rows.map((r) => [r.key, r.description]);
+    expect(await keys()).toEqual([["db", null]]);
+    const scans = backend.calls.filter((c) => c === "scan").length;
+    const ref = { tenant: "acme", namespace: "company" };
+    await createSecret(
+      prisma,
+      tenant,
+      session,
+      { ...ref, key: "api", value: "v", description: "new", tags: {} },
+      serving,
+    );
+    expect(await keys()).toEqual([
+      ["api", "new"],
+      ["db", null],
+    ]);
+    await updateSecret(prisma, tenant, session, { ...ref, key: "db", description: "changed", tags: {} }, serving);
+    expect(await keys()).toEqual([
+      ["api", "new"],
+      ["db", "changed"],
+    ]);
+    await deleteSecret(prisma, tenant, session, { ...ref, key: "api" }, serving);
+    expect(await keys()).toEqual([["db", "changed"]]);
+    // Without a single rescan.
+    expect(backend.calls.filter((c) => c === "scan").length).toBe(scans);
+    await expect(
+      createSecret(prisma, tenant, session, { ...ref, key: "db", value: "v", description: null, tags: {} }, serving),
+    ).rejects.toMatchObject({ code: "conflict" });
+  });
+
   it("creates through the serving backend and records the key and tag names, never the value", async () => {
     const { backend, serving, prisma, audit } = setup();
     await createSecret(
@@ -33,7 +71,8 @@ describe("secret mutations", () => {
       },
       serving,
     );
-    expect(backend.calls).toEqual(["write company.team/api"]);
+    // The first write finds the key in the index: a never-scanned source is scanned first (no value read).
+    expect(backend.calls.filter((c) => c !== "scan")).toEqual(["write company.team/api"]);
     expect(backend.secrets.at(-1)).toMatchObject({
       namespace: "company.team",
       key: "api",
@@ -70,7 +109,7 @@ describe("secret mutations", () => {
       { tenant: "acme", namespace: "company", key: "db", description: "kept", tags: { env: "dev" } },
       serving,
     );
-    expect(backend.calls).toEqual(["update company/db", "update company/db"]);
+    expect(backend.calls.filter((c) => c !== "scan")).toEqual(["update company/db", "update company/db"]);
     expect(backend.secrets[0]).toMatchObject({ value: "new", description: "kept", tags: { env: "dev" } });
     expect(audit.map((a) => [a.action, a.details])).toEqual([
       ["secret.updated", { key: "db", value: "replaced", tags: [], backend: "vault" }],
@@ -81,7 +120,7 @@ describe("secret mutations", () => {
   it("deletes through the serving backend and records it", async () => {
     const { backend, serving, prisma, audit } = setup();
     await deleteSecret(prisma, tenant, session, { tenant: "acme", namespace: "company", key: "db" }, serving);
-    expect(backend.calls).toEqual(["delete company/db"]);
+    expect(backend.calls.filter((c) => c !== "scan")).toEqual(["delete company/db"]);
     expect(backend.secrets).toEqual([]);
     expect(audit).toMatchObject([
       { action: "secret.deleted", namespace: "company", details: { key: "db", backend: "vault" } },

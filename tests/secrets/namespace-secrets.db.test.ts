@@ -7,12 +7,17 @@ import {
   showSubkeys,
   type NamespaceSecretsQuery,
 } from "@/lib/secrets/namespace-secrets";
-import { dropCachedDetails } from "@/lib/secrets/row-details";
+import { createSecret } from "@/lib/secrets/mutations";
 import type { ServingBackends } from "@/lib/secrets/serving";
-import { memoryBackend, memoryDatabase, memoryServing, type MemorySecret } from "../support/memory-backend";
+import { indexDatabase } from "../support/index-db";
+import { memoryBackend, memoryServing, type MemorySecret } from "../support/memory-backend";
+
+// The listing pipeline on in-memory backends and a real secrets index (PGlite): lists, search, sort and paging are SQL.
+const index = indexDatabase();
+const memoryDatabase = () => index.memory();
 
 let tenants = 0;
-/** A tenant of its own per test: the page details are cached per tenant. */
+/** A tenant of its own per test. */
 const newTenant = () => ({ id: `tenant-${++tenants}-${Date.now()}`, slug: `t${tenants}` });
 
 const secret = (namespace: string | null, key: string, extra: Partial<MemorySecret> = {}): MemorySecret => ({
@@ -48,7 +53,7 @@ describe("listNamespaceSecrets", () => {
       ["token", "company.team", false, "AWS Secrets Manager"],
     ]);
     expect(result.rows.find((r) => r.key === "shared")?.description).toBe("team's");
-    expect(result).toMatchObject({ total: 3, page: 1, pageCount: 1, errors: [] });
+    expect(result).toMatchObject({ total: 3, nextCursor: null, prevCursor: null, errors: [] });
   });
 
   it("marks rows of a read-only backend and says where the serving configuration is attached", async () => {
@@ -74,12 +79,7 @@ describe("listNamespaceSecrets", () => {
     const serving = memoryServing({ namespaces: ["a"], backends: { a: backend } });
     expect((await list(serving, "a", { search: "database" })).rows.map((r) => r.key)).toEqual(["Database-URL"]);
     expect((await list(serving, "a", { search: " team=pay " })).rows.map((r) => r.key)).toEqual(["api-key"]);
-    expect(await list(serving, "a", { search: "nothing" })).toMatchObject({
-      rows: [],
-      total: 0,
-      page: 1,
-      pageCount: 1,
-    });
+    expect(await list(serving, "a", { search: "nothing" })).toMatchObject({ rows: [], total: 0, nextCursor: null });
   });
 
   it("sorts by key by default, and by namespace or update time in either direction", async () => {
@@ -97,32 +97,42 @@ describe("listNamespaceSecrets", () => {
     expect(await keys({ sort: "updated", dir: "desc" })).toEqual(["z", "b", "a", "y"]);
   });
 
-  it("pages the merged rows, clamping the page and the page size", async () => {
+  it("pages the merged rows by cursor, clamping the page size", async () => {
     const backend = memoryBackend({ secrets: Array.from({ length: 7 }, (_, i) => secret("a", `k${i}`)) });
     const serving = memoryServing({ namespaces: ["a"], backends: { a: backend } });
-    expect(await list(serving, "a", { pageSize: 3, page: 2 })).toMatchObject({
-      total: 7,
-      page: 2,
-      pageCount: 3,
-      rows: [{ key: "k3" }, { key: "k4" }, { key: "k5" }],
+    const db = memoryDatabase().prisma;
+    const t = newTenant();
+    const first = await listNamespaceSecrets(db, t, "a", { pageSize: 3 }, serving);
+    expect(first).toMatchObject({ total: 7, prevCursor: null, rows: [{ key: "k0" }, { key: "k1" }, { key: "k2" }] });
+    const second = await listNamespaceSecrets(db, t, "a", { pageSize: 3, cursor: first.nextCursor }, serving);
+    expect(second.rows.map((r) => r.key)).toEqual(["k3", "k4", "k5"]);
+    const back = await listNamespaceSecrets(db, t, "a", { pageSize: 3, cursor: second.prevCursor }, serving);
+    expect(back.rows.map((r) => r.key)).toEqual(["k0", "k1", "k2"]);
+    expect((await listNamespaceSecrets(db, t, "a", { pageSize: 0 }, serving)).rows).toHaveLength(1);
+    expect((await listNamespaceSecrets(db, t, "a", { pageSize: 10_000 }, serving)).nextCursor).toBeNull();
+    await expect(listNamespaceSecrets(db, t, "a", { cursor: "a.bm90LWEtY3Vyc29y" }, serving)).rejects.toMatchObject({
+      code: "invalid-input",
     });
-    expect(await list(serving, "a", { pageSize: 3, page: 99 })).toMatchObject({ page: 3, rows: [{ key: "k6" }] });
-    expect(await list(serving, "a", { pageSize: 3, page: -1 })).toMatchObject({ page: 1 });
-    expect((await list(serving, "a", { pageSize: 0 })).rows).toHaveLength(1);
-    expect((await list(serving, "a", { pageSize: 10_000 })).pageCount).toBe(1);
   });
 
-  it("follows the backend's pages to the end before merging", async () => {
+  it("scans the backend once, to the end, and serves every page from the index", async () => {
     const backend = memoryBackend({
       secrets: Array.from({ length: 1200 }, (_, i) => secret("a", `k${String(i).padStart(4, "0")}`)),
     });
-    const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a", {
-      pageSize: 200,
-      page: 6,
-    });
-    expect(result).toMatchObject({ total: 1200, pageCount: 6 });
-    expect(result.rows.at(-1)?.key).toBe("k1199");
-    expect(backend.calls.filter((c) => c === "list a")).toHaveLength(3);
+    const serving = memoryServing({ namespaces: ["a"], backends: { a: backend } });
+    const db = memoryDatabase().prisma;
+    const t = newTenant();
+    let cursor: string | null = null;
+    const seen: string[] = [];
+    do {
+      const page = await listNamespaceSecrets(db, t, "a", { pageSize: 200, cursor }, serving);
+      expect(page.total).toBe(1200);
+      seen.push(...page.rows.map((r) => r.key));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(1200);
+    expect(seen.at(-1)).toBe("k1199");
+    expect(backend.calls.filter((c) => c === "scan")).toHaveLength(1);
   });
 
   it("reports what the namespace's own backend ignored, not its parents'", async () => {
@@ -168,13 +178,12 @@ describe("listNamespaceSecrets", () => {
     ]);
   });
 
-  it("asks a metadata backend to describe the page's rows only, and never reads a value", async () => {
+  it("shows a metadata backend's subkeys from its scan, and never reads a value", async () => {
     const backend = memoryBackend({
       subkeySource: "metadata",
       secrets: [
         secret("a", "json", { value: '{"user":"u","password":"p"}', description: "described" }),
         secret("a", "plain"),
-        secret("a", "z-off-page", { value: '{"x":1}' }),
       ],
     });
     const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a", { pageSize: 2 });
@@ -182,7 +191,7 @@ describe("listNamespaceSecrets", () => {
       ["json", ["password", "user"], "described"],
       ["plain", [], null],
     ]);
-    expect(backend.calls).toEqual(["list a", "describe a [json,plain]"]);
+    expect(backend.calls).toEqual(["scan"]);
   });
 
   it("lists an on-demand backend's rows with subkeys unknown, asking nothing more of it", async () => {
@@ -192,25 +201,15 @@ describe("listNamespaceSecrets", () => {
       ["json", null],
       ["plain", null],
     ]);
-    expect(backend.calls).toEqual(["list a"]);
+    expect(backend.calls).toEqual(["scan"]);
   });
 
-  it("keeps the rows when describing them fails", async () => {
-    const backend = memoryBackend({
-      subkeySource: "metadata",
-      secrets: [secret("a", "json", { value: '{"k":1}' })],
-      detailsError: new BackendError("forbidden", "no read"),
-    });
-    const result = await list(memoryServing({ namespaces: ["a"], backends: { a: backend } }), "a");
-    expect(result).toMatchObject({ total: 1, errors: [], rows: [{ key: "json", subkeys: null }] });
-  });
-
-  it("touches no database when the backends are given", async () => {
+  it("touches no table but the index when the backends are given", async () => {
     const serving = memoryServing({
       namespaces: ["a"],
       backends: { a: memoryBackend({ secrets: [secret("a", "k")] }) },
     });
-    // memoryDatabase() throws on any table it does not keep: listing must not need one.
+    // memoryDatabase() throws on any table it does not keep: listing needs the index's SQL only.
     await expect(list(serving, "a")).resolves.toMatchObject({ total: 1 });
   });
 });
@@ -227,6 +226,13 @@ describe("listTenantSecrets", () => {
       ["b", "k", false],
     ]);
     expect(result.ignored).toEqual({});
+    // By key, one key of several namespaces comes in namespace order (the tab's default sort is the key).
+    const byKey = await listTenantSecrets(memoryDatabase().prisma, newTenant(), ["b", "a"], { sort: "key" }, serving);
+    expect(byKey.rows.map((r) => [r.key, r.source])).toEqual([
+      ["global", "b"],
+      ["k", "a"],
+      ["k", "b"],
+    ]);
   });
 });
 
@@ -290,10 +296,20 @@ describe("showSubkeys", () => {
     }
     expect(parent.calls.filter((c) => c.startsWith("subkeys") || c.startsWith("read"))).toHaveLength(1);
 
-    // A write through Keyhold drops them with the lists.
-    const effective = (await serving.effective(t, ["p"])).get("p")!;
-    dropCachedDetails(effective, t.id);
-    expect((await listNamespaceSecrets(db, t, "p", {}, serving)).rows[0].subkeys).toBeNull();
+    // A write through Keyhold updates its row at once (and a rescan forgets names read on demand).
+    await createSecret(
+      db,
+      t,
+      { actor: "test" } as never,
+      { tenant: t.slug, namespace: "p", key: "new", value: "v", description: null, tags: {} },
+      serving,
+    );
+    expect((await listNamespaceSecrets(db, t, "p", {}, serving)).rows.map((r) => r.key)).toEqual([
+      "db",
+      "new",
+      "other",
+    ]);
+    expect((await listNamespaceSecrets(db, t, "p", { refresh: true }, serving)).rows[0].subkeys).toBeNull();
   });
 
   it("says which key it cannot find", async () => {

@@ -1,0 +1,265 @@
+import "server-only";
+import { Prisma, type PrismaClient } from "../../db/generated/client";
+import type { IgnoreReason } from "../../backends/adapter";
+import { searchNeedle } from "../../backends/search";
+import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
+import { SEARCH_SEPARATOR } from "./entry";
+import { indexRow, keyOrderPage, limitOf } from "./key-order";
+import { sortKey } from "./sort-key";
+
+export type { IndexDir, IndexSort } from "./cursor";
+export { keyOrderQueries } from "./key-order";
+
+/** One namespace of a lineage, with the source of its effective backend. */
+export interface LineageEntry {
+  namespace: string;
+  /** 0 for the namespace listed, 1 for its parent, … (nearer wins a key). */
+  depth: number;
+  sourceKey: string;
+  /** Where that backend is attached: a namespace, or null for the tenant or the configuration file. */
+  attachmentNamespace: string | null;
+}
+
+interface PageInput {
+  search?: string | null;
+  sort?: IndexSort;
+  dir?: IndexDir;
+  cursor?: string | null;
+  /** Rows per page: default 50, 1–500. */
+  limit?: number;
+}
+
+export interface ListVisibleInput extends PageInput {
+  /** The tenant's slug, as `tenant` tags carry it. */
+  tenant: string;
+  /** The namespace's own entry first (depth 0), then its ancestors. */
+  lineage: LineageEntry[];
+}
+
+export interface ListTenantInput extends PageInput {
+  tenant: string;
+  /** Every namespace of the tenant with its effective backend's source, in the order that claims scope-wide rows. */
+  namespaces: Omit<LineageEntry, "depth">[];
+}
+
+export interface IndexRow {
+  key: string;
+  /** The secret's own namespace; null when it belongs to the attachment scope. */
+  namespace: string | null;
+  /** The lineage namespace whose list it came from. */
+  source: string;
+  inherited: boolean;
+  description: string | null;
+  tags: Record<string, string>;
+  subkeys: string[] | null;
+  updatedAt: string | null;
+  version: string | null;
+  backendName: string;
+  sourceKey: string;
+}
+
+export interface IndexPage {
+  rows: IndexRow[];
+  /** Rows matching the search, all pages. */
+  total: number;
+  nextCursor: string | null;
+}
+
+export interface RawRow {
+  key: string;
+  namespace: string | null;
+  source: string;
+  depth: number;
+  nsSort: string;
+  sortKey: string;
+  sourceKey: string;
+  backendName: string;
+  description: string | null;
+  tags: Record<string, string> | null;
+  subkeys: string[] | null;
+  updatedAt: Date | null;
+  version: string | null;
+  total: bigint | number;
+}
+
+/**
+ * A namespace's Secrets tab from the index: its own rows and its ancestors', a nearer namespace hiding the same
+ * key further up, then searched, sorted and paged by keyset. Visibility is classify.ts's `ownedBy` in SQL.
+ */
+export async function listVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
+  const keyOrder = (input.sort ?? "key") === "key" && (input.dir ?? "asc") === "asc";
+  const fast = keyOrder && input.lineage.length ? await keyOrderPage(prisma, input) : null;
+  return fast ?? listVisibleMerged(prisma, input);
+}
+
+/** listVisible through the full merge (any order): the key order's fast path is tested against it. */
+export async function listVisibleMerged(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
+  return page(prisma, pageQueries(visibleRows(input), input, "key"));
+}
+
+/**
+ * The merged rows of a lineage, before search, order and keyset: one row per key (its sort key), the nearest
+ * namespace first, then a row of its own namespace before one of the scope, then the smaller backend name.
+ * Exported for EXPLAIN in scripts/bench.
+ */
+export function visibleRows(input: ListVisibleInput): Prisma.Sql {
+  const lineage = [...input.lineage].sort((a, b) => a.depth - b.depth);
+  return Prisma.sql`
+    SELECT DISTINCT ON (e."sortKey") ${ROW_COLUMNS}
+    FROM ${lineageTable(lineage)}
+    ${VISIBLE_JOIN(input.tenant)}
+    ORDER BY e."sortKey", l."depth", (e."namespace" IS NULL), e."backendName" COLLATE "C"`;
+}
+
+/**
+ * The tenant's Secrets tab: every namespace's own rows, each in its namespace, without merging. A row of the
+ * attachment scope (no namespace of its own) shows once, under the first namespace that sees it.
+ */
+export async function listTenantVisible(prisma: PrismaClient, input: ListTenantInput): Promise<IndexPage> {
+  const lineage = input.namespaces.map((n, depth) => ({ ...n, depth }));
+  const visible = Prisma.sql`
+    SELECT DISTINCT ON (e."sourceKey", e."namespace", e."sortKey") ${ROW_COLUMNS}
+    FROM ${lineageTable(lineage)}
+    ${VISIBLE_JOIN(input.tenant)}
+    ORDER BY e."sourceKey", e."namespace", e."sortKey", l."depth", e."backendName" COLLATE "C"`;
+  const result = await page(prisma, pageQueries(visible, input, "namespace"));
+  for (const row of result.rows) row.inherited = false;
+  return result;
+}
+
+// Narrow rows for the merge (a sort of N rows); the page's few rows fetch their details by primary key.
+const ROW_COLUMNS = Prisma.sql`e."key", e."namespace", l."ns" AS "source", l."depth", l."nsSort", e."sortKey",
+  e."sourceKey", e."generation", e."backendName", COALESCE(e."backendUpdatedAt", '-infinity'::timestamp) AS "updatedKey",
+  e."searchText"`;
+
+function lineageTable(lineage: LineageEntry[]) {
+  return Prisma.sql`unnest(${lineage.map((l) => l.namespace)}::text[], ${lineage.map((l) => l.depth)}::int[],
+    ${lineage.map((l) => l.sourceKey)}::text[], ${lineage.map((l) => l.attachmentNamespace)}::text[],
+    ${lineage.map((l) => sortKey(l.namespace))}::text[]) AS l("ns", "depth", "src", "att", "nsSort")`;
+}
+
+// A row of source S seen from lineage namespace N: not ignored, no other tenant's tag, and its namespace is N, or it
+// has none and the source is attached to the tenant (or file) or to N. Lists read the served generation, or the
+// first scan's while it runs.
+const VISIBLE_JOIN = (tenant: string) => Prisma.sql`
+  JOIN "SecretIndexSource" s ON s."key" = l."src"
+  JOIN "SecretIndexEntry" e ON e."sourceKey" = l."src" AND e."generation" = COALESCE(s."servedGeneration", s."scanGeneration")
+  WHERE e."key" IS NOT NULL
+    AND (e."tenantTag" IS NULL OR e."tenantTag" = ${tenant})
+    AND (e."namespace" = l."ns" OR (e."namespace" IS NULL AND (l."att" IS NULL OR l."att" = l."ns")))`;
+
+/** The page and count statements over some visible rows (exported for EXPLAIN in scripts/bench). */
+export function pageQueries(visible: Prisma.Sql, input: PageInput, defaultSort: IndexSort): PageQueries {
+  const sort = input.sort ?? defaultSort;
+  const dir = input.dir ?? "asc";
+  const limit = limitOf(input.limit);
+  const after = input.cursor ? decodeCursor(input.cursor, sort, dir) : null;
+  const needle = searchNeedle(input.search);
+  // No field holds the separator, so a needle with it matches nothing, as in matchesSearch.
+  const search = needle
+    ? Prisma.sql`AND strpos(v."searchText", ${needle}) > 0 AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`
+    : Prisma.empty;
+
+  const order = (alias: string) => orderColumns(sort, alias);
+  const keyset = after
+    ? Prisma.sql`AND (${Prisma.join(order("m"))}) ${dir === "asc" ? Prisma.raw(">") : Prisma.raw("<")} (${Prisma.join(
+        after.map((value, i) =>
+          sort === "updated" && i === 0 ? Prisma.sql`${value}::timestamp` : Prisma.sql`${value}`,
+        ),
+      )})`
+    : Prisma.empty;
+  const direction = Prisma.raw(dir === "asc" ? "ASC" : "DESC");
+  const orderBy = (alias: string) =>
+    Prisma.join(
+      order(alias).map((c) => Prisma.sql`${c} ${direction}`),
+      ", ",
+    );
+
+  const details = Prisma.sql`p."key", p."namespace", p."source", p."depth", p."nsSort", p."sortKey", p."sourceKey",
+    p."backendName", d."description", d."tags", d."subkeys", d."backendUpdatedAt" AS "updatedAt", d."version"`;
+  const join = Prisma.sql`JOIN "SecretIndexEntry" d
+    ON d."sourceKey" = p."sourceKey" AND d."generation" = p."generation" AND d."backendName" = p."backendName"`;
+  return {
+    sort,
+    dir,
+    limit,
+    cursor: Boolean(input.cursor),
+    // The total rides on the page (a window over the merged, searched rows), so the merge runs once.
+    rows: Prisma.sql`
+      WITH v AS (${visible}),
+      m AS (SELECT v.*, count(*) OVER () AS "total" FROM v WHERE true ${search}),
+      p AS (SELECT * FROM m WHERE true ${keyset} ORDER BY ${orderBy("m")} LIMIT ${limit + 1})
+      SELECT ${details}, p."total" FROM p ${join} ORDER BY ${orderBy("p")}`,
+    // Only needed when a cursor points past the last row (the page has no row to carry the total).
+    count: Prisma.sql`
+      WITH v AS (${visible})
+      SELECT count(*) AS "total" FROM v WHERE true ${search}`,
+  };
+}
+
+interface PageQueries {
+  sort: IndexSort;
+  dir: IndexDir;
+  limit: number;
+  cursor: boolean;
+  rows: Prisma.Sql;
+  count: Prisma.Sql;
+}
+
+async function page(prisma: PrismaClient, q: PageQueries): Promise<IndexPage> {
+  const { sort, dir, limit } = q;
+  const countNow = () => prisma.$queryRaw<{ total: bigint | number }[]>(q.count).then((r) => Number(r[0]?.total ?? 0));
+  const rows = await prisma.$queryRaw<RawRow[]>(q.rows);
+  const total = rows.length ? Number(rows[0].total) : q.cursor ? await countNow() : 0;
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown[shown.length - 1];
+  return {
+    rows: shown.map(indexRow),
+    total,
+    nextCursor: more && last ? encodeCursor({ sort, dir, values: keysetOf(last, sort) }) : null,
+  };
+}
+
+// Every column bytewise ("C"), the last two making the order total. Equal keys (the tenant's tab: one key in several
+// namespaces) come in namespace order, as the merged list used to keep them.
+function orderColumns(sort: IndexSort, alias: string): Prisma.Sql[] {
+  const a = Prisma.raw(alias);
+  const key = Prisma.sql`${a}."sortKey" COLLATE "C"`;
+  const ns = Prisma.sql`${a}."nsSort" COLLATE "C"`;
+  const tail = [Prisma.sql`${a}."sourceKey" COLLATE "C"`, Prisma.sql`${a}."backendName" COLLATE "C"`];
+  if (sort === "namespace") return [ns, key, ...tail];
+  if (sort === "updated") return [Prisma.sql`${a}."updatedKey"`, key, ns, ...tail];
+  return [key, ns, ...tail];
+}
+
+function keysetOf(row: RawRow, sort: IndexSort): string[] {
+  const tail = [row.sourceKey, row.backendName];
+  if (sort === "namespace") return [row.nsSort, row.sortKey, ...tail];
+  if (sort === "updated") return [timestampText(row.updatedAt), row.sortKey, row.nsSort, ...tail];
+  return [row.sortKey, row.nsSort, ...tail];
+}
+
+/** A timestamp(3) as PostgreSQL reads it back (UTC, as Prisma stores it); `-infinity` for none. */
+const timestampText = (d: Date | null) => (d ? d.toISOString().replace("T", " ").replace("Z", "") : "-infinity");
+
+/**
+ * What a source's scan skipped, by reason, as seen by `tenant`: a `tenant` tag naming another tenant counts as
+ * `other-tenant` (the configuration file's backend serves every tenant).
+ */
+export async function ignoredCounts(
+  prisma: PrismaClient,
+  sourceKey: string,
+  tenant: string,
+): Promise<Partial<Record<IgnoreReason, number>>> {
+  const rows = await prisma.$queryRaw<{ reason: IgnoreReason; n: bigint | number }[]>`
+    SELECT COALESCE(e."ignoredReason", 'other-tenant') AS "reason", count(*) AS "n"
+    FROM "SecretIndexSource" s
+    JOIN "SecretIndexEntry" e ON e."sourceKey" = s."key" AND e."generation" = COALESCE(s."servedGeneration", s."scanGeneration")
+    WHERE s."key" = ${sourceKey}
+      AND (e."ignoredReason" IS NOT NULL OR (e."tenantTag" IS NOT NULL AND e."tenantTag" <> ${tenant}))
+    GROUP BY 1`;
+  const out: Partial<Record<IgnoreReason, number>> = {};
+  for (const r of rows) out[r.reason] = Number(r.n);
+  return out;
+}

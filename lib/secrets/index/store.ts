@@ -1,0 +1,313 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { Prisma, type PrismaClient } from "../../db/generated/client";
+import { clip, isBackendError } from "../../backends/backend-error";
+import { entryRecord, type IndexedSecret } from "./entry";
+
+export type { IndexedSecret } from "./entry";
+
+/** One backend configuration as used: `config:<id>:v<version>`, `file:<hash>`, `builtin:<tenantId>`. */
+export interface IndexSource {
+  key: string;
+  tenantId: string | null;
+  /** A dedicated manager's id, so `dropSources({ configId })` drops its index when it changes. */
+  configId: string | null;
+}
+
+export interface SourceState {
+  key: string;
+  /** The generation lists read; null until a first scan finished. */
+  servedGeneration: number | null;
+  /** The generation a scan is writing, with how many entries it wrote so far. */
+  scanGeneration: number | null;
+  scanCount: number;
+  /** A scan holds the lease now (on the database's clock). */
+  scanning: boolean;
+  scannedAt: Date | null;
+  lastError: { code: string; message: string; at: Date } | null;
+}
+
+export type RefreshResult =
+  | { status: "done"; generation: number; count: number }
+  /** Another holder scans this source: serve the index, or `waitForRefresh`. */
+  | { status: "busy" }
+  /** The scan threw: the previous generation is still served and the error is recorded. */
+  | { status: "failed"; code: string; message: string }
+  /** The lease expired under this scan and someone else took it: this scan's work was dropped. */
+  | { status: "lost" };
+
+export interface RefreshOptions {
+  /** How long the lease lasts without renewal; each page renews it. Default 60 s. */
+  leaseMs?: number;
+  /** Who holds the lease (for diagnostics); default host, process and a random id. */
+  holder?: string;
+}
+
+const DEFAULT_LEASE_MS = 60_000;
+/** Rows per INSERT; a backend page larger than this is written in several statements. */
+const INSERT_BATCH = 500;
+const MESSAGE_MAX = 500;
+
+// Lease times are the database's clock (UTC, as Prisma stores DateTime), so instances with skewed clocks agree.
+const NOW_UTC = `(now() AT TIME ZONE 'UTC')`;
+
+/**
+ * Rescans a source into a new generation, streaming: one page of `scan` at a time is written (memory bounded by
+ * the page size), the lease renewed and the progress count updated after each. Only a finished scan becomes the
+ * served generation; a failed one leaves the previous generation served and records the error.
+ *
+ * At most one scan per source runs across instances: the lease is a row update `WHERE` it expired, atomic in one
+ * statement. Not a session advisory lock: Prisma's pool does not pin a connection to a caller, so a session lock
+ * could be taken on one connection and released (or leak) on another, and PGlite has no second session to lock out.
+ */
+export async function refreshSource(
+  prisma: PrismaClient,
+  source: IndexSource,
+  scan: () => AsyncIterable<IndexedSecret[]>,
+  options: RefreshOptions = {},
+): Promise<RefreshResult> {
+  const leaseMs = Math.max(1, Math.round(options.leaseMs ?? DEFAULT_LEASE_MS));
+  const holder = clip(options.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`, 100);
+  await prisma.$executeRaw`
+    INSERT INTO "SecretIndexSource" ("key", "tenantId", "configId") VALUES (${source.key}, ${source.tenantId}, ${source.configId})
+    ON CONFLICT ("key") DO NOTHING`;
+  const taken = await prisma.$queryRawUnsafe<{ generation: number; served: number | null }[]>(
+    `UPDATE "SecretIndexSource" SET "leaseHolder" = $1, "leaseUntil" = ${NOW_UTC} + $2 * interval '1 millisecond',
+       "scanGeneration" = "nextGeneration", "nextGeneration" = "nextGeneration" + 1, "scanCount" = 0
+     WHERE "key" = $3 AND ("leaseUntil" IS NULL OR "leaseUntil" < ${NOW_UTC})
+     RETURNING "scanGeneration" AS "generation", "servedGeneration" AS "served"`,
+    holder,
+    leaseMs,
+    source.key,
+  );
+  if (!taken.length) return { status: "busy" };
+  const { generation, served } = taken[0];
+  // A crashed holder's partial generation (older than ours, not served) goes.
+  await prisma.$executeRaw`
+    DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${source.key} AND "generation" < ${generation}
+      AND "generation" IS DISTINCT FROM ${served}::int`;
+
+  let count = 0;
+  try {
+    for await (const page of scan()) {
+      if (!(await renew(prisma, source.key, holder, generation, leaseMs, page.length))) {
+        await dropGeneration(prisma, source.key, generation);
+        return { status: "lost" };
+      }
+      for (let i = 0; i < page.length; i += INSERT_BATCH) {
+        await insertPage(prisma, source.key, generation, page.slice(i, i + INSERT_BATCH));
+      }
+      count += page.length;
+    }
+  } catch (error) {
+    const code = isBackendError(error) ? error.code : "internal";
+    const message = clip(isBackendError(error) ? error.message : "The backend could not be read.", MESSAGE_MAX);
+    await prisma.$executeRawUnsafe(
+      `UPDATE "SecretIndexSource" SET "scanGeneration" = NULL, "scanCount" = 0, "leaseHolder" = NULL, "leaseUntil" = NULL,
+         "lastErrorCode" = $1, "lastErrorMessage" = $2, "lastErrorAt" = ${NOW_UTC}
+       WHERE "key" = $3 AND "leaseHolder" = $4 AND "scanGeneration" = $5`,
+      code,
+      message,
+      source.key,
+      holder,
+      generation,
+    );
+    await dropGeneration(prisma, source.key, generation);
+    return { status: "failed", code, message };
+  }
+
+  const finished = await prisma.$executeRawUnsafe(
+    `UPDATE "SecretIndexSource" SET "servedGeneration" = "scanGeneration", "scanGeneration" = NULL,
+       "leaseHolder" = NULL, "leaseUntil" = NULL, "scannedAt" = ${NOW_UTC},
+       "lastErrorCode" = NULL, "lastErrorMessage" = NULL, "lastErrorAt" = NULL
+     WHERE "key" = $1 AND "leaseHolder" = $2 AND "scanGeneration" = $3`,
+    source.key,
+    holder,
+    generation,
+  );
+  if (!finished) {
+    await dropGeneration(prisma, source.key, generation);
+    return { status: "lost" };
+  }
+  // Older generations only: a scan that took the lease since has a newer one.
+  await prisma.$executeRaw`DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${source.key} AND "generation" < ${generation}`;
+  return { status: "done", generation, count };
+}
+
+async function renew(
+  prisma: PrismaClient,
+  key: string,
+  holder: string,
+  generation: number,
+  leaseMs: number,
+  added: number,
+): Promise<boolean> {
+  const n = await prisma.$executeRawUnsafe(
+    `UPDATE "SecretIndexSource" SET "leaseUntil" = ${NOW_UTC} + $1 * interval '1 millisecond', "scanCount" = "scanCount" + $2
+     WHERE "key" = $3 AND "leaseHolder" = $4 AND "scanGeneration" = $5`,
+    leaseMs,
+    added,
+    key,
+    holder,
+    generation,
+  );
+  return n > 0;
+}
+
+const dropGeneration = (prisma: PrismaClient, key: string, generation: number) =>
+  prisma.$executeRaw`DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${key} AND "generation" = ${generation}`;
+
+// One statement per batch; a row written through Keyhold meanwhile (upsertEntry) is newer than the scan's, so it stays.
+async function insertPage(prisma: PrismaClient, key: string, generation: number, page: IndexedSecret[]) {
+  if (!page.length) return;
+  const rows = JSON.stringify(page.map(entryRecord));
+  await prisma.$executeRaw`
+    INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
+      "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason")
+    SELECT ${key}, ${generation}, x."backendName", x."key", x."sortKey", x."namespace", x."tenantTag", x."description",
+      COALESCE(x."tags", '{}'::jsonb), x."searchText", x."subkeys", x."backendUpdatedAt", x."version", x."ignoredReason"
+    FROM jsonb_to_recordset(${rows}::jsonb) AS x("backendName" text, "key" text, "sortKey" text, "namespace" text,
+      "tenantTag" text, "description" text, "tags" jsonb, "searchText" text, "subkeys" jsonb,
+      "backendUpdatedAt" timestamp(3), "version" text, "ignoredReason" text)
+    ON CONFLICT ("sourceKey", "generation", "backendName") DO NOTHING`;
+}
+
+export async function sourceState(prisma: PrismaClient, key: string): Promise<SourceState | null> {
+  const rows = await prisma.$queryRawUnsafe<
+    {
+      key: string;
+      servedGeneration: number | null;
+      scanGeneration: number | null;
+      scanCount: number;
+      scanning: boolean;
+      scannedAt: Date | null;
+      lastErrorCode: string | null;
+      lastErrorMessage: string | null;
+      lastErrorAt: Date | null;
+    }[]
+  >(
+    `SELECT "key", "servedGeneration", "scanGeneration", "scanCount", COALESCE("leaseUntil" >= ${NOW_UTC}, false) AS "scanning",
+       "scannedAt", "lastErrorCode", "lastErrorMessage", "lastErrorAt"
+     FROM "SecretIndexSource" WHERE "key" = $1`,
+    key,
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    key: r.key,
+    servedGeneration: r.servedGeneration,
+    scanGeneration: r.scanGeneration,
+    scanCount: r.scanCount,
+    scanning: r.scanning,
+    scannedAt: r.scannedAt,
+    lastError:
+      r.lastErrorCode && r.lastErrorAt
+        ? { code: r.lastErrorCode, message: r.lastErrorMessage ?? "", at: r.lastErrorAt }
+        : null,
+  };
+}
+
+// In the write's own statement, so a list that reads the new revision also sees the write (lib/secrets/index/query.ts
+// keeps totals per revision).
+const BUMP = (sourceKey: string) =>
+  Prisma.sql`UPDATE "SecretIndexSource" SET "revision" = "revision" + 1 WHERE "key" = ${sourceKey} RETURNING 1`;
+
+/**
+ * Write-through after a create or update through Keyhold: the entry in the served generation and in the one being
+ * scanned, so the next list shows it and a running scan does not lose it. 0 when the source has no index yet.
+ */
+export async function upsertEntry(prisma: PrismaClient, sourceKey: string, secret: IndexedSecret): Promise<number> {
+  const row = JSON.stringify([entryRecord(secret)]);
+  return prisma.$executeRaw`
+    WITH bump AS (${BUMP(sourceKey)})
+    INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
+      "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason")
+    SELECT s."key", g."generation", x."backendName", x."key", x."sortKey", x."namespace", x."tenantTag", x."description",
+      COALESCE(x."tags", '{}'::jsonb), x."searchText", x."subkeys", x."backendUpdatedAt", x."version", x."ignoredReason"
+    FROM "SecretIndexSource" s
+    CROSS JOIN LATERAL (VALUES (s."servedGeneration"), (s."scanGeneration")) AS g("generation")
+    CROSS JOIN jsonb_to_recordset(${row}::jsonb) AS x("backendName" text, "key" text, "sortKey" text, "namespace" text,
+      "tenantTag" text, "description" text, "tags" jsonb, "searchText" text, "subkeys" jsonb,
+      "backendUpdatedAt" timestamp(3), "version" text, "ignoredReason" text)
+    WHERE s."key" = ${sourceKey} AND g."generation" IS NOT NULL
+    ON CONFLICT ("sourceKey", "generation", "backendName") DO UPDATE SET
+      "key" = EXCLUDED."key", "sortKey" = EXCLUDED."sortKey", "namespace" = EXCLUDED."namespace",
+      "tenantTag" = EXCLUDED."tenantTag", "description" = EXCLUDED."description", "tags" = EXCLUDED."tags",
+      "searchText" = EXCLUDED."searchText", "subkeys" = EXCLUDED."subkeys",
+      "backendUpdatedAt" = EXCLUDED."backendUpdatedAt", "version" = EXCLUDED."version",
+      "ignoredReason" = EXCLUDED."ignoredReason"`;
+}
+
+/**
+ * Write-through after a delete: by the backend's name, or by key and namespace (null: the attachment scope's) when
+ * the caller does not know the name. Served and scanning generations alike.
+ */
+export async function removeEntry(
+  prisma: PrismaClient,
+  sourceKey: string,
+  which: { backendName: string } | { key: string; namespace: string | null },
+): Promise<number> {
+  const generations = await liveGenerations(prisma, sourceKey);
+  if (!generations.length) return 0;
+  if ("backendName" in which) {
+    return prisma.$executeRaw`
+      WITH bump AS (${BUMP(sourceKey)})
+      DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[])
+        AND "backendName" = ${which.backendName}`;
+  }
+  return prisma.$executeRaw`
+    WITH bump AS (${BUMP(sourceKey)})
+    DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[])
+      AND "key" = ${which.key} AND "namespace" IS NOT DISTINCT FROM ${which.namespace}::text`;
+}
+
+/** Keeps the subkey names learnt by reading one secret on demand (expanding a row), so no list reads a value. */
+export async function setSubkeys(
+  prisma: PrismaClient,
+  sourceKey: string,
+  backendName: string,
+  names: string[],
+): Promise<number> {
+  const generations = await liveGenerations(prisma, sourceKey);
+  if (!generations.length) return 0;
+  return prisma.$executeRaw`
+    UPDATE "SecretIndexEntry" SET "subkeys" = ${JSON.stringify(names)}::jsonb
+    WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[]) AND "backendName" = ${backendName}`;
+}
+
+async function liveGenerations(prisma: PrismaClient, sourceKey: string): Promise<number[]> {
+  const rows = await prisma.$queryRaw<{ servedGeneration: number | null; scanGeneration: number | null }[]>`
+    SELECT "servedGeneration", "scanGeneration" FROM "SecretIndexSource" WHERE "key" = ${sourceKey}`;
+  return rows.flatMap((r) => [r.servedGeneration, r.scanGeneration]).filter((g): g is number => g !== null);
+}
+
+/** Drops sources and their entries: a changed or deleted configuration (`configId`), or one source by key. */
+export async function dropSources(
+  prisma: PrismaClient,
+  which: { configId: string } | { key: string } | { tenantId: string },
+): Promise<number> {
+  if ("configId" in which)
+    return prisma.$executeRaw`DELETE FROM "SecretIndexSource" WHERE "configId" = ${which.configId}`;
+  if ("tenantId" in which)
+    return prisma.$executeRaw`DELETE FROM "SecretIndexSource" WHERE "tenantId" = ${which.tenantId}`;
+  return prisma.$executeRaw`DELETE FROM "SecretIndexSource" WHERE "key" = ${which.key}`;
+}
+
+/**
+ * Waits for a scan someone else runs (after `refreshSource` answered "busy"): polls the state until no scan holds
+ * the lease or the deadline passes. `finished` is false when the deadline came first.
+ */
+export async function waitForRefresh(
+  prisma: PrismaClient,
+  key: string,
+  { timeoutMs = 30_000, pollMs = 250 }: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<{ finished: boolean; state: SourceState | null }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await sourceState(prisma, key);
+    if (!state?.scanning) return { finished: true, state };
+    if (Date.now() >= deadline) return { finished: false, state };
+    await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
+  }
+}
