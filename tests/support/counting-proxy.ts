@@ -28,16 +28,20 @@ export interface CountingProxy {
 export async function startCountingProxy(
   upstream: string,
   tls?: { cert: string; key: string; ca: string },
+  options: { delayMs?: (request: ProxiedRequest) => number } = {},
 ): Promise<CountingProxy> {
   const target = new URL(upstream);
   const requests: ProxiedRequest[] = [];
   const handler: http.RequestListener = (req, res) => {
     const amzTarget = req.headers["x-amz-target"];
-    requests.push({
+    const recorded: ProxiedRequest = {
       method: req.method ?? "",
       url: req.url ?? "",
       target: typeof amzTarget === "string" ? amzTarget : null,
-    });
+    };
+    requests.push(recorded);
+    // A slow backend, on demand: the answer is held back, so calls from several clients overlap.
+    const delay = options.delayMs?.(recorded) ?? 0;
     const forward = (target.protocol === "https:" ? https : http).request(
       {
         hostname: target.hostname,
@@ -48,8 +52,10 @@ export async function startCountingProxy(
         ...(tls ? { ca: tls.ca } : {}),
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        setTimeout(() => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        }, delay);
       },
     );
     forward.on("error", () => res.writeHead(502).end());
