@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { serverEnv } from "../env";
+import { logger } from "../log";
 
 /** The raw database connection under Prisma: the migrator needs multi-statement SQL, which Prisma's raw queries refuse. */
 export interface Driver {
@@ -59,6 +60,9 @@ function openPglite(dir: string): Driver {
 
 function openPostgres(url: string): Driver {
   const pool = new pg.Pool({ connectionString: url, max: serverEnv().KEYHOLD_DB_POOL_MAX });
+  // An idle connection the server ends (a restart, a dropped database) is replaced at the next query; unheard, the
+  // pool's error event would end the process (a background scan of the secrets index may hold one).
+  pool.on("error", (error) => logger.warn({ code: (error as { code?: string }).code }, "database connection lost"));
   const redacted = new URL(url);
   redacted.password = redacted.password ? "***" : "";
   return {

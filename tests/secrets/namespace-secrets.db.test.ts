@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BackendError } from "@/lib/backends/backend-error";
-import {
-  listNamespaceSecrets,
-  listTenantSecrets,
-  resolveSecretValue,
-  showSubkeys,
-  type NamespaceSecretsQuery,
-} from "@/lib/secrets/namespace-secrets";
+import { listNamespaceSecrets, listTenantSecrets, type NamespaceSecretsQuery } from "@/lib/secrets/namespace-secrets";
+import { resolveSecretValue, showSubkeys } from "@/lib/secrets/secret-lookup";
 import { createSecret } from "@/lib/secrets/mutations";
 import type { ServingBackends } from "@/lib/secrets/serving";
 import { indexDatabase } from "../support/index-db";
