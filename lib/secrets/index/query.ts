@@ -4,9 +4,11 @@ import type { IgnoreReason } from "../../backends/adapter";
 import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
 import { SEARCH_SEPARATOR } from "./entry";
+import { indexRow, keyOrderPage, limitOf } from "./key-order";
 import { sortKey } from "./sort-key";
 
 export type { IndexDir, IndexSort } from "./cursor";
+export { keyOrderQueries } from "./key-order";
 
 /** One namespace of a lineage, with the source of its effective backend. */
 export interface LineageEntry {
@@ -63,7 +65,7 @@ export interface IndexPage {
   nextCursor: string | null;
 }
 
-interface RawRow {
+export interface RawRow {
   key: string;
   namespace: string | null;
   source: string;
@@ -80,14 +82,19 @@ interface RawRow {
   total: bigint | number;
 }
 
-const limitOf = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 50), 1), 500);
-
 /**
  * A namespace's Secrets tab from the index: its own rows and its ancestors', a nearer namespace hiding the same
  * key further up, then searched, sorted and paged by keyset. Visibility is classify.ts's `ownedBy` in SQL.
  */
 export async function listVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
-  return page(prisma, visibleRows(input), input, "key");
+  const keyOrder = (input.sort ?? "key") === "key" && (input.dir ?? "asc") === "asc";
+  const fast = keyOrder && input.lineage.length ? await keyOrderPage(prisma, input) : null;
+  return fast ?? listVisibleMerged(prisma, input);
+}
+
+/** listVisible through the full merge (any order): the key order's fast path is tested against it. */
+export async function listVisibleMerged(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
+  return page(prisma, pageQueries(visibleRows(input), input, "key"));
 }
 
 /**
@@ -115,7 +122,7 @@ export async function listTenantVisible(prisma: PrismaClient, input: ListTenantI
     FROM ${lineageTable(lineage)}
     ${VISIBLE_JOIN(input.tenant)}
     ORDER BY e."sourceKey", e."namespace", e."sortKey", l."depth", e."backendName" COLLATE "C"`;
-  const result = await page(prisma, visible, input, "namespace");
+  const result = await page(prisma, pageQueries(visible, input, "namespace"));
   for (const row of result.rows) row.inherited = false;
   return result;
 }
@@ -142,12 +149,7 @@ const VISIBLE_JOIN = (tenant: string) => Prisma.sql`
     AND (e."namespace" = l."ns" OR (e."namespace" IS NULL AND (l."att" IS NULL OR l."att" = l."ns")))`;
 
 /** The page and count statements over some visible rows (exported for EXPLAIN in scripts/bench). */
-export function pageQueries(
-  visible: Prisma.Sql,
-  input: PageInput,
-  defaultSort: IndexSort,
-  counted?: (search: Prisma.Sql) => Prisma.Sql,
-) {
+export function pageQueries(visible: Prisma.Sql, input: PageInput, defaultSort: IndexSort): PageQueries {
   const sort = input.sort ?? defaultSort;
   const dir = input.dir ?? "asc";
   const limit = limitOf(input.limit);
@@ -177,23 +179,11 @@ export function pageQueries(
     p."backendName", d."description", d."tags", d."subkeys", d."backendUpdatedAt" AS "updatedAt", d."version"`;
   const join = Prisma.sql`JOIN "SecretIndexEntry" d
     ON d."sourceKey" = p."sourceKey" AND d."generation" = p."generation" AND d."backendName" = p."backendName"`;
-  if (counted) {
-    return {
-      sort,
-      dir,
-      limit,
-      rows: Prisma.sql`
-        WITH p AS (SELECT * FROM (SELECT * FROM (${visible}) v WHERE true ${search}) m WHERE true ${keyset}
-          ORDER BY ${orderBy("m")} LIMIT ${limit + 1})
-        SELECT ${details}, NULL AS "total" FROM p ${join} ORDER BY ${orderBy("p")}`,
-      count: counted(search),
-      separateCount: true,
-    };
-  }
   return {
     sort,
     dir,
     limit,
+    cursor: Boolean(input.cursor),
     // The total rides on the page (a window over the merged, searched rows), so the merge runs once.
     rows: Prisma.sql`
       WITH v AS (${visible}),
@@ -204,42 +194,28 @@ export function pageQueries(
     count: Prisma.sql`
       WITH v AS (${visible})
       SELECT count(*) AS "total" FROM v WHERE true ${search}`,
-    separateCount: false,
   };
 }
 
-async function page(
-  prisma: PrismaClient,
-  visible: Prisma.Sql,
-  input: PageInput,
-  defaultSort: IndexSort,
-  counted?: (search: Prisma.Sql) => Prisma.Sql,
-): Promise<IndexPage> {
-  const q = pageQueries(visible, input, defaultSort, counted);
+interface PageQueries {
+  sort: IndexSort;
+  dir: IndexDir;
+  limit: number;
+  cursor: boolean;
+  rows: Prisma.Sql;
+  count: Prisma.Sql;
+}
+
+async function page(prisma: PrismaClient, q: PageQueries): Promise<IndexPage> {
   const { sort, dir, limit } = q;
   const countNow = () => prisma.$queryRaw<{ total: bigint | number }[]>(q.count).then((r) => Number(r[0]?.total ?? 0));
-  const [rows, separate] = await Promise.all([
-    prisma.$queryRaw<RawRow[]>(q.rows),
-    q.separateCount ? countNow() : Promise.resolve(null),
-  ]);
-  const total = separate ?? (rows.length ? Number(rows[0].total) : input.cursor ? await countNow() : 0);
+  const rows = await prisma.$queryRaw<RawRow[]>(q.rows);
+  const total = rows.length ? Number(rows[0].total) : q.cursor ? await countNow() : 0;
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
   return {
-    rows: shown.map((r) => ({
-      key: r.key,
-      namespace: r.namespace,
-      source: r.source,
-      inherited: r.depth > 0,
-      description: r.description,
-      tags: r.tags ?? {},
-      subkeys: r.subkeys,
-      updatedAt: r.updatedAt ? r.updatedAt.toISOString() : null,
-      version: r.version,
-      backendName: r.backendName,
-      sourceKey: r.sourceKey,
-    })),
+    rows: shown.map(indexRow),
     total,
     nextCursor: more && last ? encodeCursor({ sort, dir, values: keysetOf(last, sort) }) : null,
   };

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { PrismaClient } from "../../db/generated/client";
+import { Prisma, type PrismaClient } from "../../db/generated/client";
 import { clip, isBackendError } from "../../backends/backend-error";
 import { entryRecord, type IndexedSecret } from "./entry";
 
@@ -208,6 +208,11 @@ export async function sourceState(prisma: PrismaClient, key: string): Promise<So
   };
 }
 
+// In the write's own statement, so a list that reads the new revision also sees the write (lib/secrets/index/query.ts
+// keeps totals per revision).
+const BUMP = (sourceKey: string) =>
+  Prisma.sql`UPDATE "SecretIndexSource" SET "revision" = "revision" + 1 WHERE "key" = ${sourceKey} RETURNING 1`;
+
 /**
  * Write-through after a create or update through Keyhold: the entry in the served generation and in the one being
  * scanned, so the next list shows it and a running scan does not lose it. 0 when the source has no index yet.
@@ -215,6 +220,7 @@ export async function sourceState(prisma: PrismaClient, key: string): Promise<So
 export async function upsertEntry(prisma: PrismaClient, sourceKey: string, secret: IndexedSecret): Promise<number> {
   const row = JSON.stringify([entryRecord(secret)]);
   return prisma.$executeRaw`
+    WITH bump AS (${BUMP(sourceKey)})
     INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
       "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason")
     SELECT s."key", g."generation", x."backendName", x."key", x."sortKey", x."namespace", x."tenantTag", x."description",
@@ -246,10 +252,12 @@ export async function removeEntry(
   if (!generations.length) return 0;
   if ("backendName" in which) {
     return prisma.$executeRaw`
+      WITH bump AS (${BUMP(sourceKey)})
       DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[])
         AND "backendName" = ${which.backendName}`;
   }
   return prisma.$executeRaw`
+    WITH bump AS (${BUMP(sourceKey)})
     DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[])
       AND "key" = ${which.key} AND "namespace" IS NOT DISTINCT FROM ${which.namespace}::text`;
 }

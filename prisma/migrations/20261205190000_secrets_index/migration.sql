@@ -9,6 +9,7 @@ CREATE TABLE "SecretIndexSource" (
     "scanGeneration" INTEGER,
     "scanCount" INTEGER NOT NULL DEFAULT 0,
     "nextGeneration" INTEGER NOT NULL DEFAULT 1,
+    "revision" INTEGER NOT NULL DEFAULT 0,
     "leaseHolder" VARCHAR(100),
     "leaseUntil" TIMESTAMP(3),
     "scannedAt" TIMESTAMP(3),
@@ -48,7 +49,8 @@ CREATE INDEX "SecretIndexSource_configId_idx" ON "SecretIndexSource"("configId")
 CREATE INDEX "SecretIndexSource_tenantId_idx" ON "SecretIndexSource"("tenantId");
 
 -- CreateIndex
-CREATE INDEX "SecretIndexEntry_sourceKey_generation_namespace_sortKey_idx" ON "SecretIndexEntry"("sourceKey", "generation", "namespace", "sortKey");
+-- Ends with "backendName" COLLATE "C" so a list's key order reads each namespace in its merge's exact order (no sort).
+CREATE INDEX "SecretIndexEntry_list_idx" ON "SecretIndexEntry"("sourceKey", "generation", "namespace", "sortKey", "backendName" COLLATE "C");
 
 -- CreateIndex
 CREATE INDEX "SecretIndexEntry_sourceKey_generation_key_idx" ON "SecretIndexEntry"("sourceKey", "generation", "key");

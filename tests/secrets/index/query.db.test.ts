@@ -10,11 +10,18 @@ import {
   ignoredCounts,
   listTenantVisible,
   listVisible,
+  listVisibleMerged,
   type IndexPage,
   type IndexRow,
   type LineageEntry,
 } from "../../../lib/secrets/index/query";
-import { refreshSource, type IndexedSecret } from "../../../lib/secrets/index/store";
+import {
+  dropSources,
+  refreshSource,
+  removeEntry,
+  upsertEntry,
+  type IndexedSecret,
+} from "../../../lib/secrets/index/store";
 import { expectedRows, pagesOf, secret, seeded, steppedScan } from "../../support/secrets-index";
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../../support/test-db";
 
@@ -224,6 +231,66 @@ for (const { kind, available } of TEST_DATABASES) {
           );
         }
       }
+    });
+
+    it("gives the key order's fast path the full merge's pages, also when one key has hundreds of rows", async () => {
+      const own: IndexedSecret[] = [];
+      const parent: IndexedSecret[] = [];
+      for (let i = 0; i < 40; i++) own.push(secret("DUP", { namespace: "company.team", backendName: `dup/${39 - i}` }));
+      for (let i = 0; i < 5; i++) own.push(secret("DUP", { backendName: `dup-scope/${i}`, tags: { hit: "yes" } }));
+      for (let i = 0; i < 700; i++) own.push(secret("HUGE", { namespace: "company.team", backendName: `huge/${i}` }));
+      for (let i = 0; i < 200; i++) {
+        const key = `K${String(i).padStart(3, "0")}`;
+        if (i % 3) own.push(secret(key, { namespace: "company.team", tenantTag: i % 7 ? null : "globex" }));
+        // Only the hidden row of an even key matches `hit=yes`: the search must not show it.
+        parent.push(secret(key, { namespace: "company", tags: i % 2 ? {} : { hit: "yes" } }));
+      }
+      for (let i = 0; i < 100; i++) parent.push(secret(`P${i}`, i % 2 ? { namespace: "company" } : {}));
+      parent.push(secret("DUP", { namespace: "company", tags: { hit: "yes" } }));
+      await fill(prisma, "own", own);
+      await fill(prisma, "parent", parent);
+      const lineage: LineageEntry[] = [
+        { namespace: "company.team", depth: 0, sourceKey: "own", attachmentNamespace: "company.team" },
+        { namespace: "company", depth: 1, sourceKey: "parent", attachmentNamespace: null },
+      ];
+      let pages = 0;
+      for (const limit of [1, 2, 7, 50]) {
+        for (const search of [undefined, "hit=yes", "dup", "k1", "p9", "zzz"]) {
+          let cursor: string | null = null;
+          do {
+            const input = { tenant: "acme", lineage, search, limit, cursor };
+            const fast: IndexPage = await listVisible(prisma, input);
+            expect(fast, `limit ${limit} "${search}" page ${pages}`).toEqual(await listVisibleMerged(prisma, input));
+            cursor = fast.nextCursor;
+            pages++;
+          } while (cursor);
+        }
+      }
+      expect(pages).toBeGreaterThan(500);
+      const first = await listVisible(prisma, { tenant: "acme", lineage, limit: 3 });
+      expect(brief(first.rows)).toEqual(["DUP@company.team", "HUGE@company.team", "K000@company^"]);
+      expect(first.rows[0].backendName).toBe("dup/0");
+
+      // Totals are kept per source revision: a write-through counts again, with or without a search.
+      const input = { tenant: "acme", lineage, limit: 3 };
+      const searched = { ...input, search: "new" };
+      expect((await listVisible(prisma, searched)).total).toBe(0);
+      expect(await upsertEntry(prisma, "parent", secret("NEW", { namespace: "company" }))).toBe(1);
+      expect((await listVisible(prisma, input)).total).toBe(first.total + 1);
+      expect((await listVisible(prisma, searched)).total).toBe(1);
+      expect(await removeEntry(prisma, "own", { key: "HUGE", namespace: "company.team" })).toBe(700);
+      expect(await listVisible(prisma, input)).toEqual(await listVisibleMerged(prisma, input));
+      expect((await listVisible(prisma, input)).total).toBe(first.total);
+      await fill(prisma, "own", [secret("ONLY", { namespace: "company.team" })]);
+      expect((await listVisible(prisma, input)).total).toBe((await listVisibleMerged(prisma, input)).total);
+
+      // A source dropped and filled again starts over at generation 1, revision 0: its creation time tells them apart.
+      const solo = { tenant: "acme", lineage: [{ ...lineage[1], sourceKey: "solo" }] };
+      await fill(prisma, "solo", [secret("ONE"), secret("TWO")]);
+      expect((await listVisible(prisma, solo)).total).toBe(2);
+      await dropSources(prisma, { key: "solo" });
+      await fill(prisma, "solo", [secret("ONE"), secret("TWO"), secret("THREE")]);
+      expect((await listVisible(prisma, solo)).total).toBe(3);
     });
 
     it("pages through every key exactly once while a refresh adds and removes secrets underneath", async () => {
