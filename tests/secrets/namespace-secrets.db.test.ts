@@ -221,7 +221,7 @@ describe("listTenantSecrets", () => {
       ["b", "k", false],
     ]);
     expect(result.ignored).toEqual({});
-    // By key, one key of several namespaces comes in namespace order (the tab's default sort is the key).
+    // By key, one key of several namespaces: a stable order (the tab itself defaults to the namespace order).
     const byKey = await listTenantSecrets(memoryDatabase().prisma, newTenant(), ["b", "a"], { sort: "key" }, serving);
     expect(byKey.rows.map((r) => [r.key, r.source])).toEqual([
       ["global", "b"],
