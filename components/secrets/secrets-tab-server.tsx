@@ -35,7 +35,7 @@ async function Prefetched({
   searchParams: SearchParams;
 }) {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const query = parseListQuery((n) => first(searchParams[n]));
+  const query = parseListQuery((n) => first(searchParams[n]), namespace === null ? "namespace" : "key");
   const input = {
     tenant,
     search: query.search || undefined,

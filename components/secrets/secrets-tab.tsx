@@ -45,16 +45,18 @@ function readOnlyHint(backend: SecretsList["backend"], tenant: string, namespace
   );
 }
 
-function useUrlQuery(): [SecretListQuery, (patch: Partial<SecretListQuery>) => void] {
+function useUrlQuery(
+  defaultSort: SecretListQuery["sort"],
+): [SecretListQuery, (patch: Partial<SecretListQuery>) => void] {
   const params = useSearchParams();
   const pathname = usePathname();
-  const query = parseListQuery((n) => params.get(n));
+  const query = parseListQuery((n) => params.get(n), defaultSort);
   // The History API updates useSearchParams without a server round trip (the list comes from React Query).
   const set = (patch: Partial<SecretListQuery>) => {
     const next = { ...query, ...patch };
     const sp = new URLSearchParams();
     if (next.search) sp.set("q", next.search);
-    if (next.sort !== "key") sp.set("sort", next.sort);
+    if (next.sort !== defaultSort) sp.set("sort", next.sort);
     if (next.dir !== "asc") sp.set("dir", next.dir);
     if (next.cursor) sp.set("cursor", next.cursor);
     window.history.replaceState(null, "", `${pathname}${sp.size ? `?${sp}` : ""}`);
@@ -104,7 +106,8 @@ export function SecretsTab({
   can: PermissionSet;
   initial?: { query: SecretListQuery; data: SecretsList };
 }) {
-  const [query, setQuery] = useUrlQuery();
+  // The tenant's tab lists one key of several namespaces: in namespace order unless the URL says otherwise.
+  const [query, setQuery] = useUrlQuery(namespace === null ? "namespace" : "key");
   const [search, setSearch] = useState(query.search);
   const list = useSecretsList(tenant, namespace, query, initial);
   const remove = useDeleteSecret(tenant, namespace ?? "", query);

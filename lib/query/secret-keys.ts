@@ -28,11 +28,15 @@ export function affectsNamespace(key: readonly unknown[], tenant: string, namesp
 }
 
 /** Reads the list state kept in the URL (`?q=&sort=&dir=&cursor=`), the same on the server and in the browser. */
-export function parseListQuery(get: (name: string) => string | null | undefined): SecretListQuery {
+export function parseListQuery(
+  get: (name: string) => string | null | undefined,
+  /** The tab's order when the URL names none: the key on a namespace's tab, the namespace on the tenant's. */
+  defaultSort: SecretListQuery["sort"] = "key",
+): SecretListQuery {
   const sort = get("sort");
   return {
     search: get("q") ?? "",
-    sort: sort === "namespace" || sort === "updated" ? sort : "key",
+    sort: sort === "key" || sort === "namespace" || sort === "updated" ? sort : defaultSort,
     dir: get("dir") === "desc" ? "desc" : "asc",
     cursor: /^[ab]\.[A-Za-z0-9_-]{1,4000}$/.test(get("cursor") ?? "") ? get("cursor")! : "",
   };

@@ -6,7 +6,7 @@ import { KeyholdError } from "../errors";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { BackendError } from "../backends/backend-error";
 import { databaseBackends, type ServingBackends } from "./serving";
-import { findSecret } from "./namespace-secrets";
+import { findSecret } from "./secret-lookup";
 import { removeEntry, upsertEntry } from "./index/store";
 import type { createSecretInput, secretRefInput, updateSecretInput } from "./secret-input";
 import { recordAudit } from "../audit/record";

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BackendError } from "../../lib/backends/backend-error";
 import type { PrismaClient } from "../../lib/db/generated/client";
 import { migrate } from "../../lib/db/migrator";
-import { listNamespaceSecrets, showSubkeys } from "../../lib/secrets/namespace-secrets";
+import { listNamespaceSecrets } from "../../lib/secrets/namespace-secrets";
+import { showSubkeys } from "../../lib/secrets/secret-lookup";
 import { runningScans } from "../../lib/secrets/index/freshness";
 import { memoryBackend, memoryServing } from "../support/memory-backend";
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../support/test-db";
@@ -22,10 +23,12 @@ for (const { kind, available } of TEST_DATABASES) {
       prisma = new PrismaClient({ adapter: db.driver.adapter });
     });
     afterAll(async () => {
+      await idle();
       await prisma?.$disconnect();
       await db?.drop();
     });
     beforeEach(async () => {
+      await idle();
       await db.reset();
       await migrate(db.driver);
     });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BackendError } from "@/lib/backends/backend-error";
-import {
-  listNamespaceSecrets,
-  listTenantSecrets,
-  resolveSecretValue,
-  showSubkeys,
-  type NamespaceSecretsQuery,
-} from "@/lib/secrets/namespace-secrets";
+import { listNamespaceSecrets, listTenantSecrets, type NamespaceSecretsQuery } from "@/lib/secrets/namespace-secrets";
+import { resolveSecretValue, showSubkeys } from "@/lib/secrets/secret-lookup";
 import { createSecret } from "@/lib/secrets/mutations";
 import type { ServingBackends } from "@/lib/secrets/serving";
 import { indexDatabase } from "../support/index-db";
@@ -226,7 +221,7 @@ describe("listTenantSecrets", () => {
       ["b", "k", false],
     ]);
     expect(result.ignored).toEqual({});
-    // By key, one key of several namespaces comes in namespace order (the tab's default sort is the key).
+    // By key, one key of several namespaces: a stable order (the tab itself defaults to the namespace order).
     const byKey = await listTenantSecrets(memoryDatabase().prisma, newTenant(), ["b", "a"], { sort: "key" }, serving);
     expect(byKey.rows.map((r) => [r.key, r.source])).toEqual([
       ["global", "b"],

@@ -262,10 +262,9 @@ const cursorOf = (s: string, d: string, v: string[]) =>
   Buffer.from(JSON.stringify({ s, d, v }), "utf8").toString("base64url");
 export const listCursors = fc.constantFrom(
   "",
-  `a.${cursorOf("key", "asc", ["api\u0001API_KEY", "company\u0001company", "config:x:v1", "API_KEY"])}`,
-  `b.${cursorOf("key", "desc", ["db\u0001DB", "company\u0001company", "builtin:t", "company/DB"])}`,
-  `a.${cursorOf("updated", "asc", ["not a time", "v", "x", "y", "z"])}`,
-  `a.${cursorOf("key", "asc", ["too", "short"])}`,
+  `a.${cursorOf("key", "asc", ["api\u0001API_KEY", "config:x:v1", "API_KEY"])}`,
+  `b.${cursorOf("key", "desc", ["db\u0001DB", "builtin:t", "company/DB"])}`,
+  `a.${cursorOf("updated", "asc", ["not a time", "x", "y", "z"])}`,
   "a.bm90LWpzb24",
   "c.abc",
   "a.",

@@ -102,6 +102,9 @@ export async function openAppDatabase(kind: TestDbKind): Promise<AppDatabase> {
     kind,
     prisma,
     close: async () => {
+      // Background scans of the secrets index still running would lose their connection to the dropped database.
+      const { runningScans } = await import("../../lib/secrets/index/freshness");
+      await Promise.all(runningScans());
       await closeDb();
       (globalThis as { __keyholdAuth?: unknown }).__keyholdAuth = undefined;
       await dropDatabase();

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { PrismaClient } from "../../lib/db/generated/client";
 import { migrate } from "../../lib/db/migrator";
+import { runningScans } from "../../lib/secrets/index/freshness";
 import { memoryDatabase } from "./memory-backend";
 import { createTestDatabase, type TestDatabase, type TestDbKind } from "./test-db";
 
@@ -16,10 +17,13 @@ export function indexDatabase(kind: TestDbKind = "pglite") {
     prisma = new PrismaClient({ adapter: db.driver.adapter });
   });
   afterAll(async () => {
+    // Background scans still running would lose their database.
+    await Promise.all(runningScans());
     await prisma?.$disconnect();
     await db?.drop();
   });
   beforeEach(async () => {
+    await Promise.all(runningScans());
     await db!.driver.exec(`TRUNCATE "SecretIndexEntry", "SecretIndexSource"`);
   });
   return {

@@ -4,7 +4,8 @@
 import { expect } from "vitest";
 import type { SecretsBackend } from "../../lib/backends/adapter";
 import { migrate } from "../../lib/db/migrator";
-import { listNamespaceSecrets, showSubkeys } from "../../lib/secrets/namespace-secrets";
+import { listNamespaceSecrets } from "../../lib/secrets/namespace-secrets";
+import { showSubkeys } from "../../lib/secrets/secret-lookup";
 import { memoryServing } from "./memory-backend";
 import { createTestDatabase } from "./test-db";
 

@@ -4,7 +4,7 @@ import { defineAction } from "@/lib/server/action";
 import { KeyholdError } from "@/lib/errors";
 import { plainText } from "@/lib/input/plain-text";
 import { parseSecretExpression } from "@/lib/secrets/expression";
-import { resolveSecretValue } from "@/lib/secrets/namespace-secrets";
+import { resolveSecretValue } from "@/lib/secrets/secret-lookup";
 import { namespacePathSchema, tenantSlugSchema } from "@/lib/tenancy/names";
 
 /** Checks that an expression resolves; answers with where and how long, never the value. */

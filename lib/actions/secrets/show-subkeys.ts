@@ -1,7 +1,7 @@
 "use server";
 import { z } from "zod";
 import { defineAction } from "@/lib/server/action";
-import { showSubkeys } from "@/lib/secrets/namespace-secrets";
+import { showSubkeys } from "@/lib/secrets/secret-lookup";
 import { secretRefInput } from "@/lib/secrets/secret-input";
 
 /** What leaves the server: names only, there is no value field to fill. */

@@ -6,7 +6,7 @@ import { KeyholdError } from "../../errors";
 export type IndexSort = "key" | "namespace" | "updated";
 export type IndexDir = "asc" | "desc";
 
-/** The last row of a page, in the order's columns: [primary], sort key, namespace sort key (the order of equal keys), source key, backend name. */
+/** The last row of a page, in the order's columns: [primary?], sort key, source key, backend name. */
 export interface Keyset {
   sort: IndexSort;
   dir: IndexDir;
@@ -17,11 +17,11 @@ const TEXT = z.string().max(4096);
 const cursorSchema = z.object({
   s: z.enum(["key", "namespace", "updated"]),
   d: z.enum(["asc", "desc"]),
-  v: z.array(TEXT).min(4).max(5),
+  v: z.array(TEXT).min(3).max(4),
 });
 
-/** Width of the keyset per order: key and namespace sort keys (either first), the update time before them, and the two tie-breakers. */
-export const keysetWidth = (sort: IndexSort) => (sort === "updated" ? 5 : 4);
+/** Width of the keyset per order: the primary column (namespace, updated time) and the three tie-breakers. */
+export const keysetWidth = (sort: IndexSort) => (sort === "key" ? 3 : 4);
 
 export function encodeCursor(keyset: Keyset): string {
   return Buffer.from(JSON.stringify({ s: keyset.sort, d: keyset.dir, v: keyset.values }), "utf8").toString("base64url");

@@ -21,10 +21,10 @@ const timestampText = (iso: string | null) => (iso ? iso.replace("T", " ").repla
 
 /** The keyset of a row, as query.ts's cursors hold it. */
 function keysetOf(row: IndexRow, sort: IndexSort): string[] {
-  const [key, ns, tail] = [sortKey(row.key), sortKey(row.source), [row.sourceKey, row.backendName]];
-  if (sort === "namespace") return [ns, key, ...tail];
-  if (sort === "updated") return [timestampText(row.updatedAt), key, ns, ...tail];
-  return [key, ns, ...tail];
+  const tail = [sortKey(row.key), row.sourceKey, row.backendName];
+  if (sort === "namespace") return [sortKey(row.source), ...tail];
+  if (sort === "updated") return [timestampText(row.updatedAt), ...tail];
+  return tail;
 }
 
 const cursorAt = (row: IndexRow, sort: IndexSort, dir: IndexDir) =>

@@ -221,23 +221,24 @@ async function page(prisma: PrismaClient, q: PageQueries): Promise<IndexPage> {
   };
 }
 
-// Every column bytewise ("C"), the last two making the order total. Equal keys (the tenant's tab: one key in several
-// namespaces) come in namespace order, as the merged list used to keep them.
+// Every column bytewise ("C"), the last three making the order total.
 function orderColumns(sort: IndexSort, alias: string): Prisma.Sql[] {
   const a = Prisma.raw(alias);
-  const key = Prisma.sql`${a}."sortKey" COLLATE "C"`;
-  const ns = Prisma.sql`${a}."nsSort" COLLATE "C"`;
-  const tail = [Prisma.sql`${a}."sourceKey" COLLATE "C"`, Prisma.sql`${a}."backendName" COLLATE "C"`];
-  if (sort === "namespace") return [ns, key, ...tail];
-  if (sort === "updated") return [Prisma.sql`${a}."updatedKey"`, key, ns, ...tail];
-  return [key, ns, ...tail];
+  const tail = [
+    Prisma.sql`${a}."sortKey" COLLATE "C"`,
+    Prisma.sql`${a}."sourceKey" COLLATE "C"`,
+    Prisma.sql`${a}."backendName" COLLATE "C"`,
+  ];
+  if (sort === "namespace") return [Prisma.sql`${a}."nsSort" COLLATE "C"`, ...tail];
+  if (sort === "updated") return [Prisma.sql`${a}."updatedKey"`, ...tail];
+  return tail;
 }
 
 function keysetOf(row: RawRow, sort: IndexSort): string[] {
-  const tail = [row.sourceKey, row.backendName];
-  if (sort === "namespace") return [row.nsSort, row.sortKey, ...tail];
-  if (sort === "updated") return [timestampText(row.updatedAt), row.sortKey, row.nsSort, ...tail];
-  return [row.sortKey, row.nsSort, ...tail];
+  const tail = [row.sortKey, row.sourceKey, row.backendName];
+  if (sort === "namespace") return [row.nsSort, ...tail];
+  if (sort === "updated") return [timestampText(row.updatedAt), ...tail];
+  return tail;
 }
 
 /** A timestamp(3) as PostgreSQL reads it back (UTC, as Prisma stores it); `-infinity` for none. */

@@ -11,6 +11,7 @@ import { mapLimit } from "../../../lib/backends/page-budget";
 import { emulatorsDisabled } from "../../support/emulators";
 import { awsEnv, awsSdk, awsSeeder, closeAwsSdk, tagList } from "../../support/backends/aws";
 import { runTaggedContract, type TaggedHarness } from "../../support/backends/tagged-contract";
+import { runIndexOnMoto } from "../../support/backends/aws-index";
 import { freePort, startMotoIam, type Keys, type MotoIam } from "../../support/backends/aws-iam-server";
 
 /** The adapter, with a list computed from its scan (tests/support/scan-list.ts). */
@@ -146,6 +147,7 @@ const harness: TaggedHarness = {
 
 describe.skipIf(emulatorsDisabled)("aws-secret-manager on moto", () => {
   runTaggedContract(harness);
+  runIndexOnMoto();
 
   describe("aws-secret-manager: specifics", () => {
     beforeEach(() => harness.clear());

@@ -341,7 +341,7 @@ for (const { kind, available } of TEST_DATABASES) {
         "!!!",
         "not-json",
         Buffer.from('{"s":"key","d":"asc","v":[1,2,3]}').toString("base64url"),
-        encodeCursor({ sort: "key", dir: "asc", values: ["a", "b", "c"] }),
+        encodeCursor({ sort: "key", dir: "asc", values: ["a", "b"] }),
         encodeCursor({ sort: "updated", dir: "asc", values: ["yesterday", "a", "b", "c"] }),
         first.nextCursor!.slice(0, -3),
       ];
@@ -353,7 +353,7 @@ for (const { kind, available } of TEST_DATABASES) {
       // Made for another order.
       await expect(list(first.nextCursor!, "updated")).rejects.toMatchObject({ code: "invalid-input" });
       // Values are parameters: text that looks like SQL only moves the keyset.
-      const sly = encodeCursor({ sort: "key", dir: "asc", values: [`' OR 1=1 --`, "ns", `"); DROP TABLE x; --`, "z"] });
+      const sly = encodeCursor({ sort: "key", dir: "asc", values: [`' OR 1=1 --`, `"); DROP TABLE x; --`, "z"] });
       expect((await list(sly)).rows.map((r) => r.key)).toEqual(["A"]);
       expect((await list(first.nextCursor!)).rows.map((r) => r.key)).toEqual(["B"]);
     });
