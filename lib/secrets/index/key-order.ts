@@ -3,7 +3,6 @@ import { Prisma, type PrismaClient } from "../../db/generated/client";
 import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { SEARCH_SEPARATOR } from "./entry";
-import { sortKey } from "./sort-key";
 import type { IndexPage, IndexRow, ListVisibleInput, RawRow } from "./query";
 
 // The key order's fast path of listVisible (query.ts), and what both share.
@@ -131,17 +130,11 @@ export async function keyOrderPage(prisma: PrismaClient, input: ListVisibleInput
   const after = input.cursor ? decodeCursor(input.cursor, "key", "asc") : null;
   const needle = searchNeedle(input.search);
   const matches = (r: BranchRow) => !needle || (r.searchText.includes(needle) && !needle.includes(SEARCH_SEPARATOR));
-  // The keyset of the key order (cursor.ts): sort key, the source namespace's sort key, source key, backend name.
-  const keysetOf = (r: BranchRow) => [r.sortKey, sortKey(r.source), r.sourceKey, r.backendName];
-  const pastCursor = (r: BranchRow) => {
-    if (!after) return true;
-    const values = keysetOf(r);
-    for (let i = 0; i < values.length; i++) {
-      const order = bytewise(values[i], after[i]);
-      if (order) return order > 0;
-    }
-    return false;
-  };
+  const pastCursor = (r: BranchRow) =>
+    !after ||
+    r.sortKey !== after[0] ||
+    bytewise(r.sourceKey, after[1]) > 0 ||
+    (r.sourceKey === after[1] && bytewise(r.backendName, after[2]) > 0);
   const totalKey = await totalKeyOf(prisma, input, needle);
   const totals = totalsOf(prisma);
   const cached = totalKey === null ? undefined : totals.get(totalKey);
@@ -178,6 +171,9 @@ export async function keyOrderPage(prisma: PrismaClient, input: ListVisibleInput
   return {
     rows: shown.map(indexRow),
     total,
-    nextCursor: more && last ? encodeCursor({ sort: "key", dir: "asc", values: keysetOf(last) }) : null,
+    nextCursor:
+      more && last
+        ? encodeCursor({ sort: "key", dir: "asc", values: [last.sortKey, last.sourceKey, last.backendName] })
+        : null,
   };
 }
