@@ -31,10 +31,12 @@ const ADMIN = { email: "fuzz-admin@keyhold.test", password: "fuzz admin password
 const VIEWER = { email: "fuzz-viewer@keyhold.test", password: "fuzz viewer password 1234" };
 const TENANT = "apifuzz";
 const VIEWER_NAMESPACE = "company.team";
-// Seeded values the fuzzer picks as often as random ones, so requests reach real rows and not only 403/404.
+// Seeded values the fuzzer picks as often as random ones, so requests reach real rows and not only 403/404. The
+// viewer's own namespace comes first: Hypothesis favours an enum's first value, and the viewer's run needs requests
+// it may make (with `company` first, a run listed only `company`, refused, and checked nothing the matrix allows).
 const SEEDED: Record<string, string[]> = {
   tenant: [TENANT],
-  namespace: ["company", "company.team", "company.team.etl", "company.other"],
+  namespace: [VIEWER_NAMESPACE, "company", "company.team.etl", "company.other"],
 };
 
 interface Check {
