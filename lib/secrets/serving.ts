@@ -1,5 +1,6 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { deriveSecret } from "../crypto";
 import type { PrismaClient } from "../db/generated/client";
 import type { SecretsBackend } from "../backends/adapter";
 import { BackendError } from "../backends/backend-error";
@@ -48,7 +49,9 @@ export async function databaseSource(
   if (source.kind === "file") {
     const file = globalConfig().backend;
     if (!file) throw new BackendError("invalid-config", "The configuration file no longer defines a backend.");
-    const digest = createHash("sha256")
+    // Keyed (HMAC with a secret derived from the encryption key), so the stored source key tells nothing that helps
+    // guess a credential of the file; a key rotation changes it, and the file's index is rescanned once.
+    const digest = createHmac("sha256", deriveSecret("secrets-index-source"))
       .update(JSON.stringify([file.settings, file.credentials]))
       .digest("hex")
       .slice(0, 32);
