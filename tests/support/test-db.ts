@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { openDriver, type Driver } from "../../lib/db/driver";
 
 export type TestDbKind = Driver["kind"];
@@ -92,30 +92,37 @@ async function admin(sql: string): Promise<void> {
 
 /**
  * Inside a `describe`: a migrated database and a Prisma client on it for the file's tests, closed and
- * dropped afterwards. `get()` is valid from beforeAll on (when `available`).
+ * dropped afterwards. `get()` is valid from beforeAll on (when `available`); `database()` gives the database itself
+ * (for a second driver). With `freshEachTest`, every test starts from an empty, migrated database.
  */
 export function migratedPrisma(
   kind: TestDbKind,
   available: boolean,
-): { get: () => import("../../lib/db/generated/client").PrismaClient } {
+  options: { freshEachTest?: boolean } = {},
+): { get: () => import("../../lib/db/generated/client").PrismaClient; database: () => TestDatabase } {
   let db: TestDatabase | undefined;
   let prisma: import("../../lib/db/generated/client").PrismaClient | undefined;
+  const migrateIt = async (d: TestDatabase) => (await import("../../lib/db/migrator")).migrate(d.driver);
   beforeAll(async () => {
     if (!available) return;
     const { PrismaClient } = await import("../../lib/db/generated/client");
-    const { migrate } = await import("../../lib/db/migrator");
     db = await createTestDatabase(kind);
-    await migrate(db.driver);
+    await migrateIt(db);
     prisma = new PrismaClient({ adapter: db.driver.adapter });
   });
+  if (options.freshEachTest)
+    beforeEach(async () => {
+      if (!db) return;
+      await db.reset();
+      await migrateIt(db);
+    });
   afterAll(async () => {
     await prisma?.$disconnect();
     await db?.drop();
   });
-  return {
-    get: () => {
-      if (!prisma) throw new Error("the test database is not ready (or not available)");
-      return prisma;
-    },
+  const ready = <T>(value: T | undefined): T => {
+    if (!value) throw new Error("the test database is not ready (or not available)");
+    return value;
   };
+  return { get: () => ready(prisma), database: () => ready(db) };
 }

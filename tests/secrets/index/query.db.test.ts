@@ -1,9 +1,8 @@
 // The secrets index's lists: ownedBy's visibility in SQL, nearest wins, tenant tags, search and sort equal to the
 // in-memory pipeline, keyset paging (also while a refresh runs underneath), cursors, ignored counts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { compareKeys } from "../../../lib/backends/sort";
 import type { PrismaClient } from "../../../lib/db/generated/client";
-import { migrate } from "../../../lib/db/migrator";
 import { KeyholdError } from "../../../lib/errors";
 import { encodeCursor } from "../../../lib/secrets/index/cursor";
 import {
@@ -23,7 +22,7 @@ import {
   type IndexedSecret,
 } from "../../../lib/secrets/index/store";
 import { expectedRows, pagesOf, secret, seeded, steppedScan } from "../../support/secrets-index";
-import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../../support/test-db";
+import { migratedPrisma, TEST_DATABASES } from "../../support/test-db";
 
 const fill = (prisma: PrismaClient, key: string, items: IndexedSecret[]) =>
   refreshSource(prisma, { key, tenantId: "t1", configId: null }, () => pagesOf(items, 250));
@@ -45,20 +44,10 @@ const brief = (rows: Pick<IndexRow, "key" | "namespace" | "source" | "inherited"
 
 for (const { kind, available } of TEST_DATABASES) {
   describe.skipIf(!available)(`secrets index lists on ${kind}`, () => {
-    let db: TestDatabase;
+    const database = migratedPrisma(kind, available, { freshEachTest: true });
     let prisma: PrismaClient;
-    beforeAll(async () => {
-      db = await createTestDatabase(kind);
-      const { PrismaClient } = await import("../../../lib/db/generated/client");
-      prisma = new PrismaClient({ adapter: db.driver.adapter });
-    });
-    afterAll(async () => {
-      await prisma?.$disconnect();
-      await db?.drop();
-    });
-    beforeEach(async () => {
-      await db.reset();
-      await migrate(db.driver);
+    beforeEach(() => {
+      prisma = database.get();
     });
 
     it("shows what ownedBy shows: own namespace, attachment scope, tenant tags; nearer hides further up", async () => {

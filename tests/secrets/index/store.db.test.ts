@@ -1,8 +1,7 @@
 // The secrets index's store: streaming refresh into generations, the scan lease, write-through, drops.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { BackendError } from "../../../lib/backends/backend-error";
 import type { PrismaClient } from "../../../lib/db/generated/client";
-import { migrate } from "../../../lib/db/migrator";
 import { listVisible, type LineageEntry } from "../../../lib/secrets/index/query";
 import {
   dropSources,
@@ -15,7 +14,7 @@ import {
   type IndexSource,
 } from "../../../lib/secrets/index/store";
 import { pagesOf, secret, steppedScan } from "../../support/secrets-index";
-import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../../support/test-db";
+import { migratedPrisma, TEST_DATABASES, type TestDatabase } from "../../support/test-db";
 
 const SOURCE: IndexSource = { key: "config:c1:v1", tenantId: "t1", configId: "c1" };
 const LINEAGE: LineageEntry[] = [{ namespace: "team", depth: 0, sourceKey: SOURCE.key, attachmentNamespace: null }];
@@ -35,20 +34,12 @@ const own = (key: string) => secret(key, { namespace: "team" });
 
 for (const { kind, available } of TEST_DATABASES) {
   describe.skipIf(!available)(`secrets index store on ${kind}`, () => {
-    let db: TestDatabase;
+    const database = migratedPrisma(kind, available, { freshEachTest: true });
     let prisma: PrismaClient;
-    beforeAll(async () => {
-      db = await createTestDatabase(kind);
-      const { PrismaClient } = await import("../../../lib/db/generated/client");
-      prisma = new PrismaClient({ adapter: db.driver.adapter });
-    });
-    afterAll(async () => {
-      await prisma?.$disconnect();
-      await db?.drop();
-    });
-    beforeEach(async () => {
-      await db.reset();
-      await migrate(db.driver);
+    let db: TestDatabase;
+    beforeEach(() => {
+      prisma = database.get();
+      db = database.database();
     });
 
     it("fills a source from 12,000 secrets page by page, counting progress as it goes", async () => {
