@@ -7,6 +7,7 @@ import { egressAgents, type EgressAgents } from "../../net/egress-agent";
 import { BackendError } from "../backend-error";
 import type { VaultSection } from "./config";
 import { vaultMessage, vaultStatus } from "./errors";
+import { explainTokenRefusal, nextStep, renewSelf, type HeldToken } from "./token-lifecycle";
 import { egressTransport } from "./transport";
 
 type NodeVaultClient = ReturnType<typeof nodeVault>;
@@ -24,14 +25,10 @@ export interface VaultClient {
   authenticate(ms: number, engine: string): Promise<string[] | null>;
 }
 
-interface CachedLogin {
-  token: Promise<LoginAnswer>;
-  expires: number;
-}
-
-// Login tokens are kept per identity so that every request does not log in again; a 403 drops them.
-const holder = globalThis as unknown as { __keyholdVaultLogins?: Map<string, CachedLogin> };
-const logins = (holder.__keyholdVaultLogins ??= new Map());
+// Login tokens are kept per identity so that every request does not log in again; they are renewed before their TTL
+// ends (token-lifecycle.ts), and a 403 drops them.
+const holder = globalThis as unknown as { __keyholdVaultTokens?: Map<string, Promise<HeldToken>> };
+const logins = (holder.__keyholdVaultTokens ??= new Map());
 
 type Auth =
   | { kind: "token"; token: string }
@@ -118,31 +115,46 @@ export function createVaultClient(section: VaultSection, timeoutMs: number, egre
     }
   }
 
-  function cachedLogin(method: Exclude<Auth, { kind: "token" }>, ms: number): Promise<LoginAnswer> {
+  function remember(token: Promise<HeldToken>): Promise<HeldToken> {
+    logins.set(loginKey, token);
+    token.catch(() => logins.get(loginKey) === token && logins.delete(loginKey));
+    return token;
+  }
+
+  /** The kept login token, renewed or replaced first when its lease is running out; concurrent calls share one. */
+  async function cachedLogin(method: Exclude<Auth, { kind: "token" }>, ms: number): Promise<HeldToken> {
+    const fresh = () => login(method, ms).then((a) => ({ ...a, obtainedAt: Date.now(), capped: false }));
     const hit = logins.get(loginKey);
-    if (hit && hit.expires > Date.now()) return hit.token;
-    const entry: CachedLogin = { token: login(method, ms), expires: Date.now() + 60_000 };
-    logins.set(loginKey, entry);
-    entry.token.then(
-      (t) => (entry.expires = Date.now() + keepMs(t)),
-      () => logins.get(loginKey) === entry && logins.delete(loginKey),
+    if (!hit) return remember(fresh());
+    const held = await hit.catch(() => null);
+    if (logins.get(loginKey) !== hit) return cachedLogin(method, ms); // replaced meanwhile: use the newer one
+    const step = held ? nextStep(held, Date.now()) : "login";
+    if (held && step === "use") return held;
+    return remember(
+      held && step === "renew" ? renewSelf(build(section, ms, egress), held, ms).catch(() => fresh()) : fresh(),
     );
-    return entry.token;
   }
 
   /** Runs a call with the configured token, or a login token; a 403 with a kept login token logs in once more. */
   async function withToken<T>(ms: number, fn: (options: { timeout: number }) => Promise<T>): Promise<T> {
     if (auth.kind === "token") {
       vault.token = auth.token;
-      return fn({ timeout: ms });
+      try {
+        return await fn({ timeout: ms });
+      } catch (error) {
+        throw await explainTokenRefusal(vault, section["root-engine"] ?? "secret", ms, error);
+      }
     }
-    const kept = logins.get(loginKey);
-    vault.token = (await cachedLogin(auth, ms)).token;
+    const kept = logins.has(loginKey);
+    const used = await cachedLogin(auth, ms);
+    vault.token = used.token;
     try {
       return await fn({ timeout: ms });
     } catch (error) {
       if (vaultStatus(error) !== 403 || !kept) throw error;
-      if (logins.get(loginKey) === kept) logins.delete(loginKey);
+      const entry = logins.get(loginKey);
+      if (entry && (await entry.catch(() => null))?.token === used.token && logins.get(loginKey) === entry)
+        logins.delete(loginKey);
       vault.token = (await cachedLogin(auth, ms)).token;
       return fn({ timeout: ms });
     }
@@ -185,12 +197,7 @@ export function createVaultClient(section: VaultSection, timeoutMs: number, egre
   };
 }
 
-interface LoginAnswer {
-  token: string;
-  policies: string[];
-  /** Seconds; 0 when the token does not expire. */
-  lease: number;
-}
+type LoginAnswer = Omit<HeldToken, "obtainedAt" | "capped">;
 
 async function nodeVaultLogin(
   vault: NodeVaultClient,
@@ -209,16 +216,24 @@ async function nodeVaultLogin(
         });
   const a = (
     answer as
-      | { auth?: { client_token?: string; policies?: unknown; token_policies?: unknown; lease_duration?: number } }
+      | {
+          auth?: {
+            client_token?: string;
+            policies?: unknown;
+            token_policies?: unknown;
+            lease_duration?: number;
+            renewable?: boolean;
+          };
+        }
       | undefined
   )?.auth;
   if (!a?.client_token) throw new BackendError("unauthenticated", "Vault answered the login without a token.");
-  return { token: a.client_token, policies: policiesOf(a.policies ?? a.token_policies), lease: a.lease_duration ?? 0 };
-}
-
-/** A login token is kept for 80% of its lease (an hour when it has none), so it is replaced before Vault expires it. */
-function keepMs(login: LoginAnswer): number {
-  return Math.floor((login.lease > 0 ? login.lease : 3600) * 800);
+  return {
+    token: a.client_token,
+    policies: policiesOf(a.policies ?? a.token_policies),
+    lease: a.lease_duration ?? 0,
+    renewable: a.renewable === true,
+  };
 }
 
 function policiesOf(value: unknown): string[] {
