@@ -1,6 +1,7 @@
 import type { EgressPolicy } from "../net/egress";
 import type { ConfigDocument } from "./document";
 import type { BackendType } from "./descriptors";
+import type { SoftDelete } from "./soft-delete";
 
 /**
  * Where a configuration is attached. Secrets that carry no namespace of their own (read-only Vault
@@ -112,4 +113,6 @@ export interface SecretsBackend {
   /** Deletes the secret; answers its backend name (write-through). */
   delete(ref: SecretRef): Promise<{ backendName: string }>;
   verify(): Promise<VerifyResult>;
+  /** Present when the backend keeps deleted secrets recoverable (Azure Key Vault): list, recover and purge them. */
+  softDelete?: SoftDelete;
 }

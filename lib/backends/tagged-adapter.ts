@@ -33,6 +33,8 @@ import { getPath } from "./document-path";
 import { PageBudget } from "./page-budget";
 import { subkeysOf, valueOrSubkey } from "./subkeys";
 import { subkeySourceOf, type ExternalBackendType } from "./descriptors";
+import type { DriverSoftDelete } from "./soft-delete";
+import { taggedSoftDelete } from "./tagged-soft-delete";
 
 /** What a tagged backend (AWS, Azure, Google) must provide; the selection rules, paging and read-only guard live here. */
 export interface TaggedDriver {
@@ -61,6 +63,8 @@ export interface TaggedDriver {
   nameFor(ref: { prefix: string; tenant: string; namespace: string; key: string }): string;
   /** SDK error → code, or null when unknown (then it becomes `unreachable` with the message). */
   errorCode(error: unknown): BackendErrorCode | null;
+  /** Present when the backend keeps deleted secrets recoverable (tagged-soft-delete.ts). */
+  softDelete?: DriverSoftDelete;
 }
 
 interface Entry {
@@ -294,5 +298,9 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       const checked = await call("verify", (s) => driver.verify(s), [], ctx.timeoutMs ?? 5_000);
       return { status: "ok", latencyMs: Math.round(performance.now() - started), checked };
     },
+
+    ...(driver.softDelete
+      ? { softDelete: taggedSoftDelete(driver.softDelete, { call, refuseWrites, indexed, rules, ctx }) }
+      : {}),
   };
 }

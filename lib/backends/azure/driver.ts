@@ -152,22 +152,13 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
         try {
           await setValue(client, name, value, meta.tags, contentType, signal);
         } catch (error) {
-          if (statusOf(error) !== 409) throw error;
-          // The name is held by a soft-deleted secret (purge was not allowed): recover it and write the value as its newest version.
-          try {
-            const poller = await client.beginRecoverDeletedSecret(name, { abortSignal: signal, intervalInMs: POLL_MS });
-            await poller.pollUntilDone({ abortSignal: signal });
-          } catch (recoverError) {
-            if (statusOf(recoverError) === 404) throw error;
-            if (statusOf(recoverError) === 403) {
-              throw new BackendError(
-                "forbidden",
-                `${target}: secret ${name} is deleted but recoverable and Keyhold may not recover it (secrets recover permission). Recover or purge it in Azure, or grant the permission.`,
-              );
-            }
-            throw recoverError;
-          }
-          await setValue(client, name, value, meta.tags, contentType, signal);
+          // Key Vault keeps a deleted secret's name until it is recovered or purged: say so, and what to do.
+          if (statusOf(error) === 409 && /deleted but recoverable/i.test((error as Error).message ?? ""))
+            throw new BackendError(
+              "conflict",
+              `${target}: secret ${name} is deleted but recoverable, and Key Vault keeps its name until it is recovered or purged. Recover it (or purge it) from the deleted secrets of this namespace.`,
+            );
+          throw error;
         }
       });
     },
@@ -192,13 +183,34 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     },
 
     async remove(name, signal) {
+      // Soft delete: the secret stays recoverable (Recover, Purge); the call returns once Key Vault finished deleting.
       await run(async (client) => {
         const poller = await client.beginDeleteSecret(name, { abortSignal: signal, intervalInMs: POLL_MS });
-        const deleted = await poller.pollUntilDone({ abortSignal: signal });
-        if (!deleted.properties.recoveryId) return; // soft delete is off: the secret is gone already
-        // Purging frees the name at once; without purge permission (or with purge protection) the secret stays recoverable and a new write recovers it.
-        await client.purgeDeletedSecret(name, { abortSignal: signal }).catch(() => undefined);
+        await poller.pollUntilDone({ abortSignal: signal });
       });
+    },
+
+    softDelete: {
+      list: (signal) =>
+        run(async (client) => {
+          const out = [];
+          for await (const page of client
+            .listDeletedSecrets({ abortSignal: signal })
+            .byPage({ maxPageSize: PAGE_SIZE }))
+            for (const d of page)
+              out.push({
+                ...toRaw(d.properties),
+                deletedOn: d.properties.deletedOn ?? null,
+                purgeOn: d.properties.scheduledPurgeDate ?? null,
+              });
+          return out;
+        }),
+      recover: (name, signal) =>
+        run(async (client) => {
+          const poller = await client.beginRecoverDeletedSecret(name, { abortSignal: signal, intervalInMs: POLL_MS });
+          await poller.pollUntilDone({ abortSignal: signal });
+        }),
+      purge: (name, signal) => run((client) => client.purgeDeletedSecret(name, { abortSignal: signal })),
     },
 
     async verify(signal) {

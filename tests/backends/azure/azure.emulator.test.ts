@@ -238,53 +238,6 @@ describe.skipIf(emulatorsDisabled)("azure-key-vault on the Key Vault fake", () =
       expect(item.tags).not.toHaveProperty("description");
     });
 
-    it("purges what it deletes when allowed, so the same key can be written again at once", async () => {
-      const backend = managed();
-      await backend.write({ ...ref("company", "TOKEN"), value: "first" });
-      await backend.delete(ref("company", "TOKEN"));
-      expect(await liveNames()).toEqual([]);
-      expect(await deletedNames()).toEqual([]);
-      await backend.write({ ...ref("company", "TOKEN"), value: "second" });
-      expect(await backend.read(ref("company", "TOKEN"))).toBe("second");
-    });
-
-    it("without purge permission, deletes stay recoverable and a new write recovers the secret and overwrites it", async () => {
-      await registerApp("keyhold-no-purge", "no-purge-secret", ["get", "list", "set", "delete", "recover"]);
-      const backend = managed({
-        clientSecret: { tenantId: env().tenantId, clientId: "keyhold-no-purge", clientSecret: "no-purge-secret" },
-      });
-      await backend.write({ ...ref("company", "TOKEN"), value: "first", tags: { env: "old" } });
-      const [name] = await liveNames();
-      await backend.delete(ref("company", "TOKEN"));
-      expect(await liveNames()).toEqual([]);
-      expect(await deletedNames()).toEqual([name]);
-      expect((await backend.list({ tenant: "acme", namespace: "company" })).items).toEqual([]);
-
-      await backend.write({ ...ref("company", "TOKEN"), value: "second", description: "again", tags: { env: "new" } });
-      expect(await deletedNames()).toEqual([]);
-      expect(await inspect(name)).toEqual({
-        value: "second",
-        description: "again",
-        tags: tagged("company", "TOKEN", { tenant: "acme", env: "new" }),
-      });
-      const versions: string[] = [];
-      for await (const v of sdk().listPropertiesOfSecretVersions(name)) versions.push(v.version!);
-      expect(versions).toHaveLength(2);
-    });
-
-    it("without purge or recover permission, writing a deleted key again says what is needed", async () => {
-      await registerApp("keyhold-no-recover", "no-recover-secret", ["get", "list", "set", "delete"]);
-      const backend = managed({
-        clientSecret: { tenantId: env().tenantId, clientId: "keyhold-no-recover", clientSecret: "no-recover-secret" },
-      });
-      await backend.write({ ...ref("company", "TOKEN"), value: "first" });
-      await backend.delete(ref("company", "TOKEN"));
-      const e = await failure(backend.write({ ...ref("company", "TOKEN"), value: "second" }));
-      expect(e.code).toBe("forbidden");
-      expect(e.message).toMatch(/deleted but recoverable.*recover permission/);
-      expect(await liveNames()).toEqual([]);
-    });
-
     it("lists disabled secrets but refuses their values", async () => {
       await harness.seed("off", JSON.stringify({ A: "1" }), tagged("company", "OFF"));
       const props = (await sdk().getSecret("off")).properties;

@@ -73,7 +73,17 @@ type secret struct {
 	Versions    []*version
 	Seq         int64
 	DeletedDate int64 // non-zero when soft-deleted
+	// Deletion and recovery are long-running on the real service: the SDK's pollers see 404 for a few GETs first.
+	DeletingPolls   int
+	RecoveringPolls int
+	PendingUntil    time.Time // a deletion or recovery nobody polls completes by itself after a few seconds
 }
+
+func (s *secret) deleting() bool   { return s.DeletingPolls > 0 && time.Now().Before(s.PendingUntil) }
+func (s *secret) recovering() bool { return s.RecoveringPolls > 0 && time.Now().Before(s.PendingUntil) }
+
+// lroPolls is how many polling GETs a deletion or recovery answers 404 before it completes (-lro-polls).
+var lroPolls = 2
 
 func (s *secret) current() *version { return s.Versions[len(s.Versions)-1] }
 
@@ -221,7 +231,39 @@ func (st *store) lookup(name string) (*secret, *apiError) {
 	if !ok {
 		return nil, notFound(name)
 	}
+	if s.recovering() {
+		return nil, notFound(name)
+	}
 	return s, nil
+}
+
+// deletedEntry is a secret whose deletion has completed (a deleted-but-recoverable one); one still being deleted
+// answers 404 and counts as a poll.
+func (st *store) deletedEntry(name string) (*secret, *apiError) {
+	s, ok := st.deleted[strings.ToLower(name)]
+	if !ok {
+		return nil, errf(http.StatusNotFound, "SecretNotFound", "Deleted Secret not found: %s", name)
+	}
+	if s.deleting() {
+		return nil, beingDeleted(name)
+	}
+	return s, nil
+}
+
+func beingDeleted(name string) *apiError {
+	return errf(http.StatusConflict, "Conflict", "Secret %s is currently being deleted.", name)
+}
+
+// busy tells whether a name is in the middle of a deletion or recovery (the real service answers 409 then).
+func (st *store) busy(name string) *apiError {
+	key := strings.ToLower(name)
+	if s, ok := st.deleted[key]; ok && s.deleting() {
+		return beingDeleted(name)
+	}
+	if s, ok := st.active[key]; ok && s.recovering() {
+		return errf(http.StatusConflict, "Conflict", "Secret %s is currently being recovered.", name)
+	}
+	return nil
 }
 
 func findVersion(s *secret, id string) (*version, *apiError) {
@@ -400,8 +442,13 @@ func (st *store) setSecret(w http.ResponseWriter, r *http.Request, name string) 
 		return err
 	}
 	key := strings.ToLower(name)
+	if err := st.busy(name); err != nil {
+		return err
+	}
 	if _, gone := st.deleted[key]; gone {
-		return errf(http.StatusConflict, "Conflict", "Secret %s is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.", name)
+		e := errf(http.StatusConflict, "Conflict", "Secret %s is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.", name)
+		e.inner = "ObjectIsDeletedButRecoverable"
+		return e
 	}
 	now := time.Now().Unix()
 	v := &version{ID: newVersionID(), Value: *req.Value, ContentType: req.ContentType, Tags: req.Tags, Enabled: true, Created: now, Updated: now}
@@ -436,6 +483,10 @@ func checkTags(tags map[string]string) *apiError {
 }
 
 func (st *store) getSecret(w http.ResponseWriter, r *http.Request, name, ver string) error {
+	if s, ok := st.active[strings.ToLower(name)]; ok && s.recovering() {
+		s.RecoveringPolls--
+		return notFound(name)
+	}
 	s, aerr := st.lookup(name)
 	if aerr != nil {
 		return aerr
@@ -492,6 +543,9 @@ func (st *store) updateSecret(w http.ResponseWriter, r *http.Request, name, ver 
 }
 
 func (st *store) deleteSecret(w http.ResponseWriter, r *http.Request, name string) error {
+	if err := st.busy(name); err != nil {
+		return err
+	}
 	s, aerr := st.lookup(name)
 	if aerr != nil {
 		return aerr
@@ -499,6 +553,7 @@ func (st *store) deleteSecret(w http.ResponseWriter, r *http.Request, name strin
 	key := strings.ToLower(name)
 	delete(st.active, key)
 	s.DeletedDate = time.Now().Unix()
+	s.DeletingPolls, s.PendingUntil = lroPolls, time.Now().Add(5*time.Second)
 	st.deleted[key] = s
 	writeJSON(w, http.StatusOK, addDeletedInfo(baseURL(r), s, bundle(baseURL(r), s, s.current(), false)))
 	return nil
@@ -514,7 +569,12 @@ func sorted(m map[string]*secret) []*secret {
 }
 
 func (st *store) listSecrets(w http.ResponseWriter, r *http.Request) error {
-	all := sorted(st.active)
+	all := []*secret{}
+	for _, s := range sorted(st.active) {
+		if !s.recovering() {
+			all = append(all, s)
+		}
+	}
 	start, end, err := paging(r, len(all))
 	if err != nil {
 		return err
@@ -530,7 +590,12 @@ func (st *store) listSecrets(w http.ResponseWriter, r *http.Request) error {
 func (st *store) listVersions(w http.ResponseWriter, r *http.Request, name string) error {
 	s, aerr := st.lookup(name)
 	if aerr != nil {
-		return aerr
+		// The real service answers an empty list, not 404, for the versions of a secret that does not exist.
+		if _, _, err := paging(r, 0); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"value": []any{}, "nextLink": nil})
+		return nil
 	}
 	start, end, err := paging(r, len(s.Versions))
 	if err != nil {
@@ -545,7 +610,12 @@ func (st *store) listVersions(w http.ResponseWriter, r *http.Request, name strin
 }
 
 func (st *store) listDeleted(w http.ResponseWriter, r *http.Request) error {
-	all := sorted(st.deleted)
+	all := []*secret{}
+	for _, s := range sorted(st.deleted) {
+		if !s.deleting() {
+			all = append(all, s)
+		}
+	}
 	start, end, err := paging(r, len(all))
 	if err != nil {
 		return err
@@ -560,7 +630,10 @@ func (st *store) listDeleted(w http.ResponseWriter, r *http.Request) error {
 
 func (st *store) getDeleted(w http.ResponseWriter, r *http.Request, name string) error {
 	s, ok := st.deleted[strings.ToLower(name)]
-	if !ok {
+	if !ok || s.deleting() {
+		if ok {
+			s.DeletingPolls--
+		}
 		return errf(http.StatusNotFound, "SecretNotFound", "Deleted Secret not found: %s", name)
 	}
 	writeJSON(w, http.StatusOK, addDeletedInfo(baseURL(r), s, bundle(baseURL(r), s, s.current(), false)))
@@ -569,8 +642,8 @@ func (st *store) getDeleted(w http.ResponseWriter, r *http.Request, name string)
 
 func (st *store) purge(w http.ResponseWriter, name string) error {
 	key := strings.ToLower(name)
-	if _, ok := st.deleted[key]; !ok {
-		return errf(http.StatusNotFound, "SecretNotFound", "Deleted Secret not found: %s", name)
+	if _, aerr := st.deletedEntry(name); aerr != nil {
+		return aerr
 	}
 	delete(st.deleted, key)
 	w.WriteHeader(http.StatusNoContent)
@@ -579,12 +652,13 @@ func (st *store) purge(w http.ResponseWriter, name string) error {
 
 func (st *store) recover(w http.ResponseWriter, r *http.Request, name string) error {
 	key := strings.ToLower(name)
-	s, ok := st.deleted[key]
-	if !ok {
-		return errf(http.StatusNotFound, "SecretNotFound", "Deleted Secret not found: %s", name)
+	s, aerr := st.deletedEntry(name)
+	if aerr != nil {
+		return aerr
 	}
 	delete(st.deleted, key)
 	s.DeletedDate = 0
+	s.RecoveringPolls, s.PendingUntil = lroPolls, time.Now().Add(5*time.Second)
 	st.active[key] = s
 	writeJSON(w, http.StatusOK, bundle(baseURL(r), s, s.current(), false))
 	return nil
@@ -685,6 +759,7 @@ func main() {
 	certDir := flag.String("cert-dir", ".", "directory holding cert.pem/key.pem (created if missing)")
 	genOnly := flag.Bool("gen-cert", false, "only make sure the certificate exists, then exit")
 	verbose := flag.Bool("v", false, "log every request")
+	flag.IntVar(&lroPolls, "lro-polls", lroPolls, "polling GETs a deletion or recovery answers 404 before it completes")
 	flag.Parse()
 
 	cert, err := ensureCert(*certDir)
