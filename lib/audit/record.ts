@@ -29,6 +29,8 @@ export interface AuditDetails {
   "secret.created": { key: string; tags: string[]; backend: BackendType };
   "secret.updated": { key: string; value: "replaced" | "unchanged"; tags: string[]; backend: BackendType };
   "secret.deleted": { key: string; backend: BackendType };
+  "secret.recovered": { key: string; backend: BackendType };
+  "secret.purged": { key: string; backend: BackendType };
 }
 
 /** What a saved dedicated manager records: changed setting names, credentials only as "replaced". */

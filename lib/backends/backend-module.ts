@@ -42,6 +42,8 @@ export type BackendCapabilities<S = unknown> = (
   { model: "tagged"; tagWord: "tags" | "labels"; apiFilters: ApiFilters } | { model: "path" }
 ) & {
   subkeys: (section: S) => SubkeySource;
+  /** Deleted secrets stay recoverable until purged (Azure Key Vault): the console offers Recover and Purge. */
+  softDelete?: true;
 };
 
 /**

@@ -37,6 +37,11 @@ export const descriptorOf = (type: ExternalBackendType): BackendDescriptor<Exter
 export const backendLabel = (type: BackendType): string =>
   type === builtinDescriptor.id ? builtinDescriptor.label : backendDescriptors[type].label;
 
+/** Whether a backend type keeps deleted secrets recoverable (its descriptor's `capabilities.softDelete`). */
+export const hasSoftDelete = (type: string): boolean =>
+  Object.hasOwn(backendDescriptors, type) &&
+  backendDescriptors[type as ExternalBackendType].capabilities.softDelete === true;
+
 export const toDbType = (type: ExternalBackendType): DbBackendType => backendDescriptors[type].dbValue;
 
 const FROM_DB = Object.fromEntries(EXTERNAL_BACKEND_TYPES.map((t) => [backendDescriptors[t].dbValue, t])) as Record<

@@ -48,7 +48,13 @@ export function taggedSoftDelete(driver: DriverSoftDelete, h: TaggedHelpers): So
 
   return {
     async listDeleted(scope) {
-      return (await deleted(scope)).map(({ raw: _raw, ...d }) => d);
+      return (await deleted(scope)).map((d) => ({
+        key: d.key,
+        namespace: d.namespace,
+        backendName: d.backendName,
+        deletedOn: d.deletedOn,
+        purgeOn: d.purgeOn,
+      }));
     },
     async recover(ref) {
       h.refuseWrites();

@@ -13,6 +13,7 @@ export const secretKeys = {
   namespace: (tenant: string, namespace: string) => ["secrets", tenant, namespace] as const,
   list: (tenant: string, namespace: string, query: SecretListQuery) =>
     ["secrets", tenant, namespace, "list", query] as const,
+  deleted: (tenant: string, namespace: string) => ["secrets", tenant, namespace, "deleted"] as const,
 };
 
 /** A change in `namespace` shows in its own list and in every descendant's (they inherit it). */

@@ -20,6 +20,7 @@ export const azureDescriptor = describeBackend({
     tagWord: "tags",
     apiFilters: { tags: "none", namePrefix: false, inReadOnly: false },
     subkeys: () => "on-demand",
+    softDelete: true,
   },
   form: azureForm,
 });

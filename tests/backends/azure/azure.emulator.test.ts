@@ -18,7 +18,6 @@ import {
   closeServers,
   azureSeeder,
   baseSection,
-  deletedNames,
   env,
   liveNames,
   registerApp,
