@@ -1,4 +1,5 @@
 import "server-only";
+import { testPause } from "../server/test-pause";
 import { dropSources } from "../secrets/index/store";
 import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client";
@@ -222,6 +223,7 @@ export async function saveConfig(
           },
         });
         await recordAudit(tx, { ...audit, action: "config.created", details });
+        await testPause("config-save");
         return;
       }
       const r = await tx.secretsManagerConfig.updateMany({
@@ -244,6 +246,7 @@ export async function saveConfig(
             ? "config.credentials-replaced"
             : "config.updated";
       await recordAudit(tx, { ...audit, action, details });
+      await testPause("config-save");
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") throw conflict(null);

@@ -11,6 +11,7 @@ import { logger } from "../log";
 import { isBackendError } from "../backends/backend-error";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { recordAudit } from "../audit/record";
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "../db/unavailable";
 
 export interface GuardContext<P = Session> {
   session: P;
@@ -107,6 +108,8 @@ export async function runGuarded<S extends z.ZodType, R>(spec: AnySpec<S, R>, ra
     unstable_rethrow(error);
     if (error instanceof KeyholdError) return { ok: false, error: error.toShape() };
     if (isBackendError(error)) return { ok: false, error: { code: error.code, message: error.message } };
+    if (isDatabaseUnavailable(error))
+      return { ok: false, error: { code: "unreachable", message: DATABASE_UNAVAILABLE } };
     const reference = randomUUID().slice(0, 8);
     logger.error({ call: spec.name, reference, error: (error as Error)?.name }, "unexpected error");
     return {
