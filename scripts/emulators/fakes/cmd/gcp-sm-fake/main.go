@@ -53,6 +53,8 @@ var (
 
 const maxPayload = 64 * 1024
 
+const maxPageSize = 25000
+
 type secretEntry struct {
 	secret   *smpb.Secret
 	versions []*versionEntry // index i holds version number i+1
@@ -268,6 +270,11 @@ func pageBounds(n int, pageSize int32, token string) (int, int, string, error) {
 	}
 	if pageSize < 0 {
 		return 0, 0, "", status.Error(codes.InvalidArgument, "page_size must not be negative")
+	}
+	// "If set to 0, the server decides the number of results to return. If the number is greater than 25000, it is
+	// capped at 25000." (ListSecretsRequest.page_size, google/cloud/secretmanager/v1/service.proto)
+	if pageSize == 0 || pageSize > maxPageSize {
+		pageSize = maxPageSize
 	}
 	if start > n {
 		start = n
