@@ -2,7 +2,7 @@ import { startEmulators } from "../tests/support/emulators";
 import { deletedNames, liveNames } from "../tests/support/backends/azure";
 import { findTagged } from "../tests/support/backends/seeder";
 import { azureBackend } from "./backends/azure";
-import { createTenant, expect, seriousA11yViolations, test } from "./fixtures";
+import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
 
 // Azure Key Vault's soft delete in the console: a deleted secret shows under "Deleted secrets" with Recover and Purge;
 // each reports success only after Key Vault finished (the server's deletion and recovery take a few polls).
@@ -16,6 +16,7 @@ test("azure: delete → shown as deleted → Recover → back; delete → Purge 
   await backend.seeder.clear();
   const tenant = "t-azure-soft";
   await createTenant(page, tenant);
+  await createNamespace(page, tenant, "company");
   await page.goto(`/tenants/${tenant}/namespaces/company/edit`);
   await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
   await page.getByRole("radio", { name: backend.radio }).check();
