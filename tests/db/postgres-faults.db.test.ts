@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import type { PrismaClient } from "../../lib/db/generated/client";
 import { privatePostgresAvailable, startPrivatePostgres, type PrivatePostgres } from "../support/private-postgres";
 
 // A port of this suite's block on loopback; a private cluster that only this file uses.
@@ -49,14 +50,14 @@ afterAll(async () => {
   delete process.env.DATABASE_URL;
 });
 
-const call = (run: (prisma: Awaited<ReturnType<typeof mods.db>>) => Promise<unknown>) =>
+const call = (run: (prisma: PrismaClient) => Promise<unknown>) =>
   mods.runGuarded(
     {
       name: "test.call",
       permission: "tenant:read" as const,
       input: z.strictObject({ tenant: z.string() }),
       tenant: (i: { tenant: string }) => i.tenant,
-      run: ({ prisma }) => run(prisma),
+      run: ({ prisma }: { prisma: PrismaClient }) => run(prisma),
     },
     { tenant: "acme" },
   );
