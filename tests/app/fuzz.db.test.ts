@@ -102,6 +102,15 @@ const ACTIONS: Record<string, ActionTarget> = {
   "lib/actions/secrets/delete-secret.ts": {
     arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }),
   },
+  "lib/actions/secrets/recover-secret.ts": {
+    arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }),
+  },
+  "lib/actions/secrets/purge-secret.ts": {
+    arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces, key: arb.secretKeys }),
+  },
+  "lib/actions/secrets/list-deleted-secrets.ts": {
+    arbitrary: inputOf({ tenant: arb.tenants, namespace: arb.namespaces }),
+  },
   "lib/actions/users/remove-tenant-user.ts": { arbitrary: inputOf({ tenant: arb.tenants, userId: arb.userIds }) },
   "lib/actions/users/revoke-instance-admin.ts": { arbitrary: inputOf({ bindingId: arb.bindingIds }) },
   "lib/actions/users/revoke-role.ts": { arbitrary: inputOf({ tenant: arb.tenants, bindingId: arb.bindingIds }) },
