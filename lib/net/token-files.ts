@@ -32,7 +32,6 @@ export function tokenFileDirs(raw: string | undefined, tenant: string | null): s
 /** Why a path is not a plain absolute file path (pure): relative, `.`/`..` segments, doubled slashes, control characters. */
 export function tokenFilePathProblem(file: string): string | null {
   if (!path.posix.isAbsolute(file)) return "Give an absolute path (starting with /)";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(file)) return "The path contains control characters";
   if (path.posix.normalize(file) !== file || file.endsWith("/"))
     return "Write the path without '.', '..', doubled or trailing slashes";
