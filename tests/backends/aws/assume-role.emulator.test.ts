@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -16,7 +17,8 @@ import { guardLoopback } from "../../support/backends/vault";
 
 guardLoopback();
 
-const PORT = Number(process.env.KEYHOLD_TEST_STS_PROXY_PORT ?? 31591);
+// 0: a port the system chooses (KEYHOLD_TEST_STS_PROXY_PORT pins one).
+let PORT = Number(process.env.KEYHOLD_TEST_STS_PROXY_PORT ?? 0);
 const ROLE = "arn:aws:iam::123456789012:role/keyhold-reader";
 const ACME: Attachment = { tenant: "acme", namespace: null };
 
@@ -90,6 +92,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => proxy.listen(PORT, "127.0.0.1", r));
+  PORT = (proxy.address() as AddressInfo).port;
   dirs = mkdtempSync(path.join(tmpdir(), "kh-aws-tokens-"));
   mkdirSync(path.join(dirs, "acme"));
   mkdirSync(path.join(dirs, "globex"));

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -18,8 +19,9 @@ import { guardLoopback } from "../../support/backends/vault";
 
 guardLoopback();
 
-const MI_PORT = Number(process.env.KEYHOLD_TEST_MI_PORT ?? 31593);
-const AUTHORITY_PORT = Number(process.env.KEYHOLD_TEST_AUTHORITY_PORT ?? 31594);
+// 0: ports the system chooses (the variables pin them).
+let MI_PORT = Number(process.env.KEYHOLD_TEST_MI_PORT ?? 0);
+let AUTHORITY_PORT = Number(process.env.KEYHOLD_TEST_AUTHORITY_PORT ?? 0);
 const HEADER = "kh-identity-header-secret";
 const ACME: Attachment = { tenant: "acme", namespace: null };
 
@@ -86,6 +88,7 @@ beforeAll(async () => {
     );
   });
   await new Promise<void>((r) => mi.listen(MI_PORT, "127.0.0.1", r));
+  MI_PORT = (mi.address() as AddressInfo).port;
 
   // An Entra ID v2.0 authority that takes a client assertion, on the fake's own certificate (trusted via ca-certificate).
   const certDir = path.dirname(emulatorEnv("KEYHOLD_AZURE_CA_CERT"));
@@ -121,6 +124,7 @@ beforeAll(async () => {
     },
   );
   await new Promise<void>((r) => authority.listen(AUTHORITY_PORT, "127.0.0.1", r));
+  AUTHORITY_PORT = (authority.address() as AddressInfo).port;
 
   dirs = mkdtempSync(path.join(tmpdir(), "kh-azure-tokens-"));
   mkdirSync(path.join(dirs, "acme"));

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +20,8 @@ guardLoopback();
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const JWT_MOUNT = `kh-jwt-${run}`;
 const K8S_MOUNT = `kh-k8s-${run}`;
-const REVIEW_PORT = Number(process.env.KEYHOLD_TEST_TOKENREVIEW_PORT ?? 31590);
+// 0: a port the system chooses (KEYHOLD_TEST_TOKENREVIEW_PORT pins one).
+let REVIEW_PORT = Number(process.env.KEYHOLD_TEST_TOKENREVIEW_PORT ?? 0);
 const SA = { namespace: "keyhold-ns", name: "keyhold", uid: "6c1b8e0a-0000-4000-8000-000000000001" };
 
 const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
@@ -139,6 +141,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => review.listen(REVIEW_PORT, "127.0.0.1", r));
+  REVIEW_PORT = (review.address() as AddressInfo).port;
   await c.write(`sys/auth/${K8S_MOUNT}`, { type: "kubernetes" });
   await c.write(`auth/${K8S_MOUNT}/config`, {
     kubernetes_host: `http://127.0.0.1:${REVIEW_PORT}`,
