@@ -78,6 +78,8 @@ export const envSchema = z.object({
   /** Entries are checked (naming the variable and the entry) by lib/net/egress-settings.ts. */
   KEYHOLD_EGRESS_ALLOW: optionalText,
   KEYHOLD_EGRESS_DENY: optionalText,
+  /** Directories dedicated managers may read token files from (comma-separated, absolute, `{tenant}` allowed); checked by lib/net/token-files.ts. */
+  KEYHOLD_TOKEN_FILE_DIRS: optionalText,
   KEYHOLD_LIST_CACHE_MS: wholeNumber(60_000, " of milliseconds", 0),
   KEYHOLD_MAX_LIST_PAGES: wholeNumber(2_000, " of pages", 1),
 });

@@ -150,7 +150,8 @@ export function ManagerForm({
         } else if (secrets[f.path]) set(section, f.path, secrets[f.path]);
         continue;
       }
-      const v = values[f.path]?.trim();
+      // A required select shows its first option before it is touched: that is what it sends.
+      const v = values[f.path]?.trim() || (f.kind === "select" && f.required ? f.options?.[0]?.value : undefined);
       if (v) set(section, f.path, f.numeric ? Number(v) : v);
     }
     if (tagged) {

@@ -18,6 +18,7 @@ import { KeyholdError } from "../errors";
 import { boundedJson } from "../input/bounded-json";
 import { configViewSchema, EMPTY_CONFIG_VIEW, type ConfigView } from "./config-view";
 import { identityRefusal, openCredentials, sealCredentials } from "./credential-binding";
+import { tenantBoundaryErrors } from "./tenant-boundary";
 import type { ResolvedScope } from "./scope";
 import { diffSettings } from "./settings-diff";
 import { recordAudit, type ConfigChange } from "../audit/record";
@@ -162,7 +163,7 @@ export async function saveConfig(
   scope: ResolvedScope,
   input: SaveConfigInput,
   actor: string,
-  who: { instanceAdmin: boolean } = { instanceAdmin: false },
+  who: { instanceAdmin: boolean; tenant?: string } = { instanceAdmin: false },
 ): Promise<ConfigView> {
   const row = await findRow(prisma, scope);
   if ((row?.version ?? null) !== input.expectedVersion) throw conflict(row?.version ?? null);
@@ -191,6 +192,13 @@ export async function saveConfig(
   }
   const refusal = identityRefusal(parsed.document, who.instanceAdmin);
   if (refusal) throw new KeyholdError("invalid-config", refusal);
+  const outside = who.tenant ? tenantBoundaryErrors(parsed.document, who.tenant) : null;
+  if (outside)
+    throw new KeyholdError(
+      "invalid-input",
+      "The configuration names what this tenant may not use; nothing was saved.",
+      outside,
+    );
   const identity = identityOf(parsed.document).kind;
   const { settings, credentials } = splitCredentials(parsed.document);
   const data = {

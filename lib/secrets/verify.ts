@@ -11,6 +11,7 @@ import { reserve } from "../auth/rate-limit";
 import { KeyholdError } from "../errors";
 import { documentWithKeptCredentials } from "../managers/config-store";
 import { identityRefusal } from "../managers/credential-binding";
+import { tenantBoundaryErrors } from "../managers/tenant-boundary";
 import { instanceEgressPolicy } from "../net/egress-settings";
 import type { ResolvedScope } from "../managers/scope";
 import type { TenantRef } from "../tenancy/tenant-ref";
@@ -180,6 +181,11 @@ export async function verifyForm(
   if (refusal) {
     await audit("failure", { ...details, status: "invalid-config" });
     return invalidConfig(refusal);
+  }
+  const outside = tenantBoundaryErrors(doc, tenant.slug);
+  if (outside) {
+    await audit("failure", { ...details, status: "invalid-config" });
+    return invalidConfig("The configuration names what this tenant may not use.", outside);
   }
   const outcome = await run(
     async () =>

@@ -153,22 +153,25 @@ kh_start_vault() {
 
 # --- gcp (Secret Manager fake) ------------------------------------------------------
 
-kh_ready_gcp() { kh_port_busy "$KH_GCP_PORT"; }
+kh_ready_gcp() { kh_port_busy "$KH_GCP_PORT" && kh_port_busy "$KH_GCP_IAM_PORT"; }
 
 kh_start_gcp() {
   kh_restart_if_stale gcp "$(kh_fakes_dir)/gcp-sm-fake"
   if ! kh_running gcp; then
     kh_check_port gcp "$KH_GCP_PORT" KEYHOLD_GCP_PORT || return 1
-    kh_spawn gcp "$(kh_fakes_dir)/gcp-sm-fake" -addr "$KH_HOST:$KH_GCP_PORT" ${KEYHOLD_EMULATOR_VERBOSE:+-v}
+    kh_check_port gcp "$KH_GCP_IAM_PORT" KEYHOLD_GCP_IAM_PORT || return 1
+    kh_spawn gcp "$(kh_fakes_dir)/gcp-sm-fake" -addr "$KH_HOST:$KH_GCP_PORT" \
+      -iam-addr "$KH_HOST:$KH_GCP_IAM_PORT" ${KEYHOLD_EMULATOR_VERBOSE:+-v}
   fi
   kh_wait gcp kh_ready_gcp || return 1
-  kh_egress gcp "$KH_HOST:$KH_GCP_PORT"
+  kh_egress gcp "$KH_HOST:$KH_GCP_PORT" "$KH_HOST:$KH_GCP_IAM_PORT"
   {
     kh_var KEYHOLD_GCP_ENDPOINT endpoint "$KH_HOST:$KH_GCP_PORT"
     kh_var KEYHOLD_GCP_HOST host "$KH_HOST"
     kh_var KEYHOLD_GCP_PORT port "$KH_GCP_PORT"
     kh_var KEYHOLD_GCP_PROJECT_ID projectId "$KH_GCP_PROJECT"
     kh_var KEYHOLD_GCP_EMULATOR emulator gcp-sm-fake
+    kh_var KEYHOLD_GCP_IAM_ENDPOINT iamEndpoint "http://$KH_HOST:$KH_GCP_IAM_PORT"
   } >"$KH_RUN/gcp.vars"
 }
 

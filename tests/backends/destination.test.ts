@@ -14,19 +14,27 @@ describe("destination fields", () => {
       address: "https://v:8200",
       namespace: null,
       "app-role.path": null,
+      "jwt.path": null,
+      "kubernetes.path": null,
       "ca-certificate": null,
     });
-    expect(Object.keys(destinationOf("aws-secret-manager", {})).sort()).toEqual(["endpoint-override", "region"]);
+    expect(Object.keys(destinationOf("aws-secret-manager", {})).sort()).toEqual([
+      "endpoint-override",
+      "region",
+      "sts-endpoint-override",
+    ]);
     expect(Object.keys(destinationOf("azure-key-vault", {})).sort()).toEqual([
       "authority-host",
       "ca-certificate",
       "clientSecret.tenantId",
       "key-vault-uri",
       "vault-name",
+      "workloadIdentity.tenantId",
     ]);
     expect(Object.keys(destinationOf("google-secret-manager", {})).sort()).toEqual([
       "ca-certificate",
       "endpoint-override",
+      "iam-endpoint-override",
       "project",
     ]);
   });

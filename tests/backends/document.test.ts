@@ -181,13 +181,20 @@ describe("credentials", () => {
     expect(credentialPathsOf("aws-secret-manager")).toEqual([
       "aws-secret-manager.secret-key-id",
       "aws-secret-manager.session-token",
+      "aws-secret-manager.web-identity-token-file",
     ]);
-    expect(credentialPathsOf("azure-key-vault")).toEqual(["azure-key-vault.clientSecret.clientSecret"]);
+    expect(credentialPathsOf("azure-key-vault")).toEqual([
+      "azure-key-vault.clientSecret.clientSecret",
+      "azure-key-vault.workloadIdentity.tokenFile",
+    ]);
     expect(credentialPathsOf("google-secret-manager")).toEqual(["google-secret-manager.service-account"]);
     expect(credentialPathsOf("vault")).toEqual([
       "vault.token.token",
       "vault.password.password",
       "vault.app-role.secret-id",
+      "vault.jwt.token",
+      "vault.jwt.token-file",
+      "vault.kubernetes.token-file",
     ]);
   });
 

@@ -301,7 +301,7 @@ describe("errors name the file, the line and the key", () => {
   it("a missing key points at its parent key's line (vault:)", () => {
     const source = "kestra:\n  secret:\n    type: vault\n    vault:\n      address: https://v.test\n";
     expect(errorOf(() => parseConfigFile(source, FILE, {}))).toBe(
-      `${FILE}:4: kestra.secret.vault.token: Choose an auth method: token, password (userpass) or app-role`,
+      `${FILE}:4: kestra.secret.vault.token: Choose an auth method: token, password (userpass), app-role, jwt or kubernetes`,
     );
   });
 

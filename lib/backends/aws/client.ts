@@ -5,6 +5,21 @@ import type { EgressPolicy } from "../../net/egress";
 import { egressAgents } from "../../net/egress-agent";
 import type { AwsSection } from "./config";
 import { nonJsonErrors, unparsableAnswers } from "./non-json-errors";
+import { roleCredentials } from "./assume-role";
+
+/** What decides a role session: a client for one tenant's role is never another tenant's. */
+const roleKey = (section: AwsSection, tenant: string | null) =>
+  section["role-arn"]
+    ? [
+        section["role-arn"],
+        section["external-id"],
+        section["session-name"],
+        section.duration,
+        section["web-identity-token-file"],
+        section["sts-endpoint-override"],
+        tenant,
+      ]
+    : null;
 
 /** One retry at most: a dead endpoint or a refused credential must fail fast, not after the SDK's 3 attempts with backoff. */
 const MAX_ATTEMPTS = 2;
@@ -22,7 +37,12 @@ const policies = new WeakMap<SecretsManagerClient, EgressPolicy | undefined>();
  * is used (environment, shared files, SSO, web identity, container or instance role); without a
  * region, AWS_REGION or the shared config file's.
  */
-export function awsClient(section: AwsSection, requestTimeoutMs: number, egress?: EgressPolicy): SecretsManagerClient {
+export function awsClient(
+  section: AwsSection,
+  requestTimeoutMs: number,
+  egress?: EgressPolicy,
+  tenant: string | null = null,
+): SecretsManagerClient {
   const keys =
     section["access-key-id"] && section["secret-key-id"]
       ? {
@@ -34,7 +54,14 @@ export function awsClient(section: AwsSection, requestTimeoutMs: number, egress?
   // The policy is part of the key: a trusted client must never serve a dedicated manager, nor one policy's client another's.
   const id = createHash("sha256")
     .update(
-      JSON.stringify([section.region, section["endpoint-override"], keys, requestTimeoutMs, egress?.id ?? "trusted"]),
+      JSON.stringify([
+        section.region,
+        section["endpoint-override"],
+        keys,
+        requestTimeoutMs,
+        egress?.id ?? "trusted",
+        roleKey(section, tenant),
+      ]),
     )
     .digest("hex");
   const cached = clients.get(id);
@@ -48,7 +75,8 @@ export function awsClient(section: AwsSection, requestTimeoutMs: number, egress?
   const client = new SecretsManagerClient({
     region: section.region,
     endpoint: section["endpoint-override"],
-    credentials: keys,
+    // A role: its sessions (from the keys, a web identity token, or the server's identity where allowed) sign the calls.
+    credentials: section["role-arn"] ? roleCredentials(section, { tenant, requestTimeoutMs, egress }) : keys,
     maxAttempts: MAX_ATTEMPTS,
     requestHandler: {
       connectionTimeout: Math.min(requestTimeoutMs, MAX_CONNECT_MS),

@@ -49,7 +49,7 @@ function rawOf(entry: SecretListEntry): RawSecret {
 /** The TaggedDriver for AWS Secrets Manager: one region (and endpoint) per configuration. */
 export function createAwsDriver(ctx: BackendContext): TaggedDriver {
   const section = (ctx.document["aws-secret-manager"] ?? {}) as AwsSection;
-  const client: SecretsManagerClient = awsClient(section, ctx.timeoutMs ?? 15_000, ctx.egress);
+  const client: SecretsManagerClient = awsClient(section, ctx.timeoutMs ?? 15_000, ctx.egress, ctx.attachment.tenant);
   const filters = listFilters(selectionRules(ctx), ctx.document["read-only"]);
   const region = async () => section.region ?? (await client.config.region());
 

@@ -2,14 +2,17 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import {
+  ClientAssertionCredential,
   ClientSecretCredential,
   DefaultAzureCredential,
+  ManagedIdentityCredential,
   type ClientSecretCredentialOptions,
   type TokenCredential,
 } from "@azure/identity";
 import { SecretClient } from "@azure/keyvault-secrets";
 import type { EgressPolicy } from "../../net/egress";
 import { egressAgents, type EgressAgents } from "../../net/egress-agent";
+import { readTokenFile } from "../../net/token-files";
 import { BackendError } from "../backend-error";
 import type { AzureSection } from "./config";
 
@@ -20,7 +23,8 @@ export interface AzureClients {
   /** "client secret of app X (tenant T)" or "DefaultAzureCredential", for verify's answer. */
   identity: string;
   authorityHost: string;
-  authority: { failure: unknown };
+  /** `refusal`: the token file policy refused the federated token, which the SDK would report as a sign-in failure. */
+  authority: { failure: unknown; refusal?: BackendError };
   /** The policy its connections pass; undefined: trusted (the configuration file's backend). */
   egress?: EgressPolicy;
 }
@@ -93,10 +97,15 @@ function egressPolicy(agents: EgressAgents): PipelinePolicy {
   };
 }
 
-function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy): AzureClients {
+function build(
+  section: AzureSection,
+  timeoutMs: number,
+  egress?: EgressPolicy,
+  tenant: string | null = null,
+): AzureClients {
   const vaultUrl = vaultUrlOf(section);
   const tlsOptions = tlsOf(section["ca-certificate"]);
-  const authority = { failure: undefined as unknown };
+  const authority: AzureClients["authority"] = { failure: undefined };
   const authorityHost = section["authority-host"]?.replace(/\/+$/, "");
   const pinned = egress
     ? [{ policy: egressPolicy(egressAgents(egress, tlsOptions ?? {})), position: "perRetry" as const }]
@@ -113,9 +122,33 @@ function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy):
     additionalPolicies: [{ policy: authorityPolicy(timeoutMs, authority), position: "perCall" }, ...pinned],
   };
   const secret = section.clientSecret;
+  const workload = section.workloadIdentity;
+  const managed = section.managedIdentity;
   const credential: TokenCredential = secret
     ? new ClientSecretCredential(secret.tenantId, secret.clientId, secret.clientSecret, credentialOptions)
-    : new DefaultAzureCredential(credentialOptions);
+    : workload
+      ? // The assertion is read through the token file policy at each token request, not by the library's own file read.
+        new ClientAssertionCredential(
+          workload.tenantId,
+          workload.clientId,
+          () =>
+            readTokenFile(workload.tokenFile, { egress, attachment: { tenant } }).then(
+              (token) => ((authority.refusal = undefined), token),
+              (error: unknown) => {
+                if (error instanceof BackendError) authority.refusal = error;
+                throw error;
+              },
+            ),
+          credentialOptions,
+        )
+      : managed
+        ? // The server's own endpoint (IDENTITY_ENDPOINT, or IMDS): the identity rule allowed it, so no egress agents.
+          new ManagedIdentityCredential({
+            ...(managed.clientId ? { clientId: managed.clientId } : {}),
+            retryOptions: RETRY,
+            additionalPolicies: [{ policy: authorityPolicy(timeoutMs, authority), position: "perCall" }],
+          })
+        : new DefaultAzureCredential(credentialOptions);
   const client = new SecretClient(vaultUrl, credential, {
     disableChallengeResourceVerification: section["disable-challenge-resource-verification"],
     tlsOptions,
@@ -128,7 +161,11 @@ function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy):
     vaultUrl,
     identity: secret
       ? `the client secret of app ${secret.clientId} (tenant ${secret.tenantId})`
-      : "DefaultAzureCredential",
+      : workload
+        ? `the workload identity of app ${workload.clientId} (tenant ${workload.tenantId})`
+        : managed
+          ? `the ${managed.clientId ? `user-assigned managed identity ${managed.clientId}` : "system-assigned managed identity"}`
+          : "DefaultAzureCredential",
     authorityHost: authorityHost ?? "https://login.microsoftonline.com",
     authority,
     egress,
@@ -136,13 +173,18 @@ function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy):
 }
 
 /** The SDK clients for a section, shared by every backend built from the same settings and credentials. */
-export function azureClients(section: AzureSection, timeoutMs: number, egress?: EgressPolicy): AzureClients {
+export function azureClients(
+  section: AzureSection,
+  timeoutMs: number,
+  egress?: EgressPolicy,
+  tenant: string | null = null,
+): AzureClients {
   const key = createHash("sha256")
-    .update(JSON.stringify([section, timeoutMs, egress?.id ?? "trusted"]))
+    .update(JSON.stringify([section, timeoutMs, egress?.id ?? "trusted", tenant]))
     .digest("hex");
   let clients = cache.get(key);
   if (!clients || clients.egress !== egress) {
-    clients = build(section, timeoutMs, egress);
+    clients = build(section, timeoutMs, egress, tenant);
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
     cache.set(key, clients);
   }

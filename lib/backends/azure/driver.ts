@@ -57,7 +57,7 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     target = "Azure Key Vault (no vault configured)";
   }
 
-  const clients = (): AzureClients => azureClients(section, timeoutMs, ctx.egress);
+  const clients = (): AzureClients => azureClients(section, timeoutMs, ctx.egress, ctx.attachment.tenant);
 
   /** Rewrites the SDK's least helpful messages so that they say what went wrong and which setting to look at. */
   function explain(error: unknown, c: AzureClients): unknown {
@@ -66,7 +66,7 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
     if (tenant) {
       return new BackendError(
         "invalid-config",
-        `${target}: the vault belongs to directory (tenant) ${tenant}, but clientSecret.tenantId is ${section.clientSecret?.tenantId}. Use the vault's tenant.`,
+        `${target}: the vault belongs to directory (tenant) ${tenant}, but ${section.workloadIdentity ? "workloadIdentity" : "clientSecret"}.tenantId is ${section.workloadIdentity?.tenantId ?? section.clientSecret?.tenantId}. Use the vault's tenant.`,
       );
     }
     const resource = /challenge resource '(.*?)' does not match/.exec(e?.message ?? "")?.[1];
@@ -76,6 +76,8 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
         `${target}: the vault's sign-in challenge is for '${resource}', which ${hostOf(c.vaultUrl)} is not part of. For a private endpoint, custom domain or emulator, turn on disable-challenge-resource-verification.`,
       );
     }
+    // The last token request failed on the token file policy (the SDK wraps that as a sign-in failure).
+    if (c.authority.refusal) return c.authority.refusal;
     const failure = c.authority.failure;
     if (failure && /CredentialUnavailableError|AuthenticationRequiredError|AuthenticationError/.test(e?.name ?? "")) {
       return new AuthorityError(

@@ -6,6 +6,7 @@ import { grpc } from "google-gax";
 import { resolveAllowed, type EgressPolicy } from "../../net/egress";
 import { BackendError } from "../backend-error";
 import type { GcpSection } from "./config";
+import { IAM_CREDENTIALS_ENDPOINT, impersonatedClient } from "./impersonation";
 
 const SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
 // Set explicitly so neither google-gax nor the auth library asks the GCE metadata server for it.
@@ -104,16 +105,23 @@ interface Pinned {
   port: number;
 }
 
-function build(section: GcpSection, pinned?: Pinned): GcpConnection {
+function build(section: GcpSection, pinned?: Pinned, egress?: EgressPolicy): GcpConnection {
   const key = section["service-account"] ? parseServiceAccount(section["service-account"]) : null;
   const endpoint = parseEndpoint(section["endpoint-override"]);
   const project = section.project ?? key?.project_id ?? null;
-  const auth = new GoogleAuth({
-    credentials: key ?? undefined,
-    scopes: SCOPES,
-    universeDomain: UNIVERSE,
-    projectId: project ?? undefined,
-  });
+  const auth =
+    key && section["impersonate-service-account"]
+      ? new GoogleAuth({
+          authClient: impersonatedClient(section, key, SCOPES, UNIVERSE, egress),
+          universeDomain: UNIVERSE,
+          projectId: project ?? undefined,
+        })
+      : new GoogleAuth({
+          credentials: key ?? undefined,
+          scopes: SCOPES,
+          universeDomain: UNIVERSE,
+          projectId: project ?? undefined,
+        });
   // Channel credentials come from google-gax's own @grpc/grpc-js; plaintext channels cannot carry call credentials.
   const sslCreds = endpoint?.plaintext
     ? grpc.credentials.createInsecure()
@@ -144,7 +152,7 @@ const holder = globalThis as unknown as { __keyholdGcpClients?: Map<string, GcpC
 const clients = (holder.__keyholdGcpClients ??= new Map());
 
 /** One gRPC channel per distinct connection setting, reused across requests; the oldest is closed past a limit. */
-export function connect(section: GcpSection, pinned?: Pinned): GcpConnection {
+export function connect(section: GcpSection, pinned?: Pinned, egress?: EgressPolicy): GcpConnection {
   const id = createHash("sha256")
     .update(
       JSON.stringify([
@@ -152,6 +160,10 @@ export function connect(section: GcpSection, pinned?: Pinned): GcpConnection {
         section["service-account"],
         section["endpoint-override"],
         section["ca-certificate"],
+        section["impersonate-service-account"],
+        section.delegates,
+        section["iam-endpoint-override"],
+        egress?.id ?? "trusted",
         pinned ?? "trusted",
       ]),
     )
@@ -162,7 +174,7 @@ export function connect(section: GcpSection, pinned?: Pinned): GcpConnection {
     clients.set(id, hit);
     return hit;
   }
-  const made = build(section, pinned);
+  const made = build(section, pinned, egress);
   clients.set(id, made);
   for (const [old, conn] of clients) {
     if (clients.size <= MAX_CLIENTS) break;
@@ -182,7 +194,16 @@ export async function connectChecked(section: GcpSection, egress: EgressPolicy):
   const host = endpoint?.host ?? DEFAULT_HOST;
   const port = endpoint?.port ?? 443;
   const [first] = await resolveAllowed(egress, host, port);
-  return connect(section, { address: first.address, family: first.family, host, port });
+  if (section["impersonate-service-account"]) {
+    // Checked before the key signs anything; the call itself goes through the egress agents as well.
+    const iam = new URL(section["iam-endpoint-override"] ?? IAM_CREDENTIALS_ENDPOINT);
+    await resolveAllowed(
+      egress,
+      iam.hostname.replace(/^\[(.*)\]$/, "$1"),
+      Number(iam.port || (iam.protocol === "http:" ? 80 : 443)),
+    );
+  }
+  return connect(section, { address: first.address, family: first.family, host, port }, egress);
 }
 
 /** Closes every cached channel (shutdown, tests). */

@@ -10,6 +10,7 @@ import type { PageBudget } from "../page-budget";
 import { selectionRules, type TaggedDriver } from "../tagged-adapter";
 import type { GcpSection } from "./config";
 import { connect, connectChecked, type GcpConnection } from "./client";
+import { checkImpersonation } from "./impersonation";
 import { gcpErrorCode, lastAttempt } from "./errors";
 import { DESCRIPTION_ANNOTATION, metadataFor, serverFilter, tagsOf } from "./labels";
 
@@ -194,6 +195,8 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
     },
 
     async verify(signal) {
+      if (section["impersonate-service-account"])
+        await guarded(signal, async () => checkImpersonation((await conn()).auth, section));
       const p = await parent();
       try {
         await guarded(signal, async () =>

@@ -60,7 +60,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
   const { credentials } = splitCredentials(ctx.document);
   const credentialValues = credentialPathsOf("vault").map((p) => credentials[p]);
   const target = `Vault ${shownAddress(section.address)}${section.namespace ? ` (namespace ${section.namespace})` : ""}`;
-  const vault = createVaultClient(section, timeout, ctx.egress);
+  const vault = createVaultClient(section, timeout, ctx.egress, ctx.attachment);
   const store = kvStore(vault, layout);
 
   const fail = (error: unknown, what: string, extra: (string | undefined)[] = []): never => {

@@ -3,12 +3,14 @@ import { createHash } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import nodeVault from "node-vault";
 import type { EgressPolicy } from "../../net/egress";
+import type { TokenFileReader } from "../../net/token-files";
 import { egressAgents, type EgressAgents } from "../../net/egress-agent";
 import { BackendError } from "../backend-error";
 import type { VaultSection } from "./config";
 import { vaultMessage, vaultStatus } from "./errors";
 import { explainTokenRefusal, nextStep, renewSelf, type HeldToken } from "./token-lifecycle";
 import { egressTransport } from "./transport";
+import { identityAuthOf, identityJwt, identityLoginRequest, type IdentityAuth } from "./identity-login";
 
 type NodeVaultClient = ReturnType<typeof nodeVault>;
 
@@ -33,7 +35,8 @@ const logins = (holder.__keyholdVaultTokens ??= new Map());
 type Auth =
   | { kind: "token"; token: string }
   | { kind: "userpass"; user: string; password: string }
-  | { kind: "approle"; mount: string; roleId: string; secretId: string };
+  | { kind: "approle"; mount: string; roleId: string; secretId: string }
+  | IdentityAuth;
 
 function authOf(section: VaultSection): Auth {
   if (section.token) return { kind: "token", token: section.token.token };
@@ -42,13 +45,18 @@ function authOf(section: VaultSection): Auth {
     const r = section["app-role"];
     return { kind: "approle", mount: r.path ?? "approle", roleId: r["role-id"], secretId: r["secret-id"] };
   }
-  throw new BackendError("invalid-config", "Choose an auth method: token, password (userpass) or app-role.");
+  const identity = identityAuthOf(section);
+  if (identity) return identity;
+  throw new BackendError(
+    "invalid-config",
+    "Choose an auth method: token, password (userpass), app-role, jwt or kubernetes.",
+  );
 }
 
 /** Where a login happens, for messages: `auth/approle in namespace team-ns`. */
 function loginTarget(section: VaultSection): string {
   const auth = authOf(section);
-  const mount = auth.kind === "approle" ? auth.mount : auth.kind === "userpass" ? "userpass" : "token";
+  const mount = auth.kind === "userpass" ? "userpass" : auth.kind === "token" ? "token" : auth.mount;
   return `auth/${mount}${section.namespace ? ` in namespace ${section.namespace}` : ""}`;
 }
 
@@ -92,7 +100,12 @@ function build(section: VaultSection, timeoutMs: number, egress?: EgressPolicy):
   return vault;
 }
 
-export function createVaultClient(section: VaultSection, timeoutMs: number, egress?: EgressPolicy): VaultClient {
+export function createVaultClient(
+  section: VaultSection,
+  timeoutMs: number,
+  egress?: EgressPolicy,
+  attachment: { tenant: string | null } = { tenant: null },
+): VaultClient {
   const auth = authOf(section);
   const vault = build(section, timeoutMs, egress);
   const loginKey = createHash("sha256")
@@ -101,7 +114,7 @@ export function createVaultClient(section: VaultSection, timeoutMs: number, egre
 
   async function login(method: Exclude<Auth, { kind: "token" }>, ms: number): Promise<LoginAnswer> {
     try {
-      return await nodeVaultLogin(build(section, ms, egress), method, { timeout: ms });
+      return await nodeVaultLogin(build(section, ms, egress), method, { timeout: ms }, { egress, attachment });
     } catch (error) {
       const status = vaultStatus(error);
       // Vault answers a wrong password or secret-id with 400, and a login path that does not exist (wrong mount or namespace) with 403.
@@ -203,17 +216,27 @@ async function nodeVaultLogin(
   vault: NodeVaultClient,
   auth: Exclude<Auth, { kind: "token" }>,
   requestOptions: { timeout: number },
+  reader: TokenFileReader,
 ): Promise<LoginAnswer> {
-  const answer =
-    auth.kind === "userpass"
-      ? // node-vault puts the username into the URL path as it is: encode it so that it cannot reach another path.
-        await vault.userpassLogin({ username: encodeURIComponent(auth.user), password: auth.password, requestOptions })
-      : await vault.approleLogin({
-          mount_point: auth.mount,
-          role_id: auth.roleId,
-          secret_id: auth.secretId,
-          requestOptions,
-        });
+  let answer: unknown;
+  if (auth.kind === "jwt" || auth.kind === "kubernetes") {
+    const login = identityLoginRequest(auth, await identityJwt(auth, reader));
+    answer = await vault.write(login.path, login.body, requestOptions);
+  } else
+    answer =
+      auth.kind === "userpass"
+        ? // node-vault puts the username into the URL path as it is: encode it so that it cannot reach another path.
+          await vault.userpassLogin({
+            username: encodeURIComponent(auth.user),
+            password: auth.password,
+            requestOptions,
+          })
+        : await vault.approleLogin({
+            mount_point: auth.mount,
+            role_id: auth.roleId,
+            secret_id: auth.secretId,
+            requestOptions,
+          });
   const a = (
     answer as
       | {

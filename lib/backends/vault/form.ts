@@ -65,6 +65,75 @@ export const vaultForm: BackendFormSpec = {
         { path: "app-role.secret-id", label: "Secret id", kind: "text", required: true },
       ],
     },
+    {
+      id: "jwt",
+      label: "JWT / OIDC role",
+      fields: [
+        {
+          path: "jwt.path",
+          label: "Auth mount path",
+          kind: "text",
+          placeholder: "jwt",
+          help: "Where the JWT auth method is enabled (vault auth enable -path=… jwt).",
+        },
+        {
+          path: "jwt.role",
+          label: "Role",
+          kind: "text",
+          required: true,
+          help: "The role of that mount whose bound audiences and claims the JWT matches.",
+        },
+        {
+          path: "jwt.token",
+          label: "JWT",
+          kind: "multiline",
+          help: "A signed JWT; or leave empty and give the token file instead.",
+        },
+        {
+          path: "jwt.token-file",
+          label: "Token file",
+          kind: "text",
+          placeholder: "/var/run/keyhold/acme/vault-jwt",
+          help: "Absolute path of a file the server reads at each login (a projected token); only inside the directories the instance allows (KEYHOLD_TOKEN_FILE_DIRS).",
+        },
+      ],
+    },
+    {
+      id: "kubernetes",
+      label: "Kubernetes",
+      fields: [
+        {
+          path: "kubernetes.path",
+          label: "Auth mount path",
+          kind: "text",
+          placeholder: "kubernetes",
+          help: "Where the Kubernetes auth method is enabled.",
+        },
+        {
+          path: "kubernetes.role",
+          label: "Role",
+          kind: "text",
+          required: true,
+          help: "The role bound to the service account's name and namespace.",
+        },
+        {
+          path: "kubernetes.token-file",
+          label: "Service account token file",
+          kind: "text",
+          placeholder: "/var/run/keyhold/acme/vault-token",
+          help: "A projected service account token inside the directories the instance allows. Empty: the server's own service account, which only an instance administrator may choose where the instance allows it.",
+        },
+      ],
+    },
   ],
-  detectAuth: (has) => (has("password.user") ? "password" : has("app-role.role-id") ? "app-role" : "token"),
+  detectAuth: (has) =>
+    has("password.user")
+      ? "password"
+      : has("app-role.role-id")
+        ? "app-role"
+        : has("jwt.role")
+          ? "jwt"
+          : has("kubernetes.role")
+            ? "kubernetes"
+            : "token",
 };

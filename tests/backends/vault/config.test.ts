@@ -44,7 +44,7 @@ describe("vault settings", () => {
 
   it("needs exactly one auth method", () => {
     expect(errorsOf({ address: ADDRESS })).toEqual({
-      "vault.token": "Choose an auth method: token, password (userpass) or app-role",
+      "vault.token": "Choose an auth method: token, password (userpass), app-role, jwt or kubernetes",
     });
     expect(errorsOf({ address: ADDRESS, ...token, ...password })).toEqual({
       "vault.token": "Choose one auth method, not token and password",

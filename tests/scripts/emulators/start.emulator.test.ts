@@ -73,6 +73,8 @@ describe("scripts/emulators/start.sh", () => {
       ...process.env,
       KEYHOLD_EMULATORS_RUN_DIR: runDir,
       KEYHOLD_GCP_PORT: String(port),
+      // The fake's IAM Credentials listener too, so that it never meets the shared emulators' port.
+      KEYHOLD_GCP_IAM_PORT: String(await freePort()),
       KEYHOLD_EMULATOR_TIMEOUT: "20",
       KH_TEST_SPAWNED: spawnedLog,
     };

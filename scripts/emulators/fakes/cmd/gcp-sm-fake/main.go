@@ -611,8 +611,12 @@ func main() {
 	projects := flag.String("projects", "", "comma-separated projects that exist; others answer PERMISSION_DENIED (default: every project exists)")
 	disabled := flag.String("disabled-projects", "", "comma-separated projects where the Secret Manager API is disabled (PERMISSION_DENIED, reason SERVICE_DISABLED)")
 	accounts := flag.String("service-accounts", "", "comma-separated service-account emails; when set, calls need a self-signed JWT issued by one of them (UNAUTHENTICATED otherwise)")
+	iamAddr := flag.String("iam-addr", "", "optional plain-HTTP listen address for IAM Credentials generateAccessToken (iamcredentials.go)")
 	ignoreList := flag.Bool("ignore-list-options", false, "ignore filter, page_size and page_token in list calls and answer in one page, as localgcp does")
 	flag.Parse()
+	if *iamAddr != "" {
+		serveIAMCredentials(*iamAddr, *verbose)
+	}
 
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {

@@ -1,0 +1,141 @@
+import { generateKeyPairSync, sign } from "node:crypto";
+import { awsEnv } from "../tests/support/backends/aws";
+import nodeVault from "node-vault";
+import { emulatorEnv } from "../tests/support/emulators";
+import { createTenant, expect, seriousA11yViolations, test } from "./fixtures";
+
+// The keyless methods through the settings form, verified against their servers: an AWS role assumed at moto's STS,
+// a Google service account impersonated at the fake's IAM Credentials endpoint, a Vault JWT role login on OpenBao.
+
+test.describe.configure({ mode: "serial" });
+
+/** OpenBao with the root token (explicit endpoint, token and namespace: node-vault reads VAULT_* otherwise). */
+function root() {
+  const c = nodeVault({
+    apiVersion: "v1",
+    endpoint: emulatorEnv("KEYHOLD_VAULT_ADDR"),
+    token: emulatorEnv("KEYHOLD_VAULT_TOKEN"),
+  }) as ReturnType<typeof nodeVault> & { namespace: string; pathPrefix: string };
+  c.namespace = "";
+  c.pathPrefix = "";
+  return c;
+}
+
+const run = Date.now().toString(36);
+
+test("AWS: assume a role with an access key; the form refuses another tenant's external id", async ({ page, shot }) => {
+  const tenant = `kl-aws-${run}`;
+  const aws = awsEnv();
+  await createTenant(page, tenant);
+  await page.goto(`/tenants/${tenant}/settings`);
+  await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+  await page.getByRole("radio", { name: "AWS Secrets Manager" }).check();
+  await page.getByRole("switch", { name: "Read-only" }).click();
+  await page.getByLabel("Region").fill(aws.region);
+  await page.getByLabel("Endpoint override", { exact: true }).fill(aws.endpoint);
+  await page.getByRole("radio", { name: "Assume a role (access key)" }).check();
+  await expect(
+    page.getByText("Default: this tenant's id; put it in the trust policy as sts:ExternalId."),
+  ).toBeVisible();
+  await page.getByLabel("Access key id").fill(aws.accessKeyId);
+  await page.getByLabel("Secret access key").fill(aws.secretAccessKey);
+  await page.getByLabel("Role ARN").fill("arn:aws:iam::123456789012:role/keyhold-e2e");
+  await page.getByLabel("STS endpoint override").fill(aws.endpoint);
+
+  await page.getByLabel("External id").fill("globex");
+  await page.getByRole("button", { name: "Verify connection" }).click();
+  await expect(page.getByText(`The external id must be this tenant's id (${tenant})`)).toBeVisible();
+
+  await page.getByLabel("External id").fill(`${tenant}:e2e`);
+  await page.getByRole("button", { name: "Verify connection" }).click();
+  await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("form-saved")).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("radio", { name: "Assume a role (access key)" })).toBeChecked();
+  await expect(page.getByLabel("Role ARN")).toHaveValue("arn:aws:iam::123456789012:role/keyhold-e2e");
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await shot("keyless-aws-role");
+});
+
+test("Google: impersonate a service account from the configured key", async ({ page }) => {
+  const tenant = `kl-gcp-${run}`;
+  const source = `e2e-source-${run}@keyhold-test.iam.gserviceaccount.com`;
+  const target = `e2e-reader-${run}@keyhold-test.iam.gserviceaccount.com`;
+  const iam = emulatorEnv("KEYHOLD_GCP_IAM_ENDPOINT");
+  // The fake enforces grants once any exists: this target may be impersonated by this source.
+  await fetch(`${iam}/_keyhold/token-creators/${target}`, {
+    method: "PUT",
+    body: JSON.stringify({ members: [source] }),
+  });
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const key = JSON.stringify({
+    type: "service_account",
+    project_id: "keyhold-test",
+    private_key_id: "e2e",
+    private_key: privateKey.export({ type: "pkcs8", format: "pem" }),
+    client_email: source,
+  });
+  await createTenant(page, tenant);
+  await page.goto(`/tenants/${tenant}/settings`);
+  await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+  await page.getByRole("radio", { name: "Google Secret Manager" }).check();
+  await page.getByRole("switch", { name: "Read-only" }).click();
+  await page.getByLabel("Project id").fill(emulatorEnv("KEYHOLD_GCP_PROJECT_ID"));
+  await page
+    .getByLabel("Endpoint override", { exact: true })
+    .fill(`http://${emulatorEnv("KEYHOLD_GCP_HOST")}:${emulatorEnv("KEYHOLD_GCP_PORT")}`);
+  await page.getByRole("radio", { name: "Impersonate a service account" }).check();
+  await page.getByLabel("Service-account JSON key (the caller)").fill(key);
+  await page.getByLabel("Service account to impersonate").fill(target);
+  await page.getByLabel("IAM Credentials endpoint override").fill(iam);
+  await page.getByRole("button", { name: "Verify connection" }).click();
+  await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
+  const calls = (await (await fetch(`${iam}/_keyhold/iam-calls`)).json()) as {
+    calls: { target: string; caller: string }[];
+  };
+  expect(calls.calls.filter((c) => c.target === target).map((c) => c.caller)).toContain(source);
+});
+
+test("Vault: JWT role login with a JWT OpenBao validates with a static key", async ({ page }) => {
+  const tenant = `kl-vault-${run}`;
+  const mount = `e2e-jwt-${run}`;
+  const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const c = root();
+  await c.write(`sys/auth/${mount}`, { type: "jwt" });
+  await c.write(`auth/${mount}/config`, {
+    jwt_validation_pubkeys: [keys.publicKey.export({ type: "spki", format: "pem" })],
+  });
+  await c.write(`auth/${mount}/role/keyhold`, {
+    role_type: "jwt",
+    bound_audiences: ["keyhold"],
+    user_claim: "sub",
+    token_policies: [emulatorEnv("KEYHOLD_VAULT_POLICY")],
+  });
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const head = `${b64({ alg: "RS256", typ: "JWT" })}.${b64({ sub: tenant, aud: "keyhold", iat: now, exp: now + 600 })}`;
+  const jwt = `${head}.${sign("sha256", Buffer.from(head), keys.privateKey).toString("base64url")}`;
+  try {
+    await createTenant(page, tenant);
+    await page.goto(`/tenants/${tenant}/settings`);
+    await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+    await page.getByRole("radio", { name: "HashiCorp Vault" }).check();
+    await page.getByRole("switch", { name: "Read-only" }).click();
+    await page.getByLabel("Address").fill(emulatorEnv("KEYHOLD_VAULT_ADDR"));
+    await page.getByRole("radio", { name: "JWT / OIDC role" }).check();
+    await page.getByLabel("Auth mount path").fill(mount);
+    await page.getByRole("textbox", { name: "Role", exact: true }).fill("keyhold");
+    await page.getByRole("textbox", { name: "JWT", exact: true }).fill(jwt);
+    await page.getByRole("button", { name: "Verify connection" }).click();
+    await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByTestId("form-saved")).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole("radio", { name: "JWT / OIDC role" })).toBeChecked();
+    await expect(page.locator('[data-credential="jwt.token"]')).toContainText("Set");
+    expect(await page.content()).not.toContain(jwt);
+  } finally {
+    await c.delete(`sys/auth/${mount}`).catch(() => undefined);
+  }
+});
