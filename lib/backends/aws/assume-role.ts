@@ -4,7 +4,7 @@ import {
   AssumeRoleWithWebIdentityCommand,
   STSClient,
   type Credentials,
-} from "@aws-sdk/nested-clients/sts";
+} from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { EgressPolicy } from "../../net/egress";
 import { egressAgents } from "../../net/egress-agent";
