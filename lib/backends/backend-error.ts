@@ -11,6 +11,8 @@ export const BACKEND_ERROR_CODES = [
   "conflict",
   "too-many-secrets",
   "invalid-input",
+  "throttled",
+  "invalid-response",
 ] as const;
 
 export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number];

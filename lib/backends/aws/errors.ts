@@ -28,12 +28,17 @@ const BY_NAME: Record<string, BackendErrorCode> = {
   InvalidAccessKeyId: "unauthenticated",
   CredentialsProviderError: "unauthenticated",
   TokenProviderError: "unauthenticated",
+  ThrottlingException: "throttled",
+  Throttling: "throttled",
+  TooManyRequestsException: "throttled",
+  RequestLimitExceeded: "throttled",
 };
 
 const BY_STATUS: Record<number, BackendErrorCode> = {
   401: "unauthenticated",
   403: "forbidden",
   407: "unauthenticated",
+  429: "throttled",
 };
 
 /** Maps an error of @aws-sdk/client-secrets-manager to a code; null leaves it to the network mapping. */

@@ -12,6 +12,7 @@ import type { EgressPolicy } from "../../net/egress";
 import { egressAgents, type EgressAgents } from "../../net/egress-agent";
 import { BackendError } from "../backend-error";
 import type { AzureSection } from "./config";
+import { throttlePolicy } from "./throttle-policy";
 
 /** What the driver works with: the SDK client, plus the last network failure seen on the way to Entra ID. */
 export interface AzureClients {
@@ -121,7 +122,8 @@ function build(section: AzureSection, timeoutMs: number, egress?: EgressPolicy):
     tlsOptions,
     retryOptions: RETRY,
     ...redirects,
-    additionalPolicies: pinned,
+    // Throttling is retried per request, inside the call's budget (a listing resumes at the throttled page).
+    additionalPolicies: [{ policy: throttlePolicy(timeoutMs), position: "perRetry" }, ...pinned],
   });
   return {
     client,

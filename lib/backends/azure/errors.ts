@@ -80,6 +80,8 @@ export function azureErrorCode(error: unknown): BackendErrorCode | null {
         return "timeout";
       case 409:
         return "conflict";
+      case 429:
+        return "throttled";
       default:
         return null;
     }

@@ -73,8 +73,8 @@ export function gcpErrorCode(error: unknown): BackendErrorCode | null {
       if (UNREACHABLE.test(text) || e.code === Status.UNAVAILABLE) return "unreachable";
       return null;
     case Status.RESOURCE_EXHAUSTED:
-      // Quota: the service refuses for now; the message names the quota.
-      return "unreachable";
+      // Quota: the service refuses for now (retried within the call's budget); the message names the quota.
+      return "throttled";
   }
   return null;
 }

@@ -21,6 +21,7 @@ import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
 import { mapLimit, PageBudget } from "../page-budget";
 import { createVaultClient } from "./client";
+import { throttledClient } from "./throttled-client";
 import type { VaultSection } from "./config";
 import { vaultErrorCode, vaultMessage } from "./errors";
 import { subkeySourceOf } from "../descriptors";
@@ -60,7 +61,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
   const { credentials } = splitCredentials(ctx.document);
   const credentialValues = credentialPathsOf("vault").map((p) => credentials[p]);
   const target = `Vault ${shownAddress(section.address)}${section.namespace ? ` (namespace ${section.namespace})` : ""}`;
-  const vault = createVaultClient(section, timeout, ctx.egress);
+  const vault = throttledClient(createVaultClient(section, timeout, ctx.egress));
   const store = kvStore(vault, layout);
 
   const fail = (error: unknown, what: string, extra: (string | undefined)[] = []): never => {
