@@ -44,15 +44,73 @@ export interface FaultShim {
   close(): Promise<void>;
 }
 
-const read = (stream: NodeJS.ReadableStream) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => resolve(Buffer.concat(chunks)));
-    stream.on("error", reject);
-  });
+const HEAD_END = Buffer.from("\r\n\r\n");
 
-/** The shim in front of `target` (http://127.0.0.1:port). */
+/** Reads one HTTP request (head and Content-Length body) off a socket; null when the client closed first. */
+function readRequest(socket: net.Socket): Promise<{ raw: Buffer; request: ShimRequest } | null> {
+  return new Promise((resolve) => {
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const end = buffered.indexOf(HEAD_END);
+      if (end < 0) return;
+      const head = buffered.subarray(0, end).toString("latin1").split("\r\n");
+      const [method = "GET", url = "/"] = head[0].split(" ");
+      const headers: http.IncomingHttpHeaders = {};
+      for (const line of head.slice(1)) {
+        const i = line.indexOf(":");
+        if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      const length = Number(headers["content-length"] ?? 0);
+      if (buffered.length < end + 4 + length) return;
+      socket.off("data", onData);
+      const body = buffered.subarray(end + 4, end + 4 + length);
+      // One request per connection: the upstream is told to close after its answer, so the client opens a new
+      // connection (and the shim sees) every request.
+      const lines = head.filter((l, i) => i === 0 || !/^(connection|keep-alive)\s*:/i.test(l));
+      lines.push("Connection: close");
+      const raw = Buffer.concat([Buffer.from(lines.join("\r\n") + "\r\n\r\n", "latin1"), body]);
+      resolve({ raw, request: { method, url, headers, body: body.toString() } });
+    };
+    socket.on("data", onData);
+    socket.once("close", () => resolve(null));
+    socket.on("error", () => resolve(null));
+  });
+}
+
+function answer(status: number, type: string, body: string, extra: Record<string, string> = {}): Buffer {
+  const headers = {
+    "Content-Type": type,
+    "Content-Length": String(Buffer.byteLength(body)),
+    Connection: "close",
+    ...extra,
+  };
+  const head = [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ""}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  return Buffer.from(`${head.join("\r\n")}\r\n\r\n${body}`);
+}
+
+/** The upstream's whole answer (it closes after it), with its body cut in half and Content-Length saying so. */
+function truncate(response: Buffer): Buffer {
+  const end = response.indexOf(HEAD_END);
+  if (end < 0) return response.subarray(0, Math.floor(response.length / 2));
+  const head = response
+    .subarray(0, end)
+    .toString("latin1")
+    .split("\r\n")
+    .filter((l) => !/^(content-length|transfer-encoding)\s*:/i.test(l));
+  const body = response.subarray(end + 4);
+  const cut = body.subarray(0, Math.floor(body.length / 2));
+  head.push(`Content-Length: ${cut.length}`);
+  return Buffer.concat([Buffer.from(head.join("\r\n") + "\r\n\r\n", "latin1"), cut]);
+}
+
+/**
+ * The shim in front of `target` (http://127.0.0.1:port). It works on the raw socket rather than through node:http,
+ * whose parser refuses Vault's LIST method.
+ */
 export async function startFaultShim(target: string): Promise<FaultShim> {
   const upstream = new URL(target);
   let rule: ShimRule | null = null;
@@ -61,28 +119,12 @@ export async function startFaultShim(target: string): Promise<FaultShim> {
   let requests: ShimRequest[] = [];
   const sockets = new Set<net.Socket>();
 
-  const forward = (req: http.IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      const out = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        async (res) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: await read(res) }),
-      );
-      out.on("error", reject);
-      out.end(body);
-    });
-
-  const server = http.createServer(async (req, res) => {
-    const body = await read(req);
-    const seen: ShimRequest = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, body: String(body) };
-    requests.push(seen);
+  async function handle(socket: net.Socket) {
+    const got = await readRequest(socket);
+    if (!got) return socket.destroy();
+    requests.push(got.request);
     let fault: ShimRule | null = null;
-    if (rule && rule.match(seen)) {
+    if (rule && rule.match(got.request)) {
       matched++;
       const skip = rule.skip ?? 0;
       if (matched > skip && matched <= skip + (rule.count ?? Infinity)) {
@@ -90,45 +132,54 @@ export async function startFaultShim(target: string): Promise<FaultShim> {
         fault = rule;
       }
     }
-    try {
-      if (fault?.answer === "reset") {
-        req.socket.resetAndDestroy();
-        return;
-      }
-      const retryAfter = fault?.retryAfter ? { "retry-after": fault.retryAfter } : {};
-      if (fault?.answer === "aws-throttle") {
-        res
-          .writeHead(400, { "content-type": "application/x-amz-json-1.1", ...retryAfter })
-          .end(JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }));
-        return;
-      }
-      if (fault?.answer === "http-429") {
-        res
-          .writeHead(429, { "content-type": "application/json", ...retryAfter })
-          .end(JSON.stringify({ errors: [`request path "${seen.url}": rate limit quota exceeded`] }));
-        return;
-      }
-      if (fault?.answer === "html") {
-        res
-          .writeHead(200, { "content-type": "text/html" })
-          .end("<html><head><title>Gateway</title></head><body><h1>Service temporarily unavailable</h1></body></html>");
-        return;
-      }
-      const answer = await forward(req, body);
-      const headers = { ...answer.headers };
-      delete headers["transfer-encoding"];
-      delete headers.connection;
-      let out = answer.body;
-      if (fault?.answer === "truncated") out = out.subarray(0, Math.floor(out.length / 2));
-      headers["content-length"] = String(out.length);
-      res.writeHead(answer.status, headers).end(out);
-    } catch {
-      req.socket.destroy();
+    const retryAfter: Record<string, string> = fault?.retryAfter ? { "Retry-After": fault.retryAfter } : {};
+    switch (fault?.answer) {
+      case "reset":
+        return socket.resetAndDestroy();
+      case "aws-throttle":
+        return socket.end(
+          answer(
+            400,
+            "application/x-amz-json-1.1",
+            JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }),
+            retryAfter,
+          ),
+        );
+      case "http-429":
+        return socket.end(
+          answer(
+            429,
+            "application/json",
+            JSON.stringify({ errors: [`request path "${got.request.url}": rate limit quota exceeded`] }),
+            retryAfter,
+          ),
+        );
+      case "html":
+        return socket.end(
+          answer(
+            200,
+            "text/html",
+            "<html><head><title>Gateway</title></head><body><h1>Service temporarily unavailable</h1></body></html>",
+          ),
+        );
     }
-  });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
+    const out = net.connect(Number(upstream.port), upstream.hostname);
+    sockets.add(out);
+    out.on("close", () => sockets.delete(out));
+    out.on("error", () => socket.destroy());
+    socket.on("error", () => out.destroy());
+    if (fault?.answer === "truncated") {
+      const chunks: Buffer[] = [];
+      out.on("data", (c: Buffer) => chunks.push(c));
+      out.on("end", () => socket.end(truncate(Buffer.concat(chunks))));
+    } else out.pipe(socket);
+    out.write(got.raw);
+  }
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    void handle(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;

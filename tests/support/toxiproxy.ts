@@ -16,8 +16,16 @@ export interface Toxic {
   attributes: Record<string, number>;
 }
 
-/** The API port and the first of the proxies' listen ports: KEYHOLD_TOXIPROXY_PORT, else 31374 (the fault tests' block). */
-export const TOXIPROXY_PORT = Number(process.env.KEYHOLD_TOXIPROXY_PORT ?? 31374);
+/** A free loopback port (bound, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
 
 /** Where install.sh puts the binary (scripts/emulators/lib.sh's kh_toxiproxy_bin). */
 export function toxiproxyBin(env: Record<string, string | undefined> = process.env): string {
@@ -31,14 +39,13 @@ export class Toxiproxy {
     private readonly child: ChildProcess | null,
   ) {}
 
-  /** Installs (cached) and starts toxiproxy-server on `port`, or reuses one already answering there. */
-  static async start(port = TOXIPROXY_PORT): Promise<Toxiproxy> {
+  /**
+   * Installs (cached) and starts a private toxiproxy-server, its API on `port` (KEYHOLD_TOXIPROXY_PORT, else a free
+   * one): each test file has its own, so that resets and toxics never reach another file's proxies.
+   */
+  static async start(port?: number): Promise<Toxiproxy> {
+    port ??= process.env.KEYHOLD_TOXIPROXY_PORT ? Number(process.env.KEYHOLD_TOXIPROXY_PORT) : await freePort();
     const api = `http://127.0.0.1:${port}`;
-    if (await answers(api)) {
-      const t = new Toxiproxy(api, null);
-      await t.reset();
-      return t;
-    }
     execFileSync("bash", ["scripts/emulators/install.sh", "toxiproxy"], { stdio: ["ignore", "ignore", "inherit"] });
     const child = spawn(toxiproxyBin(), ["-host", "127.0.0.1", "-port", String(port)], {
       stdio: ["ignore", "ignore", "pipe"],
@@ -65,8 +72,9 @@ export class Toxiproxy {
     return text ? JSON.parse(text) : null;
   }
 
-  /** A proxy listening on 127.0.0.1:`listenPort` in front of `upstream` (host:port); replaces one of the same name. */
-  async createProxy(name: string, listenPort: number, upstream: string): Promise<ToxiProxy> {
+  /** A proxy listening on 127.0.0.1:`listenPort` (default: a free port) in front of `upstream` (host:port). */
+  async createProxy(name: string, upstream: string, listenPort?: number): Promise<ToxiProxy> {
+    listenPort ??= await freePort();
     await this.request("DELETE", `/proxies/${name}`).catch(() => undefined);
     await this.request("POST", "/proxies", { name, listen: `127.0.0.1:${listenPort}`, upstream, enabled: true });
     return new ToxiProxy(this, name, listenPort);

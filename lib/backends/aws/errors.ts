@@ -45,6 +45,10 @@ const BY_STATUS: Record<number, BackendErrorCode> = {
 export function awsErrorCode(error: unknown): BackendErrorCode | null {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } } | null;
   if (!e || typeof e !== "object") return null;
+  // A success status with a body that is not Secrets Manager's JSON (an HTML page, a cut-off answer).
+  const answered = e.$metadata?.httpStatusCode;
+  if (e.name === "UnexpectedResponse" && answered !== undefined && answered >= 200 && answered < 300)
+    return "invalid-response";
   const named = e.name ? BY_NAME[e.name] : undefined;
   if (named) return named;
   const message = String(e.message ?? "");

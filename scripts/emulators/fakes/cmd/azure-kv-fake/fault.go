@@ -7,7 +7,7 @@ package main
 //	POST /__fault {"status": 429, "count": 2, "skip": 1, "retryAfter": "1", "match": "/secrets", "method": "GET",
 //	               "mode": "status" | "html" | "truncated"}
 //
-// The rule applies to requests whose path contains `match` (and whose method is `method`, when given): the first
+// The rule applies to requests that carry a token and whose path contains `match` (and whose method is `method`, when given): the first
 // `skip` of them pass, the next `count` get the fault, the rest pass again. `mode` "status" answers `status` with
 // Key Vault's JSON error body (and Retry-After when given), "html" answers 200 with an HTML page, "truncated"
 // answers the real response cut in half.
@@ -74,6 +74,10 @@ func (f *faultState) take(r *http.Request) *faultRule {
 		f.paths[r.Method+" "+r.URL.Path]++
 	}
 	rule := f.rule
+	// Only requests with a token count: the SDK's first, unauthenticated request is the challenge, not a call.
+	if r.Header.Get("Authorization") == "" {
+		return nil
+	}
 	if rule == nil || !strings.Contains(r.URL.Path, rule.Match) || (rule.Method != "" && rule.Method != r.Method) {
 		return nil
 	}
