@@ -14,6 +14,9 @@ export interface ThrottlePolicy {
   retryAfterCapMs: number;
 }
 
+/** A jittered wait is cut to the time left when at least this much is left. */
+const LAST_TRY_MIN_MS = 100;
+
 export const THROTTLE_POLICY: ThrottlePolicy = { baseMs: 100, capMs: 2_000, retryAfterCapMs: 5_000 };
 
 export interface ThrottleOptions {
@@ -85,25 +88,41 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", stop, { once: true });
   });
 
+/**
+ * How long to wait before attempt `attempt + 1` of a throttled call, or null when no retry fits in the budget: the
+ * backend's Retry-After (`asked`, capped) or full jitter; a jittered wait that overshoots is cut to what is left (one
+ * last try), a Retry-After is never cut short. No retry starts in the last quarter of the budget (at most 1 s), so
+ * that the last attempt has time to answer.
+ */
+export function nextWait(
+  attempt: number,
+  asked: number | null,
+  deadline: number,
+  budgetMs: number,
+  policy: ThrottlePolicy = THROTTLE_POLICY,
+  random: () => number = Math.random,
+): number | null {
+  const wait =
+    asked !== null
+      ? Math.min(asked, policy.retryAfterCapMs)
+      : random() * Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+  const left = deadline - Math.min(1_000, budgetMs / 4) - Date.now();
+  if (wait <= left) return wait;
+  return asked === null && left >= LAST_TRY_MIN_MS ? left : null;
+}
+
 /** Runs `fn`, retrying it while the backend throttles and the budget allows; then `throttled`, with attempts said. */
 export async function retryThrottled<T>(fn: (attempt: number) => Promise<T>, options: ThrottleOptions): Promise<T> {
-  const policy = options.policy ?? THROTTLE_POLICY;
-  const random = options.random ?? Math.random;
   const started = Date.now();
   const deadline = started + options.budgetMs;
-  // The last attempt needs time to answer too: no retry starts in the last quarter of the budget (at most 1 s).
-  const reserve = Math.min(1_000, options.budgetMs / 4);
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (error) {
       if (!options.isThrottled(error)) throw error;
       const asked = retryAfterOf(error);
-      const wait =
-        asked !== null
-          ? Math.min(asked, policy.retryAfterCapMs)
-          : random() * Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-      if (Date.now() + wait > deadline - reserve) {
+      const wait = nextWait(attempt, asked, deadline, options.budgetMs, options.policy, options.random);
+      if (wait === null) {
         const text = scrubMessage((error as Error)?.message ?? String(error), [], 160);
         throw new BackendError(
           "throttled",

@@ -1,5 +1,5 @@
 import "server-only";
-import { parseRetryAfter, THROTTLE_POLICY } from "../retry";
+import { nextWait, parseRetryAfter, THROTTLE_POLICY } from "../retry";
 import type { SecretClientOptions } from "@azure/keyvault-secrets";
 
 type PipelinePolicy = NonNullable<SecretClientOptions["additionalPolicies"]>[number]["policy"];
@@ -15,16 +15,12 @@ export function throttlePolicy(budgetMs: number, random = Math.random): Pipeline
     name: "keyholdThrottlePolicy",
     async sendRequest(request, next) {
       const deadline = Date.now() + budgetMs;
-      const reserve = Math.min(1_000, budgetMs / 4);
       for (let attempt = 1; ; attempt++) {
         const response = await next(request);
         if (response.status !== 429) return response;
         const asked = parseRetryAfter(response.headers.get("retry-after") ?? null);
-        const wait =
-          asked !== null
-            ? Math.min(asked, THROTTLE_POLICY.retryAfterCapMs)
-            : random() * Math.min(THROTTLE_POLICY.capMs, THROTTLE_POLICY.baseMs * 2 ** (attempt - 1));
-        if (Date.now() + wait > deadline - reserve || request.abortSignal?.aborted) {
+        const wait = nextWait(attempt, asked, deadline, budgetMs, THROTTLE_POLICY, random);
+        if (wait === null || request.abortSignal?.aborted) {
           response.headers.delete("retry-after");
           response.headers.delete("retry-after-ms");
           response.headers.delete("x-ms-retry-after-ms");

@@ -5,8 +5,6 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { AccessToken, TokenCredential } from "@azure/identity";
-import { SecretClient } from "@azure/keyvault-secrets";
 import { grpc } from "google-gax";
 import type { Attachment, SecretsBackend } from "../../../lib/backends/adapter";
 import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/document";
@@ -242,18 +240,15 @@ export async function azureTarget(): Promise<FaultTarget> {
   const [main, html, truncated] = await Promise.all([spawnFake(), spawnFake(), spawnFake()]);
   await control(html.url, ca, "POST", "/__fault", { mode: "html", count: 1_000_000 });
   await control(truncated.url, ca, "POST", "/__fault", { mode: "truncated", count: 1_000_000 });
-  const staticToken: TokenCredential = {
-    getToken: async (): Promise<AccessToken> => ({ token: "keyhold-test", expiresOnTimestamp: Date.now() + 3_600_000 }),
-  };
-  const sdk = new SecretClient(main.url, staticToken, {
-    disableChallengeResourceVerification: true,
-    tlsOptions: { ca },
-  });
+  // Seeded over plain HTTPS as the REST API takes it (the fake accepts any bearer token).
   await mapLimit(
     Array.from({ length: AZURE_SEEDED }, (_, i) => i),
     8,
     (i) =>
-      sdk.setSecret(`fault-s${i}`, "CANARY-fault", { tags: { prefix: "kestra", namespace: "company", key: `S${i}` } }),
+      controlText(main.url, ca, "PUT", `/secrets/fault-s${i}?api-version=7.5`, {
+        value: "CANARY-fault",
+        tags: { prefix: "kestra", namespace: "company", key: `S${i}` },
+      }),
   );
   const tenantId = "00000000-0000-0000-0000-000000000000";
   return {
