@@ -1,5 +1,8 @@
-// The fault suite (tests/support/faults/suite.ts) on Vault (OpenBao): Toxiproxy in front of a private server, TLS
-// and broken answers without it, throttling; see docs/reliability.md for the figures.
+// The fault suite (tests/support/faults/suite.ts) on Vault (OpenBao): Toxiproxy in front of it, TLS and broken
+// answers without it, throttling; see docs/reliability.md for the figures. This file also checks, on a real index
+// database, that a reset mid-list keeps the previous generation served, and that one namespace's stalled backend
+// does not stall a list of another namespace (the listing pipeline is the same for every backend).
+import { isolationTests } from "../support/faults/isolation";
 import { faultSuite } from "../support/faults/suite";
 
-faultSuite("vault");
+faultSuite("vault", { index: true, more: isolationTests });

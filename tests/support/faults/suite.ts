@@ -2,6 +2,7 @@
 // private server, plus the faults no proxy makes (TLS, broken answers, throttling). Every fault ends in its coded
 // answer within the configured timeout plus one second: never a hang, never `internal`, never a partial list.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PrismaClient } from "../../../lib/db/generated/client";
 import { refreshSource, sourceState } from "../../../lib/secrets/index/store";
 import { emulatorsDisabled } from "../emulators";
 import { indexDatabase } from "../index-db";
@@ -33,9 +34,24 @@ const EXPECTED: Record<Fault, string[]> = {
 /** Faults whose time is not one call's: several pages each under the timeout, or the time to recover. */
 const NOT_ONE_CALL: Fault[] = ["latency below timeout", "bandwidth 16 KB/s", "server restarted", "reset mid-list"];
 
-export function faultSuite(id: TargetId): void {
+export interface FaultContext {
+  target: FaultTarget;
+  toxiproxy: Toxiproxy;
+  proxy: ToxiProxy;
+  /** The index database (PGlite), for the suites that ask for it. */
+  prisma: PrismaClient;
+}
+
+/**
+ * `index`: also check, on a real index database, that a reset mid-list keeps the previous generation served (the
+ * store is the same for every backend: one backend's file checks it). `more`: tests that share the file's servers.
+ */
+export function faultSuite(
+  id: TargetId,
+  options: { index?: boolean; more?: (ctx: () => FaultContext) => void } = {},
+): void {
   describe.skipIf(emulatorsDisabled)(`faults: ${id}`, () => {
-    const db = indexDatabase("pglite");
+    const db = options.index ? indexDatabase("pglite") : null;
     let target: FaultTarget;
     let toxiproxy: Toxiproxy;
     let proxy: ToxiProxy;
@@ -63,25 +79,29 @@ export function faultSuite(id: TargetId): void {
       if (!NOT_ONE_CALL.includes(fault)) expect(observed.ms).toBeLessThanOrEqual(WITHIN);
     });
 
-    it("a reset in the middle of a list fails the refresh and the index keeps serving the previous generation", async () => {
-      const backend = target.backend(target.via(proxy.address), TIMEOUT_MS);
-      const source = { key: `faults:${id}:${process.pid}`, tenantId: null, configId: null };
-      const first = await refreshSource(db.prisma, source, () => backend.scan());
-      expect(first).toMatchObject({ status: "done", count: target.seeded });
-      try {
-        const second = await refreshSource(db.prisma, source, () => resetAfterFirstPage(backend, proxy));
-        expect(second).toMatchObject({ status: "failed", code: "unreachable" });
-      } finally {
-        await proxy.clearToxics();
-      }
-      const state = await sourceState(db.prisma, source.key);
-      expect(state).toMatchObject({ servedGeneration: (first as { generation: number }).generation });
-      expect(state?.lastError?.code).toBe("unreachable");
-      const [{ n }] = await db.prisma.$queryRaw<{ n: number }[]>`
+    if (options.index)
+      it("a reset in the middle of a list fails the refresh and the index keeps serving the previous generation", async () => {
+        const prisma = db!.prisma;
+        const backend = target.backend(target.via(proxy.address), TIMEOUT_MS);
+        const source = { key: `faults:${id}:${process.pid}`, tenantId: null, configId: null };
+        const first = await refreshSource(prisma, source, () => backend.scan());
+        expect(first).toMatchObject({ status: "done", count: target.seeded });
+        try {
+          const second = await refreshSource(prisma, source, () => resetAfterFirstPage(backend, proxy));
+          expect(second).toMatchObject({ status: "failed", code: "unreachable" });
+        } finally {
+          await proxy.clearToxics();
+        }
+        const state = await sourceState(prisma, source.key);
+        expect(state).toMatchObject({ servedGeneration: (first as { generation: number }).generation });
+        expect(state?.lastError?.code).toBe("unreachable");
+        const [{ n }] = await prisma.$queryRaw<{ n: number }[]>`
         SELECT count(*)::int AS n FROM "SecretIndexEntry"
         WHERE "sourceKey" = ${source.key} AND "generation" = ${state!.servedGeneration}`;
-      expect(n).toBe(target.seeded);
-    });
+        expect(n).toBe(target.seeded);
+      });
+
+    options.more?.(() => ({ target, toxiproxy, proxy, prisma: db!.prisma }));
 
     describe("throttling", () => {
       it("is ridden out with Retry-After honoured, the list resuming at the throttled page", async () => {
