@@ -16,6 +16,8 @@ export type ShimAnswer =
   | "aws-throttle"
   /** HTTP 429 with Vault's error body (a rate limit quota). */
   | "http-429"
+  /** HTTP 403 with Vault's "permission denied" body (a policy without that path). */
+  | "http-403"
   /** 200 with an HTML page, as a captive portal or a misrouted gateway answers. */
   | "html"
   /** The real answer cut in half (Content-Length says so: a complete HTTP message holding broken JSON). */
@@ -153,6 +155,10 @@ export async function startFaultShim(target: string): Promise<FaultShim> {
             JSON.stringify({ errors: [`request path "${got.request.url}": rate limit quota exceeded`] }),
             retryAfter,
           ),
+        );
+      case "http-403":
+        return socket.end(
+          answer(403, "application/json", JSON.stringify({ errors: ["1 error occurred:\n\t* permission denied\n\n"] })),
         );
       case "html":
         return socket.end(

@@ -56,6 +56,8 @@ export interface FaultTarget {
   htmlBase: string;
   truncatedBase: string;
   throttler: Throttler;
+  /** The loopback shim in front of the server (moto, OpenBao): any request can be answered with a fault. */
+  shim?: FaultShim;
   /** Whether the adapter can be given a CA (then "wrong name" is a trusted certificate for another name). */
   takesCa: boolean;
   close(): Promise<void>;
@@ -146,6 +148,7 @@ export async function awsTarget(): Promise<FaultTarget> {
     truncatedBase: truncated.url,
     takesCa: false,
     throttler: shimThrottler(shim, (r) => isList(r.headers), "aws-throttle"),
+    shim,
     async close() {
       await Promise.all([shim.close(), html.close(), truncated.close()]);
       await stopChild(child);
@@ -208,6 +211,7 @@ export async function vaultTarget(): Promise<FaultTarget> {
     truncatedBase: truncated.url,
     takesCa: true,
     throttler: shimThrottler(shim, isList, "http-429"),
+    shim,
     async close() {
       await Promise.all([shim.close(), html.close(), truncated.close()]);
     },
