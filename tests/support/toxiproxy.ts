@@ -50,6 +50,10 @@ export class Toxiproxy {
     const child = spawn(toxiproxyBin(), ["-host", "127.0.0.1", "-port", String(port)], {
       stdio: ["ignore", "ignore", "pipe"],
     });
+    // Never outlives the test process, even when its afterAll does not run.
+    const stop = () => child.kill("SIGTERM");
+    process.once("exit", stop);
+    child.once("exit", () => process.off("exit", stop));
     let log = "";
     child.stderr?.on("data", (chunk) => (log = (log + chunk).slice(-4_000)));
     const until = Date.now() + 10_000;

@@ -83,6 +83,17 @@ async function waitFor(check: () => Promise<boolean>, what: string, child?: Chil
   throw new Error(`${what} did not start within 30 s`);
 }
 
+// Servers this process started: stopped when it exits, even when a setup failed half-way.
+const owned = new Set<ChildProcess>();
+process.once("exit", () => owned.forEach((c) => c.kill("SIGTERM")));
+
+function spawnOwned(command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { stdio: "ignore" });
+  owned.add(child);
+  child.once("exit", () => owned.delete(child));
+  return child;
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode) return Promise.resolve();
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -93,7 +104,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 export async function awsTarget(): Promise<FaultTarget> {
   const port = await freePort();
   const direct = `http://127.0.0.1:${port}`;
-  const child = spawn(libSh("kh_moto_bin"), ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  const child = spawnOwned(libSh("kh_moto_bin"), ["-H", "127.0.0.1", "-p", String(port)]);
   await waitFor(async () => (await fetch(`${direct}/moto-api/data.json`)).ok, "moto_server", child);
   const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
   const sdk = new SecretsManagerClient({ endpoint: direct, region: "us-east-1", credentials });
@@ -230,13 +241,12 @@ export async function azureTarget(): Promise<FaultTarget> {
   const spawnFake = async (): Promise<{ child: ChildProcess; url: string }> => {
     const port = await freePort();
     const url = `https://127.0.0.1:${port}`;
-    const child = spawn(
-      `${libSh("kh_fakes_dir")}/azure-kv-fake`,
-      ["-addr", `127.0.0.1:${port}`, "-cert-dir", certDir],
-      {
-        stdio: "ignore",
-      },
-    );
+    const child = spawnOwned(`${libSh("kh_fakes_dir")}/azure-kv-fake`, [
+      "-addr",
+      `127.0.0.1:${port}`,
+      "-cert-dir",
+      certDir,
+    ]);
     await waitFor(() => control(url, ca, "GET", "/_keyhold/ping").then((s) => s < 300), "azure-kv-fake", child);
     return { child, url };
   };
