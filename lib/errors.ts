@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   "timeout",
   "invalid-config",
   "too-many-secrets",
+  "throttled",
+  "invalid-response",
   "internal",
 ] as const;
 

@@ -219,7 +219,7 @@ export function SecretsTab({
             {data.errors.map((e) => (
               <ListError
                 key={e.namespace}
-                title={`${e.namespace}: refresh failed: ${e.code}`}
+                title={`${e.namespace}: refresh failed: ${e.code}${e.code === "throttled" ? ", retrying" : ""}`}
                 message={e.message}
                 onVerify={can["config:verify"] ? runVerify : undefined}
               />

@@ -11,6 +11,8 @@ export const BACKEND_ERROR_CODES = [
   "conflict",
   "too-many-secrets",
   "invalid-input",
+  "throttled",
+  "invalid-response",
 ] as const;
 
 export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number];
@@ -63,6 +65,16 @@ export function isBackendError(e: unknown): e is BackendError {
   return e instanceof BackendError;
 }
 
+const UNPARSABLE =
+  /Unexpected token|is not valid JSON|Unexpected end of JSON|Unterminated string in JSON|Unexpected non-whitespace|Bad control character in string literal|Expected property name/i;
+
+function isUnparsable(error: unknown, depth = 0): boolean {
+  const e = error as { name?: string; message?: string; cause?: unknown } | null;
+  if (!e || typeof e !== "object" || depth > 3) return false;
+  if (UNPARSABLE.test(String(e.message ?? ""))) return true;
+  return isUnparsable(e.cause, depth + 1);
+}
+
 /** Maps the network-level failures every SDK surfaces the same way (Node error codes). */
 export function networkErrorCode(error: unknown): BackendErrorCode | null {
   const e = error as { code?: string; cause?: { code?: string }; name?: string; message?: string };
@@ -71,6 +83,8 @@ export function networkErrorCode(error: unknown): BackendErrorCode | null {
     return "unreachable";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO|ALTNAME/.test(code)) return "tls";
   if (code === "ETIMEDOUT" || e?.name === "TimeoutError" || e?.name === "AbortError") return "timeout";
+  // A body that should have been JSON and is not (an HTML page, a cut-off answer), however deep the SDK wrapped it.
+  if (isUnparsable(error)) return "invalid-response";
   const msg = e?.message ?? "";
   if (
     /self[- ]signed certificate|certificate has expired|unable to verify the first certificate|wrong version number/i.test(

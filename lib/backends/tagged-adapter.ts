@@ -31,6 +31,7 @@ import { DEFAULT_PREFIX } from "./config-fields";
 import { credentialPathsOf, splitCredentials } from "./document";
 import { getPath } from "./document-path";
 import { PageBudget } from "./page-budget";
+import { retryThrottled } from "./retry";
 import { subkeysOf, valueOrSubkey } from "./subkeys";
 import { subkeySourceOf, type ExternalBackendType } from "./descriptors";
 import type { DriverSoftDelete } from "./soft-delete";
@@ -41,8 +42,11 @@ export interface TaggedDriver {
   type: ExternalBackendType;
   /** Human name of the target for messages: "AWS Secrets Manager eu-west-1". */
   target: string;
-  /** Yields the backend's pages in order; call budget.spend() once per page fetched. */
-  scan(signal: AbortSignal, budget: PageBudget): AsyncIterable<RawSecret[]>;
+  /**
+   * Yields the backend's pages in order; call budget.spend() once per page fetched, and fetch each page through
+   * `retry` so that a throttled page is asked again (the scan resumes there rather than restarting).
+   */
+  scan(signal: AbortSignal, budget: PageBudget, retry?: PageRetry): AsyncIterable<RawSecret[]>;
   readValue(name: string, signal: AbortSignal): Promise<string>;
   create(
     name: string,
@@ -66,6 +70,11 @@ export interface TaggedDriver {
   /** Present when the backend keeps deleted secrets recoverable (tagged-soft-delete.ts). */
   softDelete?: DriverSoftDelete;
 }
+
+/** Fetches one page, asking again while the backend throttles, inside the page's time budget. */
+export type PageRetry = <T>(fetch: () => Promise<T>) => Promise<T>;
+/** No retry: what a driver's scan does when called without one (its own tests). */
+export const noRetry: PageRetry = (fetch) => fetch();
 
 interface Entry {
   raw: RawSecret;
@@ -99,6 +108,7 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
   const { credentials } = splitCredentials(ctx.document);
   const credentialValues = credentialPathsOf(ctx.document.type).map((p) => credentials[p]);
 
+  const isThrottled = (error: unknown) => driver.errorCode(error) === "throttled";
   const fail = (error: unknown, what: string, extraSecrets: (string | undefined)[] = []): never => {
     // However deep the SDK wrapped it, a refusal by the egress policy is said in the policy's own words.
     const refusal = findEgressRefusal(error);
@@ -121,7 +131,9 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
     ms = timeout,
   ): Promise<T> => {
     try {
-      return await withTimeout(ms, `${driver.target} (${what})`, fn);
+      return await withTimeout(ms, `${driver.target} (${what})`, (signal) =>
+        retryThrottled(() => fn(signal), { budgetMs: ms, signal, isThrottled }),
+      );
     } catch (error) {
       return fail(error, what, extra);
     }
@@ -159,7 +171,10 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
     const deadline = Math.max(timeout, 60_000) * 10;
     const timer = setTimeout(() => controller.abort(), deadline);
     try {
-      const pages = driver.scan(controller.signal, budget)[Symbol.asyncIterator]();
+      // Each page's retries fit in its own time budget (the one withTimeout gives pages.next() below).
+      const retry: PageRetry = (fetch) =>
+        retryThrottled(fetch, { budgetMs: timeout, signal: controller.signal, isThrottled });
+      const pages = driver.scan(controller.signal, budget, retry)[Symbol.asyncIterator]();
       for (;;) {
         let next: IteratorResult<RawSecret[]>;
         try {

@@ -9,6 +9,9 @@ export const VERIFY_EXPLANATIONS: Record<string, string> = {
   "not-found": "The engine, project or vault does not exist. Check its name.",
   "invalid-config": "The configuration is incomplete or invalid.",
   timeout: "The backend did not answer in time.",
+  throttled: "The backend kept refusing with 'too many requests' after Keyhold's retries; try again shortly.",
+  "invalid-response":
+    "Something answered that is not the backend's API (an HTML page, a cut-off answer): check the address and any proxy in between.",
   "too-many-secrets": "The backend holds too many secrets for this configuration; narrow it with filters.",
 };
 

@@ -18,6 +18,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   tls: 502,
   timeout: 504,
   "too-many-secrets": 422,
+  throttled: 503,
+  "invalid-response": 502,
   internal: 500,
 };
 

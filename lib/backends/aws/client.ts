@@ -32,6 +32,33 @@ const clients = (holder.__keyholdAwsClients ??= new Map());
 // Which policy object a client's agents enforce (a policy rebuilt with the same rules has the same id).
 const policies = new WeakMap<SecretsManagerClient, EgressPolicy | undefined>();
 
+type RetryStrategyLike = {
+  mode?: string;
+  acquireInitialRetryToken?: (scope: string) => Promise<unknown>;
+  refreshRetryTokenForRetry?: (token: unknown, info: { errorType?: string; error?: unknown }) => Promise<unknown>;
+  recordSuccess?: (token: unknown) => void;
+};
+
+/**
+ * Throttling is ridden out by Keyhold's own retries (lib/backends/retry.ts), which know the call's time budget and
+ * resume a list at its page; the SDK's strategy keeps retrying transient failures only (its wait is not ours to bound).
+ */
+function withoutThrottlingRetries(client: SecretsManagerClient): void {
+  const config = client.config as unknown as { retryStrategy: () => Promise<RetryStrategyLike> };
+  const standard = config.retryStrategy;
+  config.retryStrategy = async () => {
+    const s = await standard();
+    if (typeof s.refreshRetryTokenForRetry !== "function") return s;
+    return {
+      mode: s.mode,
+      acquireInitialRetryToken: (scope: string) => s.acquireInitialRetryToken!(scope),
+      refreshRetryTokenForRetry: (token: unknown, info: { errorType?: string; error?: unknown }) =>
+        info.errorType === "THROTTLING" ? Promise.reject(info.error) : s.refreshRetryTokenForRetry!(token, info),
+      recordSuccess: (token: unknown) => s.recordSuccess!(token),
+    };
+  };
+}
+
 /**
  * The SDK client for a configuration. Without keys in the document the SDK's default provider chain
  * is used (environment, shared files, SSO, web identity, container or instance role); without a
@@ -87,6 +114,7 @@ export function awsClient(
     },
   });
   policies.set(client, egress);
+  withoutThrottlingRetries(client);
   client.middlewareStack.addRelativeTo(nonJsonErrors, {
     relation: "after",
     toMiddleware: "deserializerMiddleware",

@@ -19,8 +19,8 @@ import { BackendError } from "../backend-error";
 import type { RawSecret } from "../classify";
 import { managedName } from "../naming";
 import type { PageBudget } from "../page-budget";
-import type { TaggedDriver } from "../tagged-adapter";
-import { selectionRules } from "../tagged-adapter";
+import type { PageRetry, TaggedDriver } from "../tagged-adapter";
+import { noRetry, selectionRules } from "../tagged-adapter";
 import { awsClient } from "./client";
 import type { AwsSection } from "./config";
 import { awsErrorCode } from "./errors";
@@ -93,18 +93,20 @@ export function createAwsDriver(ctx: BackendContext): TaggedDriver {
     type: "aws-secret-manager",
     target: `AWS Secrets Manager ${section.region ?? "(default region)"}`,
 
-    async *scan(signal: AbortSignal, budget: PageBudget) {
+    async *scan(signal: AbortSignal, budget: PageBudget, retry: PageRetry = noRetry) {
       let NextToken: string | undefined;
       do {
         budget.spend();
-        const page = await client.send(
-          new ListSecretsCommand({
-            MaxResults: PAGE_SIZE,
-            NextToken,
-            IncludePlannedDeletion: false,
-            ...(filters.length ? { Filters: filters } : {}),
-          }),
-          { abortSignal: signal },
+        const page = await retry(() =>
+          client.send(
+            new ListSecretsCommand({
+              MaxResults: PAGE_SIZE,
+              NextToken,
+              IncludePlannedDeletion: false,
+              ...(filters.length ? { Filters: filters } : {}),
+            }),
+            { abortSignal: signal },
+          ),
         );
         yield (page.SecretList ?? []).filter((s) => s.Name).map(rawOf);
         NextToken = page.NextToken || undefined;

@@ -28,18 +28,27 @@ const BY_NAME: Record<string, BackendErrorCode> = {
   InvalidAccessKeyId: "unauthenticated",
   CredentialsProviderError: "unauthenticated",
   TokenProviderError: "unauthenticated",
+  ThrottlingException: "throttled",
+  Throttling: "throttled",
+  TooManyRequestsException: "throttled",
+  RequestLimitExceeded: "throttled",
 };
 
 const BY_STATUS: Record<number, BackendErrorCode> = {
   401: "unauthenticated",
   403: "forbidden",
   407: "unauthenticated",
+  429: "throttled",
 };
 
 /** Maps an error of @aws-sdk/client-secrets-manager to a code; null leaves it to the network mapping. */
 export function awsErrorCode(error: unknown): BackendErrorCode | null {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } } | null;
   if (!e || typeof e !== "object") return null;
+  // A success status with a body that is not Secrets Manager's JSON (an HTML page, a cut-off answer).
+  const answered = e.$metadata?.httpStatusCode;
+  if (e.name === "UnexpectedResponse" && answered !== undefined && answered >= 200 && answered < 300)
+    return "invalid-response";
   const named = e.name ? BY_NAME[e.name] : undefined;
   if (named) return named;
   const message = String(e.message ?? "");

@@ -15,6 +15,7 @@ import { egressAgents, type EgressAgents } from "../../net/egress-agent";
 import { readTokenFile } from "../../net/token-files";
 import { BackendError } from "../backend-error";
 import type { AzureSection } from "./config";
+import { throttlePolicy } from "./throttle-policy";
 
 /** What the driver works with: the SDK client, plus the last network failure seen on the way to Entra ID. */
 export interface AzureClients {
@@ -154,7 +155,8 @@ function build(
     tlsOptions,
     retryOptions: RETRY,
     ...redirects,
-    additionalPolicies: pinned,
+    // Throttling is retried per request, inside the call's budget (a listing resumes at the throttled page).
+    additionalPolicies: [{ policy: throttlePolicy(timeoutMs), position: "perRetry" }, ...pinned],
   });
   return {
     client,

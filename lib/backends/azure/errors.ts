@@ -62,6 +62,9 @@ export function azureErrorCode(error: unknown): BackendErrorCode | null {
   if (!e || typeof e !== "object") return null;
   if (e.name === "AuthorityError") return networkErrorCode(e.cause) ?? "unreachable";
 
+  // The pager found no `value` list in the answer: not Key Vault's JSON (an HTML page, a cut-off body).
+  if (/Couldn't paginate response|Body doesn't contain an array property/i.test(e.message ?? ""))
+    return "invalid-response";
   if (e.name === "RestError") {
     if (e.code === "ENOTFOUND" && VAULT_DNS_SUFFIXES.some((s) => hostOf(e.request?.url).endsWith(s)))
       return "not-found";
@@ -80,6 +83,8 @@ export function azureErrorCode(error: unknown): BackendErrorCode | null {
         return "timeout";
       case 409:
         return "conflict";
+      case 429:
+        return "throttled";
       default:
         return null;
     }

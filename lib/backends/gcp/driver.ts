@@ -7,7 +7,7 @@ import { BackendError } from "../backend-error";
 import type { RawSecret } from "../classify";
 import { managedName } from "../naming";
 import type { PageBudget } from "../page-budget";
-import { selectionRules, type TaggedDriver } from "../tagged-adapter";
+import { noRetry, selectionRules, type TaggedDriver } from "../tagged-adapter";
 import type { GcpSection } from "./config";
 import { connect, connectChecked, type GcpConnection } from "./client";
 import { checkImpersonation } from "./impersonation";
@@ -106,7 +106,7 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
     type: "google-secret-manager",
     target,
 
-    async *scan(signal, budget: PageBudget) {
+    async *scan(signal, budget: PageBudget, retry = noRetry) {
       const p = await parent();
       let pageToken: string | undefined;
       do {
@@ -117,8 +117,8 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
           pageToken,
           ...(filter ? { filter } : {}),
         };
-        const [secrets, , response] = await guarded(signal, async () =>
-          (await conn()).client.listSecrets(request, { ...read(), autoPaginate: false }),
+        const [secrets, , response] = await retry(() =>
+          guarded(signal, async () => (await conn()).client.listSecrets(request, { ...read(), autoPaginate: false })),
         );
         yield (secrets ?? []).map(secretOf);
         const next = response?.nextPageToken || undefined;

@@ -45,6 +45,14 @@ export function gcpErrorCode(error: unknown): BackendErrorCode | null {
     )
   )
     return "unauthenticated";
+  // Something that speaks HTTP/2 but not gRPC (a gateway's page), or a message cut short.
+  if (
+    (e.code === Status.INTERNAL || e.code === Status.UNKNOWN || e.code === Status.UNIMPLEMENTED) &&
+    /Call ended without gRPC status|No message received|Failed to parse server response|Received invalid message|unexpected content-type/i.test(
+      text,
+    )
+  )
+    return "invalid-response";
   switch (e.code) {
     case Status.UNAUTHENTICATED:
       return "unauthenticated";
@@ -73,8 +81,8 @@ export function gcpErrorCode(error: unknown): BackendErrorCode | null {
       if (UNREACHABLE.test(text) || e.code === Status.UNAVAILABLE) return "unreachable";
       return null;
     case Status.RESOURCE_EXHAUSTED:
-      // Quota: the service refuses for now; the message names the quota.
-      return "unreachable";
+      // Quota: the service refuses for now (retried within the call's budget); the message names the quota.
+      return "throttled";
   }
   return null;
 }

@@ -21,8 +21,9 @@ import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
 import { mapLimit, PageBudget } from "../page-budget";
 import { createVaultClient } from "./client";
+import { throttledClient } from "./throttled-client";
 import type { VaultSection } from "./config";
-import { vaultErrorCode, vaultMessage } from "./errors";
+import { vaultErrorCode, vaultMessage, vaultStatus } from "./errors";
 import { subkeySourceOf } from "../descriptors";
 import { customFromMeta, readField, subkeysOfFieldNames, subkeysOfFields } from "./fields";
 import { kvStore } from "./kv";
@@ -60,7 +61,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
   const { credentials } = splitCredentials(ctx.document);
   const credentialValues = credentialPathsOf("vault").map((p) => credentials[p]);
   const target = `Vault ${shownAddress(section.address)}${section.namespace ? ` (namespace ${section.namespace})` : ""}`;
-  const vault = createVaultClient(section, timeout, ctx.egress, ctx.attachment);
+  const vault = throttledClient(createVaultClient(section, timeout, ctx.egress, ctx.attachment));
   const store = kvStore(vault, layout);
 
   const fail = (error: unknown, what: string, extra: (string | undefined)[] = []): never => {
@@ -115,13 +116,23 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     return { key, namespace: segments.join("."), tenantTag: tenant, ignored: null };
   }
 
+  /**
+   * A metadata read Vault refused (no policy for it, an endpoint this Vault lacks) leaves the entry without metadata;
+   * any other failure (timeout, reset, throttled, not Vault's answer) fails the scan, never a list missing it silently.
+   */
+  const refusedOnly = (error: unknown): null => {
+    const status = vaultStatus(error);
+    if (status !== null && status >= 400 && status < 500 && status !== 429) return null;
+    throw error;
+  };
+
   /** KV v2: one subkeys request (names, description, tags, time; never a value), else the metadata, else nothing. */
   async function metadataOf(rel: string) {
     if (layout.version === 1) return null;
-    const found = await store.readSubkeys(rel, timeout).catch(() => null);
+    const found = await store.readSubkeys(rel, timeout).catch(refusedOnly);
     if (found) return { ...found, subkeys: subkeysOfFieldNames(found.fields) as string[] | null };
     // A policy without `subkeys/` (or a Vault before 1.10): the metadata still tells description and tags.
-    const meta = await store.readMeta(rel, timeout).catch(() => null);
+    const meta = await store.readMeta(rel, timeout).catch(refusedOnly);
     return meta ? { ...meta, subkeys: null } : null;
   }
 

@@ -71,7 +71,8 @@ export function vaultErrorCode(error: unknown): BackendErrorCode | null {
     if (status === 404) return "not-found";
     if (status === 405) return "invalid-config";
     if (status === 412) return "conflict";
-    return "unreachable"; // 429 rate limit, 5xx (sealed, standby without forwarding, internal errors)
+    if (status === 429) return "throttled"; // a rate limit quota (retried within the call's budget)
+    return "unreachable"; // 5xx (sealed, standby without forwarding, internal errors)
   }
   const code = (error as VaultishError)?.code ?? "";
   if (code === "ECONNABORTED" || code === "ETIMEDOUT" || code === "ERR_CANCELED") return "timeout";

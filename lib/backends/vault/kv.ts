@@ -28,14 +28,25 @@ const dateOf = (v: unknown) => (typeof v === "string" && v && !v.startsWith("000
 const objectOf = (v: unknown) =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
-/** `undefined` when Vault answers "no such path" (404 without another reason), the error otherwise. */
+/**
+ * `undefined` when Vault answers "no such path" (404 without another reason), the error otherwise. An answer that is
+ * not a JSON object (an HTML page, a cut-off body) is `invalid-response`: never read as an empty folder or a missing entry.
+ */
 async function orMissing<T>(p: Promise<T>): Promise<T | undefined> {
+  let body: T;
   try {
-    return await p;
+    body = await p;
   } catch (error) {
     if (isMissingPath(error)) return undefined;
     throw error;
   }
+  // Every answer read here (LIST, data, metadata, subkeys) carries a `data` object; the client turns other bodies into {}.
+  if (body !== undefined && body !== null && !objectOf((body as { data?: unknown }).data))
+    throw new BackendError(
+      "invalid-response",
+      "The address answered with something that is not Vault's JSON (an HTML page or a cut-off answer): check the address and any proxy in between.",
+    );
+  return body;
 }
 
 /** The KV operations Keyhold needs, the same for KV v1 and v2; `rel` paths are relative to the mount. */

@@ -72,6 +72,13 @@ export function egressTransport(agents: EgressAgents): {
                 ],
               };
             }
+            // node-vault keeps only the status and body of an error: a rate limit's Retry-After would be lost.
+            if (status === 429)
+              return reject(
+                Object.assign(new Error("Status 429"), {
+                  response: { statusCode: status, body: parsed, headers: response.headers },
+                }),
+              );
             resolve({ statusCode: status, body: parsed, request: { path: url.pathname } });
           });
         },

@@ -10,6 +10,8 @@ export interface ServedSource extends IndexSource, IndexPolicy {}
 
 /** How long a list waits for a first scan before it serves what the scan wrote so far ("scanning… N so far"). */
 const FIRST_SCAN_WAIT_MS = 2_000;
+/** A refresh the backend throttled is tried again this soon (not after the TTL): the list says "throttled, retrying". */
+export const THROTTLED_RETRY_MS = 5_000;
 /** How long Refresh (or a list with the cache off) waits for a scan. */
 const REFRESH_WAIT_MS = 120_000;
 
@@ -51,6 +53,11 @@ function scan(prisma: PrismaClient, source: ServedSource, open: () => Promise<Se
 
 const within = (p: Promise<unknown>, ms: number) => Promise.race([p, new Promise((r) => setTimeout(r, ms).unref?.())]);
 
+/** The last scan was throttled, long enough ago to try again (the previous generation is served meanwhile). */
+function throttledAWhileAgo(state: SourceState, now: number): boolean {
+  return state.lastError?.code === "throttled" && now - state.lastError.at.getTime() >= THROTTLED_RETRY_MS;
+}
+
 /**
  * Makes `source`'s index fit to serve, by its freshness: never scanned → a scan starts and the list waits a moment,
  * then serves what it wrote so far; older than the TTL → served at once, refreshed in the background
@@ -71,13 +78,14 @@ export async function ensureFresh(
   }
   if (!state || state.servedGeneration === null) {
     const failedLately = state?.lastError && now - state.lastError.at.getTime() < source.ttlMs;
-    if (state?.scanning || failedLately) return state;
+    if (state?.scanning || (failedLately && !throttledAWhileAgo(state!, now))) return state;
     await within(scan(prisma, source, open), FIRST_SCAN_WAIT_MS);
     return sourceState(prisma, source.key);
   }
   const age = state.scannedAt ? now - state.scannedAt.getTime() : Infinity;
   const failedLately = state.lastError && now - state.lastError.at.getTime() < source.ttlMs;
-  if (age >= source.ttlMs && !state.scanning && !failedLately) void scan(prisma, source, open);
+  if (!state.scanning && ((age >= source.ttlMs && !failedLately) || throttledAWhileAgo(state, now)))
+    void scan(prisma, source, open);
   return state;
 }
 

@@ -60,7 +60,7 @@ describe("awsErrorCode: the SDK's exception classes", () => {
     ["UnrecognizedClientException", "unauthenticated"],
     ["InvalidSignatureException", "unauthenticated"],
     ["ExpiredTokenException", "unauthenticated"],
-    ["ThrottlingException", null],
+    ["ThrottlingException", "throttled"],
   ])("%s → %s", (name, code) => {
     expect(awsErrorCode(new SecretsManagerServiceException({ name, $fault: "client", $metadata, message: name }))).toBe(
       code,

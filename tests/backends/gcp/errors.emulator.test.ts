@@ -206,7 +206,7 @@ describe("gcpErrorCode on google-gax's own error class", () => {
       Status.RESOURCE_EXHAUSTED,
       "8 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Access requests'",
       undefined,
-      "unreachable",
+      "throttled",
     ],
     [Status.CANCELLED, "1 CANCELLED: Call cancelled", undefined, "timeout"],
     [Status.INTERNAL, "13 INTERNAL: Received RST_STREAM with code 2", undefined, null],

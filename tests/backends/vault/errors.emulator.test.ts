@@ -66,7 +66,7 @@ describe("vault error codes from real node-vault errors", () => {
     [404, { errors: ['no handler for route "nosuch/metadata/". route entry not found.'] }, "not-found"],
     [404, { errors: ["namespace not found"] }, "not-found"],
     [405, { errors: ["unsupported operation"] }, "invalid-config"],
-    [429, { errors: ["request path: rate limit quota exceeded"] }, "unreachable"],
+    [429, { errors: ["request path: rate limit quota exceeded"] }, "throttled"],
     [503, { errors: ["Vault is sealed"] }, "unreachable"],
     [500, { errors: ["internal error"] }, "unreachable"],
   ])("HTTP %i %j → %s", async (status, body, code) => {

@@ -772,7 +772,7 @@ func main() {
 	}
 	checkLoopback(*addr)
 	st := &store{active: map[string]*secret{}, deleted: map[string]*secret{}, clients: map[string]*client{}}
-	var h http.Handler = http.HandlerFunc(st.serveHTTP)
+	var h http.Handler = faultMiddleware(http.HandlerFunc(st.serveHTTP))
 	if *verbose {
 		inner := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

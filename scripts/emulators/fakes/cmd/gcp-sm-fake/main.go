@@ -632,7 +632,7 @@ func main() {
 	srv := newServer(*verbose)
 	srv.ignoreListOptions = *ignoreList
 	rules := accessRules{projects: setOf(*projects), disabledProjects: setOf(*disabled), serviceAccounts: setOf(*accounts)}
-	var interceptors []grpc.UnaryServerInterceptor
+	interceptors := []grpc.UnaryServerInterceptor{(&faultState{}).interceptor}
 	if *verbose {
 		interceptors = append(interceptors, func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 			resp, err := h(ctx, req)
