@@ -29,6 +29,10 @@ export interface AuditDetails {
   "secret.created": { key: string; tags: string[]; backend: BackendType };
   "secret.updated": { key: string; value: "replaced" | "unchanged"; tags: string[]; backend: BackendType };
   "secret.deleted": { key: string; backend: BackendType };
+  "api-token.created": { name: string; user: string; role: string; namespace: string | null; expiresAt: string };
+  "api-token.revoked": { name: string };
+  /** Every request made with a token (lib/api/v1/handler.ts): the token's name, the call and its status. */
+  "api-token.used": { token: string; method: string; path: string; status: number };
 }
 
 /** What a saved dedicated manager records: changed setting names, credentials only as "replaced". */
