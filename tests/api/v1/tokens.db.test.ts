@@ -3,7 +3,15 @@
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DATABASES } from "../../support/test-db";
-import { actAs, openAppDatabase, seed, sessionOfCaller, type AppDatabase, type Caller, type Seed } from "../../support/guarded-app";
+import {
+  actAs,
+  openAppDatabase,
+  seed,
+  sessionOfCaller,
+  type AppDatabase,
+  type Caller,
+  type Seed,
+} from "../../support/guarded-app";
 import { apiJson } from "../../support/api-v1";
 
 vi.mock("../../../lib/auth/session", async (original) => ({
@@ -81,8 +89,12 @@ describe.each(TEST_DATABASES)("API tokens on $kind", ({ kind, available }) => {
       expect(view).toMatchObject({ name, role: "viewer", tenant: "acme", namespace: "company.team", revokedAt: null });
       expect(view.lastUsedAt).not.toBeNull();
       expect(JSON.stringify(view)).not.toContain(token);
-      const uses = await app.prisma.auditEvent.findMany({ where: { action: "api-token.used", actor: { contains: name } } });
-      expect(uses.map((u) => [(u.details as { token: string }).token, (u.details as { status: number }).status]).sort()).toEqual([
+      const uses = await app.prisma.auditEvent.findMany({
+        where: { action: "api-token.used", actor: { contains: name } },
+      });
+      expect(
+        uses.map((u) => [(u.details as { token: string }).token, (u.details as { status: number }).status]).sort(),
+      ).toEqual([
         [name, 200],
         [name, 403],
         [name, 403],
@@ -137,7 +149,9 @@ describe.each(TEST_DATABASES)("API tokens on $kind", ({ kind, available }) => {
     const { token } = await tokenBy("tenant-admin", { role: "tenant-admin" });
     const created = await apiJson("POST", `/api/v1/tenants/acme/namespaces`, { token, body: { path: `made.${kind}` } });
     expect(created.status).toBe(201);
-    const entry = await app.prisma.auditEvent.findFirstOrThrow({ where: { action: "namespace.created", namespace: `made.${kind}` } });
+    const entry = await app.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "namespace.created", namespace: `made.${kind}` },
+    });
     expect(entry.actor).toContain("(token ");
     // …but not in another tenant, and it stops when its creator loses the role.
     expect((await apiJson("GET", "/api/v1/tenants/globex/namespaces", { token })).status).toBe(403);
@@ -151,7 +165,9 @@ describe.each(TEST_DATABASES)("API tokens on $kind", ({ kind, available }) => {
   });
 
   it.skipIf(!available)("an editor's token writes where its binding reaches, and nowhere else", async () => {
-    const { token } = await tokenBy("namespace-editor", { role: "viewer", namespace: "company.team" }).catch(() => ({ token: "" }));
+    const { token } = await tokenBy("namespace-editor", { role: "viewer", namespace: "company.team" }).catch(() => ({
+      token: "",
+    }));
     expect(token).toBe("");
     const editor = await tokenBy("tenant-admin", { role: "namespace-editor", namespace: "company.team" });
     const ok = await apiJson("POST", `${NS}/company.team/secrets`, {
@@ -159,7 +175,10 @@ describe.each(TEST_DATABASES)("API tokens on $kind", ({ kind, available }) => {
       body: { key: `EDITOR_${kind}`, value: "v", tags: [{ key: "env", value: "ci" }] },
     });
     expect(ok).toMatchObject({ status: 201, body: { key: `EDITOR_${kind}` } });
-    const denied = await apiJson("POST", `${NS}/company/secrets`, { token: editor.token, body: { key: "X", value: "v" } });
+    const denied = await apiJson("POST", `${NS}/company/secrets`, {
+      token: editor.token,
+      body: { key: "X", value: "v" },
+    });
     expect(denied.status).toBe(403);
     const refusals = await app.prisma.auditEvent.count({
       where: { action: "secret.create", outcome: "forbidden", actor: { contains: `(token ${editor.name})` } },
