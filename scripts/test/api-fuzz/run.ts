@@ -1,5 +1,7 @@
-// Issue 8, section 6: schemathesis fuzzes every route handler of the production build from the OpenAPI description the
-// code generates (/api/openapi.json), signed in as the first administrator and as a namespace viewer. Started by
+// Issue 8, section 6 and issue 13: schemathesis fuzzes every route handler of the production build (REST API v1 with its
+// writes, and the console's own) from the OpenAPI description the code generates (/api/v1/openapi.json), as the first
+// administrator and as a namespace viewer: each run sends its session cookie (console routes) and an API token as
+// `Authorization: Bearer` (REST API v1). Started by
 // scripts/test/schemathesis.sh after `next build`; writes JUnit XML that scripts/test/summarize.mjs counts.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -94,6 +96,8 @@ function startServer(port: number, dataDir: string): Promise<ChildProcess> {
       KEYHOLD_ADMIN_EMAIL: ADMIN.email,
       KEYHOLD_ADMIN_PASSWORD: ADMIN.password,
       KEYHOLD_ADMIN_NAME: ADMIN.name,
+      // The per-token limit is tested in tests/api/v1; here it would only turn generated requests into 429s.
+      KEYHOLD_API_RATE_LIMIT: "1000000",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -153,7 +157,7 @@ const failuresOf = (output: string) =>
     ? output.slice(output.indexOf("FAILURES"), output.indexOf("FAILURES") + 6000)
     : output.slice(-4000);
 
-function runSchemathesis(role: string, schemaFile: string, base: string, cookie: string): RunResult {
+function runSchemathesis(role: string, schemaFile: string, base: string, cookie: string, token: string): RunResult {
   const har = path.join(OUT, `${role}.har`);
   const args = [
     "run",
@@ -164,6 +168,8 @@ function runSchemathesis(role: string, schemaFile: string, base: string, cookie:
     CHECKS.join(","),
     "--header",
     `Cookie: ${cookie}`,
+    "--header",
+    `Authorization: Bearer ${token}`,
     "--max-examples",
     MAX_EXAMPLES,
     "--seed",
@@ -183,7 +189,7 @@ function runSchemathesis(role: string, schemaFile: string, base: string, cookie:
     "--no-color",
   ];
   console.log(
-    `[schemathesis] ${role}: ${path.basename(SCHEMATHESIS)} ${args.map((a) => (a.startsWith("Cookie:") ? "'Cookie: <session>'" : a)).join(" ")}`,
+    `[schemathesis] ${role}: ${path.basename(SCHEMATHESIS)} ${args.map((a) => (a.startsWith("Cookie:") ? "'Cookie: <session>'" : a.startsWith("Authorization:") ? "'Authorization: Bearer <token>'" : a)).join(" ")}`,
   );
   const run = spawnSync(SCHEMATHESIS, args, {
     encoding: "utf8",
@@ -195,10 +201,11 @@ function runSchemathesis(role: string, schemaFile: string, base: string, cookie:
   if (run.error) throw new Error(`schemathesis (${role}) did not finish: ${run.error.message}`);
   const entries = existsSync(har) ? (JSON.parse(readFileSync(har, "utf8")).log?.entries ?? []) : [];
   const exchanges: Exchange[] = entries.map(
-    (e: { request: { method: string; url: string }; response: { status: number } }) => ({
+    (e: { request: { method: string; url: string; postData?: { text?: string } }; response: { status: number } }) => ({
       method: e.request.method,
       url: e.request.url,
       status: e.response.status,
+      body: e.request.postData?.text,
     }),
   );
   const generated = Number(/(\d+) generated/.exec(output)?.[1] ?? exchanges.length);
@@ -220,6 +227,8 @@ async function main() {
     let schemaFile = "";
     let adminCookie = "";
     let viewerCookie = "";
+    let adminToken = "";
+    let viewerToken = "";
     await check("server starts, the administrator signs in and seeds a tenant", async () => {
       if (!existsSync(SCHEMATHESIS))
         throw new Error(
@@ -259,8 +268,27 @@ async function main() {
       });
       adminCookie = admin.cookie;
       viewerCookie = (await signedIn(base, VIEWER.email, VIEWER.password)).cookie;
-      const served = await fetch(`${base}/api/openapi.json`);
-      if (!served.ok) throw new Error(`/api/openapi.json answered ${served.status}`);
+      // API tokens: the administrator's own (instance administrator), and a service account's with the viewer's binding.
+      const token = async (args: Record<string, unknown>) => {
+        const result = await admin.call(...ACTIONS.createApiToken, {
+          expiresInDays: 1,
+          tenant: null,
+          namespace: null,
+          ...args,
+        });
+        if (!result.ok) throw new Error(`createApiToken: ${JSON.stringify(result.error)}`);
+        return (result.data as { token: string }).token;
+      };
+      adminToken = await token({ name: "fuzz-admin", role: "instance-admin" });
+      viewerToken = await token({
+        name: "fuzz-viewer",
+        serviceAccount: "fuzz-viewer",
+        role: "viewer",
+        tenant: TENANT,
+        namespace: VIEWER_NAMESPACE,
+      });
+      const served = await fetch(`${base}/api/v1/openapi.json`);
+      if (!served.ok) throw new Error(`/api/v1/openapi.json answered ${served.status}`);
       schemaFile = path.join(OUT, "openapi.json");
       writeFileSync(schemaFile, JSON.stringify(withSeededValues(await served.json()), null, 2));
     });
@@ -274,22 +302,24 @@ async function main() {
       // Its failures, with the requests that caused them, are in <role>.log and the JUnit report.
       if (r.status !== 0) throw new Error(`schemathesis (${role}) exited with ${r.status}:\n${failuresOf(r.output)}`);
     };
-    const seededList = (r: RunResult, status: number) =>
+    const seededList = (r: RunResult, status: number, prefix = "/api") =>
       r.exchanges.filter(
-        (e) => e.status === status && new URL(e.url).pathname.startsWith(`/api/tenants/${TENANT}/namespaces/`),
+        (e) => e.status === status && new URL(e.url).pathname.startsWith(`${prefix}/tenants/${TENANT}/namespaces/`),
       ).length;
 
     await check("administrator: schemathesis finds no server error and every answer is as described", async () => {
-      const r = runSchemathesis("admin", schemaFile, base, adminCookie);
+      const r = runSchemathesis("admin", schemaFile, base, adminCookie, adminToken);
       record("admin", r);
       if (seededList(r, 200) === 0)
         throw new Error("no request listed a seeded namespace: the run tested refusals only");
+      if (seededList(r, 200, "/api/v1") === 0)
+        throw new Error("no REST API v1 request reached a seeded namespace: was the bearer token used?");
     });
 
     await check(
       `viewer of ${TENANT}/${VIEWER_NAMESPACE}: no server error, and no request succeeds that the permission matrix refuses`,
       async () => {
-        const r = runSchemathesis("viewer", schemaFile, base, viewerCookie);
+        const r = runSchemathesis("viewer", schemaFile, base, viewerCookie, viewerToken);
         record("viewer", r);
         const bindings: Binding[] = [{ role: "viewer", tenantId: TENANT, namespace: VIEWER_NAMESPACE }];
         const problems = refusedSuccesses(ops, bindings, r.exchanges);
@@ -299,6 +329,10 @@ async function main() {
         if (seededList(r, 200) === 0)
           throw new Error(`the viewer never listed ${VIEWER_NAMESPACE}: was the session cookie used?`);
         if (seededList(r, 403) === 0) throw new Error("the viewer was never refused a namespace outside its binding");
+        if (seededList(r, 200, "/api/v1") === 0)
+          throw new Error(`the viewer's token never listed ${VIEWER_NAMESPACE} through REST API v1`);
+        if (seededList(r, 403, "/api/v1") === 0)
+          throw new Error("the viewer's token was never refused through REST API v1");
       },
     );
 
