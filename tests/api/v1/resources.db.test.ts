@@ -224,10 +224,10 @@ describe.each(TEST_DATABASES)("REST API v1 on $kind", ({ kind, available }) => {
       ).toBe(412);
 
       // The namespace is served by a read-only backend now: writes are refused before any network call.
-    const readOnly = await as("tenant-admin", "POST", `${NS}/mgr-${kind}/secrets`, { key: "NEW", value: "v" });
-    expect(readOnly).toMatchObject({ status: 403, body: { code: "read-only" } });
+      const readOnly = await as("tenant-admin", "POST", `${NS}/mgr-${kind}/secrets`, { key: "NEW", value: "v" });
+      expect(readOnly).toMatchObject({ status: 403, body: { code: "read-only" } });
 
-    const verified = await as("viewer", "POST", `${url}/verify`);
+      const verified = await as("viewer", "POST", `${url}/verify`);
       expect(verified.status).toBe(200);
       expect(verified.body.ok).toBe(false);
 
