@@ -44,7 +44,7 @@ EMULATORS_ENV="$(bash scripts/emulators/start.sh all)" || { echo "emulators fail
 export KEYHOLD_EMULATORS_ENV_FILE="$EMULATORS_ENV"
 
 SUMMARY=test-results/summary
-FUZZ_REPORTS=(test-results/schemathesis-{pglite,postgres}/{admin,viewer,checks}.xml)
+FUZZ_REPORTS=(test-results/schemathesis-{pglite,postgres}/{admin,admin-v1,viewer,viewer-v1,checks}.xml)
 rm -rf "$SUMMARY" test-results/schemathesis-* && mkdir -p "$SUMMARY"
 
 step "static checks: types, lint, formatting"
