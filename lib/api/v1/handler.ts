@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { db } from "../../db/client";
 import { serverEnv } from "../../env";
@@ -137,7 +138,14 @@ async function answer(
     return problem(result.error, status);
   }
   if (route.respond) return route.respond(result.data as never);
-  return new Response(JSON.stringify((route.output as z.ZodType).parse(result.data)), {
+  // What leaves is built from the output schema; an answer that does not fit it is a bug, reported as such.
+  const output = (route.output as z.ZodType).safeParse(result.data);
+  if (!output.success) {
+    const reference = randomUUID().slice(0, 8);
+    logger.error({ call: route.spec.name, reference }, "unexpected error: an answer does not fit its output schema");
+    return problem({ code: "internal", message: `Something went wrong (reference ${reference}).` });
+  }
+  return new Response(JSON.stringify(output.data), {
     status: route.status ?? 200,
     headers: {
       "content-type": "application/json",
