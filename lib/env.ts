@@ -82,6 +82,8 @@ export const envSchema = z.object({
   KEYHOLD_TOKEN_FILE_DIRS: optionalText,
   KEYHOLD_LIST_CACHE_MS: wholeNumber(60_000, " of milliseconds", 0),
   KEYHOLD_MAX_LIST_PAGES: wholeNumber(2_000, " of pages", 1),
+  /** Requests a minute per API token, per instance (lib/auth/api-token-limit.ts). */
+  KEYHOLD_API_RATE_LIMIT: wholeNumber(300, " of requests a minute", 1),
 });
 
 export type Env = z.output<typeof envSchema>;

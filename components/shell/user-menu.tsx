@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useTransition } from "react";
-import { LogOut, ScrollText, ShieldCheck } from "lucide-react";
+import { KeyRound, LogOut, ScrollText, ShieldCheck } from "lucide-react";
 import { signOutAction } from "@/lib/actions/auth/sign-out";
 import { Button, buttonClass } from "@/components/ui/button";
 
@@ -26,6 +26,9 @@ export function UserMenu({ user }: { user: { name: string; email: string; instan
           </Link>
         </>
       ) : null}
+      <Link href="/settings/api-tokens" className={buttonClass("ghost", "sm")}>
+        <KeyRound className="size-4" aria-hidden /> API tokens
+      </Link>
       <span className="hidden text-zinc-600 sm:inline dark:text-zinc-400" title={user.email} data-testid="signed-in-as">
         {user.email}
       </span>

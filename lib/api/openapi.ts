@@ -5,6 +5,7 @@ import { calendarDate } from "../input/calendar-date";
 import { namespacePathSchema } from "../tenancy/names";
 import { ERROR_STATUS } from "../server/route";
 import { API_ROUTES, type ApiRoute } from "./routes";
+import { v1Paths } from "./v1/openapi";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -29,7 +30,7 @@ const REFINED = new Map<unknown, JsonSchema>([
   [namespacePathSchema, { pattern: `^${SEGMENT}(\\.${SEGMENT}){0,9}$` }],
 ]);
 
-const json = (schema: z.ZodType, io: "input" | "output") =>
+export const json = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, {
     io,
     unrepresentable: "any",
@@ -92,6 +93,7 @@ export function openApiDocument(): JsonSchema {
   for (const route of API_ROUTES) {
     paths[route.path] ??= {};
     paths[route.path][route.method] = {
+      tags: ["Console route handlers"],
       summary: route.summary,
       operationId: `${route.method}${route.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
       parameters: parameters(route),
@@ -102,15 +104,26 @@ export function openApiDocument(): JsonSchema {
       "x-keyhold-target": targetFields(route.spec),
     };
   }
+  Object.assign(paths, v1Paths());
   return {
     openapi: "3.1.0",
     info: {
       title: "Keyhold",
-      version: "0.1.0",
-      description: "Route handlers of the Keyhold console. Every call but /api/health needs a signed-in session.",
+      version: "1.0.0",
+      description:
+        "Keyhold's REST API v1 (under /api/v1: an API token as `Authorization: Bearer`, or the console's session; errors as application/problem+json) and the console's own route handlers. docs/api.md has examples.",
     },
-    components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" } } },
-    security: [{ session: [] }],
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API token (kh_…), created in the console under API tokens.",
+        },
+        session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" },
+      },
+    },
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   };
 }

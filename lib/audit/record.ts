@@ -31,6 +31,10 @@ export interface AuditDetails {
   "secret.deleted": { key: string; backend: BackendType };
   "secret.recovered": { key: string; backend: BackendType };
   "secret.purged": { key: string; backend: BackendType };
+  "api-token.created": { name: string; user: string; role: string; namespace: string | null; expiresAt: string };
+  "api-token.revoked": { name: string };
+  /** Every request made with a token (lib/api/v1/handler.ts): the token's name, the call and its status. */
+  "api-token.used": { token: string; method: string; path: string; status: number };
 }
 
 /** What a saved dedicated manager records: changed setting names, credentials only as "replaced". */

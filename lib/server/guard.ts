@@ -73,9 +73,14 @@ async function auditRefusal(
 }
 
 /** Session → input schema → tenant → permission (on the namespace, when the call names one) → handler; every failure mapped to `{ code, message }`. */
-export async function runGuarded<S extends z.ZodType, R>(spec: AnySpec<S, R>, raw: unknown): Promise<ActionResult<R>> {
+export async function runGuarded<S extends z.ZodType, R>(
+  spec: AnySpec<S, R>,
+  raw: unknown,
+  /** Who calls, when not the session cookie (the REST API's bearer tokens, lib/api/v1/handler.ts). */
+  principal: () => Promise<Session | null> = currentSession,
+): Promise<ActionResult<R>> {
   try {
-    const session = await currentSession();
+    const session = await principal();
     if (!session && spec.permission !== "public") throw new KeyholdError("unauthenticated", "Sign in to continue.");
     const parsed = spec.input.safeParse(raw);
     if (!parsed.success) {

@@ -25,7 +25,7 @@ describe("the OpenAPI description", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
       routeFiles()
-        .filter((p) => p !== "/api/openapi.json")
+        .filter((p) => p !== "/api/openapi.json" && p !== "/api/v1/openapi.json")
         .sort(),
     );
   });
@@ -75,5 +75,51 @@ describe("the OpenAPI description", () => {
     for (const ok of ["company", "company.team", "a.b.c.d.e.f.g.h.i.j"]) expect(ns.test(ok), ok).toBe(true);
     for (const bad of [".company", "company..team", "Company", "a.b.c.d.e.f.g.h.i.j.k", "%25"])
       expect(ns.test(bad), bad).toBe(false);
+  });
+
+  it("describes REST API v1: bodies for writes, If-Match, problem details, bearer tokens, the guard's target", () => {
+    type V1Op = Op & {
+      requestBody?: {
+        content: Record<string, { schema: { properties: Record<string, unknown>; additionalProperties: boolean } }>;
+      };
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
+    const v1 = doc.paths as unknown as Record<string, Record<string, V1Op>>;
+    const put = v1["/api/v1/tenants/{tenant}/namespaces/{namespace}/manager"].put;
+    expect(put.parameters.map((p) => `${p.in}:${p.name}`)).toEqual([
+      "path:tenant",
+      "path:namespace",
+      "header:If-Match",
+    ]);
+    const body = put.requestBody!.content["application/json"].schema;
+    expect(Object.keys(body.properties).sort()).toEqual(["document", "enabled", "keepCredentials"]);
+    expect(body.additionalProperties).toBe(false);
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "412", "429"]));
+    expect(Object.keys(put.responses["412"].content!)).toEqual(["application/problem+json"]);
+    expect(put).toMatchObject({
+      "x-keyhold-permission": "config:write",
+      "x-keyhold-target": { tenant: "tenant", namespace: "namespace" },
+    });
+    // Reads take their input from the query string, writes from the body; a secret's key is a path parameter.
+    const list = v1["/api/v1/tenants/{tenant}/namespaces/{namespace}/secrets"];
+    expect(list.get.parameters.filter((p) => p.in === "query").map((p) => p.name)).toEqual(
+      expect.arrayContaining(["search", "sort", "dir", "cursor", "pageSize"]),
+    );
+    expect(Object.keys(list.post.responses)).toContain("201");
+    expect(
+      v1["/api/v1/tenants/{tenant}/namespaces/{namespace}/secrets/{key}"].delete.parameters.map((p) => p.name),
+    ).toEqual(["tenant", "namespace", "key"]);
+    expect(v1["/api/v1/tenants/{tenant}/namespaces/{namespace}/expression-check"].post["x-keyhold-target"]).toEqual({
+      tenant: "tenant",
+      namespace: "namespace",
+      expression: "expression",
+    });
+    expect(
+      (doc as unknown as { components: { securitySchemes: Record<string, unknown> } }).components.securitySchemes
+        .bearer,
+    ).toMatchObject({
+      type: "http",
+      scheme: "bearer",
+    });
   });
 });

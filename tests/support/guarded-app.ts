@@ -218,6 +218,7 @@ const ALL_TABLES = [
   "Account",
   "Verification",
   "RoleBinding",
+  "ApiToken",
   "RateLimitBucket",
   "SecretIndexSource",
   "SecretIndexEntry",

@@ -17,6 +17,7 @@ export const ACTIONS = {
   showSubkeys: ["lib/actions/secrets/show-subkeys.ts", "showSubkeysAction"],
   addUser: ["lib/actions/users/add-tenant-user.ts", "addTenantUserAction"],
   addInstanceAdmin: ["lib/actions/users/add-instance-admin.ts", "addInstanceAdminAction"],
+  createApiToken: ["lib/actions/tokens/create-api-token.ts", "createApiTokenAction"],
 } as const;
 
 export type ActionName = keyof typeof ACTIONS;

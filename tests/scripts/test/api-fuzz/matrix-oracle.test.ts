@@ -43,4 +43,38 @@ describe("the viewer oracle", () => {
   it("refuses to judge an operation that does not say which permission it needs", () => {
     expect(() => operationsOf({ paths: { "/api/x": { get: {} } } })).toThrow("does not say which permission");
   });
+
+  it("judges REST API v1 writes by their path and body, and an expression by the namespace it names", () => {
+    const post = (path: string, body: unknown, status = 200) => ({
+      method: "POST",
+      url: `http://localhost:3200${path}`,
+      status,
+      body: JSON.stringify(body),
+    });
+    const check = "/api/v1/tenants/apifuzz/namespaces/company.team/expression-check";
+    const fine = [
+      at("/api/v1/tenants/apifuzz/namespaces/company.team/secrets?sort=key"),
+      at("/api/v1/tenants/apifuzz/namespaces"),
+      post(check, { expression: "{{ secret('API_KEY') }}" }),
+      post(check, { expression: "{{ secret('ETL', namespace='company.team.etl') }}" }),
+      // A body cannot move a write to another namespace: the path wins, as in the handler.
+      post("/api/v1/tenants/apifuzz/namespaces/company.team/secrets", { namespace: "company" }, 403),
+    ];
+    expect(refusedSuccesses(ops, viewer, fine)).toEqual([]);
+    const leaks = [
+      post(check, { expression: "{{ secret('DATABASE_URL', namespace='company') }}" }),
+      post("/api/v1/tenants/apifuzz/namespaces/company.team/secrets", { key: "X", value: "v" }, 201),
+      {
+        method: "DELETE",
+        url: "http://localhost:3200/api/v1/tenants/apifuzz/namespaces/company.team/secrets/X",
+        status: 200,
+      },
+      { method: "PUT", url: "http://localhost:3200/api/v1/tenants/apifuzz/manager", status: 200, body: "{}" },
+      at("/api/v1/tenants/apifuzz/audit"),
+      at("/api/v1/tenants/apifuzz/secrets"),
+    ];
+    const problems = refusedSuccesses(ops, viewer, leaks);
+    expect(problems).toHaveLength(leaks.length);
+    expect(problems[0]).toContain('secret:check on {"tenantId":"apifuzz","namespace":"company"} is refused');
+  });
 });
