@@ -222,7 +222,7 @@ for (const { kind, available } of TEST_DATABASES) {
       }
     });
 
-    it("gives the key order's fast path the full merge's pages, also when one key has hundreds of rows", async () => {
+    it("gives listVisible the full merge's pages, also when one key has hundreds of rows", async () => {
       const own: IndexedSecret[] = [];
       const parent: IndexedSecret[] = [];
       for (let i = 0; i < 40; i++) own.push(secret("DUP", { namespace: "company.team", backendName: `dup/${39 - i}` }));
