@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import next from "next";
+import { drainable } from "./drain.mjs";
 import { nodeSupport } from "./node-support.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -39,6 +40,7 @@ const server = http.createServer((req, res) => {
   req.headers["x-keyhold-client-ip"] = req.socket.remoteAddress ?? "unknown";
   handle(req, res);
 });
+const requests = drainable(server);
 server.on("error", (error) => {
   console.error(`Keyhold cannot listen on ${hostname}:${port}: ${error.message}`);
   process.exit(1);
@@ -56,15 +58,18 @@ server.listen(port, hostname, async () => {
   console.log(`Keyhold is running at http://${hostname}:${port}`);
 });
 
+// How long a stop waits for the requests in flight (a list, a Refresh waiting for its scan) before closing them.
+const grace = Number(process.env.KEYHOLD_SHUTDOWN_GRACE_MS || 10_000);
+const GRACE_MS = Number.isFinite(grace) && grace >= 0 ? grace : 10_000;
 let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: shutting down…`);
-  const force = setTimeout(() => process.exit(1), 10_000);
+  console.log(`${signal}: shutting down (${requests.active} requests in flight)…`);
+  const force = setTimeout(() => process.exit(1), GRACE_MS + 10_000);
   force.unref();
-  server.close();
-  server.closeAllConnections?.();
+  // The database closes only after the requests using it ended (or the grace period ran out).
+  if (!(await requests.drain(GRACE_MS))) console.log(`Requests still running after ${GRACE_MS} ms were closed.`);
   const closeDb = globalThis[Symbol.for("keyhold.shutdown")];
   try {
     if (typeof closeDb === "function") await closeDb();

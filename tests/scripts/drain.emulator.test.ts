@@ -1,0 +1,81 @@
+// scripts/drain.mjs on a real loopback HTTP server (as scripts/start.mjs uses it): a stop lets the requests in flight
+// finish, refuses new connections, and is bounded by its grace period.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+// @ts-expect-error plain ESM script without types
+import { drainable } from "../../scripts/drain.mjs";
+
+interface Drainable {
+  readonly active: number;
+  drain(graceMs: number): Promise<boolean>;
+}
+
+const servers: http.Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.closeAllConnections();
+});
+
+/** A server answering after `?ms=` milliseconds (never, for ms=-1). */
+async function slowServer(): Promise<{ url: string; requests: Drainable }> {
+  const server = http.createServer((req, res) => {
+    const ms = Number(new URL(req.url ?? "/", "http://x").searchParams.get("ms") ?? 0);
+    if (ms >= 0) setTimeout(() => res.end("done"), ms);
+  });
+  servers.push(server);
+  const requests = drainable(server) as Drainable;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+const get = (url: string, agent?: http.Agent) =>
+  new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode!, body, connection: res.headers.connection }));
+      })
+      .on("error", reject);
+  });
+
+describe("shutdown drains the requests in flight", () => {
+  it("lets running requests finish, then closes; new connections are refused", async () => {
+    const { url, requests } = await slowServer();
+    const agent = new http.Agent({ keepAlive: true });
+    await get(`${url}/?ms=0`, agent); // an idle keep-alive connection: closed at once by the drain
+    const running = [get(`${url}/?ms=400`, agent), get(`${url}/?ms=700`)];
+    await new Promise((r) => setTimeout(r, 100));
+    expect(requests.active).toBe(2);
+    const started = Date.now();
+    const drained = requests.drain(5_000);
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(get(`${url}/?ms=0`)).rejects.toThrow(); // ECONNREFUSED: no longer listening
+    const answers = await Promise.all(running);
+    expect(answers.map((a) => [a.status, a.body])).toEqual([
+      [200, "done"],
+      [200, "done"],
+    ]);
+    // Answered while draining: the client is told not to reuse the connection.
+    expect(answers.map((a) => a.connection)).toEqual(["close", "close"]);
+    expect(await drained).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(requests.active).toBe(0);
+    agent.destroy();
+  });
+
+  it("stops waiting after the grace period and closes what still runs", async () => {
+    const { url, requests } = await slowServer();
+    const hanging = get(`${url}/?ms=-1`).catch((error: Error) => error);
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    expect(await requests.drain(300)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await hanging).toBeInstanceOf(Error); // its connection was closed
+  });
+
+  it("drains at once when nothing is in flight", async () => {
+    const { requests } = await slowServer();
+    expect(await requests.drain(10_000)).toBe(true);
+  });
+});
