@@ -220,7 +220,7 @@ for (const { kind, available } of TEST_DATABASES) {
           );
         }
       }
-    });
+    }, 240_000); // thousands of pages compared, each against the in-memory pipeline
 
     it("gives listVisible the full merge's pages, also when one key has hundreds of rows", async () => {
       const own: IndexedSecret[] = [];
@@ -280,7 +280,7 @@ for (const { kind, available } of TEST_DATABASES) {
       await dropSources(prisma, { key: "solo" });
       await fill(prisma, "solo", [secret("ONE"), secret("TWO"), secret("THREE")]);
       expect((await listVisible(prisma, solo)).total).toBe(3);
-    });
+    }, 240_000); // over 500 pages, each read twice
 
     it("pages through every key exactly once while a refresh adds and removes secrets underneath", async () => {
       const ns = (key: string) => secret(key, { namespace: "team" });
