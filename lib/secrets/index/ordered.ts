@@ -54,20 +54,19 @@ const branchRows = (alias: string, b: Omit<Branch, "part">, tenant: string) => {
 };
 
 /**
- * No branch ranked before `rank` (nor the same branch with a smaller backend name) holds the row's key. A scalar
- * subquery, not NOT EXISTS: the planner would turn NOT EXISTS into an anti-join and, without statistics (PGlite never
- * analyzes), read the other branch whole for each row instead of probing its index by sort key.
+ * No branch ranked before `rank` (nor the same branch with a smaller backend name) holds the row's key: one scalar
+ * subquery per row, non-null when the row wins. Not a bare NOT EXISTS: the planner would turn it into an anti-join
+ * that reads the other branches whole. Not `(…) IS NULL` either: the planner guesses 0.5% of rows pass an IS NULL it
+ * has no statistics for, and then sorts every row of a small namespace (probing each) instead of reading the index
+ * in order and stopping after a page; IS NOT NULL is guessed at 99.5%.
  */
 function winner(ranked: Omit<Branch, "part">[], rank: number, tenant: string): Prisma.Sql {
-  return Prisma.join(
-    ranked.slice(0, rank + 1).map(
-      (other, i) => Prisma.sql`(SELECT 1 FROM "SecretIndexEntry" y WHERE ${branchRows("y", other, tenant)}
+  const probes = ranked.slice(0, rank + 1).map(
+    (other, i) => Prisma.sql`NOT EXISTS (SELECT 1 FROM "SecretIndexEntry" y WHERE ${branchRows("y", other, tenant)}
         AND y."sortKey" = e."sortKey"
-        ${i === rank ? Prisma.sql`AND y."backendName" COLLATE "C" < e."backendName" COLLATE "C"` : Prisma.empty}
-        LIMIT 1) IS NULL`,
-    ),
-    " AND ",
+        ${i === rank ? Prisma.sql`AND y."backendName" COLLATE "C" < e."backendName" COLLATE "C"` : Prisma.empty})`,
   );
+  return Prisma.sql`(SELECT 1 WHERE ${Prisma.join(probes, " AND ")}) IS NOT NULL`;
 }
 
 /**
