@@ -3,9 +3,11 @@
 // stopping Keyhold cut requests off mid-way (they ended `internal` once the database closed under them).
 
 /**
- * Counts the requests `server` is answering. `drain(graceMs)` stops accepting, closes idle keep-alive connections,
- * answers what still arrives on open ones with `connection: close`, and resolves true once none is in flight, or
- * false when the grace period ran out first; either way every connection is closed then.
+ * Counts the requests `server` is answering: `track(res, handled)` for each, where `handled` is the handler's
+ * promise. A request is in flight until its handler settled and its response closed; a client that hangs up does
+ * not end it (its handler may still be using the database). `drain(graceMs)` stops accepting, closes idle
+ * keep-alive connections, answers what still arrives on open ones with `connection: close`, and resolves true once
+ * none is in flight, or false when the grace period ran out first; either way every connection is closed then.
  */
 export function drainable(server) {
   const active = new Set();
@@ -14,22 +16,25 @@ export function drainable(server) {
   const closeAfter = (res) => {
     if (!res.headersSent) res.setHeader("connection", "close");
   };
-  server.on("request", (_req, res) => {
-    active.add(res);
-    if (draining) closeAfter(res);
-    res.once("close", () => {
-      active.delete(res);
-      if (draining) server.closeIdleConnections?.();
-      if (active.size === 0) for (const wake of waiters) wake();
-    });
-  });
+  const done = (entry) => {
+    active.delete(entry);
+    if (draining) server.closeIdleConnections?.();
+    if (active.size === 0) for (const wake of waiters) wake();
+  };
   return {
     get active() {
       return active.size;
     },
+    track(res, handled) {
+      const entry = { res };
+      active.add(entry);
+      if (draining) closeAfter(res);
+      const closed = new Promise((resolve) => (res.closed ? resolve() : res.once("close", resolve)));
+      Promise.allSettled([Promise.resolve(handled), closed]).then(() => done(entry));
+    },
     async drain(graceMs) {
       draining = true;
-      active.forEach(closeAfter);
+      for (const { res } of active) closeAfter(res);
       server.close();
       server.closeIdleConnections?.();
       let timer;

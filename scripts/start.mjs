@@ -31,16 +31,17 @@ const handle = app.getRequestHandler();
 // Only the methods Next.js serves reach it: it answers TRACE with a 500 (and TRACE echoes requests back), and QUERY,
 // PROPFIND and the other methods Node parses with an empty 400 instead of 405 (both found by schemathesis).
 const ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-const server = http.createServer((req, res) => {
+const server = http.createServer();
+const requests = drainable(server);
+server.on("request", (req, res) => {
   if (!ALLOWED_METHODS.includes(req.method ?? "")) {
     res.writeHead(405, { allow: ALLOWED_METHODS.join(", "), "content-type": "text/plain" }).end("Method not allowed");
     return;
   }
   // The sign-in limiter counts failures per address: hand it the socket's, which a client cannot forge.
   req.headers["x-keyhold-client-ip"] = req.socket.remoteAddress ?? "unknown";
-  handle(req, res);
+  requests.track(res, handle(req, res));
 });
-const requests = drainable(server);
 server.on("error", (error) => {
   console.error(`Keyhold cannot listen on ${hostname}:${port}: ${error.message}`);
   process.exit(1);

@@ -8,6 +8,7 @@ import { drainable } from "../../scripts/drain.mjs";
 
 interface Drainable {
   readonly active: number;
+  track(res: http.ServerResponse, handled: Promise<unknown>): void;
   drain(graceMs: number): Promise<boolean>;
 }
 
@@ -16,16 +17,31 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.closeAllConnections();
 });
 
-/** A server answering after `?ms=` milliseconds (never, for ms=-1). */
-async function slowServer(): Promise<{ url: string; requests: Drainable }> {
-  const server = http.createServer((req, res) => {
-    const ms = Number(new URL(req.url ?? "/", "http://x").searchParams.get("ms") ?? 0);
-    if (ms >= 0) setTimeout(() => res.end("done"), ms);
+/**
+ * A server answering after `?ms=` milliseconds (never, for ms=-1), tracked as scripts/start.mjs tracks Next.js's
+ * handler; `?work=` keeps the handler busy that long after the client may have gone (`worked` lists them).
+ */
+async function slowServer(): Promise<{ url: string; requests: Drainable; worked: string[] }> {
+  const server = http.createServer();
+  const requests = drainable(server) as Drainable;
+  const worked: string[] = [];
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const params = new URL(req.url ?? "/", "http://x").searchParams;
+    const ms = Number(params.get("ms") ?? 0);
+    const work = Number(params.get("work") ?? 0);
+    const handled = (async () => {
+      if (work) {
+        await new Promise((r) => setTimeout(r, work));
+        worked.push(req.url!);
+      }
+      if (ms >= 0) await new Promise((r) => setTimeout(r, ms));
+      if (ms >= 0 && !res.destroyed) res.end("done");
+    })();
+    requests.track(res, handled);
   });
   servers.push(server);
-  const requests = drainable(server) as Drainable;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, worked };
 }
 
 const get = (url: string, agent?: http.Agent) =>
@@ -72,6 +88,18 @@ describe("shutdown drains the requests in flight", () => {
     expect(await requests.drain(300)).toBe(false);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(await hanging).toBeInstanceOf(Error); // its connection was closed
+  });
+
+  it("waits for a handler whose client hung up (it may still use the database)", async () => {
+    const { url, requests, worked } = await slowServer();
+    const request = http.get(`${url}/?work=600`);
+    request.on("error", () => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    request.destroy(); // the client goes away, as autocannon's do when a run ends
+    await new Promise((r) => setTimeout(r, 50));
+    expect(requests.active).toBe(1);
+    expect(await requests.drain(5_000)).toBe(true);
+    expect(worked).toEqual(["/?work=600"]); // the drain ended after the handler's work, not at the hang-up
   });
 
   it("drains at once when nothing is in flight", async () => {
