@@ -3,7 +3,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-// @ts-expect-error plain ESM script without types
 import { drainable } from "../../scripts/drain.mjs";
 
 interface Drainable {
