@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import next from "next";
+import { drainable } from "./drain.mjs";
 import { nodeSupport } from "./node-support.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -30,14 +31,16 @@ const handle = app.getRequestHandler();
 // Only the methods Next.js serves reach it: it answers TRACE with a 500 (and TRACE echoes requests back), and QUERY,
 // PROPFIND and the other methods Node parses with an empty 400 instead of 405 (both found by schemathesis).
 const ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-const server = http.createServer((req, res) => {
+const server = http.createServer();
+const requests = drainable(server);
+server.on("request", (req, res) => {
   if (!ALLOWED_METHODS.includes(req.method ?? "")) {
     res.writeHead(405, { allow: ALLOWED_METHODS.join(", "), "content-type": "text/plain" }).end("Method not allowed");
     return;
   }
   // The sign-in limiter counts failures per address: hand it the socket's, which a client cannot forge.
   req.headers["x-keyhold-client-ip"] = req.socket.remoteAddress ?? "unknown";
-  handle(req, res);
+  requests.track(res, handle(req, res));
 });
 server.on("error", (error) => {
   console.error(`Keyhold cannot listen on ${hostname}:${port}: ${error.message}`);
@@ -56,15 +59,18 @@ server.listen(port, hostname, async () => {
   console.log(`Keyhold is running at http://${hostname}:${port}`);
 });
 
+// How long a stop waits for the requests in flight (a list, a Refresh waiting for its scan) before closing them.
+const grace = Number(process.env.KEYHOLD_SHUTDOWN_GRACE_MS || 10_000);
+const GRACE_MS = Number.isFinite(grace) && grace >= 0 ? grace : 10_000;
 let stopping = false;
 async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: shutting down…`);
-  const force = setTimeout(() => process.exit(1), 10_000);
+  console.log(`${signal}: shutting down (${requests.active} requests in flight)…`);
+  const force = setTimeout(() => process.exit(1), GRACE_MS + 10_000);
   force.unref();
-  server.close();
-  server.closeAllConnections?.();
+  // The database closes only after the requests using it ended (or the grace period ran out).
+  if (!(await requests.drain(GRACE_MS))) console.log(`Requests still running after ${GRACE_MS} ms were closed.`);
   const closeDb = globalThis[Symbol.for("keyhold.shutdown")];
   try {
     if (typeof closeDb === "function") await closeDb();

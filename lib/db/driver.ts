@@ -59,7 +59,9 @@ function openPglite(dir: string): Driver {
 }
 
 function openPostgres(url: string): Driver {
-  const pool = new pg.Pool({ connectionString: url, max: serverEnv().KEYHOLD_DB_POOL_MAX });
+  // JIT off (unless the URL sets options): the index's list statements probe an index per row read and stop after a
+  // page, but are estimated as if they read every row, which made PostgreSQL spend ~0.5 s compiling each of them.
+  const pool = new pg.Pool({ connectionString: url, max: serverEnv().KEYHOLD_DB_POOL_MAX, options: "-c jit=off" });
   // An idle connection the server ends (a restart, a failover, an idle reaper) is an 'error' event on the pool: without
   // a listener it would stop the process. The pool drops that client and opens a new one for the next query.
   pool.on("error", (error: Error & { code?: string }) =>

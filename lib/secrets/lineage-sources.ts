@@ -6,7 +6,7 @@ import { namespaceLineage } from "../tenancy/names";
 import type { ServingBackends } from "./serving";
 import type { EffectiveBackend } from "./effective-backend";
 import { ensureFresh, type ServedSource } from "./index/freshness";
-import type { LineageEntry } from "./index/query";
+import type { LineageEntry, SourceStamp } from "./index/query";
 import type { SourceState } from "./index/store";
 
 // The backends a list or a lookup reads through the index: each namespace's effective backend with its index source,
@@ -56,7 +56,7 @@ export async function servedOf(serving: ServingBackends, tenant: TenantRef, name
       errors.push(asSourceError(ns, error));
     }
   }
-  return { served, errors };
+  return { served, errors, backends };
 }
 
 /** Brings every distinct source up to its freshness policy (one scan each), and says how fresh the list is. */
@@ -67,7 +67,7 @@ export async function freshen(
   served: Served[],
   errors: SourceError[],
   refresh: boolean,
-): Promise<{ freshness: ListFreshness; usable: Served[]; unanswered: SourceError[] }> {
+): Promise<{ freshness: ListFreshness; usable: Served[]; unanswered: SourceError[]; stamps: SourceStamp[] }> {
   const bySource = new Map<string, Served>();
   for (const s of served) if (!bySource.has(s.source.key)) bySource.set(s.source.key, s);
   const states = new Map<string, SourceState | null>();
@@ -112,10 +112,20 @@ export async function freshen(
       }
     } else if (state.scannedAt && (!asOf || state.scannedAt < asOf)) asOf = state.scannedAt;
   }
+  const stamps: SourceStamp[] = [];
+  for (const state of states.values())
+    if (state)
+      stamps.push({
+        key: state.key,
+        served: state.servedGeneration,
+        revision: state.revision,
+        created: state.createdAt,
+      });
   return {
     freshness: { asOf: asOf ? asOf.toISOString() : null, scanning, scanned },
     usable: served.filter((s) => !unusable.has(s.source.key)),
     unanswered,
+    stamps,
   };
 }
 

@@ -61,6 +61,11 @@ export interface NamespaceSecrets {
   freshness: ListFreshness;
 }
 
+export interface NamespaceListing extends NamespaceSecrets {
+  /** The namespace's effective backend (the page's heading), as the listing resolved it. */
+  effective: EffectiveBackend;
+}
+
 function rowsOf(page: Awaited<ReturnType<typeof listPage>>, served: Served[], tenantWide: boolean): SecretRow[] {
   const byNamespace = new Map(served.map((s) => [s.namespace, s]));
   return page.rows.map((r) => {
@@ -92,19 +97,35 @@ export async function listNamespaceSecrets(
   namespace: string,
   query: NamespaceSecretsQuery,
   serving: ServingBackends = databaseBackends(prisma),
-): Promise<NamespaceSecrets> {
-  const { served, errors } = await servedOf(serving, tenant, namespaceLineage(namespace).reverse());
-  const { freshness, usable } = await freshen(prisma, serving, tenant, served, errors, !!query.refresh);
-  const page = await listPage(prisma, {
-    sort: query.sort ?? "key",
-    dir: query.dir ?? "asc",
-    cursor: query.cursor,
-    tenantWide: false,
-    query: { tenant: tenant.slug, lineage: lineageOf(usable, namespace), search: query.search, limit: query.pageSize },
-  });
+): Promise<NamespaceListing> {
+  const { served, errors, backends } = await servedOf(serving, tenant, namespaceLineage(namespace).reverse());
+  const { freshness, usable, stamps } = await freshen(prisma, serving, tenant, served, errors, !!query.refresh);
   const own = usable.find((s) => s.namespace === namespace);
-  const ignored = own ? await ignoredCounts(prisma, own.source.key, tenant.slug) : {};
+  const [page, ignored] = await Promise.all([
+    listPage(prisma, {
+      sort: query.sort ?? "key",
+      dir: query.dir ?? "asc",
+      cursor: query.cursor,
+      tenantWide: false,
+      query: {
+        tenant: tenant.slug,
+        lineage: lineageOf(usable, namespace),
+        search: query.search,
+        limit: query.pageSize,
+        stamps,
+      },
+    }),
+    own
+      ? ignoredCounts(
+          prisma,
+          own.source.key,
+          tenant.slug,
+          stamps.find((s) => s.key === own.source.key),
+        )
+      : {},
+  ]);
   return {
+    effective: backends.get(namespace)!,
     rows: rowsOf(page, usable, false),
     total: page.total,
     nextCursor: page.nextCursor,

@@ -7,11 +7,12 @@ import { BackendError } from "../backends/backend-error";
 import { indexPolicyOf, type CacheSection } from "../backends/cache-settings";
 import { globalConfig } from "../config/global";
 import { serverEnv } from "../env";
-import { effectiveBackends } from "../managers/effective";
+import { globalCandidate } from "../managers/effective";
+import { fromDbType } from "../backends/descriptors";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { findNamespace } from "../tenancy/namespaces";
 import { backendFor } from "./backend-for";
-import type { EffectiveBackend } from "./effective-backend";
+import { resolveEffectiveBackend, type EffectiveBackend } from "./effective-backend";
 import type { ServedSource } from "./index/freshness";
 
 /**
@@ -36,6 +37,8 @@ export async function databaseSource(
   prisma: PrismaClient,
   tenant: TenantRef,
   effective: EffectiveBackend,
+  /** The dedicated manager's version and settings when the caller read them already (databaseBackends). */
+  known?: ConfigStamp,
 ): Promise<ServedSource> {
   const defaultTtl = serverEnv().KEYHOLD_LIST_CACHE_MS;
   const { source } = effective;
@@ -58,10 +61,12 @@ export async function databaseSource(
     const cache = (file.settings as { cache?: CacheSection }).cache;
     return { key: `file:${digest}`, tenantId: null, configId: null, ...indexPolicyOf(cache, defaultTtl) };
   }
-  const row = await prisma.secretsManagerConfig.findFirst({
-    where: { id: effective.configId ?? "", tenantId: tenant.id },
-    select: { id: true, version: true, settings: true },
-  });
+  const row =
+    known ??
+    (await prisma.secretsManagerConfig.findFirst({
+      where: { id: effective.configId ?? "", tenantId: tenant.id },
+      select: { id: true, version: true, settings: true },
+    }));
   if (!row)
     throw new BackendError("not-found", "The dedicated secrets manager was removed meanwhile; reload the page.");
   const cache = (row.settings as { cache?: CacheSection } | null)?.cache;
@@ -73,11 +78,46 @@ export async function databaseSource(
   };
 }
 
+interface ConfigStamp {
+  id: string;
+  version: number;
+  settings: unknown;
+}
+
+/**
+ * The database's serving backends for one call (a list, a lookup, a write): the tenant's configurations are read
+ * once, with their versions and cache settings, for both the effective backends and their index sources.
+ */
 export function databaseBackends(prisma: PrismaClient): ServingBackends {
+  const read = new Map<string, ConfigStamp>();
   return {
     namespaceExists: async (tenant, namespace) => !!(await findNamespace(prisma, tenant.id, namespace)),
-    effective: (tenant, namespaces) => effectiveBackends(prisma, tenant, namespaces),
+    effective: async (tenant, namespaces) => {
+      const rows = await prisma.secretsManagerConfig.findMany({
+        where: { tenantId: tenant.id },
+        select: {
+          id: true,
+          type: true,
+          readOnly: true,
+          enabled: true,
+          version: true,
+          settings: true,
+          namespace: { select: { path: true } },
+        },
+      });
+      for (const r of rows) read.set(r.id, { id: r.id, version: r.version, settings: r.settings });
+      const configs = rows.map((r) => ({
+        id: r.id,
+        type: fromDbType(r.type),
+        readOnly: r.readOnly,
+        enabled: r.enabled,
+        namespace: r.namespace?.path ?? null,
+      }));
+      const global = globalCandidate();
+      return new Map(namespaces.map((ns) => [ns, resolveEffectiveBackend(tenant.slug, ns, configs, global)]));
+    },
     open: (tenant, effective) => backendFor(prisma, tenant, effective),
-    source: (tenant, effective) => databaseSource(prisma, tenant, effective),
+    source: (tenant, effective) =>
+      databaseSource(prisma, tenant, effective, effective.configId ? read.get(effective.configId) : undefined),
   };
 }

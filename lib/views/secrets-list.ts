@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
 import { IGNORE_REASONS, type IgnoreReason } from "../backends/adapter";
-import { effectiveBackends } from "../managers/effective";
 import { listNamespaceSecrets, type NamespaceSecrets } from "../secrets/namespace-secrets";
 import type { EffectiveBackend } from "../secrets/effective-backend";
 import type { GuardSpec } from "../server/guard";
@@ -110,8 +109,7 @@ export const secretsListView = {
   tenant: (i) => i.tenant,
   namespace: (i) => i.namespace ?? null,
   run: async ({ prisma, tenant }, q): Promise<SecretsList> => {
-    const effective = (await effectiveBackends(prisma, tenant!, [q.namespace])).get(q.namespace)!;
     const result = await listNamespaceSecrets(prisma, tenant!, q.namespace, { ...q, refresh: q.refresh === "1" });
-    return toSecretsList(effective, result);
+    return toSecretsList(result.effective, result);
   },
 } satisfies GuardSpec<typeof input, unknown>;

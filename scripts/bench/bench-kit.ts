@@ -62,7 +62,9 @@ export interface Server {
 }
 
 export async function startServer(port: number, env: Record<string, string> = {}): Promise<Server> {
-  const child: ChildProcess = spawn("node", ["scripts/start.mjs"], {
+  // KEYHOLD_BENCH_NODE_ARGS: options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const nodeArgs = (process.env.KEYHOLD_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child: ChildProcess = spawn("node", [...nodeArgs, "scripts/start.mjs"], {
     env: {
       ...process.env,
       KEYHOLD_ADMIN_EMAIL: ADMIN.email,

@@ -26,7 +26,7 @@ const TENANT = "scale";
 
 async function main() {
   const backends = await countingBackends();
-  const server = await startServer(3310, {
+  const server = await startServer(Number(arg("port", "3310")), {
     KEYHOLD_EGRESS_ALLOW: [new URL(backends.aws.url).host, new URL(backends.vault.url).host].join(","),
   });
   const rows: string[] = [];

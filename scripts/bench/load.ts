@@ -1,6 +1,6 @@
 // Benchmark: 50 signed-in viewers on one namespace's list route for 30 s (autocannon), with 1,000 AWS secrets.
 // Prints latency percentiles, errors, and what the backend was asked meanwhile (scans, value reads).
-//   scripts/bench/load [--connections 50] [--seconds 30] [--size 1000]
+//   scripts/bench/load [--connections 50] [--seconds 30] [--size 1000] [--port 3320]
 import autocannon from "autocannon";
 import { signedIn } from "../../tests/support/server-actions";
 import {
@@ -25,7 +25,9 @@ const NAMESPACE = "viewers";
 
 async function main() {
   const backends = await countingBackends();
-  const server = await startServer(3320, { KEYHOLD_EGRESS_ALLOW: new URL(backends.aws.url).host });
+  const server = await startServer(Number(arg("port", "3320")), {
+    KEYHOLD_EGRESS_ALLOW: new URL(backends.aws.url).host,
+  });
   try {
     await seedAws(`scale${SIZE}/`, SIZE);
     const { admin } = await prepareTenant(server.base, TENANT);

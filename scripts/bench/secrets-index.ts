@@ -11,7 +11,13 @@ import { openDriver, type Driver } from "../../lib/db/driver";
 import { PrismaClient } from "../../lib/db/generated/client";
 import { migrate } from "../../lib/db/migrator";
 import { encodeCursor } from "../../lib/secrets/index/cursor";
-import { keyOrderQueries, listVisible, listVisibleMerged, type LineageEntry } from "../../lib/secrets/index/query";
+import {
+  countQuery,
+  listVisible,
+  listVisibleMerged,
+  orderedPageQuery,
+  type LineageEntry,
+} from "../../lib/secrets/index/query";
 import { sortKey } from "../../lib/secrets/index/sort-key";
 import { refreshSource, upsertEntry, type IndexedSecret } from "../../lib/secrets/index/store";
 
@@ -109,7 +115,13 @@ async function bench(kind: string, driver: Driver) {
     const first = await listVisible(prisma, base);
     if (first.total !== ROWS + 200) throw new Error(`expected ${ROWS + 200} rows, got ${first.total}`);
     const merged = await listVisibleMerged(prisma, base);
-    if (JSON.stringify(merged) !== JSON.stringify(first)) throw new Error("the key order's fast path differs");
+    if (JSON.stringify(merged) !== JSON.stringify(first)) throw new Error("the page differs from the full merge's");
+    for (const sort of ["updated", "namespace"] as const) {
+      const input = { ...base, sort, dir: "desc" as const };
+      if (JSON.stringify(await listVisible(prisma, input)) !== JSON.stringify(await listVisibleMerged(prisma, input)))
+        throw new Error(`the ${sort} order differs from the full merge's`);
+    }
+    const updatedLater = (await listVisible(prisma, { ...base, sort: "updated", dir: "desc", limit: 5000 })).nextCursor;
     const figures: [string, number][] = [
       ["first page (key)", await time(() => listVisible(prisma, base))],
       ["search 'key_4' (key)", await time(() => listVisible(prisma, { ...base, search: "key_4" }))],
@@ -119,16 +131,25 @@ async function bench(kind: string, driver: Driver) {
       ["search after a write", await timeAfterWrite(prisma, () => listVisible(prisma, { ...base, search: "key_4" }))],
       ["first page (updated desc)", await time(() => listVisible(prisma, { ...base, sort: "updated", dir: "desc" }))],
       ["first page (namespace)", await time(() => listVisible(prisma, { ...base, sort: "namespace" }))],
+      [
+        "later page (updated desc)",
+        await time(() => listVisible(prisma, { ...base, sort: "updated", dir: "desc", cursor: updatedLater })),
+      ],
+      [
+        "search 'key_4' (updated desc)",
+        await time(() => listVisible(prisma, { ...base, sort: "updated", dir: "desc", search: "key_4" })),
+      ],
+      ["search one key (key)", await time(() => listVisible(prisma, { ...base, search: `key_${ROWS - 7}` }))],
     ];
     console.log(`\n${kind}: ${ROWS} rows in company.team (+200 in company); fill ${(fillMs / 1000).toFixed(1)} s`);
     for (const [name, ms] of figures) console.log(`  ${name.padEnd(28)} ${ms.toFixed(1)} ms (median of ${RUNS})`);
     if (process.argv.includes("--explain")) {
-      const q = keyOrderQueries(base, null, 53);
       t = performance.now();
       for (const [name, sql] of [
-        ["page", q.rows],
-        ["count", q.count],
-        ["search count", keyOrderQueries({ ...base, search: "key_4" }, null, 0).count],
+        ["page", orderedPageQuery(base)!],
+        ["updated desc page", orderedPageQuery({ ...base, sort: "updated", dir: "desc" })!],
+        ["count", countQuery(base)],
+        ["search count", countQuery({ ...base, search: "key_4" })],
       ] as const) {
         const plan = await prisma.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
           `EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`,

@@ -4,11 +4,13 @@ import type { IgnoreReason } from "../../backends/adapter";
 import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
 import { SEARCH_SEPARATOR } from "./entry";
-import { indexRow, keyOrderPage, limitOf } from "./key-order";
+import { indexRow, limitOf } from "./key-order";
+import { orderedPage } from "./ordered";
 import { sortKey } from "./sort-key";
 
 export type { IndexDir, IndexSort } from "./cursor";
-export { keyOrderQueries } from "./key-order";
+export { countQuery } from "./key-order";
+export { orderedPageQuery } from "./ordered";
 
 /** One namespace of a lineage, with the source of its effective backend. */
 export interface LineageEntry {
@@ -29,11 +31,21 @@ interface PageInput {
   limit?: number;
 }
 
+/** What a source's totals are kept by (key-order.ts): a refresh, a write-through or a re-creation changes it. */
+export interface SourceStamp {
+  key: string;
+  served: number | null;
+  revision: number;
+  created: Date;
+}
+
 export interface ListVisibleInput extends PageInput {
   /** The tenant's slug, as `tenant` tags carry it. */
   tenant: string;
   /** The namespace's own entry first (depth 0), then its ancestors. */
   lineage: LineageEntry[];
+  /** The lineage sources' stamps as the caller just read them (their freshness check): spares the total a lookup. */
+  stamps?: SourceStamp[];
 }
 
 export interface ListTenantInput extends PageInput {
@@ -84,15 +96,14 @@ export interface RawRow {
 
 /**
  * A namespace's Secrets tab from the index: its own rows and its ancestors', a nearer namespace hiding the same
- * key further up, then searched, sorted and paged by keyset. Visibility is classify.ts's `ownedBy` in SQL.
+ * key further up, then searched, sorted and paged by keyset. Visibility is classify.ts's `ownedBy` in SQL. Reads
+ * about a page's rows per lineage branch in any order (ordered.ts), not every candidate.
  */
 export async function listVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
-  const keyOrder = (input.sort ?? "key") === "key" && (input.dir ?? "asc") === "asc";
-  const fast = keyOrder && input.lineage.length ? await keyOrderPage(prisma, input) : null;
-  return fast ?? listVisibleMerged(prisma, input);
+  return orderedPage(prisma, input);
 }
 
-/** listVisible through the full merge (any order): the key order's fast path is tested against it. */
+/** listVisible through the full merge (every candidate sorted): the reference ordered.ts is tested against. */
 export async function listVisibleMerged(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
   return page(prisma, pageQueries(visibleRows(input), input, "key"));
 }
@@ -244,15 +255,29 @@ function keysetOf(row: RawRow, sort: IndexSort): string[] {
 /** A timestamp(3) as PostgreSQL reads it back (UTC, as Prisma stores it); `-infinity` for none. */
 const timestampText = (d: Date | null) => (d ? d.toISOString().replace("T", " ").replace("Z", "") : "-infinity");
 
+// Ignored counts per database client by tenant and source stamp: a GROUP BY over the whole source, once per revision.
+const ignoredByClient = new WeakMap<PrismaClient, Map<string, Partial<Record<IgnoreReason, number>>>>();
+const IGNORED_KEPT = 200;
+
 /**
  * What a source's scan skipped, by reason, as seen by `tenant`: a `tenant` tag naming another tenant counts as
- * `other-tenant` (the configuration file's backend serves every tenant).
+ * `other-tenant` (the configuration file's backend serves every tenant). With the source's stamp (as the caller just
+ * read it), kept in this process until the stamp changes.
  */
 export async function ignoredCounts(
   prisma: PrismaClient,
   sourceKey: string,
   tenant: string,
+  stamp?: SourceStamp | null,
 ): Promise<Partial<Record<IgnoreReason, number>>> {
+  let kept = ignoredByClient.get(prisma);
+  if (!kept) ignoredByClient.set(prisma, (kept = new Map()));
+  const keptKey =
+    stamp && stamp.key === sourceKey && stamp.served !== null
+      ? JSON.stringify([sourceKey, tenant, stamp.created.toISOString(), stamp.served, stamp.revision])
+      : null;
+  const cached = keptKey === null ? undefined : kept.get(keptKey);
+  if (cached) return { ...cached };
   const rows = await prisma.$queryRaw<{ reason: IgnoreReason; n: bigint | number }[]>`
     SELECT COALESCE(e."ignoredReason", 'other-tenant') AS "reason", count(*) AS "n"
     FROM "SecretIndexSource" s
@@ -262,5 +287,9 @@ export async function ignoredCounts(
     GROUP BY 1`;
   const out: Partial<Record<IgnoreReason, number>> = {};
   for (const r of rows) out[r.reason] = Number(r.n);
-  return out;
+  if (keptKey !== null) {
+    kept.set(keptKey, out);
+    if (kept.size > IGNORED_KEPT) kept.delete(kept.keys().next().value!);
+  }
+  return { ...out };
 }

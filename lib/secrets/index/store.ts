@@ -26,6 +26,9 @@ export interface SourceState {
   scanning: boolean;
   scannedAt: Date | null;
   lastError: { code: string; message: string; at: Date } | null;
+  /** Bumped by each write-through; with the served generation and the creation time, what totals are kept by. */
+  revision: number;
+  createdAt: Date;
 }
 
 export type RefreshResult =
@@ -48,6 +51,8 @@ const DEFAULT_LEASE_MS = 60_000;
 /** Rows per INSERT; a backend page larger than this is written in several statements. */
 const INSERT_BATCH = 500;
 const MESSAGE_MAX = 500;
+/** A scan that wrote at least this many entries refreshes the table's planner statistics. */
+const ANALYZE_AFTER = 500;
 
 // Lease times are the database's clock (UTC, as Prisma stores DateTime), so instances with skewed clocks agree.
 const NOW_UTC = `(now() AT TIME ZONE 'UTC')`;
@@ -132,6 +137,9 @@ export async function refreshSource(
   }
   // Older generations only: a scan that took the lease since has a newer one.
   await prisma.$executeRaw`DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${source.key} AND "generation" < ${generation}`;
+  // Fresh statistics after a bulk write, so the planner probes the list index by sort key (ordered.ts) rather than
+  // reading a namespace whole: PGlite never analyzes by itself, PostgreSQL's autovacuum only after a while.
+  if (count >= ANALYZE_AFTER) await prisma.$executeRawUnsafe(`ANALYZE "SecretIndexEntry"`).catch(() => undefined);
   return { status: "done", generation, count };
 }
 
@@ -185,10 +193,12 @@ export async function sourceState(prisma: PrismaClient, key: string): Promise<So
       lastErrorCode: string | null;
       lastErrorMessage: string | null;
       lastErrorAt: Date | null;
+      revision: number;
+      createdAt: Date;
     }[]
   >(
     `SELECT "key", "servedGeneration", "scanGeneration", "scanCount", COALESCE("leaseUntil" >= ${NOW_UTC}, false) AS "scanning",
-       "scannedAt", "lastErrorCode", "lastErrorMessage", "lastErrorAt"
+       "scannedAt", "lastErrorCode", "lastErrorMessage", "lastErrorAt", "revision", "createdAt"
      FROM "SecretIndexSource" WHERE "key" = $1`,
     key,
   );
@@ -205,10 +215,12 @@ export async function sourceState(prisma: PrismaClient, key: string): Promise<So
       r.lastErrorCode && r.lastErrorAt
         ? { code: r.lastErrorCode, message: r.lastErrorMessage ?? "", at: r.lastErrorAt }
         : null,
+    revision: r.revision,
+    createdAt: r.createdAt,
   };
 }
 
-// In the write's own statement, so a list that reads the new revision also sees the write (lib/secrets/index/query.ts
+// In the write's own statement, so a list that reads the new revision also sees the write (lib/secrets/index/key-order.ts
 // keeps totals per revision).
 const BUMP = (sourceKey: string) =>
   Prisma.sql`UPDATE "SecretIndexSource" SET "revision" = "revision" + 1 WHERE "key" = ${sourceKey} RETURNING 1`;
@@ -216,11 +228,25 @@ const BUMP = (sourceKey: string) =>
 /**
  * Write-through after a create or update through Keyhold: the entry in the served generation and in the one being
  * scanned, so the next list shows it and a running scan does not lose it. 0 when the source has no index yet.
+ * The revision (what totals and ignored counts are kept by) is bumped only when the write can change a count: a new
+ * row, or a changed key, namespace, tenant tag, search text or ignored reason. A new value, description or version
+ * (the usual update) keeps every total, so the next list does not count again.
  */
 export async function upsertEntry(prisma: PrismaClient, sourceKey: string, secret: IndexedSecret): Promise<number> {
-  const row = JSON.stringify([entryRecord(secret)]);
+  const record = entryRecord(secret);
+  const row = JSON.stringify([record]);
   return prisma.$executeRaw`
-    WITH bump AS (${BUMP(sourceKey)})
+    WITH bump AS (
+      UPDATE "SecretIndexSource" SET "revision" = "revision" + 1 WHERE "key" = ${sourceKey}
+        AND NOT EXISTS (SELECT 1 FROM "SecretIndexEntry" o
+          WHERE o."sourceKey" = ${sourceKey} AND o."generation" = "SecretIndexSource"."servedGeneration"
+            AND o."backendName" = ${record.backendName}
+            AND o."key" IS NOT DISTINCT FROM ${record.key}::text
+            AND o."namespace" IS NOT DISTINCT FROM ${record.namespace}::text
+            AND o."tenantTag" IS NOT DISTINCT FROM ${record.tenantTag}::text
+            AND o."searchText" = ${record.searchText}
+            AND o."ignoredReason" IS NOT DISTINCT FROM ${record.ignoredReason}::text)
+      RETURNING 1)
     INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
       "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason")
     SELECT s."key", g."generation", x."backendName", x."key", x."sortKey", x."namespace", x."tenantTag", x."description",

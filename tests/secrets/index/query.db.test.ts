@@ -220,9 +220,9 @@ for (const { kind, available } of TEST_DATABASES) {
           );
         }
       }
-    });
+    }, 240_000); // thousands of pages compared, each against the in-memory pipeline
 
-    it("gives the key order's fast path the full merge's pages, also when one key has hundreds of rows", async () => {
+    it("gives listVisible the full merge's pages, also when one key has hundreds of rows", async () => {
       const own: IndexedSecret[] = [];
       const parent: IndexedSecret[] = [];
       for (let i = 0; i < 40; i++) own.push(secret("DUP", { namespace: "company.team", backendName: `dup/${39 - i}` }));
@@ -280,7 +280,7 @@ for (const { kind, available } of TEST_DATABASES) {
       await dropSources(prisma, { key: "solo" });
       await fill(prisma, "solo", [secret("ONE"), secret("TWO"), secret("THREE")]);
       expect((await listVisible(prisma, solo)).total).toBe(3);
-    });
+    }, 240_000); // over 500 pages, each read twice
 
     it("pages through every key exactly once while a refresh adds and removes secrets underneath", async () => {
       const ns = (key: string) => secret(key, { namespace: "team" });
