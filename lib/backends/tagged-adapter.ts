@@ -145,6 +145,7 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       updatedAt: raw.updatedAt ? raw.updatedAt.toISOString() : null,
       version: null,
       ignored: c.ok ? null : c.reason,
+      ...(raw.lifecycle ? { lifecycle: raw.lifecycle } : {}),
     };
   };
 

@@ -43,6 +43,7 @@ function rawOf(entry: SecretListEntry): RawSecret {
     tags: tagsOf(entry.Tags),
     description: entry.Description || null,
     updatedAt: entry.LastChangedDate ?? entry.CreatedDate ?? null,
+    lifecycle: { lastRotatedAt: entry.LastRotatedDate ?? null, nextRotationAt: entry.NextRotationDate ?? null },
   };
 }
 

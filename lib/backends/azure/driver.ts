@@ -26,6 +26,7 @@ function toRaw(p: SecretProperties): RawSecret {
     tags: p.tags ?? {},
     description: p.contentType || null,
     updatedAt: p.updatedOn ?? p.createdOn ?? null,
+    lifecycle: { enabled: p.enabled ?? null, expiresAt: p.expiresOn ?? null, notBefore: p.notBefore ?? null },
   };
 }
 

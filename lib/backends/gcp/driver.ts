@@ -38,6 +38,7 @@ async function guarded<T>(signal: AbortSignal, start: () => Promise<T>): Promise
 function secretOf(s: Secret): RawSecret {
   const { tags, description } = tagsOf(s.labels as Record<string, string>, s.annotations as Record<string, string>);
   const seconds = Number(s.createTime?.seconds ?? NaN);
+  const expires = Number(s.expireTime?.seconds ?? NaN);
   return {
     name:
       String(s.name ?? "")
@@ -46,6 +47,7 @@ function secretOf(s: Secret): RawSecret {
     tags,
     description,
     updatedAt: Number.isFinite(seconds) ? new Date(seconds * 1000) : null,
+    lifecycle: { expiresAt: Number.isFinite(expires) ? new Date(expires * 1000) : null },
   };
 }
 

@@ -142,7 +142,8 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
               tags: meta?.tags ?? {},
               subkeys: meta?.subkeys ?? null,
               updatedAt: meta?.updatedAt ? meta.updatedAt.toISOString() : null,
-              version: null,
+              version: meta?.version ?? null,
+              ...(meta?.versionCreatedAt ? { lifecycle: { versionCreatedAt: meta.versionCreatedAt } } : {}),
             };
           });
         }

@@ -4,6 +4,7 @@ import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { SEARCH_SEPARATOR } from "./entry";
 import type { IndexPage, IndexRow, ListVisibleInput, RawRow } from "./query";
+import { LIFECYCLE_DETAILS } from "./lifecycle";
 
 // The key order's fast path of listVisible (query.ts), and what both share.
 
@@ -21,6 +22,12 @@ export const indexRow = (r: Omit<RawRow, "nsSort" | "total">): IndexRow => ({
   version: r.version,
   backendName: r.backendName,
   sourceKey: r.sourceKey,
+  enabled: r.enabled ?? null,
+  expiresAt: r.expiresAt ? r.expiresAt.toISOString() : null,
+  notBefore: r.notBefore ? r.notBefore.toISOString() : null,
+  lastRotatedAt: r.lastRotatedAt ? r.lastRotatedAt.toISOString() : null,
+  nextRotationAt: r.nextRotationAt ? r.nextRotationAt.toISOString() : null,
+  versionCreatedAt: r.versionCreatedAt ? r.versionCreatedAt.toISOString() : null,
 });
 
 interface BranchRow extends Omit<RawRow, "nsSort" | "total"> {
@@ -38,7 +45,7 @@ function branches(input: ListVisibleInput, from: string | null, take: number | n
   const lineage = [...input.lineage].sort((a, b) => a.depth - b.depth);
   const details = take
     ? Prisma.sql`, e."key", e."namespace", e."description", e."tags", e."subkeys", e."backendUpdatedAt" AS "updatedAt",
-      e."version"`
+      e."version", ${LIFECYCLE_DETAILS("e")}`
     : Prisma.empty;
   return Prisma.join(
     lineage.flatMap((l) =>
