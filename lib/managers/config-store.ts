@@ -20,6 +20,8 @@ import { identityRefusal, openCredentials, sealCredentials } from "./credential-
 import type { ResolvedScope } from "./scope";
 import { diffSettings } from "./settings-diff";
 import { recordAudit, type ConfigChange } from "../audit/record";
+import { capabilityReportSchema, type CapabilityReport } from "../backends/capabilities";
+import { checkConfirmation, isBackendSwitch, targetOf } from "./switch-confirmation";
 
 export const saveConfigInput = z.strictObject({
   /** The version the form was loaded with; null when the form created a new configuration. */
@@ -28,6 +30,8 @@ export const saveConfigInput = z.strictObject({
   document: boundedJson(),
   /** Credential paths to keep from the stored configuration (the form's "set" fields left alone). */
   keepCredentials: z.array(z.string().max(128)).max(20).default([]),
+  /** A switch preview's confirmation (lib/secrets/switch-preview.ts), when the save changes the serving backend. */
+  confirmSwitch: z.string().max(4096).optional(),
 });
 
 export type SaveConfigInput = z.infer<typeof saveConfigInput>;
@@ -36,6 +40,12 @@ async function findRow(prisma: PrismaClient, scope: ResolvedScope) {
   return prisma.secretsManagerConfig.findUnique({
     where: { tenantId_scopeKey: { tenantId: scope.tenantId, scopeKey: scope.scopeKey } },
   });
+}
+
+/** The stored capability table, or null when the column is empty or does not parse (written by an older build). */
+function storedCapabilities(value: unknown): CapabilityReport | null {
+  const parsed = capabilityReportSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 export async function loadConfigView(prisma: PrismaClient, scope: ResolvedScope): Promise<ConfigView> {
@@ -59,6 +69,7 @@ export async function loadConfigView(prisma: PrismaClient, scope: ResolvedScope)
           status: row.lastVerifyStatus ?? "OK",
           message: row.lastVerifyMessage,
           latencyMs: row.lastVerifyLatency,
+          capabilities: storedCapabilities(row.lastVerifyCapabilities),
         }
       : null,
     updatedAt: row.updatedAt.toISOString(),
@@ -161,20 +172,31 @@ export async function saveConfig(
   scope: ResolvedScope,
   input: SaveConfigInput,
   actor: string,
-  who: { instanceAdmin: boolean } = { instanceAdmin: false },
+  /** `requireSwitchConfirmation`: refuse a change of the serving backend without its preview's confirmation. */
+  who: { instanceAdmin: boolean; requireSwitchConfirmation?: boolean } = { instanceAdmin: false },
 ): Promise<ConfigView> {
   const row = await findRow(prisma, scope);
   if ((row?.version ?? null) !== input.expectedVersion) throw conflict(row?.version ?? null);
   const audit = { tenantId: scope.tenantId, namespace: scope.namespace, actor, outcome: "success" } as const;
+  const stored = row
+    ? { enabled: row.enabled, type: fromDbType(row.type), settings: row.settings as Record<string, unknown> }
+    : null;
+  // The counts its preview showed, recorded with the change; undefined when the save keeps the backend.
+  const confirmed = (document: ConfigDocument | null) =>
+    who.requireSwitchConfirmation && isBackendSwitch(stored, input.enabled, document)
+      ? checkConfirmation(input.confirmSwitch, scope, row?.version ?? null, targetOf(input.enabled, document))
+      : undefined;
 
   if (!input.enabled) {
     if (!row) return EMPTY_CONFIG_VIEW;
+    const switched = confirmed(null);
     const n = await prisma.$transaction(async (tx) => {
       const r = await tx.secretsManagerConfig.updateMany({
         where: { id: row.id, tenantId: scope.tenantId, version: row.version },
         data: { enabled: false, version: { increment: 1 } },
       });
-      if (r.count) await recordAudit(tx, { ...audit, action: "config.disabled", details: {} });
+      if (r.count)
+        await recordAudit(tx, { ...audit, action: "config.disabled", details: switched ? { switch: switched } : {} });
       // Its secrets index goes with it (turned on again, it scans anew).
       if (r.count) await dropSources(tx as unknown as PrismaClient, { configId: row.id });
       return r.count;
@@ -190,6 +212,7 @@ export async function saveConfig(
   }
   const refusal = identityRefusal(parsed.document, who.instanceAdmin);
   if (refusal) throw new KeyholdError("invalid-config", refusal);
+  const switched = confirmed(parsed.document);
   const identity = identityOf(parsed.document).kind;
   const { settings, credentials } = splitCredentials(parsed.document);
   const data = {
@@ -207,6 +230,7 @@ export async function saveConfig(
     type: parsed.document.type,
     readOnly: parsed.document["read-only"],
     identity,
+    ...(switched ? { switch: switched } : {}),
   };
 
   try {

@@ -16,6 +16,7 @@ export const saveManagerConfigAction = defineAction({
     const scope = await resolveScope(prisma, tenant!.id, namespace);
     const view = await saveConfig(prisma, scope, input, session.actor, {
       instanceAdmin: isInstanceAdmin(session.bindings),
+      requireSwitchConfirmation: true,
     });
     revalidatePath(`/tenants/${tenant!.slug}`, "layout");
     return view;

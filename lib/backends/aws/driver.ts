@@ -156,6 +156,11 @@ export function createAwsDriver(ctx: BackendContext): TaggedDriver {
       return `listed secrets in ${await region()}`;
     },
 
+    async describe(name: string, signal: AbortSignal) {
+      await client.send(new DescribeSecretCommand({ SecretId: name }), { abortSignal: signal });
+      return `described '${name}' (DescribeSecret)`;
+    },
+
     nameFor: (ref) => managedName(ref, NAME_RULES),
     errorCode: awsErrorCode,
   };

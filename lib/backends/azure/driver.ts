@@ -216,6 +216,13 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
       }
     },
 
+    async describe(name, signal) {
+      await run((client) =>
+        client.listPropertiesOfSecretVersions(name, { abortSignal: signal }).byPage({ maxPageSize: 1 }).next(),
+      );
+      return `listed the versions of '${name}' (metadata only)`;
+    },
+
     nameFor(ref) {
       return managedName(ref, NAME_RULES);
     },

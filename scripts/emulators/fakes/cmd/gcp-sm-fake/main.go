@@ -465,10 +465,6 @@ func (s *server) GetIamPolicy(_ context.Context, req *iampb.GetIamPolicyRequest)
 	return &iampb.Policy{Version: 1}, nil
 }
 
-func (s *server) TestIamPermissions(_ context.Context, req *iampb.TestIamPermissionsRequest) (*iampb.TestIamPermissionsResponse, error) {
-	return &iampb.TestIamPermissionsResponse{Permissions: req.GetPermissions()}, nil
-}
-
 // ---- filter subset -------------------------------------------------------
 
 type matcher func(sec *smpb.Secret, ver *smpb.SecretVersion) bool
@@ -605,7 +601,9 @@ func main() {
 	disabled := flag.String("disabled-projects", "", "comma-separated projects where the Secret Manager API is disabled (PERMISSION_DENIED, reason SERVICE_DISABLED)")
 	accounts := flag.String("service-accounts", "", "comma-separated service-account emails; when set, calls need a self-signed JWT issued by one of them (UNAUTHENTICATED otherwise)")
 	ignoreList := flag.Bool("ignore-list-options", false, "ignore filter, page_size and page_token in list calls and answer in one page, as localgcp does")
+	granted := flag.String("granted-permissions", "", "comma-separated Secret Manager permissions the caller holds (permissions.go); default: all")
 	flag.Parse()
+	grantedPermissions = setOf(*granted)
 
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
@@ -629,7 +627,7 @@ func main() {
 			return resp, err
 		})
 	}
-	interceptors = append(interceptors, rules.interceptor)
+	interceptors = append(interceptors, rules.interceptor, permissionInterceptor)
 	g := grpc.NewServer(grpc.ChainUnaryInterceptor(interceptors...))
 	smpb.RegisterSecretManagerServiceServer(g, srv)
 	hs := health.NewServer()
