@@ -204,27 +204,25 @@ export function ManagerForm({
   }
 
   async function save(document: unknown, keepCredentials: string[], confirmSwitch: string | undefined) {
-    {
-      const result = await saveManagerConfigAction({
-        tenant,
-        namespace,
-        expectedVersion: view.version,
-        enabled,
-        document,
-        keepCredentials,
-        confirmSwitch,
-      });
-      if (!result.ok) {
-        setError(result.error);
-        return;
-      }
-      setError(null);
-      setView(result.data);
-      setSecrets({});
-      setReplacing(new Set());
-      setSaved(result.data.exists ? `Saved (version ${result.data.version}).` : "Saved.");
-      router.refresh();
+    const result = await saveManagerConfigAction({
+      tenant,
+      namespace,
+      expectedVersion: view.version,
+      enabled,
+      document,
+      keepCredentials,
+      confirmSwitch,
+    });
+    if (!result.ok) {
+      setError(result.error);
+      return;
     }
+    setError(null);
+    setView(result.data);
+    setSecrets({});
+    setReplacing(new Set());
+    setSaved(result.data.exists ? `Saved (version ${result.data.version}).` : "Saved.");
+    router.refresh();
   }
 
   const knownErrorPaths = new Set(

@@ -1,7 +1,7 @@
 import "server-only";
 import { dropSources } from "../secrets/index/store";
 import { z } from "zod";
-import type { PrismaClient } from "../db/generated/client";
+import { Prisma, type PrismaClient } from "../db/generated/client";
 import { changedDestinations, credentialNoun, identityOf, reenterMessage } from "../backends/destination";
 import {
   credentialPathsOf,
@@ -254,7 +254,13 @@ export async function saveConfig(
           ...data,
           version: { increment: 1 },
           ...(row.type !== data.type
-            ? { lastVerifiedAt: null, lastVerifyStatus: null, lastVerifyMessage: null, lastVerifyLatency: null }
+            ? {
+                lastVerifiedAt: null,
+                lastVerifyStatus: null,
+                lastVerifyMessage: null,
+                lastVerifyLatency: null,
+                lastVerifyCapabilities: Prisma.DbNull,
+              }
             : {}),
         },
       });
