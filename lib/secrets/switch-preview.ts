@@ -100,7 +100,8 @@ export async function previewSwitch(
     if (!parsed.ok)
       throw new KeyholdError(
         "invalid-input",
-        "Fix the highlighted fields first.",
+        // The save's own words: the form shows this before anything is saved.
+        "The configuration is not valid; nothing was saved.",
         Object.fromEntries(parsed.errors.map((e) => [e.path || "_", e.message])),
       );
     const refusal = identityRefusal(parsed.document, who.instanceAdmin);
