@@ -43,7 +43,12 @@ export function CapabilityTable({ report }: { report: CapabilityReport }) {
       {report.leastPrivilegePolicy ? (
         <div data-testid="least-privilege-policy">
           <p className="text-xs font-medium">Use this policy instead:</p>
-          <pre className="mt-1 overflow-x-auto rounded bg-zinc-900 p-2 text-xs text-zinc-100">
+          {/* Focusable: a long policy scrolls, and the keyboard must reach it. */}
+          <pre
+            tabIndex={0}
+            aria-label="Least-privilege policy"
+            className="mt-1 overflow-x-auto rounded bg-zinc-900 p-2 text-xs text-zinc-100"
+          >
             {report.leastPrivilegePolicy}
           </pre>
         </div>

@@ -32,7 +32,12 @@ export function SwitchDialog({
           {preview.missing.length ? (
             <div>
               <p className="font-medium">secret(&apos;KEY&apos;) would fail for:</p>
-              <ul className="mt-1 max-h-48 list-disc overflow-auto pl-5 font-mono text-xs" data-testid="switch-missing">
+              <ul
+                tabIndex={0}
+                aria-label="Keys that would disappear"
+                className="mt-1 max-h-48 list-disc overflow-auto pl-5 font-mono text-xs"
+                data-testid="switch-missing"
+              >
                 {preview.missing.map((m) => (
                   <li key={`${m.namespace}/${m.key}`}>
                     {m.namespace}: {m.key}
