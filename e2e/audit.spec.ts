@@ -27,6 +27,12 @@ test("changes of every kind are audited, with fields but without values", async 
   const ok = async (name: Parameters<typeof act>[1], args: unknown) => {
     const res = await act(r, name, args);
     expect(res.result?.ok, `${name}: ${res.text.slice(0, 300)}`).toBe(true);
+    return res.result as { data?: unknown };
+  };
+  // A save that turns a manager on or off carries its switch preview's confirmation.
+  const confirmed = async (args: { tenant: string; namespace: string; enabled: boolean; document: unknown }) => {
+    const { data } = await ok("previewSwitch", { ...args, keepCredentials: [] });
+    return { ...args, confirmSwitch: (data as { confirmation: string }).confirmation };
   };
   await ok("createSecret", {
     tenant: T,
@@ -51,11 +57,8 @@ test("changes of every kind are audited, with fields but without values", async 
   await page.waitForLoadState("networkidle");
   await ok("deleteSecret", { tenant: T, namespace: "app", key: "API_KEY" });
   await ok("saveConfig", {
-    tenant: T,
-    namespace: "cfg",
+    ...(await confirmed({ tenant: T, namespace: "cfg", enabled: true, document: vault(TOKEN_CANARY, false) })),
     expectedVersion: null,
-    enabled: true,
-    document: vault(TOKEN_CANARY, false),
     keepCredentials: [],
   });
   await ok("saveConfig", {
@@ -76,11 +79,8 @@ test("changes of every kind are audited, with fields but without values", async 
   });
   await ok("verify", { tenant: T, namespace: "cfg" });
   await ok("saveConfig", {
-    tenant: T,
-    namespace: "cfg",
+    ...(await confirmed({ tenant: T, namespace: "cfg", enabled: false, document: {} })),
     expectedVersion: 3,
-    enabled: false,
-    document: {},
     keepCredentials: [],
   });
   await grantRole(page, T, { email: MEMBER, role: "Viewer", namespace: "app" });

@@ -114,23 +114,34 @@ test("a secret written through one instance is listed by the other within a seco
   await a.must(...ACTIONS.createTenant, { slug: T, displayName: "Replicas" });
   await a.must(...ACTIONS.createNamespace, { tenant: T, path: NS });
   const aws = awsEnv();
+  const document = {
+    type: "aws-secret-manager",
+    "read-only": false,
+    "aws-secret-manager": {
+      "access-key-id": aws.accessKeyId,
+      "secret-key-id": aws.secretAccessKey,
+      region: aws.region,
+      "endpoint-override": proxy.url,
+      prefix: `replicas-${Date.now()}`,
+    },
+  };
+  // Turning the manager on switches the namespace's backend: the save carries its preview's confirmation.
+  const preview = await a.call(...ACTIONS.previewSwitch, {
+    tenant: T,
+    namespace: NS,
+    enabled: true,
+    keepCredentials: [],
+    document,
+  });
+  expect(preview.ok, JSON.stringify(preview.error)).toBe(true);
   const saved = await a.call(...ACTIONS.saveConfig, {
     tenant: T,
     namespace: NS,
     expectedVersion: null,
     enabled: true,
     keepCredentials: [],
-    document: {
-      type: "aws-secret-manager",
-      "read-only": false,
-      "aws-secret-manager": {
-        "access-key-id": aws.accessKeyId,
-        "secret-key-id": aws.secretAccessKey,
-        region: aws.region,
-        "endpoint-override": proxy.url,
-        prefix: `replicas-${Date.now()}`,
-      },
-    },
+    document,
+    confirmSwitch: (preview.data as { confirmation: string }).confirmation,
   });
   expect(saved.ok, JSON.stringify(saved.error)).toBe(true);
 

@@ -42,6 +42,7 @@ async function Prefetched({
     sort: query.sort,
     dir: query.dir,
     cursor: query.cursor || undefined,
+    filter: query.filter || undefined,
     pageSize: 50,
   };
   // The first page is rendered on the server, through the same guard as the route the browser uses: signed out → sign-in,

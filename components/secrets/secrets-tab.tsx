@@ -18,6 +18,7 @@ import { DeletedSecrets } from "./deleted-secrets";
 import { ExpressionPanel } from "./expression-panel";
 import { FreshnessLine } from "./freshness-line";
 import { IgnoredLine } from "./ignored-line";
+import { LIFECYCLE_FILTER_LABELS, LifecycleFilterSelect } from "./lifecycle";
 import { SecretDrawer } from "./secret-drawer";
 import { SecretsTable } from "./secrets-table";
 import { RequestError, useDeleteSecret, useSecretsList } from "./use-secrets";
@@ -61,6 +62,7 @@ function useUrlQuery(
     if (next.sort !== defaultSort) sp.set("sort", next.sort);
     if (next.dir !== "asc") sp.set("dir", next.dir);
     if (next.cursor) sp.set("cursor", next.cursor);
+    if (next.filter) sp.set("filter", next.filter);
     window.history.replaceState(null, "", `${pathname}${sp.size ? `?${sp}` : ""}`);
   };
   return [query, set];
@@ -191,6 +193,7 @@ export function SecretsTab({
               onChange={(e) => setSearch(e.target.value)}
             />
           </div>
+          <LifecycleFilterSelect value={query.filter} onChange={(filter) => setQuery({ filter, cursor: "" })} />
           <Button
             variant="secondary"
             onClick={() => void list.refresh()}
@@ -240,7 +243,9 @@ export function SecretsTab({
               </div>
             ) : data.errors.length ? null : (
               <div className="px-5 py-10 text-center text-sm text-zinc-500" data-testid="secrets-empty">
-                {query.search ? (
+                {query.filter ? (
+                  <p>No secret matches “{LIFECYCLE_FILTER_LABELS[query.filter]}”.</p>
+                ) : query.search ? (
                   <p>No secret matches “{query.search}”.</p>
                 ) : namespace === null ? (
                   <p>No secrets in any namespace of {tenant} yet.</p>

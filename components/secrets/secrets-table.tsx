@@ -6,6 +6,7 @@ import type { SecretRowView } from "@/lib/views/secrets-list";
 import type { SecretListQuery } from "@/lib/query/secret-keys";
 import { Badge } from "@/components/ui/badge";
 import { CopyExpression } from "./copy-expression";
+import { LifecycleCell } from "./lifecycle";
 import { ShowSubkeys } from "./show-subkeys";
 
 const SYSTEM_TAGS = new Set(["tenant", "namespace", "key", "prefix"]);
@@ -86,6 +87,7 @@ export function SecretsTable({
           <th scope="col" className="px-4 py-2 font-medium">
             Subkeys
           </th>
+          <SortHeader label="Last changed" column="updated" query={query} onSort={onSort} />
           <th scope="col" className="px-4 py-2 font-medium">
             Backend
           </th>
@@ -170,6 +172,9 @@ export function SecretsTable({
                     }
                   />
                 )}
+              </td>
+              <td className="px-4 py-2.5 text-xs" data-testid="lifecycle">
+                <LifecycleCell row={r} />
               </td>
               <td className="px-4 py-2.5 text-xs">{r.backendLabel}</td>
               <td className="px-4 py-2.5">

@@ -42,6 +42,7 @@ export function useSecretsList(
       });
       if (query.search) params.set("search", query.search);
       if (query.cursor) params.set("cursor", query.cursor);
+      if (query.filter) params.set("filter", query.filter);
       if (force.current) params.set("refresh", "1");
       force.current = false;
       const base = `/api/tenants/${encodeURIComponent(tenant)}`;

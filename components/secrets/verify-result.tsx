@@ -1,8 +1,12 @@
 import { CheckCircle2, XCircle } from "lucide-react";
 import type { VerifyOutcome } from "@/lib/secrets/verify";
+import { CapabilityTable } from "./capability-table";
 
 /** What the server's verify answers (lib/secrets/verify.ts), as the browser receives it. */
-export type VerifyOutcomeView = Omit<VerifyOutcome, "backendLabel"> & { backendLabel?: string };
+export type VerifyOutcomeView = Omit<VerifyOutcome, "backendLabel" | "capabilities"> & {
+  backendLabel?: string;
+  capabilities?: VerifyOutcome["capabilities"];
+};
 
 /** The outcome of a connectivity check: ok with latency and what was checked, or the code, an explanation and the backend's message. */
 export function VerifyResult({ outcome }: { outcome: VerifyOutcomeView }) {
@@ -27,6 +31,7 @@ export function VerifyResult({ outcome }: { outcome: VerifyOutcomeView }) {
       </p>
       <p className="mt-1">{outcome.ok && outcome.checked ? `Checked: ${outcome.checked}.` : outcome.explanation}</p>
       {outcome.message ? <p className="mt-1 break-words font-mono text-xs opacity-80">{outcome.message}</p> : null}
+      {outcome.capabilities ? <CapabilityTable report={outcome.capabilities} /> : null}
     </div>
   );
 }

@@ -3,8 +3,12 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { KeyRound, Save, ShieldCheck } from "lucide-react";
 import { saveManagerConfigAction } from "@/lib/actions/managers/save-manager-config";
+import { previewSwitchAction } from "@/lib/actions/managers/preview-switch";
+import type { SwitchPreview } from "@/lib/secrets/switch-preview";
+import { SwitchDialog } from "./switch-dialog";
 import { verifyConfigFormAction } from "@/lib/actions/managers/verify-config-form";
 import { VerifyResult, type VerifyOutcomeView } from "@/components/secrets/verify-result";
+import { CapabilityTable } from "@/components/secrets/capability-table";
 import { changedDestinations, reenterMessage } from "@/lib/backends/destination";
 import { DEFAULT_PREFIX } from "@/lib/backends/config-fields";
 import { descriptorOf, EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "@/lib/backends/descriptors";
@@ -78,6 +82,11 @@ export function ManagerForm({
   const [pending, startTransition] = useTransition();
   const [verify, setVerify] = useState<VerifyOutcomeView | null>(null);
   const [verifying, startVerify] = useTransition();
+  const [switching, setSwitching] = useState<{
+    preview: SwitchPreview;
+    document: unknown;
+    keepCredentials: string[];
+  } | null>(null);
 
   function runVerify() {
     const { document, keepCredentials } = buildDocument();
@@ -181,25 +190,40 @@ export function ManagerForm({
     }
     const { document, keepCredentials } = buildDocument();
     startTransition(async () => {
-      const result = await saveManagerConfigAction({
-        tenant,
-        namespace,
-        expectedVersion: view.version,
-        enabled,
-        document,
-        keepCredentials,
-      });
-      if (!result.ok) {
-        setError(result.error);
+      // A change of the serving backend is previewed first; when keys would disappear, the user confirms it.
+      const preview = await previewSwitchAction({ tenant, namespace, enabled, document, keepCredentials });
+      if (!preview.ok) {
+        setError(preview.error);
         return;
       }
-      setError(null);
-      setView(result.data);
-      setSecrets({});
-      setReplacing(new Set());
-      setSaved(result.data.exists ? `Saved (version ${result.data.version}).` : "Saved.");
-      router.refresh();
+      if (preview.data.switching && preview.data.counts.missing > 0) {
+        setSwitching({ preview: preview.data, document, keepCredentials });
+        return;
+      }
+      await save(document, keepCredentials, preview.data.confirmation ?? undefined);
     });
+  }
+
+  async function save(document: unknown, keepCredentials: string[], confirmSwitch: string | undefined) {
+    const result = await saveManagerConfigAction({
+      tenant,
+      namespace,
+      expectedVersion: view.version,
+      enabled,
+      document,
+      keepCredentials,
+      confirmSwitch,
+    });
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    setError(null);
+    setView(result.data);
+    setSecrets({});
+    setReplacing(new Set());
+    setSaved(result.data.exists ? `Saved (version ${result.data.version}).` : "Saved.");
+    router.refresh();
   }
 
   const knownErrorPaths = new Set(
@@ -404,6 +428,17 @@ export function ManagerForm({
           {view.lastVerify.message ? ` — ${view.lastVerify.message}` : ""}
         </p>
       ) : null}
+      {view.lastVerify?.capabilities && !verify ? <CapabilityTable report={view.lastVerify.capabilities} /> : null}
+      <SwitchDialog
+        preview={switching?.preview ?? null}
+        pending={pending}
+        onCancel={() => setSwitching(null)}
+        onConfirm={() => {
+          const s = switching;
+          setSwitching(null);
+          if (s) startTransition(() => save(s.document, s.keepCredentials, s.preview.confirmation ?? undefined));
+        }}
+      />
     </form>
   );
 }

@@ -20,12 +20,18 @@ export interface AuditDetails {
   "config.updated": ConfigChange;
   "config.read-only-toggled": ConfigChange;
   "config.credentials-replaced": ConfigChange;
-  "config.disabled": Record<string, never>;
-  "config.verified": { status: string; backend: BackendType; source: string };
+  "config.disabled": { switch?: SwitchCounts };
+  "config.verified": { status: string; backend: BackendType; source: string; capabilities?: CapabilityOutcomes };
   "config.verify-form":
     | { status: string; reason: string }
     | { status: string; fields: string[] }
-    | { status: string; backend: BackendType; host: string | null; identity: string };
+    | {
+        status: string;
+        backend: BackendType;
+        host: string | null;
+        identity: string;
+        capabilities?: CapabilityOutcomes;
+      };
   "secret.created": { key: string; tags: string[]; backend: BackendType };
   "secret.updated": { key: string; value: "replaced" | "unchanged"; tags: string[]; backend: BackendType };
   "secret.deleted": { key: string; backend: BackendType };
@@ -44,6 +50,23 @@ export interface ConfigChange {
   type: BackendType;
   readOnly: boolean;
   identity: string;
+  /** A change of the effective backend, confirmed after its preview (lib/secrets/switch-preview.ts): counts only. */
+  switch?: SwitchCounts;
+}
+
+/** verify's capability table in an audit entry: each operation's outcome. */
+export type CapabilityOutcomes = Record<string, string>;
+
+/** What a confirmed backend switch would do to the namespace's keys, as counted by its preview. */
+export interface SwitchCounts {
+  /** Keys the namespace sees now. */
+  current: number;
+  /** Of those, how many the new backend has. */
+  kept: number;
+  /** How many would disappear (`secret('KEY')` would fail). */
+  missing: number;
+  /** Keys the new backend has that the namespace does not see now. */
+  added: number;
 }
 
 export type AuditAction = keyof AuditDetails;

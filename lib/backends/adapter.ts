@@ -2,6 +2,7 @@ import type { EgressPolicy } from "../net/egress";
 import type { ConfigDocument } from "./document";
 import type { BackendType } from "./descriptors";
 import type { SoftDelete } from "./soft-delete";
+import type { CapabilityReport } from "./capabilities";
 
 /**
  * Where a configuration is attached. Secrets that carry no namespace of their own (read-only Vault
@@ -81,6 +82,8 @@ export interface VerifyResult {
   latencyMs: number;
   /** What was checked, in words: "listed secrets in eu-west-1", "read mount secret/ (kv v2)". */
   checked: string;
+  /** What the credential can do, operation by operation (lib/backends/capabilities.ts); never a value. */
+  capabilities?: CapabilityReport;
 }
 
 /**

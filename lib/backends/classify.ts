@@ -1,4 +1,5 @@
 import type { Attachment, IgnoreReason } from "./adapter";
+import type { SecretLifecycle } from "../secrets/index/entry";
 
 /** A secret as the backend lists it: its own name and its tags (GCP: labels merged with annotations). */
 export interface RawSecret {
@@ -6,6 +7,8 @@ export interface RawSecret {
   tags: Record<string, string>;
   description: string | null;
   updatedAt: Date | null;
+  /** Age, rotation and expiry from the backend's metadata (lib/secrets/index/entry.ts). */
+  lifecycle?: SecretLifecycle;
 }
 
 /** The selection rules of a tagged backend (AWS, Azure, Google), from its configuration. */

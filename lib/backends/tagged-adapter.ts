@@ -36,6 +36,8 @@ import { subkeysOf, valueOrSubkey } from "./subkeys";
 import { subkeySourceOf, type ExternalBackendType } from "./descriptors";
 import type { DriverSoftDelete } from "./soft-delete";
 import { taggedSoftDelete } from "./tagged-soft-delete";
+import { finishReport, type CapabilityReport, type CapabilityRow } from "./capabilities";
+import { probe } from "./probe";
 
 /** What a tagged backend (AWS, Azure, Google) must provide; the selection rules, paging and read-only guard live here. */
 export interface TaggedDriver {
@@ -63,6 +65,12 @@ export interface TaggedDriver {
   remove(name: string, signal: AbortSignal): Promise<void>;
   /** One cheap authenticated call; returns what was checked. */
   verify(signal: AbortSignal): Promise<string>;
+  /** Verify's "describe one secret": its metadata without its value. Absent: the list's metadata is the description. */
+  describe?(name: string, signal: AbortSignal): Promise<string>;
+  /** Whether the credential may write, from a side-effect-free permission check. Absent: unknown. */
+  canWrite?(name: string, signal: AbortSignal): Promise<{ write: boolean; detail: string }>;
+  /** The read-only grant to recommend when a read-only configuration's credential can write. */
+  readOnlyPolicy?: string;
   /** The backend name Keyhold gives a secret it writes. */
   nameFor(ref: { prefix: string; tenant: string; namespace: string; key: string }): string;
   /** SDK error → code, or null when unknown (then it becomes `unreachable` with the message). */
@@ -161,8 +169,70 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       updatedAt: raw.updatedAt ? raw.updatedAt.toISOString() : null,
       version: null,
       ignored: c.ok ? null : c.reason,
+      ...(raw.lifecycle ? { lifecycle: raw.lifecycle } : {}),
     };
   };
+
+  /**
+   * Verify's capability table after the list succeeded: describe and read one secret this configuration can see (the
+   * value is dropped here, never returned), and the write permission where the backend can tell it without a write.
+   */
+  async function capabilities(checked: string): Promise<CapabilityReport> {
+    const ms = ctx.timeoutMs ?? 5_000;
+    const rows: CapabilityRow[] = [
+      { operation: "authenticate", outcome: "yes", detail: "the credential was accepted" },
+      { operation: "list", outcome: "yes", detail: checked },
+    ];
+    const found = await call(
+      "list",
+      async (signal) => {
+        let pages = 0;
+        for await (const page of driver.scan(signal, new PageBudget(driver.target))) {
+          for (const raw of page) {
+            const c = classify(raw, rules);
+            if (c.ok) return { name: raw.name, key: c.key };
+          }
+          if (++pages >= 3) break;
+        }
+        return null;
+      },
+      [],
+      ms,
+    ).catch(() => null);
+    if (!found) {
+      const none = "no secret this configuration can see to try";
+      rows.push({ operation: "describe", outcome: "unknown", detail: none });
+      rows.push({ operation: "read", outcome: "unknown", detail: none });
+    } else {
+      rows.push(
+        driver.describe
+          ? await probe("describe", () => call("describe", (s) => driver.describe!(found.name, s), [], ms))
+          : { operation: "describe", outcome: "yes", detail: "the list returns each secret's metadata" },
+      );
+      rows.push(
+        await probe("read", async () => {
+          await call("read", (s) => driver.readValue(found.name, s), [], ms);
+          return `read the value of '${found.key}' (not shown)`;
+        }),
+      );
+    }
+    rows.push(
+      driver.canWrite && found
+        ? await probe("write", async () => {
+            const answer = await call("permissions", (s) => driver.canWrite!(found.name, s), [], ms);
+            if (!answer.write) throw new BackendError("forbidden", answer.detail);
+            return answer.detail;
+          })
+        : {
+            operation: "write",
+            outcome: "unknown",
+            detail: readOnly
+              ? `${driver.target} has no side-effect-free write check; the configuration is read-only, so Keyhold never writes`
+              : `${driver.target} has no side-effect-free write check: the first secret created through Keyhold tells`,
+          },
+    );
+    return finishReport(rows, { readOnly, readOnlyPolicy: driver.readOnlyPolicy ?? null });
+  }
 
   /** Every page of the backend, classified; the whole scan shares one deadline (at least a minute). */
   async function* scan(): AsyncIterable<IndexedSecret[]> {
@@ -311,7 +381,8 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
     async verify(): Promise<VerifyResult> {
       const started = performance.now();
       const checked = await call("verify", (s) => driver.verify(s), [], ctx.timeoutMs ?? 5_000);
-      return { status: "ok", latencyMs: Math.round(performance.now() - started), checked };
+      const latencyMs = Math.round(performance.now() - started);
+      return { status: "ok", latencyMs, checked, capabilities: await capabilities(checked) };
     },
 
     ...(driver.softDelete

@@ -2,7 +2,7 @@ import "server-only";
 import { testPause } from "../server/test-pause";
 import { dropSources } from "../secrets/index/store";
 import { z } from "zod";
-import type { PrismaClient } from "../db/generated/client";
+import { Prisma, type PrismaClient } from "../db/generated/client";
 import { changedDestinations, credentialNoun, identityOf, reenterMessage } from "../backends/destination";
 import {
   credentialPathsOf,
@@ -22,6 +22,8 @@ import { tenantBoundaryErrors } from "./tenant-boundary";
 import type { ResolvedScope } from "./scope";
 import { diffSettings } from "./settings-diff";
 import { recordAudit, type ConfigChange } from "../audit/record";
+import { capabilityReportSchema, type CapabilityReport } from "../backends/capabilities";
+import { checkConfirmation, isBackendSwitch, targetOf } from "./switch-confirmation";
 
 export const saveConfigInput = z.strictObject({
   /** The version the form was loaded with; null when the form created a new configuration. */
@@ -30,6 +32,8 @@ export const saveConfigInput = z.strictObject({
   document: boundedJson(),
   /** Credential paths to keep from the stored configuration (the form's "set" fields left alone). */
   keepCredentials: z.array(z.string().max(128)).max(20).default([]),
+  /** A switch preview's confirmation (lib/secrets/switch-preview.ts), when the save changes the serving backend. */
+  confirmSwitch: z.string().max(4096).optional(),
 });
 
 export type SaveConfigInput = z.infer<typeof saveConfigInput>;
@@ -38,6 +42,12 @@ async function findRow(prisma: PrismaClient, scope: ResolvedScope) {
   return prisma.secretsManagerConfig.findUnique({
     where: { tenantId_scopeKey: { tenantId: scope.tenantId, scopeKey: scope.scopeKey } },
   });
+}
+
+/** The stored capability table, or null when the column is empty or does not parse (written by an older build). */
+function storedCapabilities(value: unknown): CapabilityReport | null {
+  const parsed = capabilityReportSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 export async function loadConfigView(prisma: PrismaClient, scope: ResolvedScope): Promise<ConfigView> {
@@ -61,6 +71,7 @@ export async function loadConfigView(prisma: PrismaClient, scope: ResolvedScope)
           status: row.lastVerifyStatus ?? "OK",
           message: row.lastVerifyMessage,
           latencyMs: row.lastVerifyLatency,
+          capabilities: storedCapabilities(row.lastVerifyCapabilities),
         }
       : null,
     updatedAt: row.updatedAt.toISOString(),
@@ -163,20 +174,31 @@ export async function saveConfig(
   scope: ResolvedScope,
   input: SaveConfigInput,
   actor: string,
-  who: { instanceAdmin: boolean; tenant?: string } = { instanceAdmin: false },
+  /** `requireSwitchConfirmation`: refuse a change of the serving backend without its preview's confirmation. */
+  who: { instanceAdmin: boolean; tenant?: string; requireSwitchConfirmation?: boolean } = { instanceAdmin: false },
 ): Promise<ConfigView> {
   const row = await findRow(prisma, scope);
   if ((row?.version ?? null) !== input.expectedVersion) throw conflict(row?.version ?? null);
   const audit = { tenantId: scope.tenantId, namespace: scope.namespace, actor, outcome: "success" } as const;
+  const stored = row
+    ? { enabled: row.enabled, type: fromDbType(row.type), settings: row.settings as Record<string, unknown> }
+    : null;
+  // The counts its preview showed, recorded with the change; undefined when the save keeps the backend.
+  const confirmed = (document: ConfigDocument | null) =>
+    who.requireSwitchConfirmation && isBackendSwitch(stored, input.enabled, document)
+      ? checkConfirmation(input.confirmSwitch, scope, row?.version ?? null, targetOf(input.enabled, document))
+      : undefined;
 
   if (!input.enabled) {
     if (!row) return EMPTY_CONFIG_VIEW;
+    const switched = confirmed(null);
     const n = await prisma.$transaction(async (tx) => {
       const r = await tx.secretsManagerConfig.updateMany({
         where: { id: row.id, tenantId: scope.tenantId, version: row.version },
         data: { enabled: false, version: { increment: 1 } },
       });
-      if (r.count) await recordAudit(tx, { ...audit, action: "config.disabled", details: {} });
+      if (r.count)
+        await recordAudit(tx, { ...audit, action: "config.disabled", details: switched ? { switch: switched } : {} });
       // Its secrets index goes with it (turned on again, it scans anew).
       if (r.count) await dropSources(tx as unknown as PrismaClient, { configId: row.id });
       return r.count;
@@ -199,6 +221,7 @@ export async function saveConfig(
       "The configuration names what this tenant may not use; nothing was saved.",
       outside,
     );
+  const switched = confirmed(parsed.document);
   const identity = identityOf(parsed.document).kind;
   const { settings, credentials } = splitCredentials(parsed.document);
   const data = {
@@ -216,6 +239,7 @@ export async function saveConfig(
     type: parsed.document.type,
     readOnly: parsed.document["read-only"],
     identity,
+    ...(switched ? { switch: switched } : {}),
   };
 
   try {
@@ -240,7 +264,13 @@ export async function saveConfig(
           ...data,
           version: { increment: 1 },
           ...(row.type !== data.type
-            ? { lastVerifiedAt: null, lastVerifyStatus: null, lastVerifyMessage: null, lastVerifyLatency: null }
+            ? {
+                lastVerifiedAt: null,
+                lastVerifyStatus: null,
+                lastVerifyMessage: null,
+                lastVerifyLatency: null,
+                lastVerifyCapabilities: Prisma.DbNull,
+              }
             : {}),
         },
       });

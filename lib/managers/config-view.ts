@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EXTERNAL_BACKEND_TYPES } from "../backends/descriptors";
+import { capabilityReportSchema } from "../backends/capabilities";
 
 /**
  * What the browser receives about a dedicated manager. It has no credential field: credentials
@@ -22,6 +23,8 @@ export const configViewSchema = z.strictObject({
       status: z.string(),
       message: z.string().nullable(),
       latencyMs: z.number().nullable(),
+      /** The capability table of that verify (null before issue 12's verify, or when it failed first). */
+      capabilities: capabilityReportSchema.nullable(),
     })
     .nullable(),
   updatedAt: z.string().nullable(),

@@ -5,6 +5,8 @@ export interface SecretListQuery {
   dir: "asc" | "desc";
   /** The page's keyset cursor (`a.…` after a row, `b.…` before one); "" for the first page. */
   cursor: string;
+  /** "" for every secret, or one lifecycle filter (lib/secrets/index/lifecycle.ts). */
+  filter: "" | "expiring" | "disabled" | "stale";
 }
 
 export const secretKeys = {
@@ -28,17 +30,19 @@ export function affectsNamespace(key: readonly unknown[], tenant: string, namesp
   );
 }
 
-/** Reads the list state kept in the URL (`?q=&sort=&dir=&cursor=`), the same on the server and in the browser. */
+/** Reads the list state kept in the URL (`?q=&sort=&dir=&cursor=&filter=`), the same on the server and in the browser. */
 export function parseListQuery(
   get: (name: string) => string | null | undefined,
   /** The tab's order when the URL names none: the key on a namespace's tab, the namespace on the tenant's. */
   defaultSort: SecretListQuery["sort"] = "key",
 ): SecretListQuery {
   const sort = get("sort");
+  const filter = get("filter");
   return {
     search: get("q") ?? "",
     sort: sort === "key" || sort === "namespace" || sort === "updated" ? sort : defaultSort,
     dir: get("dir") === "desc" ? "desc" : "asc",
     cursor: /^[ab]\.[A-Za-z0-9_-]{1,4000}$/.test(get("cursor") ?? "") ? get("cursor")! : "",
+    filter: filter === "expiring" || filter === "disabled" || filter === "stale" ? filter : "",
   };
 }

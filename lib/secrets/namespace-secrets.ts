@@ -17,6 +17,7 @@ import {
 } from "./lineage-sources";
 import { listPage } from "./index/paging";
 import { ignoredCounts } from "./index/query";
+import type { LifecycleFilter } from "./index/lifecycle";
 
 export type { ListFreshness, SourceError } from "./lineage-sources";
 
@@ -37,8 +38,23 @@ export interface SecretRow {
   backendLabel: string;
   /** Where the serving configuration is attached: a secret without a namespace of its own belongs to that scope. */
   sourceKind: EffectiveBackend["source"]["kind"];
+  /** Age, rotation and expiry where the backend tells them (never a value). */
+  lifecycle: RowLifecycle;
 }
+
+export interface RowLifecycle {
+  enabled: boolean | null;
+  expiresAt: string | null;
+  notBefore: string | null;
+  lastRotatedAt: string | null;
+  nextRotationAt: string | null;
+  version: string | null;
+  versionCreatedAt: string | null;
+}
+
 export interface NamespaceSecretsQuery {
+  /** Only secrets expiring within 30 days, disabled, or not changed for 90 days. */
+  filter?: LifecycleFilter;
   search?: string;
   sort?: "key" | "namespace" | "updated";
   dir?: "asc" | "desc";
@@ -83,6 +99,15 @@ function rowsOf(page: Awaited<ReturnType<typeof listPage>>, served: Served[], te
       readOnly: s.effective.readOnly,
       backendLabel: backendLabel(s.effective.type as BackendType),
       sourceKind: s.effective.source.kind,
+      lifecycle: {
+        enabled: r.enabled,
+        expiresAt: r.expiresAt,
+        notBefore: r.notBefore,
+        lastRotatedAt: r.lastRotatedAt,
+        nextRotationAt: r.nextRotationAt,
+        version: r.version,
+        versionCreatedAt: r.versionCreatedAt,
+      },
     };
   });
 }
@@ -113,6 +138,7 @@ export async function listNamespaceSecrets(
         search: query.search,
         limit: query.pageSize,
         stamps,
+        filter: query.filter,
       },
     }),
     own
@@ -160,6 +186,7 @@ export async function listTenantSecrets(
       })),
       search: query.search,
       limit: query.pageSize,
+      filter: query.filter,
     },
   });
   return {

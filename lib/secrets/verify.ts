@@ -1,10 +1,11 @@
 import "server-only";
-import type { PrismaClient } from "../db/generated/client";
+import { Prisma, type PrismaClient } from "../db/generated/client";
 import { VerifyStatus } from "../db/generated/enums";
 import { createBackend } from "../backends/registry";
 import { isBackendError } from "../backends/backend-error";
 import type { SecretsBackend } from "../backends/adapter";
 import { explainVerify } from "../backends/verify-codes";
+import { capabilityReportSchema, type CapabilityReport } from "../backends/capabilities";
 import { backendLabel, type BackendType } from "../backends/descriptors";
 import { hostOf, identityOf } from "../backends/destination";
 import { reserve } from "../auth/rate-limit";
@@ -29,6 +30,8 @@ export interface VerifyOutcome {
   explanation: string;
   backendLabel: string;
   at: string;
+  /** What the credential can do, operation by operation; null when verify failed before the table. */
+  capabilities: CapabilityReport | null;
 }
 
 const DB_STATUS: Record<string, VerifyStatus> = {
@@ -41,6 +44,10 @@ const DB_STATUS: Record<string, VerifyStatus> = {
   "invalid-config": VerifyStatus.INVALID_CONFIG,
   timeout: VerifyStatus.TIMEOUT,
 };
+
+/** The table in the audit entry: each operation's outcome, no details. */
+const capabilityAudit = (report: CapabilityReport | null) =>
+  report ? { capabilities: Object.fromEntries(report.rows.map((r) => [r.operation, r.outcome])) } : {};
 
 async function run(backend: () => Promise<SecretsBackend>, label: string): Promise<VerifyOutcome> {
   const at = new Date().toISOString();
@@ -55,6 +62,8 @@ async function run(backend: () => Promise<SecretsBackend>, label: string): Promi
       explanation: explainVerify("ok"),
       backendLabel: label,
       at,
+      // Parsed: only operation names, outcomes and words about them leave the adapter.
+      capabilities: result.capabilities ? capabilityReportSchema.parse(result.capabilities) : null,
     };
   } catch (error) {
     const code = isBackendError(error) ? error.code : "unreachable";
@@ -68,6 +77,7 @@ async function run(backend: () => Promise<SecretsBackend>, label: string): Promi
       explanation: explainVerify(code),
       backendLabel: label,
       at,
+      capabilities: null,
     };
   }
 }
@@ -93,6 +103,7 @@ export async function verifyServing(
         lastVerifyStatus: DB_STATUS[outcome.status] ?? VerifyStatus.UNREACHABLE,
         lastVerifyMessage: outcome.message?.slice(0, 500) ?? null,
         lastVerifyLatency: outcome.latencyMs,
+        lastVerifyCapabilities: outcome.capabilities ?? Prisma.DbNull,
       },
     });
   }
@@ -102,7 +113,12 @@ export async function verifyServing(
     actor,
     action: "config.verified",
     outcome: outcome.ok ? "success" : "failure",
-    details: { status: outcome.status, backend: effective.type, source: effective.source.kind },
+    details: {
+      status: outcome.status,
+      backend: effective.type,
+      source: effective.source.kind,
+      ...capabilityAudit(outcome.capabilities),
+    },
   });
   return outcome;
 }
@@ -119,6 +135,7 @@ const invalidConfig = (
   explanation: explainVerify("invalid-config"),
   backendLabel: "",
   at: new Date().toISOString(),
+  capabilities: null,
   ...(fieldErrors ? { fieldErrors } : {}),
 });
 
@@ -196,6 +213,10 @@ export async function verifyForm(
       }),
     backendLabel(doc.type),
   );
-  await audit(outcome.ok ? "success" : "failure", { ...details, status: outcome.status });
+  await audit(outcome.ok ? "success" : "failure", {
+    ...details,
+    status: outcome.status,
+    ...capabilityAudit(outcome.capabilities),
+  });
   return outcome;
 }

@@ -22,6 +22,16 @@ export const secretRowSchema = z.strictObject({
   readOnly: z.boolean(),
   updatedAt: z.string().nullable(),
   sourceKind: z.enum(["namespace", "tenant", "file", "builtin"]),
+  /** Age, rotation and expiry where the backend tells them (dates as ISO text); never a value. */
+  lifecycle: z.strictObject({
+    enabled: z.boolean().nullable(),
+    expiresAt: z.string().nullable(),
+    notBefore: z.string().nullable(),
+    lastRotatedAt: z.string().nullable(),
+    nextRotationAt: z.string().nullable(),
+    version: z.string().nullable(),
+    versionCreatedAt: z.string().nullable(),
+  }),
 });
 
 export const secretsListSchema = z.strictObject({
@@ -46,6 +56,8 @@ export const listQueryFields = {
   search: plainText(200).optional(),
   sort: z.enum(["key", "namespace", "updated"]).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
+  /** expires within 30 days, disabled, not changed for 90 days (lib/secrets/index/lifecycle.ts). */
+  filter: z.enum(["expiring", "disabled", "stale"]).optional(),
   /** A page's cursor, as a previous answer gave it (`nextCursor`, `prevCursor`). */
   cursor: z
     .string()
@@ -75,6 +87,7 @@ export function toSecretsList(effective: EffectiveBackend, result: NamespaceSecr
         readOnly,
         updatedAt,
         sourceKind,
+        lifecycle,
       }) => ({
         key,
         namespace,
@@ -87,6 +100,7 @@ export function toSecretsList(effective: EffectiveBackend, result: NamespaceSecr
         readOnly,
         updatedAt,
         sourceKind,
+        lifecycle,
       }),
     ),
     total: result.total,

@@ -5,6 +5,7 @@ import { effectiveBackends, globalCandidate } from "../managers/effective";
 import type { GuardSpec } from "../server/guard";
 import { summarizeBackend } from "./backend-summary";
 import { permissionsOn } from "../auth/capabilities";
+import { namespaceLifecycleCounts } from "../secrets/lifecycle-overview";
 
 export const tenantOverviewView = {
   name: "view.tenant-overview",
@@ -28,9 +29,18 @@ export const tenantOverviewView = {
       const b = backends.get(ns)!;
       return summarizeBackend(b, b.configId ? (byId.get(b.configId) ?? null) : null);
     };
+    // Counts only for namespaces whose secrets this user may list.
+    const listable = namespaces.filter(
+      (ns) => permissionsOn(session.bindings, { tenantId: tenant!.id, namespace: ns }, ["secret:list"])["secret:list"],
+    );
+    const lifecycle = await namespaceLifecycleCounts(prisma, tenant!, listable);
     return {
       tenantBackend: summarize(null),
-      namespaces: namespaces.map((path) => ({ path, backend: summarize(path) })),
+      namespaces: namespaces.map((path) => ({
+        path,
+        backend: summarize(path),
+        lifecycle: lifecycle.get(path) ?? null,
+      })),
       fileBackendShared: globalCandidate() !== null,
       can: permissionsOn(session.bindings, { tenantId: tenant!.id, namespace: null }, ["config:read"]),
     };

@@ -156,6 +156,18 @@ const ACTIONS: Record<string, ActionTarget> = {
       { document: arb.hostileDocuments, keepCredentials: arb.hostileKeepCredentials },
     ),
   },
+  "lib/actions/managers/preview-switch.ts": {
+    arbitrary: inputOf(
+      {
+        tenant: arb.tenants,
+        namespace: nullableNamespace,
+        enabled: fc.boolean(),
+        document: arb.validDocuments,
+        keepCredentials: arb.validKeepCredentials,
+      },
+      { document: arb.hostileDocuments, keepCredentials: arb.hostileKeepCredentials },
+    ),
+  },
   "lib/actions/managers/verify-connection.ts": {
     arbitrary: inputOf({ tenant: arb.tenants, namespace: nullableNamespace }),
   },

@@ -29,6 +29,7 @@ const { loadPage } = await import("../../lib/server/page");
 const { secretsListView } = await import("../../lib/views/secrets-list");
 const { tenantSecretsView } = await import("../../lib/views/tenant-secrets");
 const { saveManagerConfigAction } = await import("../../lib/actions/managers/save-manager-config");
+const { previewSwitchAction } = await import("../../lib/actions/managers/preview-switch");
 
 const firstPage = (namespace: string | null, search?: string) =>
   namespace === null
@@ -78,6 +79,15 @@ describe.each(TEST_DATABASES)("the Secrets tab's first page on $kind", ({ kind, 
       "read-only": true,
       vault: { address: "http://127.0.0.1:9", token: { token: "t" } },
     };
+    // Turning a manager on switches the namespace's backend: the save carries its preview's confirmation.
+    const preview = await previewSwitchAction({
+      tenant: "acme",
+      namespace: "company.team",
+      enabled: true,
+      document,
+      keepCredentials: [],
+    });
+    expect(preview).toMatchObject({ ok: true, data: { switching: true } });
     expect(
       await saveManagerConfigAction({
         tenant: "acme",
@@ -86,6 +96,7 @@ describe.each(TEST_DATABASES)("the Secrets tab's first page on $kind", ({ kind, 
         enabled: true,
         document,
         keepCredentials: [],
+        confirmSwitch: preview.ok ? (preview.data.confirmation ?? undefined) : undefined,
       }),
     ).toMatchObject({ ok: true });
     actAs(s, "viewer");

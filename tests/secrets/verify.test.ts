@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BackendError } from "@/lib/backends/backend-error";
 import { verifyServing } from "@/lib/secrets/verify";
+import { Prisma } from "@/lib/db/generated/client";
+import { finishReport } from "@/lib/backends/capabilities";
 import { memoryBackend, memoryDatabase, memoryServing } from "../support/memory-backend";
 
 const tenant = { id: "tenant-verify", slug: "acme" };
@@ -33,6 +35,8 @@ describe("verifyServing", () => {
           lastVerifyStatus: "OK",
           lastVerifyMessage: null,
           lastVerifyLatency: 3,
+          // No table: an older one is cleared.
+          lastVerifyCapabilities: Prisma.DbNull,
         },
       },
     ]);
@@ -46,6 +50,39 @@ describe("verifyServing", () => {
         details: { status: "ok", backend: "vault", source: "namespace" },
       },
     ]);
+  });
+
+  it("stores the capability table on the configuration and its outcomes in the audit entry", async () => {
+    const capabilities = finishReport(
+      [
+        { operation: "authenticate", outcome: "yes", detail: "policies: reader" },
+        { operation: "list", outcome: "yes", detail: "listed secret/metadata/" },
+        { operation: "describe", outcome: "no", detail: "capabilities: list" },
+        { operation: "read", outcome: "no", detail: "forbidden: permission denied" },
+        { operation: "write", outcome: "no", detail: "capabilities: deny" },
+      ],
+      { readOnly: true, readOnlyPolicy: null },
+    );
+    const backend = memoryBackend({ type: "vault", capabilities });
+    const { prisma, audit, verifications } = memoryDatabase();
+    const outcome = await verifyServing(
+      prisma,
+      tenant,
+      null,
+      "admin@example.com",
+      memoryServing({ namespaces: [], backends: { "": backend } }),
+    );
+    expect(outcome.capabilities).toEqual(capabilities);
+    expect(outcome.capabilities!.warnings).toEqual([
+      "The credential cannot read secret values: flows that call secret('KEY') would fail.",
+    ]);
+    expect(verifications[0].data.lastVerifyCapabilities).toEqual(capabilities);
+    expect(audit[0].details).toEqual({
+      status: "ok",
+      backend: "vault",
+      source: "tenant",
+      capabilities: { authenticate: "yes", list: "yes", describe: "no", read: "no", write: "no" },
+    });
   });
 
   it("maps a backend error to its status and message, and records a failure", async () => {

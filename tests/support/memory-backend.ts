@@ -38,6 +38,8 @@ export interface MemoryBackendOptions {
   subkeySource?: SubkeySource;
   /** Thrown by verify; otherwise verify succeeds. */
   verifyError?: Error;
+  /** The capability table verify reports (none by default). */
+  capabilities?: VerifyResult["capabilities"];
 }
 
 export type MemoryBackend = SecretsBackend & {
@@ -136,7 +138,12 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
     async verify(): Promise<VerifyResult> {
       calls.push("verify");
       if (options.verifyError) throw options.verifyError;
-      return { status: "ok", latencyMs: 3, checked: "listed secrets in memory" };
+      return {
+        status: "ok",
+        latencyMs: 3,
+        checked: "listed secrets in memory",
+        ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+      };
     },
   };
 }

@@ -11,6 +11,7 @@ export const ACTIONS = {
   updateSecret: ["lib/actions/secrets/update-secret.ts", "updateSecretAction"],
   deleteSecret: ["lib/actions/secrets/delete-secret.ts", "deleteSecretAction"],
   saveConfig: ["lib/actions/managers/save-manager-config.ts", "saveManagerConfigAction"],
+  previewSwitch: ["lib/actions/managers/preview-switch.ts", "previewSwitchAction"],
   verify: ["lib/actions/managers/verify-connection.ts", "verifyConnectionAction"],
   verifyForm: ["lib/actions/managers/verify-config-form.ts", "verifyConfigFormAction"],
   checkExpression: ["lib/actions/secrets/check-expression.ts", "checkExpressionAction"],

@@ -17,6 +17,7 @@ export const saveManagerConfigAction = defineAction({
     const view = await saveConfig(prisma, scope, input, session.actor, {
       instanceAdmin: isInstanceAdmin(session.bindings),
       tenant: tenant!.slug,
+      requireSwitchConfirmation: true,
     });
     revalidatePath(`/tenants/${tenant!.slug}`, "layout");
     return view;

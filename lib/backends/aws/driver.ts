@@ -43,6 +43,7 @@ function rawOf(entry: SecretListEntry): RawSecret {
     tags: tagsOf(entry.Tags),
     description: entry.Description || null,
     updatedAt: entry.LastChangedDate ?? entry.CreatedDate ?? null,
+    lifecycle: { lastRotatedAt: entry.LastRotatedDate ?? null, nextRotationAt: entry.NextRotationDate ?? null },
   };
 }
 
@@ -155,6 +156,11 @@ export function createAwsDriver(ctx: BackendContext): TaggedDriver {
     async verify(signal: AbortSignal) {
       await client.send(new ListSecretsCommand({ MaxResults: 1 }), { abortSignal: signal });
       return `listed secrets in ${await region()}`;
+    },
+
+    async describe(name: string, signal: AbortSignal) {
+      await client.send(new DescribeSecretCommand({ SecretId: name }), { abortSignal: signal });
+      return `described '${name}' (DescribeSecret)`;
     },
 
     nameFor: (ref) => managedName(ref, NAME_RULES),

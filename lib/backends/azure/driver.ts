@@ -26,6 +26,7 @@ function toRaw(p: SecretProperties): RawSecret {
     tags: p.tags ?? {},
     description: p.contentType || null,
     updatedAt: p.updatedOn ?? p.createdOn ?? null,
+    lifecycle: { enabled: p.enabled ?? null, expiresAt: p.expiresOn ?? null, notBefore: p.notBefore ?? null },
   };
 }
 
@@ -227,6 +228,13 @@ export function createAzureDriver(ctx: BackendContext): TaggedDriver {
           throw new BackendError("not-found", `${target}: no Key Vault answers at ${c.vaultUrl} (HTTP 404).`);
         throw error;
       }
+    },
+
+    async describe(name, signal) {
+      await run((client) =>
+        client.listPropertiesOfSecretVersions(name, { abortSignal: signal }).byPage({ maxPageSize: 1 }).next(),
+      );
+      return `listed the versions of '${name}' (metadata only)`;
     },
 
     nameFor(ref) {

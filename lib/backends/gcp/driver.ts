@@ -39,6 +39,7 @@ async function guarded<T>(signal: AbortSignal, start: () => Promise<T>): Promise
 function secretOf(s: Secret): RawSecret {
   const { tags, description } = tagsOf(s.labels as Record<string, string>, s.annotations as Record<string, string>);
   const seconds = Number(s.createTime?.seconds ?? NaN);
+  const expires = Number(s.expireTime?.seconds ?? NaN);
   return {
     name:
       String(s.name ?? "")
@@ -47,8 +48,21 @@ function secretOf(s: Secret): RawSecret {
     tags,
     description,
     updatedAt: Number.isFinite(seconds) ? new Date(seconds * 1000) : null,
+    lifecycle: { expiresAt: Number.isFinite(expires) ? new Date(expires * 1000) : null },
   };
 }
+
+/** What writing needs, asked of testIamPermissions (which needs no permission and changes nothing). */
+const WRITE_PERMISSIONS = [
+  "secretmanager.versions.add",
+  "secretmanager.secrets.update",
+  "secretmanager.secrets.delete",
+];
+
+const GCP_READ_ONLY_POLICY = `Grant the service account only these roles on the project (or the secrets):
+  roles/secretmanager.viewer          (secretmanager.secrets.list, secretmanager.secrets.get)
+  roles/secretmanager.secretAccessor  (secretmanager.versions.access)
+and remove roles that add versions or change secrets (roles/secretmanager.admin, roles/secretmanager.secretVersionAdder, roles/editor, roles/owner).`;
 
 /** `pageSize` exists for tests that page through a handful of secrets. */
 export function createGcpDriver(ctx: BackendContext, options: { pageSize?: number } = {}): TaggedDriver {
@@ -213,6 +227,30 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
       }
       return `listed secrets in project ${p.slice("projects/".length)}`;
     },
+
+    async describe(id, signal) {
+      const name = await fullName(id);
+      await guarded(signal, async () => (await conn()).client.getSecret({ name }, read(ctx.timeoutMs ?? 5_000)));
+      return `read the metadata of '${id}' (GetSecret)`;
+    },
+
+    async canWrite(id, signal) {
+      const resource = await fullName(id);
+      const asked = [...WRITE_PERMISSIONS];
+      const [answer] = await guarded(signal, async () =>
+        (await conn()).client.testIamPermissions({ resource, permissions: asked }, read(ctx.timeoutMs ?? 5_000)),
+      );
+      const held = new Set(answer?.permissions ?? []);
+      const missing = asked.filter((p) => !held.has(p));
+      return missing.length === asked.length
+        ? { write: false, detail: `testIamPermissions on '${id}': none of ${asked.join(", ")}` }
+        : {
+            write: true,
+            detail: `testIamPermissions on '${id}': holds ${asked.filter((p) => held.has(p)).join(", ")}`,
+          };
+    },
+
+    readOnlyPolicy: GCP_READ_ONLY_POLICY,
 
     nameFor: (ref) => managedName(ref, SECRET_ID),
     errorCode: gcpErrorCode,

@@ -30,6 +30,7 @@ import { kvStore } from "./kv";
 import { walkTree, type WalkedName } from "./listing";
 import { isManagedKey, joinPath, managedEntry, readOnlyEntry, type KvLayout } from "./paths";
 import { verifyVault } from "./verify";
+import { vaultCapabilities } from "./capabilities";
 
 const DEFAULT_TIMEOUT = 15_000;
 const DETAIL_CONCURRENCY = 8;
@@ -153,7 +154,8 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
               tags: meta?.tags ?? {},
               subkeys: meta?.subkeys ?? null,
               updatedAt: meta?.updatedAt ? meta.updatedAt.toISOString() : null,
-              version: null,
+              version: meta?.version ?? null,
+              ...(meta?.versionCreatedAt ? { lifecycle: { versionCreatedAt: meta.versionCreatedAt } } : {}),
             };
           });
         }
@@ -301,7 +303,14 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
         [],
         ms,
       );
-      return { status: "ok", latencyMs: Math.round(performance.now() - started), checked };
+      const latencyMs = Math.round(performance.now() - started);
+      const capabilities = await vaultCapabilities(vault, store, layout, {
+        readOnly,
+        base: scanBase,
+        ms,
+        call: (what, fn) => call(what, () => fn(), [], ms),
+      });
+      return { status: "ok", latencyMs, checked, capabilities };
     },
   };
 }

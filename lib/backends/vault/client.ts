@@ -19,6 +19,8 @@ export interface VaultClient {
   read(path: string, ms: number): Promise<Record<string, unknown>>;
   list(path: string, ms: number): Promise<Record<string, unknown>>;
   write(path: string, data: Record<string, unknown>, ms: number): Promise<void>;
+  /** A write whose answer matters (sys/capabilities-self): the response body. */
+  post(path: string, data: Record<string, unknown>, ms: number): Promise<Record<string, unknown>>;
   remove(path: string, ms: number): Promise<void>;
   /**
    * Authenticates afresh (login, or token lookup-self) and returns the token's policies; null for a
@@ -179,6 +181,7 @@ export function createVaultClient(
     read: (path, ms) => withToken(ms, (o) => vault.read(path, o)).then(dataOf),
     list: (path, ms) => withToken(ms, (o) => vault.list(path, o)).then(dataOf),
     write: (path, data, ms) => withToken(ms, (o) => vault.write(path, data, o)).then(() => undefined),
+    post: (path, data, ms) => withToken(ms, (o) => vault.write(path, data, o)).then(dataOf),
     remove: (path, ms) => withToken(ms, (o) => vault.delete(path, o)).then(() => undefined),
 
     async authenticate(ms, engine) {

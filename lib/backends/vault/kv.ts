@@ -17,6 +17,9 @@ export interface KvMeta {
   description: string | null;
   tags: Record<string, string>;
   updatedAt: Date | null;
+  /** KV v2: the current version and when it was written (metadata, never the value). */
+  version?: string | null;
+  versionCreatedAt?: Date | null;
 }
 
 /** What KV v2's subkeys endpoint says of an entry: its field names (no value) and its latest version's metadata. */
@@ -77,7 +80,15 @@ export function kvStore(vault: VaultClient, layout: KvLayout) {
       if (!v2) return null;
       const body = await orMissing(vault.read(metadataPath(layout, rel), ms));
       const data = objectOf(body?.data);
-      return data ? { ...metaFromCustom(data.custom_metadata), updatedAt: dateOf(data.updated_time) } : null;
+      if (!data) return null;
+      const current = data.current_version == null ? null : String(data.current_version);
+      const versions = objectOf(data.versions);
+      return {
+        ...metaFromCustom(data.custom_metadata),
+        updatedAt: dateOf(data.updated_time),
+        version: current,
+        versionCreatedAt: current && versions ? dateOf(objectOf(versions[current])?.created_time) : null,
+      };
     },
 
     /** KV v2: field names and metadata without reading a value; null when missing (KV v1 has no such endpoint). */
@@ -92,6 +103,8 @@ export function kvStore(vault: VaultClient, layout: KvLayout) {
         fields: Object.keys(subkeys),
         ...metaFromCustom(metadata?.custom_metadata),
         updatedAt: dateOf(metadata?.created_time),
+        version: metadata?.version == null ? null : String(metadata.version),
+        versionCreatedAt: dateOf(metadata?.created_time),
       };
     },
 

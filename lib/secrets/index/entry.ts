@@ -18,6 +18,23 @@ export interface IndexedSecret {
   updatedAt: Date | string | null;
   version: string | null;
   ignored: IgnoreReason | null;
+  /** Age, rotation and expiry where the backend tells them in its metadata; absent: none known. */
+  lifecycle?: SecretLifecycle;
+}
+
+/** A secret's lifecycle metadata, each field only where the backend has it (never from a value). */
+export interface SecretLifecycle {
+  /** Azure: a disabled secret does not resolve. */
+  enabled?: boolean | null;
+  /** Azure expiresOn, Google expireTime. */
+  expiresAt?: Date | string | null;
+  /** Azure notBefore. */
+  notBefore?: Date | string | null;
+  /** AWS LastRotatedDate and NextRotationDate. */
+  lastRotatedAt?: Date | string | null;
+  nextRotationAt?: Date | string | null;
+  /** Vault KV v2: when the current version was written. */
+  versionCreatedAt?: Date | string | null;
 }
 
 /** Separates the fields of the search text; no key or needle holds it (the search box is plain text). */
@@ -28,12 +45,19 @@ export function searchText(key: string | null, tags: Record<string, string>): st
   return [key ?? "", ...Object.entries(tags).map(([k, v]) => `${k}=${v}`)].join(SEARCH_SEPARATOR).toLowerCase();
 }
 
+/** A timestamp(3) as `jsonb_to_recordset` reads it (UTC, as Prisma stores DateTime); null for none or an invalid date. */
+function timestampOf(value: Date | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString().replace("T", " ").replace("Z", "");
+}
+
 /** The row written to `SecretIndexEntry` (JSON for `jsonb_to_recordset`), derived columns included. */
 export function entryRecord(secret: IndexedSecret) {
   // An ignored secret has no key in the index, whatever the scan passed.
   const key = secret.ignored ? null : secret.key;
-  const updatedAt =
-    secret.updatedAt === null ? null : new Date(secret.updatedAt).toISOString().replace("T", " ").replace("Z", "");
+  const updatedAt = timestampOf(secret.updatedAt);
+  const life = secret.lifecycle ?? {};
   return {
     backendName: secret.backendName,
     key,
@@ -47,5 +71,11 @@ export function entryRecord(secret: IndexedSecret) {
     backendUpdatedAt: updatedAt,
     version: secret.version,
     ignoredReason: key === null ? (secret.ignored ?? "invalid-key") : null,
+    enabled: typeof life.enabled === "boolean" ? life.enabled : null,
+    expiresAt: timestampOf(life.expiresAt),
+    notBefore: timestampOf(life.notBefore),
+    lastRotatedAt: timestampOf(life.lastRotatedAt),
+    nextRotationAt: timestampOf(life.nextRotationAt),
+    versionCreatedAt: timestampOf(life.versionCreatedAt),
   };
 }

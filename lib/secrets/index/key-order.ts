@@ -20,6 +20,12 @@ export const indexRow = (r: Omit<RawRow, "nsSort" | "total">): IndexRow => ({
   version: r.version,
   backendName: r.backendName,
   sourceKey: r.sourceKey,
+  enabled: r.enabled ?? null,
+  expiresAt: r.expiresAt ? r.expiresAt.toISOString() : null,
+  notBefore: r.notBefore ? r.notBefore.toISOString() : null,
+  lastRotatedAt: r.lastRotatedAt ? r.lastRotatedAt.toISOString() : null,
+  nextRotationAt: r.nextRotationAt ? r.nextRotationAt.toISOString() : null,
+  versionCreatedAt: r.versionCreatedAt ? r.versionCreatedAt.toISOString() : null,
 });
 
 /**

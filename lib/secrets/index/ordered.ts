@@ -4,6 +4,7 @@ import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
 import { SEARCH_SEPARATOR } from "./entry";
 import { countVisible, indexRow, limitOf } from "./key-order";
+import { LIFECYCLE_DETAILS } from "./lifecycle";
 import type { IndexPage, LineageEntry, ListVisibleInput, RawRow } from "./query";
 import { sortKey } from "./sort-key";
 
@@ -142,7 +143,8 @@ export function orderedPageQuery(input: ListVisibleInput): Prisma.Sql | null {
           : Prisma.sql`e."namespace" ${d}, e."backendUpdatedAt" ${d}, e."sortKey" ${d}, e."backendName" COLLATE "C" ${d}`;
       parts.push(Prisma.sql`(SELECT ${b.entry.namespace}::text AS "source", ${b.entry.depth}::int AS "depth",
           ${sortKey(b.entry.namespace)}::text AS "nsSort", e."key", e."namespace", e."sortKey", e."sourceKey",
-          e."backendName", e."description", e."tags", e."subkeys", e."backendUpdatedAt" AS "updatedAt", e."version"
+          e."backendName", e."description", e."tags", e."subkeys", e."backendUpdatedAt" AS "updatedAt", e."version",
+          ${LIFECYCLE_DETAILS("e")}
         FROM "SecretIndexEntry" e
         WHERE ${branchRows("e", b, input.tenant)}
           ${part === "untimed" ? Prisma.sql`AND e."backendUpdatedAt" IS NULL` : Prisma.empty}

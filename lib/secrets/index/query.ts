@@ -5,6 +5,7 @@ import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
 import { SEARCH_SEPARATOR } from "./entry";
 import { indexRow, limitOf } from "./key-order";
+import { LIFECYCLE_DETAILS, lifecycleCondition, type LifecycleFilter } from "./lifecycle";
 import { orderedPage } from "./ordered";
 import { sortKey } from "./sort-key";
 
@@ -29,6 +30,10 @@ interface PageInput {
   cursor?: string | null;
   /** Rows per page: default 50, 1–500. */
   limit?: number;
+  /** Only rows expiring within 30 days, disabled, or not changed for 90 days (lifecycle.ts). */
+  filter?: LifecycleFilter | null;
+  /** The clock the filter measures from; default now. */
+  now?: Date;
 }
 
 /** What a source's totals are kept by (key-order.ts): a refresh, a write-through or a re-creation changes it. */
@@ -68,6 +73,12 @@ export interface IndexRow {
   version: string | null;
   backendName: string;
   sourceKey: string;
+  enabled: boolean | null;
+  expiresAt: string | null;
+  notBefore: string | null;
+  lastRotatedAt: string | null;
+  nextRotationAt: string | null;
+  versionCreatedAt: string | null;
 }
 
 export interface IndexPage {
@@ -91,6 +102,12 @@ export interface RawRow {
   subkeys: string[] | null;
   updatedAt: Date | null;
   version: string | null;
+  enabled: boolean | null;
+  expiresAt: Date | null;
+  notBefore: Date | null;
+  lastRotatedAt: Date | null;
+  nextRotationAt: Date | null;
+  versionCreatedAt: Date | null;
   total: bigint | number;
 }
 
@@ -100,7 +117,8 @@ export interface RawRow {
  * about a page's rows per lineage branch in any order (ordered.ts), not every candidate.
  */
 export async function listVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<IndexPage> {
-  return orderedPage(prisma, input);
+  // A lifecycle filter can skip any number of rows per branch: the full merge filters them in SQL.
+  return input.filter ? listVisibleMerged(prisma, input) : orderedPage(prisma, input);
 }
 
 /** listVisible through the full merge (every candidate sorted): the reference ordered.ts is tested against. */
@@ -116,7 +134,7 @@ export async function listVisibleMerged(prisma: PrismaClient, input: ListVisible
 export function visibleRows(input: ListVisibleInput): Prisma.Sql {
   const lineage = [...input.lineage].sort((a, b) => a.depth - b.depth);
   return Prisma.sql`
-    SELECT DISTINCT ON (e."sortKey") ${ROW_COLUMNS}
+    SELECT DISTINCT ON (e."sortKey") ${rowColumns(!!input.filter)}
     FROM ${lineageTable(lineage)}
     ${VISIBLE_JOIN(input.tenant)}
     ORDER BY e."sortKey", l."depth", (e."namespace" IS NULL), e."backendName" COLLATE "C"`;
@@ -127,21 +145,31 @@ export function visibleRows(input: ListVisibleInput): Prisma.Sql {
  * attachment scope (no namespace of its own) shows once, under the first namespace that sees it.
  */
 export async function listTenantVisible(prisma: PrismaClient, input: ListTenantInput): Promise<IndexPage> {
+  const result = await page(prisma, pageQueries(tenantVisibleRows(input, !!input.filter), input, "namespace"));
+  for (const row of result.rows) row.inherited = false;
+  return result;
+}
+
+/** The tenant's rows before search, order and keyset (also counted per namespace by lifecycle.ts). */
+export function tenantVisibleRows(
+  input: Pick<ListTenantInput, "tenant" | "namespaces">,
+  lifecycle = false,
+): Prisma.Sql {
   const lineage = input.namespaces.map((n, depth) => ({ ...n, depth }));
-  const visible = Prisma.sql`
-    SELECT DISTINCT ON (e."sourceKey", e."namespace", e."sortKey") ${ROW_COLUMNS}
+  return Prisma.sql`
+    SELECT DISTINCT ON (e."sourceKey", e."namespace", e."sortKey") ${rowColumns(lifecycle)}
     FROM ${lineageTable(lineage)}
     ${VISIBLE_JOIN(input.tenant)}
     ORDER BY e."sourceKey", e."namespace", e."sortKey", l."depth", e."backendName" COLLATE "C"`;
-  const result = await page(prisma, pageQueries(visible, input, "namespace"));
-  for (const row of result.rows) row.inherited = false;
-  return result;
 }
 
 // Narrow rows for the merge (a sort of N rows); the page's few rows fetch their details by primary key.
 const ROW_COLUMNS = Prisma.sql`e."key", e."namespace", l."ns" AS "source", l."depth", l."nsSort", e."sortKey",
   e."sourceKey", e."generation", e."backendName", COALESCE(e."backendUpdatedAt", '-infinity'::timestamp) AS "updatedKey",
   e."searchText"`;
+// What lifecycle filters read (lifecycle.ts), only when one applies: the unfiltered merge stays as narrow as it was.
+const rowColumns = (lifecycle: boolean) =>
+  lifecycle ? Prisma.sql`${ROW_COLUMNS}, e."enabled", e."expiresAt"` : ROW_COLUMNS;
 
 function lineageTable(lineage: LineageEntry[]) {
   return Prisma.sql`unnest(${lineage.map((l) => l.namespace)}::text[], ${lineage.map((l) => l.depth)}::int[],
@@ -170,6 +198,7 @@ export function pageQueries(visible: Prisma.Sql, input: PageInput, defaultSort: 
   const search = needle
     ? Prisma.sql`AND strpos(v."searchText", ${needle}) > 0 AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`
     : Prisma.empty;
+  const filter = input.filter ? Prisma.sql`AND ${lifecycleCondition(input.filter, "v", input.now)}` : Prisma.empty;
 
   const order = (alias: string) => orderColumns(sort, alias);
   const keyset = after
@@ -187,7 +216,8 @@ export function pageQueries(visible: Prisma.Sql, input: PageInput, defaultSort: 
     );
 
   const details = Prisma.sql`p."key", p."namespace", p."source", p."depth", p."nsSort", p."sortKey", p."sourceKey",
-    p."backendName", d."description", d."tags", d."subkeys", d."backendUpdatedAt" AS "updatedAt", d."version"`;
+    p."backendName", d."description", d."tags", d."subkeys", d."backendUpdatedAt" AS "updatedAt", d."version",
+    ${LIFECYCLE_DETAILS("d")}`;
   const join = Prisma.sql`JOIN "SecretIndexEntry" d
     ON d."sourceKey" = p."sourceKey" AND d."generation" = p."generation" AND d."backendName" = p."backendName"`;
   return {
@@ -198,13 +228,13 @@ export function pageQueries(visible: Prisma.Sql, input: PageInput, defaultSort: 
     // The total rides on the page (a window over the merged, searched rows), so the merge runs once.
     rows: Prisma.sql`
       WITH v AS (${visible}),
-      m AS (SELECT v.*, count(*) OVER () AS "total" FROM v WHERE true ${search}),
+      m AS (SELECT v.*, count(*) OVER () AS "total" FROM v WHERE true ${search} ${filter}),
       p AS (SELECT * FROM m WHERE true ${keyset} ORDER BY ${orderBy("m")} LIMIT ${limit + 1})
       SELECT ${details}, p."total" FROM p ${join} ORDER BY ${orderBy("p")}`,
     // Only needed when a cursor points past the last row (the page has no row to carry the total).
     count: Prisma.sql`
       WITH v AS (${visible})
-      SELECT count(*) AS "total" FROM v WHERE true ${search}`,
+      SELECT count(*) AS "total" FROM v WHERE true ${search} ${filter}`,
   };
 }
 

@@ -166,18 +166,26 @@ async function renew(
 const dropGeneration = (prisma: PrismaClient, key: string, generation: number) =>
   prisma.$executeRaw`DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${key} AND "generation" = ${generation}`;
 
+// Lifecycle columns (entry.ts's SecretLifecycle), in the same order in each list.
+const LIFE = ["enabled", "expiresAt", "notBefore", "lastRotatedAt", "nextRotationAt", "versionCreatedAt"] as const;
+const LIFE_COLUMNS = Prisma.raw(LIFE.map((c) => `"${c}"`).join(", "));
+const LIFE_SELECT = Prisma.raw(LIFE.map((c) => `x."${c}"`).join(", "));
+const LIFE_RECORD = Prisma.raw(LIFE.map((c) => `"${c}" ${c === "enabled" ? "boolean" : "timestamp(3)"}`).join(", "));
+const LIFE_UPDATE = Prisma.raw(LIFE.map((c) => `"${c}" = EXCLUDED."${c}"`).join(", "));
+
 // One statement per batch; a row written through Keyhold meanwhile (upsertEntry) is newer than the scan's, so it stays.
 async function insertPage(prisma: PrismaClient, key: string, generation: number, page: IndexedSecret[]) {
   if (!page.length) return;
   const rows = JSON.stringify(page.map(entryRecord));
   await prisma.$executeRaw`
     INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
-      "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason")
+      "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason",
+      ${LIFE_COLUMNS})
     SELECT ${key}, ${generation}, x."backendName", x."key", x."sortKey", x."namespace", x."tenantTag", x."description",
-      COALESCE(x."tags", '{}'::jsonb), x."searchText", x."subkeys", x."backendUpdatedAt", x."version", x."ignoredReason"
+      COALESCE(x."tags", '{}'::jsonb), x."searchText", x."subkeys", x."backendUpdatedAt", x."version", x."ignoredReason", ${LIFE_SELECT}
     FROM jsonb_to_recordset(${rows}::jsonb) AS x("backendName" text, "key" text, "sortKey" text, "namespace" text,
       "tenantTag" text, "description" text, "tags" jsonb, "searchText" text, "subkeys" jsonb,
-      "backendUpdatedAt" timestamp(3), "version" text, "ignoredReason" text)
+      "backendUpdatedAt" timestamp(3), "version" text, "ignoredReason" text, ${LIFE_RECORD})
     ON CONFLICT ("sourceKey", "generation", "backendName") DO NOTHING`;
 }
 
@@ -248,21 +256,22 @@ export async function upsertEntry(prisma: PrismaClient, sourceKey: string, secre
             AND o."ignoredReason" IS NOT DISTINCT FROM ${record.ignoredReason}::text)
       RETURNING 1)
     INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
-      "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason")
+      "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason",
+      ${LIFE_COLUMNS})
     SELECT s."key", g."generation", x."backendName", x."key", x."sortKey", x."namespace", x."tenantTag", x."description",
-      COALESCE(x."tags", '{}'::jsonb), x."searchText", x."subkeys", x."backendUpdatedAt", x."version", x."ignoredReason"
+      COALESCE(x."tags", '{}'::jsonb), x."searchText", x."subkeys", x."backendUpdatedAt", x."version", x."ignoredReason", ${LIFE_SELECT}
     FROM "SecretIndexSource" s
     CROSS JOIN LATERAL (VALUES (s."servedGeneration"), (s."scanGeneration")) AS g("generation")
     CROSS JOIN jsonb_to_recordset(${row}::jsonb) AS x("backendName" text, "key" text, "sortKey" text, "namespace" text,
       "tenantTag" text, "description" text, "tags" jsonb, "searchText" text, "subkeys" jsonb,
-      "backendUpdatedAt" timestamp(3), "version" text, "ignoredReason" text)
+      "backendUpdatedAt" timestamp(3), "version" text, "ignoredReason" text, ${LIFE_RECORD})
     WHERE s."key" = ${sourceKey} AND g."generation" IS NOT NULL
     ON CONFLICT ("sourceKey", "generation", "backendName") DO UPDATE SET
       "key" = EXCLUDED."key", "sortKey" = EXCLUDED."sortKey", "namespace" = EXCLUDED."namespace",
       "tenantTag" = EXCLUDED."tenantTag", "description" = EXCLUDED."description", "tags" = EXCLUDED."tags",
       "searchText" = EXCLUDED."searchText", "subkeys" = EXCLUDED."subkeys",
       "backendUpdatedAt" = EXCLUDED."backendUpdatedAt", "version" = EXCLUDED."version",
-      "ignoredReason" = EXCLUDED."ignoredReason"`;
+      "ignoredReason" = EXCLUDED."ignoredReason", ${LIFE_UPDATE}`;
 }
 
 /**

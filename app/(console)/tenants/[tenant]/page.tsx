@@ -7,6 +7,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/shell/page-header";
 import { BackendSummaryLine } from "@/components/backends/backend-card";
+import { LifecycleCounts } from "@/components/secrets/lifecycle-counts";
 import type { TenantRouteParams } from "@/lib/tenancy/route-params";
 
 export const dynamic = "force-dynamic";
@@ -59,6 +60,9 @@ export default async function TenantPage({ params }: { params: Promise<TenantRou
                 <th scope="col" className="px-5 py-2 font-medium">
                   Backend
                 </th>
+                <th scope="col" className="px-5 py-2 font-medium">
+                  Attention
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -71,6 +75,11 @@ export default async function TenantPage({ params }: { params: Promise<TenantRou
                   </td>
                   <td className="px-5 py-2.5">
                     <BackendSummaryLine backend={ns.backend} compact />
+                  </td>
+                  <td className="px-5 py-2.5 text-xs" data-testid="lifecycle-counts">
+                    {ns.lifecycle ? (
+                      <LifecycleCounts tenant={tenant} namespace={ns.path} counts={ns.lifecycle} />
+                    ) : null}
                   </td>
                 </tr>
               ))}

@@ -472,10 +472,6 @@ func (s *server) GetIamPolicy(_ context.Context, req *iampb.GetIamPolicyRequest)
 	return &iampb.Policy{Version: 1}, nil
 }
 
-func (s *server) TestIamPermissions(_ context.Context, req *iampb.TestIamPermissionsRequest) (*iampb.TestIamPermissionsResponse, error) {
-	return &iampb.TestIamPermissionsResponse{Permissions: req.GetPermissions()}, nil
-}
-
 // ---- filter subset -------------------------------------------------------
 
 type matcher func(sec *smpb.Secret, ver *smpb.SecretVersion) bool
@@ -613,10 +609,12 @@ func main() {
 	accounts := flag.String("service-accounts", "", "comma-separated service-account emails; when set, calls need a self-signed JWT issued by one of them (UNAUTHENTICATED otherwise)")
 	iamAddr := flag.String("iam-addr", "", "optional plain-HTTP listen address for IAM Credentials generateAccessToken (iamcredentials.go)")
 	ignoreList := flag.Bool("ignore-list-options", false, "ignore filter, page_size and page_token in list calls and answer in one page, as localgcp does")
+	granted := flag.String("granted-permissions", "", "comma-separated Secret Manager permissions the caller holds (permissions.go); default: all")
 	flag.Parse()
 	if *iamAddr != "" {
 		serveIAMCredentials(*iamAddr, *verbose)
 	}
+	grantedPermissions = setOf(*granted)
 
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
@@ -640,7 +638,7 @@ func main() {
 			return resp, err
 		})
 	}
-	interceptors = append(interceptors, rules.interceptor)
+	interceptors = append(interceptors, rules.interceptor, permissionInterceptor)
 	g := grpc.NewServer(grpc.ChainUnaryInterceptor(interceptors...))
 	smpb.RegisterSecretManagerServiceServer(g, srv)
 	hs := health.NewServer()

@@ -1,0 +1,69 @@
+"use client";
+import { Dialog } from "@/components/ui/dialog";
+import { Button } from "@/components/ui/button";
+import type { SwitchPreview } from "@/lib/secrets/switch-preview";
+
+/** Before a save that changes the serving backend: what flows would lose, and a confirmation. */
+export function SwitchDialog({
+  preview,
+  onConfirm,
+  onCancel,
+  pending,
+}: {
+  preview: SwitchPreview | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+  pending: boolean;
+}) {
+  const c = preview?.counts;
+  return (
+    <Dialog open={!!preview} onClose={onCancel} title="Switch the secrets backend?">
+      {preview && c ? (
+        <div className="space-y-3 text-sm" data-testid="switch-preview">
+          <p>
+            From <strong>{preview.from}</strong> to <strong>{preview.to}</strong>
+            {preview.namespaces.length ? ` for ${preview.namespaces.join(", ")}` : ""}.
+          </p>
+          <p data-testid="switch-counts">
+            The namespace sees <strong>{c.current}</strong> secret{c.current === 1 ? "" : "s"} now; the new backend has{" "}
+            <strong>{c.kept}</strong> of their keys. <strong>{c.missing}</strong> would disappear from flows
+            {c.added ? `, ${c.added} would appear` : ""}.
+          </p>
+          {preview.missing.length ? (
+            <div>
+              <p className="font-medium">secret(&apos;KEY&apos;) would fail for:</p>
+              <ul
+                tabIndex={0}
+                aria-label="Keys that would disappear"
+                className="mt-1 max-h-48 list-disc overflow-auto pl-5 font-mono text-xs"
+                data-testid="switch-missing"
+              >
+                {preview.missing.map((m) => (
+                  <li key={`${m.namespace}/${m.key}`}>
+                    {m.namespace}: {m.key}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          {preview.truncated ? (
+            <p className="text-amber-700">Counted in part: there are more secrets than a preview reads.</p>
+          ) : null}
+          {preview.scanError ? (
+            <p className="text-amber-700">
+              The new backend could not be read ({preview.scanError.code}): {preview.scanError.message}
+            </p>
+          ) : null}
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" type="button" onClick={onCancel}>
+              Cancel
+            </Button>
+            <Button type="button" onClick={onConfirm} disabled={pending}>
+              Switch and save
+            </Button>
+          </div>
+        </div>
+      ) : null}
+    </Dialog>
+  );
+}
