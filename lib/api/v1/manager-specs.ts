@@ -9,6 +9,7 @@ import { boundedJson } from "../../input/bounded-json";
 import { loadConfigView, saveConfig } from "../../managers/config-store";
 import { configViewSchema, type ConfigView } from "../../managers/config-view";
 import { resolveScope } from "../../managers/scope";
+import { capabilityReportSchema } from "../../backends/capabilities";
 import { verifyForm, verifyServing } from "../../secrets/verify";
 import type { GuardSpec } from "../../server/guard";
 import { namespacePathSchema, tenantSlugSchema } from "../../tenancy/names";
@@ -50,6 +51,8 @@ export const verifyOutcomeSchema = z.strictObject({
   explanation: z.string(),
   backendLabel: z.string(),
   at: z.string(),
+  /** What the credential can do (lib/backends/capabilities.ts): authenticate, list, describe, read, write. */
+  capabilities: capabilityReportSchema.nullable(),
   fieldErrors: z.record(z.string(), z.string()).optional(),
 });
 

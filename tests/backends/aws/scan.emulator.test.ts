@@ -140,10 +140,14 @@ describe("aws-secret-manager: ListSecrets requests", () => {
     expect(requests.map((r) => r.body.Filters)).toEqual([filters]);
   });
 
-  it("verify makes one ListSecrets call with MaxResults 1", async () => {
+  it("verify checks access with one ListSecrets call of MaxResults 1, then looks for a secret to probe (none here)", async () => {
     requests.length = 0;
     const result = await configure({}, true).backend.verify();
     expect(result).toMatchObject({ status: "ok", checked: "listed secrets in eu-west-1" });
-    expect(requests.map((r) => [r.target, r.body.MaxResults])).toEqual([["secretsmanager.ListSecrets", 1]]);
+    // The capability probe lists one page for a secret the configuration selects; with none, nothing is described or read.
+    expect(requests.map((r) => [r.target, r.body.MaxResults])).toEqual([
+      ["secretsmanager.ListSecrets", 1],
+      ["secretsmanager.ListSecrets", 100],
+    ]);
   });
 });
