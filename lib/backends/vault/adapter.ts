@@ -19,7 +19,7 @@ import {
 } from "../backend-error";
 import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
-import { mapLimit, PageBudget } from "../page-budget";
+import { PageBudget } from "../page-budget";
 import { createVaultClient } from "./client";
 import type { VaultSection } from "./config";
 import { vaultErrorCode, vaultMessage } from "./errors";
@@ -27,6 +27,7 @@ import { subkeySourceOf } from "../descriptors";
 import { customFromMeta, readField, subkeysOfFieldNames, subkeysOfFields } from "./fields";
 import { kvStore } from "./kv";
 import { walkTree, type WalkedName } from "./listing";
+import { mapPages } from "../scan-pipeline";
 import { isManagedKey, joinPath, managedEntry, readOnlyEntry, type KvLayout } from "./paths";
 import { verifyVault } from "./verify";
 
@@ -130,23 +131,25 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(timeout, 60_000) * 10);
     try {
-      for await (const level of walkTree(store, scanBase, budget, controller.signal, timeout)) {
-        for (let i = 0; i < level.length; i += SCAN_PAGE) {
-          yield await mapLimit(level.slice(i, i + SCAN_PAGE), DETAIL_CONCURRENCY, async (name) => {
-            const c = classifyPath(name);
-            const meta = c.key ? await metadataOf(name.rel) : null;
-            return {
-              backendName: name.rel,
-              ...c,
-              description: meta?.description ?? null,
-              tags: meta?.tags ?? {},
-              subkeys: meta?.subkeys ?? null,
-              updatedAt: meta?.updatedAt ? meta.updatedAt.toISOString() : null,
-              version: null,
-            };
-          });
-        }
-      }
+      // KV v2 asks one subkeys request per entry: DETAIL_CONCURRENCY in flight, across pages and folder levels, and
+      // going on while the index writes the page before (lib/backends/scan-pipeline.ts).
+      yield* mapPages(
+        walkTree(store, scanBase, budget, controller.signal, timeout),
+        { limit: DETAIL_CONCURRENCY, pageSize: SCAN_PAGE },
+        async (name): Promise<IndexedSecret> => {
+          const c = classifyPath(name);
+          const meta = c.key ? await metadataOf(name.rel) : null;
+          return {
+            backendName: name.rel,
+            ...c,
+            description: meta?.description ?? null,
+            tags: meta?.tags ?? {},
+            subkeys: meta?.subkeys ?? null,
+            updatedAt: meta?.updatedAt ? meta.updatedAt.toISOString() : null,
+            version: null,
+          };
+        },
+      );
     } finally {
       clearTimeout(timer);
     }
