@@ -228,7 +228,7 @@ export async function directVaultScan(folder: string): Promise<{ names: number; 
  */
 export async function directVaultScanWithSubkeys(
   folder: string,
-  concurrency = 8,
+  concurrency = 16,
 ): Promise<{ names: number; ms: number }> {
   const v = vault();
   const started = performance.now();

@@ -29,7 +29,7 @@ const RUNS = Number(arg("runs", "5"));
 const BACKENDS = arg("backends", "aws,vault").split(",") as ("aws" | "vault")[];
 const SEED_CONCURRENCY = Number(arg("seed-concurrency", "8"));
 /** The Vault scan's subkeys requests in flight (lib/backends/vault/adapter.ts, DETAIL_CONCURRENCY). */
-const VAULT_CONCURRENCY = 8;
+const VAULT_CONCURRENCY = 16;
 const PORT = Number(arg("port", "3310"));
 const TENANT = "scale";
 

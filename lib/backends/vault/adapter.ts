@@ -32,7 +32,8 @@ import { isManagedKey, joinPath, managedEntry, readOnlyEntry, type KvLayout } fr
 import { verifyVault } from "./verify";
 
 const DEFAULT_TIMEOUT = 15_000;
-const DETAIL_CONCURRENCY = 8;
+/** KV v2 subkeys requests a scan keeps in flight (OpenBao on 2 cores: 16 lists 2,000 entries about a quarter faster than 8). */
+const DETAIL_CONCURRENCY = 16;
 /** Entries per page a scan hands to the index (each KV v2 entry costs one metadata request). */
 const SCAN_PAGE = 200;
 const NAMESPACE_SEGMENT = /^[a-z0-9][a-z0-9_-]*$/;
@@ -131,7 +132,7 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(timeout, 60_000) * 10);
     try {
-      // KV v2 asks one subkeys request per entry: DETAIL_CONCURRENCY in flight, across pages and folder levels, and
+      // KV v2 asks one subkeys request per entry: DETAIL_CONCURRENCY in flight across pages and folder levels, and
       // going on while the index writes the page before (lib/backends/scan-pipeline.ts).
       yield* mapPages(
         walkTree(store, scanBase, budget, controller.signal, timeout),
