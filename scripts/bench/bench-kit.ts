@@ -186,7 +186,12 @@ export async function withRetries<T>(fn: () => Promise<T>, attempts = 6): Promis
   }
 }
 
-/** `count` secrets named `<prefix>KEY_000000…` in moto, `concurrency` CreateSecret calls in flight. */
+/**
+ * `count` secrets named `<prefix>KEY_000000…` in moto, `concurrency` CreateSecret calls in flight. moto checks each new
+ * name against every secret of the region (a linear scan: seeding is quadratic) and a call that inserts during another's
+ * scan makes that one fail with a 500 HTML page; past about 20,000 secrets nearly every call races, so large sizes
+ * seed with `--seed-concurrency 1` (no faster or slower: moto is one Python process).
+ */
 export async function seedAws(prefix: string, count: number, concurrency = 8): Promise<void> {
   if ((await directAwsScan(prefix)).names >= count) return;
   const client = aws();

@@ -1,7 +1,7 @@
 // Benchmark: Keyhold's adapter `scan` (what fills the secrets index) against the shortest direct SDK loop over the same data,
 // on moto (AWS) and OpenBao (Vault). Prints medians and the ratio; the target is adapter <= 1.15x direct. For Vault KV v2
 // the direct loop also asks each entry's subkeys, the metadata the scan needs (the bare LIST is printed too).
-//   scripts/bench/list-secrets [--count 2000] [--runs 7]
+//   scripts/bench/list-secrets [--count 2000] [--runs 7] [--only aws|vault]
 import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import nodeVault from "node-vault";
 import { createBackend } from "../../lib/backends/registry";
@@ -165,6 +165,7 @@ async function vault() {
   console.log(`  the bare LIST alone (names only, no metadata): median ${median(bare.map((r) => r.ms)).toFixed(1)} ms`);
 }
 
-await aws();
-await vault();
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+if (!only || only === "aws") await aws();
+if (!only || only === "vault") await vault();
 process.exit(0);
