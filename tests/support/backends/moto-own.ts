@@ -56,8 +56,8 @@ export async function startOwnMoto(): Promise<OwnMoto> {
 }
 
 /**
- * Creates `count` secrets, `concurrency` in flight; a call moto answers with a server error (it does under load, with
- * an HTML page) is tried again, a few times with a pause. A name that exists already counts as created.
+ * Creates `count` secrets, `concurrency` in flight; a call moto answers with a server error (two calls racing in one
+ * moto: an HTML page) is tried again, up to 30 times with a pause. A name that exists already counts as created.
  */
 export async function seedMany(
   client: SecretsManagerClient,
@@ -78,8 +78,9 @@ export async function seedMany(
           const error = e as Error & { $metadata?: { httpStatusCode?: number } };
           if (error.name === "ResourceExistsException") return;
           const status = error.$metadata?.httpStatusCode;
-          if ((status !== undefined && status < 500) || attempt >= 6) throw error;
-          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+          if ((status !== undefined && status < 500) || attempt >= 30) throw error;
+          // With jitter, so the calls that raced do not meet again.
+          await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt) * (0.5 + Math.random())));
         }
       }
     },

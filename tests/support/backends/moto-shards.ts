@@ -74,7 +74,7 @@ export async function startMotoShards(shards: number): Promise<MotoShards> {
   return {
     endpoint,
     listCalls: () => lists,
-    async seed(count, secret, perShard = 3) {
+    async seed(count, secret, perShard = 2) {
       await Promise.all(
         motos.map((moto, s) => {
           const mine = Array.from({ length: Math.ceil((count - s) / shards) }, (_, j) => s + j * shards);
