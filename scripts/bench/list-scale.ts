@@ -35,8 +35,9 @@ const TENANT = "scale";
 
 /**
  * A Refresh, timed until its scan finished: the route waits up to 120 s for the scan, and a longer one (50,000 AWS
- * secrets on moto) goes on in the background; then the list is asked again every 250 ms until it is as of a scan
- * that finished after the Refresh was asked (to within that interval).
+ * secrets on moto) goes on in the background; then the list is asked again every 5 s (not more often: on PGlite each
+ * list shares the one connection with the scan's writes) until it is as of a scan that finished after the Refresh was
+ * asked; the figure is late by up to that interval.
  */
 async function timedRefresh(admin: Parameters<typeof timedList>[0], namespace: string) {
   const askedAt = Date.now();
@@ -47,7 +48,7 @@ async function timedRefresh(admin: Parameters<typeof timedList>[0], namespace: s
     return !!f?.asOf && !f.scanning && Date.parse(f.asOf) >= askedAt - 1000;
   };
   while (answer.status === 200 && !done(answer.body)) {
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 5000));
     answer = await timedList(admin, TENANT, namespace);
   }
   return { ...answer, ms: performance.now() - started };
