@@ -240,23 +240,34 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
     const controller = new AbortController();
     const deadline = Math.max(timeout, 60_000) * 10;
     const timer = setTimeout(() => controller.abort(), deadline);
+    // Each page's retries fit in its own time budget (the one withTimeout gives pages.next() below).
+    const retry: PageRetry = (fetch) =>
+      retryThrottled(fetch, { budgetMs: timeout, signal: controller.signal, isThrottled });
+    const pages = driver.scan(controller.signal, budget, retry)[Symbol.asyncIterator]();
+    const fetchNext = () => {
+      const page = withTimeout(timeout, `${driver.target} (list)`, () => pages.next());
+      // Awaited below; a prefetched page the consumer no longer wants must not count as unhandled.
+      page.catch(() => undefined);
+      return page;
+    };
     try {
-      // Each page's retries fit in its own time budget (the one withTimeout gives pages.next() below).
-      const retry: PageRetry = (fetch) =>
-        retryThrottled(fetch, { budgetMs: timeout, signal: controller.signal, isThrottled });
-      const pages = driver.scan(controller.signal, budget, retry)[Symbol.asyncIterator]();
+      let ahead = fetchNext();
       for (;;) {
         let next: IteratorResult<RawSecret[]>;
         try {
-          next = await withTimeout(timeout, `${driver.target} (list)`, () => pages.next());
+          next = await ahead;
         } catch (error) {
           return fail(error, "list");
         }
         if (next.done) return;
+        // The next page's request runs while the consumer (the index) writes this one.
+        ahead = fetchNext();
         yield next.value.map(indexed);
       }
     } finally {
       clearTimeout(timer);
+      // A consumer that stopped early (locate found its secret) leaves no request running.
+      controller.abort();
     }
   }
 

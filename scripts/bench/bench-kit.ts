@@ -169,24 +169,47 @@ export async function directAwsScan(prefix: string): Promise<{ names: number; ms
   return { names, ms };
 }
 
-export async function seedAws(prefix: string, count: number): Promise<void> {
+/**
+ * Retries a seeding call that moto or OpenBao answered with a server error (moto under load answers 5xx or an HTML
+ * page the SDK cannot parse): a few times, backing off. Conflicts (already seeded) are not errors.
+ */
+export async function withRetries<T>(fn: () => Promise<T>, attempts = 6): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const error = e as Error & { $metadata?: { httpStatusCode?: number }; response?: { statusCode?: number } };
+      if (error.name === "ResourceExistsException") return undefined;
+      const status = error.$metadata?.httpStatusCode ?? error.response?.statusCode;
+      const transient = !status || status >= 500 || status === 429;
+      if (!transient || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * `count` secrets named `<prefix>KEY_000000…` in moto, `concurrency` CreateSecret calls in flight. moto checks each new
+ * name against every secret of the region (a linear scan: seeding is quadratic) and a call that inserts during another's
+ * scan makes that one fail with a 500 HTML page; past about 20,000 secrets nearly every call races, so large sizes
+ * seed with `--seed-concurrency 1` (no faster or slower: moto is one Python process).
+ */
+export async function seedAws(prefix: string, count: number, concurrency = 8): Promise<void> {
   if ((await directAwsScan(prefix)).names >= count) return;
   const client = aws();
   await eachLimit(
     Array.from({ length: count }, (_, i) => i),
-    32,
+    concurrency,
     (i) =>
-      client
-        .send(
+      withRetries(() =>
+        client.send(
           new CreateSecretCommand({
             Name: `${prefix}KEY_${String(i).padStart(6, "0")}`,
             SecretString: JSON.stringify({ user: "u", password: `p${i}` }),
             Tags: [{ Key: "team", Value: i % 2 ? "payments" : "ledger" }],
           }),
-        )
-        .catch((e: Error) => {
-          if (e.name !== "ResourceExistsException") throw e;
-        }),
+        ),
+      ),
   );
   client.destroy();
 }
@@ -206,14 +229,40 @@ export async function directVaultScan(folder: string): Promise<{ names: number; 
   return { names, ms: performance.now() - started };
 }
 
-export async function seedVault(folder: string, count: number): Promise<void> {
+/**
+ * The entries under `secret/<folder>/` with what a scan must know of each (field names, description, tags, time):
+ * one LIST, then KV v2's subkeys endpoint per entry, `concurrency` in flight. The fair baseline of a KV v2 scan.
+ */
+export async function directVaultScanWithSubkeys(
+  folder: string,
+  concurrency = 16,
+): Promise<{ names: number; ms: number }> {
+  const v = vault();
+  const started = performance.now();
+  const keys = await v.list(`secret/metadata/${folder}`).then(
+    (r: { data: { keys: string[] } }) => r.data.keys,
+    () => [] as string[],
+  );
+  let described = 0;
+  await eachLimit(keys, concurrency, async (key) => {
+    const r = (await v.read(`secret/subkeys/${folder}/${key}`)) as { data?: { subkeys?: object } };
+    if (r.data?.subkeys) described++;
+  });
+  return { names: described, ms: performance.now() - started };
+}
+
+export async function seedVault(folder: string, count: number, concurrency = 32): Promise<void> {
   if ((await directVaultScan(folder)).names >= count) return;
   const v = vault();
   await eachLimit(
     Array.from({ length: count }, (_, i) => i),
-    32,
+    concurrency,
     (i) =>
-      v.write(`secret/data/${folder}/KEY_${String(i).padStart(6, "0")}`, { data: { user: "u", password: `p${i}` } }),
+      withRetries(() =>
+        v.write(`secret/data/${folder}/KEY_${String(i).padStart(6, "0")}`, {
+          data: { user: "u", password: `p${i}` },
+        }),
+      ),
   );
 }
 

@@ -19,7 +19,7 @@ import {
 } from "../backend-error";
 import { isValidSecretKey, ownedBy, type Selected } from "../classify";
 import { credentialPathsOf, splitCredentials } from "../document";
-import { mapLimit, PageBudget } from "../page-budget";
+import { PageBudget } from "../page-budget";
 import { createVaultClient } from "./client";
 import { throttledClient } from "./throttled-client";
 import type { VaultSection } from "./config";
@@ -28,12 +28,14 @@ import { subkeySourceOf } from "../descriptors";
 import { customFromMeta, readField, subkeysOfFieldNames, subkeysOfFields } from "./fields";
 import { kvStore } from "./kv";
 import { walkTree, type WalkedName } from "./listing";
+import { mapPages } from "../scan-pipeline";
 import { isManagedKey, joinPath, managedEntry, readOnlyEntry, type KvLayout } from "./paths";
 import { verifyVault } from "./verify";
 import { vaultCapabilities } from "./capabilities";
 
 const DEFAULT_TIMEOUT = 15_000;
-const DETAIL_CONCURRENCY = 8;
+/** KV v2 subkeys requests a scan keeps in flight (OpenBao on 2 cores: 16 lists 2,000 entries about a quarter faster than 8). */
+const DETAIL_CONCURRENCY = 16;
 /** Entries per page a scan hands to the index (each KV v2 entry costs one metadata request). */
 const SCAN_PAGE = 200;
 const NAMESPACE_SEGMENT = /^[a-z0-9][a-z0-9_-]*$/;
@@ -142,24 +144,26 @@ export function createVaultBackend(ctx: BackendContext): SecretsBackend {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(timeout, 60_000) * 10);
     try {
-      for await (const level of walkTree(store, scanBase, budget, controller.signal, timeout)) {
-        for (let i = 0; i < level.length; i += SCAN_PAGE) {
-          yield await mapLimit(level.slice(i, i + SCAN_PAGE), DETAIL_CONCURRENCY, async (name) => {
-            const c = classifyPath(name);
-            const meta = c.key ? await metadataOf(name.rel) : null;
-            return {
-              backendName: name.rel,
-              ...c,
-              description: meta?.description ?? null,
-              tags: meta?.tags ?? {},
-              subkeys: meta?.subkeys ?? null,
-              updatedAt: meta?.updatedAt ? meta.updatedAt.toISOString() : null,
-              version: meta?.version ?? null,
-              ...(meta?.versionCreatedAt ? { lifecycle: { versionCreatedAt: meta.versionCreatedAt } } : {}),
-            };
-          });
-        }
-      }
+      // KV v2 asks one subkeys request per entry: DETAIL_CONCURRENCY in flight across pages and folder levels, and
+      // going on while the index writes the page before (lib/backends/scan-pipeline.ts).
+      yield* mapPages(
+        walkTree(store, scanBase, budget, controller.signal, timeout),
+        { limit: DETAIL_CONCURRENCY, pageSize: SCAN_PAGE },
+        async (name): Promise<IndexedSecret> => {
+          const c = classifyPath(name);
+          const meta = c.key ? await metadataOf(name.rel) : null;
+          return {
+            backendName: name.rel,
+            ...c,
+            description: meta?.description ?? null,
+            tags: meta?.tags ?? {},
+            subkeys: meta?.subkeys ?? null,
+            updatedAt: meta?.updatedAt ? meta.updatedAt.toISOString() : null,
+            version: meta?.version ?? null,
+            ...(meta?.versionCreatedAt ? { lifecycle: { versionCreatedAt: meta.versionCreatedAt } } : {}),
+          };
+        },
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -135,8 +135,11 @@ export async function refreshSource(
     await dropGeneration(prisma, source.key, generation);
     return { status: "lost" };
   }
-  // Older generations only: a scan that took the lease since has a newer one.
+  // Older generations only: a scan that took the lease since has a newer one. Then this one's tombstones (removeEntry).
   await prisma.$executeRaw`DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${source.key} AND "generation" < ${generation}`;
+  await prisma.$executeRaw`
+    DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${source.key} AND "generation" = ${generation}
+      AND "key" IS NULL AND "ignoredReason" IS NULL AND "tenantTag" IS NULL`;
   // Fresh statistics after a bulk write, so the planner probes the list index by sort key (ordered.ts) rather than
   // reading a namespace whole: PGlite never analyzes by itself, PostgreSQL's autovacuum only after a while.
   if (count >= ANALYZE_AFTER) await prisma.$executeRawUnsafe(`ANALYZE "SecretIndexEntry"`).catch(() => undefined);
@@ -276,7 +279,7 @@ export async function upsertEntry(prisma: PrismaClient, sourceKey: string, secre
 
 /**
  * Write-through after a delete: by the backend's name, or by key and namespace (null: the attachment scope's) when
- * the caller does not know the name. Served and scanning generations alike.
+ * the caller does not know the name. Served and scanning generations alike; a running scan also gets a tombstone.
  */
 export async function removeEntry(
   prisma: PrismaClient,
@@ -285,16 +288,37 @@ export async function removeEntry(
 ): Promise<number> {
   const generations = await liveGenerations(prisma, sourceKey);
   if (!generations.length) return 0;
-  if ("backendName" in which) {
-    return prisma.$executeRaw`
+  const gone =
+    "backendName" in which
+      ? await prisma.$queryRaw<{ backendName: string }[]>`
       WITH bump AS (${BUMP(sourceKey)})
       DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[])
-        AND "backendName" = ${which.backendName}`;
-  }
-  return prisma.$executeRaw`
-    WITH bump AS (${BUMP(sourceKey)})
-    DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[])
-      AND "key" = ${which.key} AND "namespace" IS NOT DISTINCT FROM ${which.namespace}::text`;
+        AND "backendName" = ${which.backendName} RETURNING "backendName"`
+      : await prisma.$queryRaw<{ backendName: string }[]>`
+      WITH bump AS (${BUMP(sourceKey)})
+      DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[])
+        AND "key" = ${which.key} AND "namespace" IS NOT DISTINCT FROM ${which.namespace}::text RETURNING "backendName"`;
+  const names = [...new Set(["backendName" in which ? which.backendName : [], gone.map((r) => r.backendName)].flat())];
+  await tombstone(prisma, sourceKey, names);
+  return gone.length;
+}
+
+/**
+ * A running scan may hold a page it fetched before the delete: the deleted name gets a tombstone in the scanning
+ * generation, a row no list shows (no key, no ignored reason, no tenant tag), which the scan's late insert of that
+ * name cannot replace (ON CONFLICT DO NOTHING) and a create through Keyhold does (upsertEntry). The unique key
+ * orders the two writes whichever comes first; a finished scan removes its tombstones.
+ */
+async function tombstone(prisma: PrismaClient, sourceKey: string, names: string[]) {
+  if (!names.length) return;
+  await prisma.$executeRaw`
+    INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "tenantTag", "ignoredReason")
+    SELECT s."key", s."scanGeneration", n."name", NULL, NULL, NULL
+    FROM "SecretIndexSource" s CROSS JOIN unnest(${names}::text[]) AS n("name")
+    WHERE s."key" = ${sourceKey} AND s."scanGeneration" IS NOT NULL
+    ON CONFLICT ("sourceKey", "generation", "backendName") DO UPDATE SET
+      "key" = NULL, "sortKey" = NULL, "namespace" = NULL, "tenantTag" = NULL, "description" = NULL, "tags" = '{}'::jsonb,
+      "searchText" = '', "subkeys" = NULL, "backendUpdatedAt" = NULL, "version" = NULL, "ignoredReason" = NULL`;
 }
 
 /** Keeps the subkey names learnt by reading one secret on demand (expanding a row), so no list reads a value. */

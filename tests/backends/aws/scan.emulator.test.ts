@@ -90,6 +90,26 @@ describe("aws-secret-manager: ListSecrets requests", () => {
     ).toBe(true);
   });
 
+  it("asks for the next page while the consumer (the index) writes the current one, and no further", async () => {
+    const { backend, prefix } = configure({}, true);
+    const pages: Record<string, Page> = {
+      "": { SecretList: [entry("one", prefix, "ONE")], NextToken: "t1" },
+      t1: { SecretList: [entry("two", prefix, "TWO")], NextToken: "t2" },
+      t2: { SecretList: [entry("three", prefix, "THREE")] },
+    };
+    answer = (body) => pages[String(body.NextToken ?? "")];
+    requests.length = 0;
+    const scan = backend.scan()[Symbol.asyncIterator]();
+    expect((await scan.next()).value?.map((e: { key: string | null }) => e.key)).toEqual(["ONE"]);
+    // The consumer holds page one: page two's request is made meanwhile, page three's is not.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(requests.map((r) => r.body.NextToken ?? null)).toEqual([null, "t1"]);
+    expect((await scan.next()).value?.map((e: { key: string | null }) => e.key)).toEqual(["TWO"]);
+    expect((await scan.next()).value?.map((e: { key: string | null }) => e.key)).toEqual(["THREE"]);
+    expect((await scan.next()).done).toBe(true);
+    expect(requests.map((r) => r.body.NextToken ?? null)).toEqual([null, "t1", "t2"]);
+  });
+
   it("stops a scan that never ends with too-many-secrets", async () => {
     const { backend } = configure({}, true);
     answer = (body) => ({ SecretList: [], NextToken: `${String(body.NextToken ?? "")}x`.slice(-50) });

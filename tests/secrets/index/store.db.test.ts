@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { BackendError } from "../../../lib/backends/backend-error";
 import type { PrismaClient } from "../../../lib/db/generated/client";
-import { listVisible, type LineageEntry } from "../../../lib/secrets/index/query";
+import { ignoredCounts, listVisible, type LineageEntry } from "../../../lib/secrets/index/query";
 import {
   dropSources,
   refreshSource,
@@ -129,6 +129,42 @@ for (const { kind, available } of TEST_DATABASES) {
       expect(b.map((r) => [r.key, r.description])).toEqual([["B", "rotated"]]);
       expect(await removeEntry(prisma, SOURCE.key, { backendName: own("A").backendName })).toBe(1);
       expect(await allKeys(prisma)).toEqual(["B", "NEW"]);
+    });
+
+    it("a delete through Keyhold during a scan wins over the page the scan fetched before it", async () => {
+      await refreshSource(prisma, SOURCE, () => pagesOf([own("A"), own("GONE"), own("LATE")], 10));
+      // The scan's second page was fetched before the deletes below: it still holds GONE and LATE.
+      const scan = steppedScan([[own("A")], [own("GONE"), own("B"), own("LATE")]]);
+      const running = refreshSource(prisma, SOURCE, scan.scan);
+      await scan.step();
+      expect(await removeEntry(prisma, SOURCE.key, { backendName: own("GONE").backendName })).toBe(1);
+      expect(await removeEntry(prisma, SOURCE.key, { key: "LATE", namespace: "team" })).toBe(1);
+      // LATE is created again through Keyhold: that write wins over its tombstone.
+      await upsertEntry(prisma, SOURCE.key, { ...own("LATE"), description: "again" });
+      expect(await allKeys(prisma)).toEqual(["A", "LATE"]);
+      await scan.step();
+      expect(await running).toMatchObject({ status: "done", generation: 2 });
+      expect(await allKeys(prisma)).toEqual(["A", "B", "LATE"]);
+      const late = await listVisible(prisma, { tenant: "acme", lineage: LINEAGE, search: "LATE" });
+      expect(late.rows.map((r) => [r.key, r.description])).toEqual([["LATE", "again"]]);
+      expect(await ignoredCounts(prisma, SOURCE.key, "acme")).toEqual({});
+      // The finished scan left no tombstone behind.
+      const rows = await prisma.$queryRaw<{ n: bigint | number }[]>`
+        SELECT count(*) AS "n" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
+      expect(Number(rows[0].n)).toBe(3);
+    });
+
+    it("a delete during a first scan (nothing served yet) is not listed, counted or ignored", async () => {
+      const scan = steppedScan([[own("A")], [own("GONE"), own("B")]]);
+      const running = refreshSource(prisma, SOURCE, scan.scan);
+      await scan.step();
+      expect(await removeEntry(prisma, SOURCE.key, { backendName: own("GONE").backendName })).toBe(0);
+      expect(await allKeys(prisma)).toEqual(["A"]);
+      await scan.step();
+      expect((await running).status).toBe("done");
+      expect(await allKeys(prisma)).toEqual(["A", "B"]);
+      expect((await listVisible(prisma, { tenant: "acme", lineage: LINEAGE, limit: 1 })).total).toBe(2);
+      expect(await ignoredCounts(prisma, SOURCE.key, "acme")).toEqual({});
     });
 
     it("writes nothing through for a source never indexed (its first scan will list it)", async () => {

@@ -1,0 +1,133 @@
+// Benchmark: what the tagged adapter's page prefetch saves when a scan fills the secrets index. On a moto of its own
+// with --count secrets and a PGlite database, alternately: a refresh through the adapter's scan (the next ListSecrets
+// page is asked while the current one is written), a refresh through the same pages asked one after the other (the
+// scan before the prefetch: fetch, write, fetch…), and the bare SDK loop (no index). Prints medians.
+//   npx tsx --conditions=react-server scripts/bench/scan-overlap.ts [--count 5000] [--runs 5]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ListSecretsCommand } from "@aws-sdk/client-secrets-manager";
+import type { IndexedSecret } from "../../lib/backends/adapter";
+import { createAwsDriver } from "../../lib/backends/aws/driver";
+import { createAwsBackend } from "../../lib/backends/aws/adapter";
+import { classify } from "../../lib/backends/classify";
+import { PageBudget } from "../../lib/backends/page-budget";
+import { selectionRules } from "../../lib/backends/tagged-adapter";
+import { openDriver } from "../../lib/db/driver";
+import { PrismaClient } from "../../lib/db/generated/client";
+import { migrate } from "../../lib/db/migrator";
+import { refreshSource } from "../../lib/secrets/index/store";
+import { seedMany, startOwnMoto } from "../../tests/support/backends/moto-own";
+import { arg, median } from "./bench-kit";
+
+const COUNT = Number(arg("count", "5000"));
+const RUNS = Number(arg("runs", "5"));
+
+async function main() {
+  const moto = await startOwnMoto();
+  const dir = mkdtempSync(path.join(tmpdir(), "keyhold-bench-overlap-"));
+  const driver = openDriver({ dataDir: dir });
+  try {
+    await seedMany(
+      moto.client,
+      COUNT,
+      (i) => ({
+        name: `overlap/KEY_${i}`,
+        tags: [
+          { Key: "namespace", Value: "company" },
+          { Key: "key", Value: `KEY_${i}` },
+          { Key: "prefix", Value: "kestra" },
+        ],
+        // A few in flight: below 10,000 secrets moto's races (a 500, tried again) stay rare.
+      }),
+      4,
+    );
+    await migrate(driver);
+    const prisma = new PrismaClient({ adapter: driver.adapter });
+    const ctx = {
+      document: {
+        type: "aws-secret-manager",
+        "read-only": true,
+        "aws-secret-manager": {
+          region: "us-east-1",
+          "endpoint-override": moto.endpoint,
+          "access-key-id": "testing",
+          "secret-key-id": "testing",
+        },
+      },
+      attachment: { tenant: "acme", namespace: null },
+    } as unknown as Parameters<typeof createAwsBackend>[0];
+    const backend = createAwsBackend(ctx);
+    const rules = selectionRules(ctx);
+
+    /** The pages one after the other, classified as the adapter does: the scan as it was before the prefetch. */
+    async function* sequential(): AsyncIterable<IndexedSecret[]> {
+      const pages = createAwsDriver(ctx).scan(new AbortController().signal, new PageBudget("moto"));
+      for await (const page of pages)
+        yield page.map((raw) => {
+          const c = classify(raw, rules);
+          return {
+            backendName: raw.name,
+            key: c.ok ? c.key : null,
+            namespace: c.ok ? c.namespace : null,
+            tenantTag: c.ok ? c.tenant : null,
+            description: raw.description,
+            tags: raw.tags ?? {},
+            subkeys: null,
+            updatedAt: raw.updatedAt ? raw.updatedAt.toISOString() : null,
+            version: null,
+            ignored: c.ok ? null : c.reason,
+          };
+        });
+    }
+    const direct = async () => {
+      let token: string | undefined;
+      let n = 0;
+      do {
+        const page = await moto.client.send(
+          new ListSecretsCommand({ MaxResults: 100, NextToken: token, IncludePlannedDeletion: false }),
+        );
+        n += page.SecretList?.length ?? 0;
+        token = page.NextToken;
+      } while (token);
+      return n;
+    };
+    const refresh = (key: string, scan: () => AsyncIterable<IndexedSecret[]>) => async () => {
+      const r = await refreshSource(prisma, { key, tenantId: null, configId: null }, scan);
+      return r.status === "done" ? r.count : -1;
+    };
+    const variants: [string, () => Promise<number>][] = [
+      ["refresh, adapter scan (prefetch)", refresh("prefetch", () => backend.scan())],
+      ["refresh, pages one after the other", refresh("sequential", sequential)],
+      ["SDK loop alone (no index)", direct],
+    ];
+    const times = new Map(variants.map(([name]) => [name, [] as number[]]));
+    for (let i = 0; i < RUNS; i++) {
+      for (const [name, fn] of i % 2 ? [...variants].reverse() : variants) {
+        const t = performance.now();
+        const n = await fn();
+        times.get(name)!.push(performance.now() - t);
+        if (n !== COUNT) throw new Error(`${name}: ${n} secrets, expected ${COUNT}`);
+      }
+    }
+    const base = median(times.get(variants[2][0])!);
+    console.log(`Scan into the index, ${COUNT} secrets on moto, PGlite, medians of ${RUNS} (ms)`);
+    for (const [name] of variants) {
+      const m = median(times.get(name)!);
+      console.log(`  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop)`);
+    }
+    await prisma.$disconnect();
+  } finally {
+    await moto.stop();
+    await driver.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
