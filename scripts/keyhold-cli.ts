@@ -9,7 +9,7 @@ import { PrismaClient } from "../lib/db/generated/client";
 import { dataDir, databaseUrl } from "../lib/settings";
 import { KeyholdError } from "../lib/errors";
 import { exportTenant } from "../lib/config-as-code/export";
-import { planTenant } from "../lib/config-as-code/plan";
+import { planTenant, prepareTenantFile, type PreparedTenantFile } from "../lib/config-as-code/plan";
 import { applyPlan } from "../lib/config-as-code/apply";
 import { renderPlan } from "../lib/config-as-code/render-plan";
 
@@ -75,7 +75,12 @@ async function main(): Promise<number> {
         `${fileName}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? "error"})`,
       );
     }
-  } else if (typeof flags.tenant !== "string")
+  }
+  const who = { instanceAdmin: true };
+  // A bad file (YAML, settings, a missing variable) is refused before the database is opened.
+  let prepared: PreparedTenantFile | null = null;
+  if (command === "apply") prepared = prepareTenantFile(source, fileName, process.env, who);
+  else if (typeof flags.tenant !== "string")
     throw new KeyholdError("invalid-input", `export needs --tenant <id>.\n${USAGE}`);
 
   const driver = openDriver({ databaseUrl: databaseUrl(), dataDir: dataDir() });
@@ -95,8 +100,7 @@ async function main(): Promise<number> {
         );
       return 0;
     }
-    const who = { instanceAdmin: true };
-    const plan = await planTenant(prisma, source, fileName, process.env, who);
+    const plan = await planTenant(prisma, prepared!, fileName, process.env, who);
     console.log(renderPlan(plan));
     if (!plan.changes) return 0;
     if (!flags.yes) {

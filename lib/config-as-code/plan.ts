@@ -6,7 +6,7 @@ import { fromDbType } from "../backends/descriptors";
 import { KeyholdError } from "../errors";
 import { identityRefusal, openCredentials } from "../managers/credential-binding";
 import { diffSettings } from "../managers/settings-diff";
-import { expandDocument, parseTenantFile, scopeLabel } from "./tenant-file";
+import { expandDocument, parseTenantFile, scopeLabel, type TenantFile } from "./tenant-file";
 
 export type PlanAction = "create" | "change" | "unchanged" | "would disable";
 
@@ -72,18 +72,23 @@ export async function readTenantState(prisma: PrismaClient, slug: string): Promi
   return { tenant, namespaces: namespaces.map((n) => n.path), rows, fingerprint };
 }
 
+/** A tenant file read and checked, with its `${ENV}` references resolved: what a plan compares with the database. */
+export interface PreparedTenantFile {
+  file: TenantFile;
+  desired: Map<string | null, ConfigDocument>;
+}
+
 /**
- * Reads a tenant file, resolves its `${ENV}` references and compares it with the database. Throws an `invalid-input`
+ * Reads a tenant file and resolves its `${ENV}` references, without the database. Throws an `invalid-input`
  * KeyholdError listing every problem (bad YAML, unknown keys, invalid settings, missing variables, literal
- * credentials) before anything is read from or written to the database.
+ * credentials, a refused identity), so a bad file is refused before anything is opened or written.
  */
-export async function planTenant(
-  prisma: PrismaClient,
+export function prepareTenantFile(
   source: string,
   fileName: string,
   env: Record<string, string | undefined>,
   who: { instanceAdmin: boolean },
-): Promise<Plan> {
+): PreparedTenantFile {
   const file = parseTenantFile(source, fileName);
   const problems: string[] = [];
   const desired = new Map<string | null, ConfigDocument>();
@@ -103,7 +108,18 @@ export async function planTenant(
     desired.set(m.namespace, parsed.document);
   }
   if (problems.length) throw new KeyholdError("invalid-input", `Nothing was applied:\n${problems.join("\n")}`);
+  return { file, desired };
+}
 
+/** Compares a tenant file (text, or already prepared) with the database: what apply would create, change or disable. */
+export async function planTenant(
+  prisma: PrismaClient,
+  source: string | PreparedTenantFile,
+  fileName: string,
+  env: Record<string, string | undefined>,
+  who: { instanceAdmin: boolean },
+): Promise<Plan> {
+  const { file, desired } = typeof source === "string" ? prepareTenantFile(source, fileName, env, who) : source;
   const state = await readTenantState(prisma, file.tenant);
   const items: PlanItem[] = [];
   const steps: ManagerStep[] = [];
