@@ -40,19 +40,20 @@ const emulators = (action: "start" | "stop") =>
 
 let server: ReturnType<typeof spawn> | null = null;
 let stopping = false;
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    say("stopping the console and the emulators…");
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once("exit", resolve));
-      server.kill("SIGINT");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-      if (server.exitCode === null) server.kill("SIGKILL");
-    }
-    spawnSync("bash", [path.join(root, "scripts/emulators/stop.sh"), "all"], { cwd: root, stdio: "ignore" });
-    say("stopped.");
+async function stop(code: number): Promise<void> {
+  // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): the first one stops everything.
+  if (stopping) return;
+  stopping = true;
+  say("stopping the console and the emulators…");
+  const running = () => server !== null && server.exitCode === null && server.signalCode === null;
+  if (running()) {
+    const exited = new Promise((resolve) => server!.once("exit", resolve));
+    server!.kill("SIGINT");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (running()) server!.kill("SIGKILL");
   }
+  spawnSync("bash", [path.join(root, "scripts/emulators/stop.sh"), "all"], { cwd: root, stdio: "ignore" });
+  say("stopped.");
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));
@@ -111,7 +112,7 @@ async function main() {
       const who = { instanceAdmin: true };
       const plan = await planTenant(prisma, yaml, tenantFile, { ...process.env, ...credentials }, who);
       const { applied } = await applyPlan(prisma, plan, "demo", who);
-      say(`tenant '${DEMO_TENANT}' configured from ${path.relative(root, tenantFile)} (${applied} changes)`);
+      say(`tenant '${DEMO_TENANT}' configured from ${tenantFile} (${applied} changes)`);
     } finally {
       await prisma.$disconnect();
       await driver.close();
