@@ -38,7 +38,12 @@ const listening = (p: string) =>
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   dir = mkdtempSync(path.join(tmpdir(), "keyhold-demo-"));
-  const env = { ...process.env, ...emulatorPorts, PORT: String(port), KEYHOLD_DEMO_DIR: dir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...emulatorPorts,
+    PORT: String(port),
+    KEYHOLD_DEMO_DIR: dir,
+  };
   for (const name of ["DATABASE_URL", "KEYHOLD_EMULATORS_ENV_FILE", "KEYHOLD_EMULATORS_RUN_DIR", "KEYHOLD_DATA_DIR"])
     delete env[name];
   demo = spawn("npm", ["run", "--silent", "demo"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });

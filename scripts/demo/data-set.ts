@@ -65,7 +65,7 @@ function tagged(backend: DemoBackend, env: "prod" | "dev", count: number, extra:
 
 function taggedIgnored(backend: DemoBackend): DemoSecret[] {
   const ns = `${backend}-prod`;
-  return [
+  const skipped: DemoSecret[] = [
     { name: "legacy/ftp-password", value: fakeValue("ftp"), tags: { owner: "it-ops" } },
     { name: "legacy/ldap-bind", value: fakeValue("ldap"), tags: { owner: "it-ops", namespace: ns, key: "LDAP_BIND" } },
     { name: "terraform/state-key", value: fakeValue("tf"), tags: {} },
@@ -82,7 +82,8 @@ function taggedIgnored(backend: DemoBackend): DemoSecret[] {
       tags: { prefix: "kestra", tenant: "acme", namespace: ns, key: "API" },
     },
     { name: "bad/key", value: fakeValue("bad"), tags: { prefix: "kestra", namespace: ns, key: "not a valid key!" } },
-  ].map((s) => ({ ...s, description: "skipped by the demo's rules on purpose" }));
+  ];
+  return skipped.map((s) => ({ ...s, description: "skipped by the demo's rules on purpose" }));
 }
 
 /** Vault: read-only under `app1/<service>/<secret>` (subkeys as in the docs), managed under `app2/<tenant>/<namespace>/<KEY>`. */

@@ -67,7 +67,7 @@ async function instance(kind: "pglite" | "postgres"): Promise<Record<string, str
 async function keyhold(env: Record<string, string>, ...args: string[]) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => k !== "DATABASE_URL" && !k.startsWith("ACME_")),
-  );
+  ) as NodeJS.ProcessEnv;
   return run(CLI, args, { cwd: work, env: { ...clean, ...env }, timeout: 60_000 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
