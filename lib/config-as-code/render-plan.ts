@@ -1,0 +1,21 @@
+import type { Plan, PlanAction } from "./plan";
+
+const MARK: Record<PlanAction, string> = { create: "+", change: "~", unchanged: "=", "would disable": "-" };
+
+/** The plan as text for a terminal: one line per item, its details indented, then the counts. */
+export function renderPlan(plan: Plan): string {
+  const lines = [`Plan for tenant '${plan.tenant}':`];
+  for (const item of plan.items) {
+    lines.push(
+      `  ${MARK[item.action]} ${item.kind} ${item.kind === "tenant" ? plan.tenant : item.scope.replace(/^namespace /, "")}: ${item.action}`,
+    );
+    for (const d of item.details) lines.push(`      ${d}`);
+  }
+  const count = (a: PlanAction) => plan.items.filter((i) => i.action === a).length;
+  lines.push(
+    plan.changes
+      ? `${count("create")} to create, ${count("change")} to change, ${count("unchanged")} unchanged, ${count("would disable")} to disable.`
+      : "No changes: the tenant already matches the file.",
+  );
+  return lines.join("\n");
+}
