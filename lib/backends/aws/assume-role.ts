@@ -1,10 +1,5 @@
 import "server-only";
-import {
-  AssumeRoleCommand,
-  AssumeRoleWithWebIdentityCommand,
-  STSClient,
-  type Credentials,
-} from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient, type Credentials } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { EgressPolicy } from "../../net/egress";
 import { egressAgents } from "../../net/egress-agent";
