@@ -423,7 +423,7 @@ export function ManagerForm({
       {view.lastVerify ? (
         <p className="text-xs text-zinc-500" data-testid="last-verify">
           Last verified {new Date(view.lastVerify.at).toLocaleString()}:{" "}
-          <span className="font-mono">{view.lastVerify.status.toLowerCase().replace("_", "-")}</span>
+          <span className="font-mono">{view.lastVerify.status.toLowerCase().replaceAll("_", "-")}</span>
           {view.lastVerify.latencyMs !== null ? ` in ${view.lastVerify.latencyMs} ms` : ""}
           {view.lastVerify.message ? ` — ${view.lastVerify.message}` : ""}
         </p>

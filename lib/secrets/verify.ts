@@ -43,6 +43,9 @@ const DB_STATUS: Record<string, VerifyStatus> = {
   "not-found": VerifyStatus.NOT_FOUND,
   "invalid-config": VerifyStatus.INVALID_CONFIG,
   timeout: VerifyStatus.TIMEOUT,
+  throttled: VerifyStatus.THROTTLED,
+  "invalid-response": VerifyStatus.INVALID_RESPONSE,
+  "too-many-secrets": VerifyStatus.TOO_MANY_SECRETS,
 };
 
 /** The table in the audit entry: each operation's outcome, no details. */

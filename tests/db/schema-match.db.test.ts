@@ -454,8 +454,8 @@ for (const { kind, available } of TEST_DATABASES) {
         "an extra enum value",
         `ALTER TYPE "VerifyStatus" ADD VALUE 'UNKNOWN'`,
         [
-          "missing in database: enum VerifyStatus = (OK, UNREACHABLE, TLS, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, INVALID_CONFIG, TIMEOUT)",
-          "extra in database:   enum VerifyStatus = (OK, UNREACHABLE, TLS, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, INVALID_CONFIG, TIMEOUT, UNKNOWN)",
+          "missing in database: enum VerifyStatus = (OK, UNREACHABLE, TLS, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, INVALID_CONFIG, TIMEOUT, THROTTLED, INVALID_RESPONSE, TOO_MANY_SECRETS)",
+          "extra in database:   enum VerifyStatus = (OK, UNREACHABLE, TLS, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, INVALID_CONFIG, TIMEOUT, THROTTLED, INVALID_RESPONSE, TOO_MANY_SECRETS, UNKNOWN)",
         ],
       ],
       [

@@ -7,7 +7,7 @@ import type { TokenFileReader } from "../../net/token-files";
 import { egressAgents, type EgressAgents } from "../../net/egress-agent";
 import { BackendError } from "../backend-error";
 import type { VaultSection } from "./config";
-import { vaultMessage, vaultStatus } from "./errors";
+import { vaultData, vaultMessage, vaultStatus } from "./errors";
 import { explainTokenRefusal, nextStep, renewSelf, type HeldToken } from "./token-lifecycle";
 import { egressTransport } from "./transport";
 import { identityAuthOf, identityJwt, identityLoginRequest, type IdentityAuth } from "./identity-login";
@@ -192,7 +192,7 @@ export function createVaultClient(
       vault.token = auth.token;
       try {
         const self = dataOf(await vault.tokenLookupSelf({ requestOptions: { timeout: ms } }));
-        return policiesOf((self.data as Record<string, unknown>)?.policies);
+        return policiesOf(vaultData(self).policies);
       } catch (error) {
         if (vaultStatus(error) !== 403) throw error;
         // lookup-self is in the default policy. Without it, the mount preflight tells a known token ("preflight capability

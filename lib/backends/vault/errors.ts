@@ -1,5 +1,5 @@
 import "server-only";
-import { BACKEND_TEXT_MAX, clip, networkErrorCode, type BackendErrorCode } from "../backend-error";
+import { BACKEND_TEXT_MAX, BackendError, clip, networkErrorCode, type BackendErrorCode } from "../backend-error";
 
 /**
  * node-vault rejects with an `ApiResponseError` (not exported) carrying `response.statusCode` and the
@@ -79,4 +79,19 @@ export function vaultErrorCode(error: unknown): BackendErrorCode | null {
   if (code === "ERR_INVALID_URL" || code === "ERR_BAD_OPTION_VALUE" || code === "ERR_BAD_OPTION")
     return "invalid-config";
   return networkErrorCode(error);
+}
+
+/** An answer without Vault's JSON `data` object (an HTML page, a cut-off body): never read as an empty result. */
+export function notVaultAnswer(): BackendError {
+  return new BackendError(
+    "invalid-response",
+    "The address answered with something that is not Vault's JSON (an HTML page or a cut-off answer): check the address and any proxy in between.",
+  );
+}
+
+/** `body.data` when the answer is Vault's JSON, `invalid-response` otherwise. */
+export function vaultData(body: unknown): Record<string, unknown> {
+  const data = body && typeof body === "object" ? (body as { data?: unknown }).data : undefined;
+  if (!data || typeof data !== "object" || Array.isArray(data)) throw notVaultAnswer();
+  return data as Record<string, unknown>;
 }

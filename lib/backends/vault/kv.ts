@@ -1,7 +1,7 @@
 import "server-only";
 import { BackendError } from "../backend-error";
 import type { VaultClient } from "./client";
-import { isMissingPath, vaultStatus } from "./errors";
+import { isMissingPath, notVaultAnswer, vaultStatus } from "./errors";
 import { customFromMeta, metaFromCustom, VALUE_FIELD, type Fields } from "./fields";
 import { dataPath, listPath, metadataPath, splitListing, subkeysPath, type KvLayout } from "./paths";
 
@@ -44,11 +44,7 @@ async function orMissing<T>(p: Promise<T>): Promise<T | undefined> {
     throw error;
   }
   // Every answer read here (LIST, data, metadata, subkeys) carries a `data` object; the client turns other bodies into {}.
-  if (body !== undefined && body !== null && !objectOf((body as { data?: unknown }).data))
-    throw new BackendError(
-      "invalid-response",
-      "The address answered with something that is not Vault's JSON (an HTML page or a cut-off answer): check the address and any proxy in between.",
-    );
+  if (body !== undefined && body !== null && !objectOf((body as { data?: unknown }).data)) throw notVaultAnswer();
   return body;
 }
 

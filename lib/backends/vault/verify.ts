@@ -1,7 +1,7 @@
 import "server-only";
 import { BackendError } from "../backend-error";
 import type { VaultClient } from "./client";
-import { vaultMessage, vaultStatus } from "./errors";
+import { vaultData, vaultMessage, vaultStatus } from "./errors";
 import type { KvStore } from "./kv";
 import type { KvLayout } from "./paths";
 
@@ -15,8 +15,8 @@ async function mountInfo(
   ms: number,
 ): Promise<{ type: string; version: number } | null> {
   try {
-    const data = objectOf(
-      (await vault.read(`sys/internal/ui/mounts/${engine.split("/").map(encodeURIComponent).join("/")}`, ms)).data,
+    const data = vaultData(
+      await vault.read(`sys/internal/ui/mounts/${engine.split("/").map(encodeURIComponent).join("/")}`, ms),
     );
     return { type: String(data.type ?? ""), version: Number(objectOf(data.options).version ?? 1) };
   } catch (error) {

@@ -20,7 +20,7 @@ export function isolationTests(ctx: () => FaultContext): void {
     });
     const tenant = { id: `faults-isolation-${process.pid}`, slug: "acme" };
     // The healthy namespace has been listed before (its index is warm), as on any console in use.
-    expect((await listNamespaceSecrets(prisma, tenant, "healthy", {}, serving)).rows).toHaveLength(target.seeded);
+    expect((await listNamespaceSecrets(prisma, tenant, "healthy", {}, serving)).total).toBe(target.seeded);
 
     await proxy.addToxic({ type: "timeout", stream: "upstream", attributes: { timeout: 0 } });
     try {
@@ -34,7 +34,8 @@ export function isolationTests(ctx: () => FaultContext): void {
       const t = performance.now();
       const healthy = await listNamespaceSecrets(prisma, tenant, "healthy", {}, serving);
       expect(performance.now() - t).toBeLessThan(1_000);
-      expect(healthy.rows).toHaveLength(target.seeded);
+      expect(healthy.total).toBe(target.seeded);
+      expect(healthy.rows).toHaveLength(Math.min(target.seeded, 50));
       expect(healthy.errors).toEqual([]);
       // It was served while the stall was still in progress.
       expect(stalledSettled).toBe(false);

@@ -187,12 +187,20 @@ function shimThrottler(
 export async function vaultTarget(): Promise<FaultTarget> {
   const t = vaultTargets()[0];
   const base = uniqueBase("faults");
-  // Four entries at the top and three folders of four: a scan is four LISTs (the top, then each folder), and its
-  // first page (the top's entries) comes before the folders are listed.
-  const folders = ["", "alpha/", "beta/", "gamma/"];
+  // The scan pipelines its metadata requests up to two pages (400 entries) ahead of the page being written, reading
+  // folder levels only as that window needs them (lib/backends/scan-pipeline.ts). So a reset after the first page
+  // meets requests still to make only if the first two levels hold at least 400 entries and a third level remains:
+  // four entries at the top, three folders of 136, and a folder of four below one of them (five LISTs).
+  const sizes: [string, number][] = [
+    ["", 4],
+    ["alpha/", 136],
+    ["beta/", 136],
+    ["gamma/", 136],
+    ["alpha/deep/", 4],
+  ];
   await mapLimit(
-    folders.flatMap((f) => [0, 1, 2, 3].map((i) => `${base}/${f}s${i}`)),
-    8,
+    sizes.flatMap(([f, n]) => Array.from({ length: n }, (_, i) => `${base}/${f}s${i}`)),
+    16,
     (rel) => vaultSeed(t, rel, { value: "CANARY-fault" }),
   );
   const direct = emulatorEnv("KEYHOLD_VAULT_ADDR");
@@ -216,8 +224,8 @@ export async function vaultTarget(): Promise<FaultTarget> {
         timeoutMs,
         egress: DEDICATED,
       }),
-    seeded: 16,
-    pages: 4,
+    seeded: 416,
+    pages: 5,
     htmlBase: html.url,
     truncatedBase: truncated.url,
     takesCa: true,
