@@ -71,7 +71,9 @@ function parse(raw: Record<string, unknown>): ConfigDocument {
 
 // --- AWS: a private moto_server, a shim in front of it for throttling and broken answers ---------------------------
 
-const AWS_SEEDED = 110; // two ListSecrets pages of 100
+// Three pages at least, for every target: the scan asks for the next page while the current one is written
+// (lib/backends/tagged-adapter.ts), so a reset added after the first page must still meet the third.
+const AWS_SEEDED = 210; // three ListSecrets pages of 100
 
 async function waitFor(check: () => Promise<boolean>, what: string, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -154,7 +156,7 @@ export async function awsTarget(): Promise<FaultTarget> {
         egress: DEDICATED,
       }),
     seeded: AWS_SEEDED,
-    pages: 2,
+    pages: 3,
     htmlBase: html.url,
     truncatedBase: truncated.url,
     takesCa: false,
@@ -239,7 +241,7 @@ export async function vaultTarget(): Promise<FaultTarget> {
 
 // --- Azure: a private azure-kv-fake (its /__fault control arms throttling and broken answers) -----------------------
 
-const AZURE_SEEDED = 40; // two pages of 25
+const AZURE_SEEDED = 60; // three pages of 25
 const APP = { clientId: "keyhold-fault-app", clientSecret: "CANARY-app-secret" };
 
 export async function azureTarget(): Promise<FaultTarget> {
@@ -297,7 +299,7 @@ export async function azureTarget(): Promise<FaultTarget> {
         egress: DEDICATED,
       }),
     seeded: AZURE_SEEDED,
-    pages: 2,
+    pages: 3,
     htmlBase: html.url,
     truncatedBase: truncated.url,
     takesCa: true,
