@@ -177,7 +177,7 @@ test("the form says whose identity a configuration uses, and refuses the server'
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("form-error")).toContainText("which dedicated managers may not use on this instance");
   await page.reload();
-  await expect(page.getByRole("radio", { name: "Access key" })).toBeChecked();
+  await expect(page.getByRole("radio", { name: "Access key", exact: true })).toBeChecked();
 });
 
 test("an invalid form shows errors next to the fields and saves nothing", async ({ page, shot }) => {

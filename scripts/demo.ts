@@ -21,6 +21,7 @@ const EMULATOR_DEFAULTS: Record<string, string> = {
   KEYHOLD_AZURE_TOKEN_PORT: "25480",
   KEYHOLD_VAULT_PORT: "25200",
   KEYHOLD_GCP_PORT: "25085",
+  KEYHOLD_GCP_IAM_PORT: "25087",
   KEYHOLD_EMULATORS_RUN_DIR: path.join(demoDir, "emulators"),
 };
 for (const [k, v] of Object.entries(EMULATOR_DEFAULTS)) process.env[k] ||= v;
