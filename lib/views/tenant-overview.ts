@@ -22,7 +22,10 @@ export const tenantOverviewView = {
     const byId = new Map(
       verified.map((v) => [
         v.id,
-        { status: (v.lastVerifyStatus ?? "OK").toLowerCase().replaceAll("_", "-"), at: v.lastVerifiedAt!.toISOString() },
+        {
+          status: (v.lastVerifyStatus ?? "OK").toLowerCase().replaceAll("_", "-"),
+          at: v.lastVerifiedAt!.toISOString(),
+        },
       ]),
     );
     const summarize = (ns: string | null) => {
