@@ -3,9 +3,8 @@ import { z } from "zod";
 import { csvResponse } from "../../audit/csv-response";
 import { auditFilterInput } from "../../audit/query";
 import { visibleTenantIds } from "../../auth/capabilities";
-import { createSecret, deleteSecret, updateSecret } from "../../secrets/mutations";
+import { createSecretSpec, deleteSecretSpec, updateSecretSpec } from "../../secrets/mutation-specs";
 import { checkExpressionSpec, expressionCheckSchema } from "../../secrets/check-expression";
-import { createSecretInput, secretRefInput, updateSecretInput } from "../../secrets/secret-input";
 import type { GuardSpec } from "../../server/guard";
 import { createNamespace, listNamespaces } from "../../tenancy/namespaces";
 import { namespacePathSchema, tenantDisplayNameSchema, tenantSlugSchema } from "../../tenancy/names";
@@ -136,14 +135,7 @@ export const V1_ROUTES: V1Route[] = [
     summary: "Create a secret in the backend serving the namespace (refused when it is read-only)",
     status: 201,
     output: keyOnly,
-    spec: {
-      name: "secret.create",
-      permission: "secret:write",
-      input: createSecretInput,
-      tenant: (i) => i.tenant,
-      namespace: (i) => i.namespace,
-      run: async ({ prisma, tenant, session }, i) => (await createSecret(prisma, tenant!, session, i), { key: i.key }),
-    } satisfies GuardSpec<typeof createSecretInput, unknown> as V1Route["spec"],
+    spec: createSecretSpec as V1Route["spec"],
   },
   {
     path: `${NS}/secrets/{key}`,
@@ -151,14 +143,7 @@ export const V1_ROUTES: V1Route[] = [
     tag: "Secrets",
     summary: "Update a secret's description and tags, and its value when one is sent (a '/' in the key is %2F)",
     output: keyOnly,
-    spec: {
-      name: "secret.update",
-      permission: "secret:write",
-      input: updateSecretInput,
-      tenant: (i) => i.tenant,
-      namespace: (i) => i.namespace,
-      run: async ({ prisma, tenant, session }, i) => (await updateSecret(prisma, tenant!, session, i), { key: i.key }),
-    } satisfies GuardSpec<typeof updateSecretInput, unknown> as V1Route["spec"],
+    spec: updateSecretSpec as V1Route["spec"],
   },
   {
     path: `${NS}/secrets/{key}`,
@@ -166,14 +151,7 @@ export const V1_ROUTES: V1Route[] = [
     tag: "Secrets",
     summary: "Delete a secret (refused when its backend is read-only)",
     output: keyOnly,
-    spec: {
-      name: "secret.delete",
-      permission: "secret:write",
-      input: secretRefInput,
-      tenant: (i) => i.tenant,
-      namespace: (i) => i.namespace,
-      run: async ({ prisma, tenant, session }, i) => (await deleteSecret(prisma, tenant!, session, i), { key: i.key }),
-    } satisfies GuardSpec<typeof secretRefInput, unknown> as V1Route["spec"],
+    spec: deleteSecretSpec as V1Route["spec"],
   },
   {
     path: `${NS}/expression-check`,
