@@ -175,7 +175,7 @@ export async function saveConfig(
   input: SaveConfigInput,
   actor: string,
   /** `requireSwitchConfirmation`: refuse a change of the serving backend without its preview's confirmation. */
-  who: { instanceAdmin: boolean; tenant?: string; requireSwitchConfirmation?: boolean } = { instanceAdmin: false },
+  who: { instanceAdmin: boolean; requireSwitchConfirmation?: boolean } = { instanceAdmin: false },
 ): Promise<ConfigView> {
   const row = await findRow(prisma, scope);
   if ((row?.version ?? null) !== input.expectedVersion) throw conflict(row?.version ?? null);
@@ -214,7 +214,9 @@ export async function saveConfig(
   }
   const refusal = identityRefusal(parsed.document, who.instanceAdmin);
   if (refusal) throw new KeyholdError("invalid-config", refusal);
-  const outside = who.tenant ? tenantBoundaryErrors(parsed.document, who.tenant) : null;
+  // The tenant comes from the scope, not the caller: every save path (console, REST API, CLI) is held to it.
+  const { slug } = await prisma.tenant.findUniqueOrThrow({ where: { id: scope.tenantId }, select: { slug: true } });
+  const outside = tenantBoundaryErrors(parsed.document, slug);
   if (outside)
     throw new KeyholdError(
       "invalid-input",

@@ -63,7 +63,6 @@ describe.each(TEST_DATABASES)("tenant boundary of keyless settings on $kind", ({
       const e = await rejection(
         saveConfig(prisma, scope, input(aws({ "external-id": externalId })), "tester", {
           instanceAdmin: false,
-          tenant: "acme",
         }),
       );
       expect(e.code).toBe("invalid-input");
@@ -73,10 +72,20 @@ describe.each(TEST_DATABASES)("tenant boundary of keyless settings on $kind", ({
     expect(await prisma.auditEvent.count({ where: { action: "config.created" } })).toBe(0);
   });
 
+  it.skipIf(!available)(
+    "refuses it whoever saves: a caller that does not name the tenant (the REST API, the CLI) is held to it too",
+    async () => {
+      const e = await rejection(
+        saveConfig(prisma, scope, input(aws({ "external-id": "globex" })), "tester", { instanceAdmin: false }),
+      );
+      expect(e.fieldErrors?.["aws-secret-manager.external-id"]).toBeTruthy();
+      expect((await loadConfigView(prisma, scope)).type).toBeNull();
+    },
+  );
+
   it.skipIf(!available)("saves the tenant's own external id", async () => {
     const view = await saveConfig(prisma, scope, input(aws({ "external-id": "acme:prod" })), "tester", {
       instanceAdmin: false,
-      tenant: "acme",
     });
     expect(view.exists).toBe(true);
     expect((await loadConfigView(prisma, scope)).settings["aws-secret-manager"]).toMatchObject({
@@ -96,7 +105,7 @@ describe.each(TEST_DATABASES)("tenant boundary of keyless settings on $kind", ({
         "/var/run/keyhold/acme/../globex/aws",
       ]) {
         const e = await rejection(
-          saveConfig(prisma, scope, input(webIdentity(file)), "tester", { instanceAdmin: false, tenant: "acme" }),
+          saveConfig(prisma, scope, input(webIdentity(file)), "tester", { instanceAdmin: false }),
         );
         expect(e.fieldErrors?.["aws-secret-manager.web-identity-token-file"], file).toBeTruthy();
         expect(JSON.stringify(e)).not.toContain("globex/aws");
@@ -104,7 +113,6 @@ describe.each(TEST_DATABASES)("tenant boundary of keyless settings on $kind", ({
       expect(await prisma.secretsManagerConfig.count()).toBe(0);
       const view = await saveConfig(prisma, scope, input(webIdentity("/var/run/keyhold/acme/aws")), "tester", {
         instanceAdmin: false,
-        tenant: "acme",
       });
       expect(view.credentialsSet).toContain("aws-secret-manager.web-identity-token-file");
       const row = await prisma.secretsManagerConfig.findFirstOrThrow();

@@ -16,7 +16,6 @@ export const saveManagerConfigAction = defineAction({
     const scope = await resolveScope(prisma, tenant!.id, namespace);
     const view = await saveConfig(prisma, scope, input, session.actor, {
       instanceAdmin: isInstanceAdmin(session.bindings),
-      tenant: tenant!.slug,
       requireSwitchConfirmation: true,
     });
     revalidatePath(`/tenants/${tenant!.slug}`, "layout");
