@@ -113,7 +113,7 @@ describe.each(TEST_DATABASES)("a tenant file that switches a backend, on $kind",
     await previewPlanSwitches(prisma, plan, { actor: ACTOR, ...ADMIN });
     // The step's document is not the one previewed any more (as if the file had changed under the plan).
     const { planSteps } = await import("../../lib/config-as-code/plan");
-    const step = planSteps(plan)[0] as { document: { vault: { address: string } } };
+    const step = planSteps(plan)[0] as unknown as { document: { vault: { address: string } } };
     step.document = { ...step.document, vault: { ...step.document.vault, address: "http://127.0.0.2:1" } };
     await expect(applyPlan(prisma, plan, ACTOR, ADMIN)).rejects.toThrow(/another change/);
     expect(await prisma.secretsManagerConfig.count()).toBe(0);
