@@ -9,5 +9,5 @@ const port = () => Number(process.env.KEYHOLD_E2E_PORT ?? 3100);
 /** KEYHOLD_TOKEN_FILE_DIRS of the e2e server, without the `{tenant}` segment. */
 export const e2eTokenFileRoot = () => path.join(os.tmpdir(), `keyhold-e2e-token-files-${port()}`);
 
-/** The loopback port of the spec's Entra ID authority (the e2e server's port + 2). */
-export const e2eAuthorityPort = () => port() + 2;
+/** The loopback port of the spec's Entra ID authority (the e2e server's port + 5). */
+export const e2eAuthorityPort = () => port() + 5;
