@@ -32,7 +32,7 @@ test.afterAll(async () => {
 /** Keyhold on PORT with the identity endpoint in its environment; resolves once it listens. */
 async function startKeyhold() {
   dir = mkdtempSync(path.join(tmpdir(), "keyhold-mi-"));
-  const env: Record<string, string | undefined> = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(PORT),
     KEYHOLD_DATA_DIR: path.join(dir, "data"),
@@ -57,10 +57,11 @@ async function startKeyhold() {
     "AZURE_CLIENT_ID",
   ])
     delete env[k];
-  child = spawn("node", ["scripts/start.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawn("node", ["scripts/start.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child = server;
   let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
+  server.stdout.on("data", (d) => (output += d));
+  server.stderr.on("data", (d) => (output += d));
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
       if (output.includes("Keyhold is running")) {
@@ -68,7 +69,7 @@ async function startKeyhold() {
         resolve();
       }
     }, 100);
-    child!.once("exit", (code) => {
+    server.once("exit", (code) => {
       clearInterval(timer);
       reject(new Error(`Keyhold exited with ${code}: ${output.slice(-2000)}`));
     });
