@@ -15,7 +15,7 @@ export function renderPlan(plan: Plan): string {
   const switches = plan.items.filter((i) => i.details.includes(SWITCH_LINE)).length;
   if (switches)
     lines.push(
-      `${switches} change(s) switch the backend serving a scope: flows lose the keys listed above. --yes confirms them.`,
+      `${switches} change(s) switch the backend serving a scope: flows lose any key listed as "would disappear". --yes confirms them.`,
     );
   lines.push(
     plan.changes
