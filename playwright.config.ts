@@ -2,6 +2,7 @@ import { defineConfig } from "@playwright/test";
 import os from "node:os";
 import path from "node:path";
 import { emulatorEgressAllow } from "./tests/support/emulators";
+import { e2eAuthorityPort, e2eTokenFileRoot } from "./e2e/keyless-env";
 
 // One server per run; scripts/test/all.sh runs this config once on PGlite and once on PostgreSQL.
 const port = Number(process.env.KEYHOLD_E2E_PORT ?? 3100);
@@ -56,7 +57,10 @@ export default defineConfig({
       KEYHOLD_DATA_DIR: dataDir,
       KEYHOLD_CONFIG_FILE: process.env.KEYHOLD_CONFIG_FILE ?? "",
       // Dedicated managers may not reach loopback by default: the emulators' ports, exactly, are allowed.
-      KEYHOLD_EGRESS_ALLOW: process.env.KEYHOLD_EGRESS_ALLOW ?? emulatorEgressAllow(),
+      // And the Entra ID authority e2e/keyless-auth.spec.ts serves on loopback (Azure workload identity).
+      KEYHOLD_EGRESS_ALLOW: `${process.env.KEYHOLD_EGRESS_ALLOW ?? emulatorEgressAllow()},127.0.0.1:${e2eAuthorityPort()}`,
+      // Federated token files (Azure workload identity) only from each tenant's own folder.
+      KEYHOLD_TOKEN_FILE_DIRS: path.join(e2eTokenFileRoot(), "{tenant}"),
       // Names the specs type as stand-ins (vault.internal, the regional AWS endpoint) are refused by name, before any DNS query:
       // tests send no packet beyond loopback.
       KEYHOLD_EGRESS_DENY:

@@ -1,11 +1,17 @@
 import { generateKeyPairSync, sign } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import https from "node:https";
+import path from "node:path";
 import { awsEnv } from "../tests/support/backends/aws";
+import { env as azureEnv } from "../tests/support/backends/azure";
+import { e2eAuthorityPort, e2eTokenFileRoot } from "./keyless-env";
 import nodeVault from "node-vault";
 import { emulatorEnv } from "../tests/support/emulators";
 import { createTenant, expect, seriousA11yViolations, test } from "./fixtures";
 
 // The keyless methods through the settings form, verified against their servers: an AWS role assumed at moto's STS,
-// a Google service account impersonated at the fake's IAM Credentials endpoint, a Vault JWT role login on OpenBao.
+// a Google service account impersonated at the fake's IAM Credentials endpoint, a Vault JWT role login on OpenBao, an
+// Azure workload identity whose federated token file goes to an Entra ID authority this spec serves on loopback.
 
 test.describe.configure({ mode: "serial" });
 
@@ -137,5 +143,106 @@ test("Vault: JWT role login with a JWT OpenBao validates with a static key", asy
     expect(await page.content()).not.toContain(jwt);
   } finally {
     await c.delete(`sys/auth/${mount}`).catch(() => undefined);
+  }
+});
+
+/**
+ * An Entra ID v2.0 authority on loopback (the Key Vault fake's certificate, trusted through the form's CA field) that
+ * issues a token for a client assertion and records each token request: the e2e server's egress policy allows its port
+ * (playwright.config.ts), so no identity call leaves the machine.
+ */
+async function startAuthority() {
+  const certDir = path.dirname(emulatorEnv("KEYHOLD_AZURE_CA_CERT"));
+  const calls: { tenant: string; form: URLSearchParams }[] = [];
+  const port = e2eAuthorityPort();
+  const server = https.createServer(
+    { cert: readFileSync(path.join(certDir, "cert.pem")), key: readFileSync(path.join(certDir, "key.pem")) },
+    (req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        const m = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(
+          new URL(req.url ?? "/", "https://x").pathname,
+        );
+        const json = (status: number, v: unknown) =>
+          res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(v));
+        if (!m) return json(404, { error: "not_found" });
+        const base = `https://127.0.0.1:${port}/${m[1]}`;
+        if (m[2].endsWith("openid-configuration"))
+          return json(200, {
+            token_endpoint: `${base}/oauth2/v2.0/token`,
+            issuer: `${base}/v2.0`,
+            authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+            jwks_uri: `${base}/discovery/v2.0/keys`,
+            end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+            response_types_supported: ["code"],
+            token_endpoint_auth_methods_supported: ["private_key_jwt"],
+          });
+        const form = new URLSearchParams(body);
+        calls.push({ tenant: m[1], form });
+        if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+          return json(400, { error: "invalid_client", error_description: "AADSTS7000218: no client_assertion" });
+        return json(200, { token_type: "Bearer", expires_in: 3599, access_token: `wi-${form.get("client_id")}` });
+      });
+    },
+  );
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return { url: `https://127.0.0.1:${port}`, calls, close: () => new Promise((r) => server.close(r)) };
+}
+
+test("Azure: workload identity, the federated token file sent to the configured authority", async ({ page, shot }) => {
+  const tenant = `kl-azure-${run}`;
+  const { vaultUrl, caPem, tenantId } = azureEnv();
+  const assertion = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: tenant })).toString("base64url")}.c2ln`;
+  const own = path.join(e2eTokenFileRoot(), tenant);
+  const other = path.join(e2eTokenFileRoot(), `${tenant}-other`);
+  mkdirSync(own, { recursive: true });
+  mkdirSync(other, { recursive: true });
+  writeFileSync(path.join(own, "azure-token"), `${assertion}\n`);
+  writeFileSync(path.join(other, "azure-token"), "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.b3RoZXI\n");
+  const authority = await startAuthority();
+  try {
+    await createTenant(page, tenant);
+    await page.goto(`/tenants/${tenant}/settings`);
+    await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+    await page.getByRole("radio", { name: "Azure Key Vault" }).check();
+    await page.getByRole("switch", { name: "Read-only" }).click();
+    await page.getByLabel("Vault URI").fill(vaultUrl);
+    await page.getByLabel("Authority host").fill(authority.url);
+    await page.getByLabel("Challenge resource verification").selectOption("true");
+    await page.getByLabel("CA certificate (PEM)").fill(caPem);
+    await page.getByRole("radio", { name: "Workload identity" }).check();
+    await page.getByLabel("Directory (tenant) id").fill(tenantId);
+    await page.getByLabel("Application (client) id").fill("keyhold-e2e-wi-app");
+
+    // Another tenant's folder is refused before anything is sent.
+    await page.getByLabel("Federated token file").fill(path.join(other, "azure-token"));
+    await page.getByRole("button", { name: "Verify connection" }).click();
+    await expect(page.getByTestId("verify-result")).not.toHaveAttribute("data-status", "ok");
+    expect(authority.calls).toEqual([]);
+
+    await page.getByLabel("Federated token file").fill(path.join(own, "azure-token"));
+    await page.getByRole("button", { name: "Verify connection" }).click();
+    await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
+    expect(authority.calls.length).toBeGreaterThan(0);
+    expect(authority.calls[0].tenant).toBe(tenantId);
+    expect(authority.calls[0].form.get("client_id")).toBe("keyhold-e2e-wi-app");
+    expect(authority.calls[0].form.get("client_assertion")).toBe(assertion);
+    expect(authority.calls[0].form.get("scope")).toContain("https://vault.azure.net/.default");
+
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByTestId("form-saved")).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole("radio", { name: "Workload identity" })).toBeChecked();
+    // The token file's path is kept like a credential: shown as set, never sent back.
+    await expect(page.getByRole("button", { name: "Replace Federated token file" })).toBeVisible();
+    const html = await page.content();
+    expect(html).not.toContain(assertion);
+    expect(html).not.toContain(path.join(own, "azure-token"));
+    await shot("keyless-azure-workload-identity");
+  } finally {
+    await authority.close();
+    rmSync(own, { recursive: true, force: true });
+    rmSync(other, { recursive: true, force: true });
   }
 });

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   "too-many-secrets",
   "throttled",
   "invalid-response",
+  /** A save that switches the backend serving a namespace, without its preview's confirmation (REST API). */
+  "switch-confirmation-required",
   "internal",
 ] as const;
 
@@ -25,21 +27,35 @@ export interface ErrorShape {
   message: string;
   /** Messages by dotted field path, for forms. */
   fieldErrors?: Record<string, string>;
+  /** Extension members of the REST API's problem details (`preview` of a switch); never a value or credential. */
+  extensions?: Record<string, unknown>;
 }
 
 export class KeyholdError extends Error {
   readonly code: ErrorCode;
   readonly fieldErrors?: Record<string, string>;
+  readonly extensions?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, fieldErrors?: Record<string, string>) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fieldErrors?: Record<string, string>,
+    extensions?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = "KeyholdError";
     this.code = code;
     this.fieldErrors = fieldErrors;
+    this.extensions = extensions;
   }
 
   toShape(): ErrorShape {
-    return { code: this.code, message: this.message, ...(this.fieldErrors ? { fieldErrors: this.fieldErrors } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.fieldErrors ? { fieldErrors: this.fieldErrors } : {}),
+      ...(this.extensions ? { extensions: this.extensions } : {}),
+    };
   }
 }
 

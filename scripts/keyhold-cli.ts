@@ -11,6 +11,7 @@ import { KeyholdError } from "../lib/errors";
 import { exportTenant } from "../lib/config-as-code/export";
 import { planTenant, prepareTenantFile, type PreparedTenantFile } from "../lib/config-as-code/plan";
 import { applyPlan } from "../lib/config-as-code/apply";
+import { previewPlanSwitches } from "../lib/config-as-code/plan-switches";
 import { renderPlan } from "../lib/config-as-code/render-plan";
 
 const USAGE = `Usage:
@@ -101,6 +102,8 @@ async function main(): Promise<number> {
       return 0;
     }
     const plan = await planTenant(prisma, prepared!, fileName, process.env, who);
+    // A change of the backend serving an existing scope shows its counts and disappearing keys, as the console does.
+    await previewPlanSwitches(prisma, plan, { actor: actor(), instanceAdmin: who.instanceAdmin });
     console.log(renderPlan(plan));
     if (!plan.changes) return 0;
     if (!flags.yes) {

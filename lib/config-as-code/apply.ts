@@ -24,7 +24,9 @@ function nested(tx: unknown): PrismaClient {
 /**
  * Applies a plan in one transaction: the tenant, its missing namespaces, then each manager through the same store as
  * the settings form (validation, credential sealing, optimistic version, audit with `actor`). Anything read by the
- * plan that changed since (a namespace, a manager's version) refuses the whole apply with a `conflict`.
+ * plan that changed since (a namespace, a manager's version) refuses the whole apply with a `conflict`. A step that
+ * switches a scope's backend is listed as such in the plan (confirmed by running apply at all, the CLI's --yes); when
+ * plan-switches.ts previewed it, its confirmation is checked again here and its counts go into the audit entry.
  */
 export async function applyPlan(
   prisma: PrismaClient,
@@ -55,19 +57,28 @@ export async function applyPlan(
       }
       for (const step of steps) {
         const scope = await resolveScope(tx, tenantId, step.namespace);
+        // A previewed switch is saved as the console saves a confirmed one: its confirmation checked, its counts audited.
+        const confirmSwitch = step.confirmation;
         await saveConfig(
           tx,
           scope,
           step.kind === "disable"
-            ? { expectedVersion: step.expectedVersion, enabled: false, document: {}, keepCredentials: [] }
+            ? {
+                expectedVersion: step.expectedVersion,
+                enabled: false,
+                document: {},
+                keepCredentials: [],
+                confirmSwitch,
+              }
             : {
                 expectedVersion: step.expectedVersion,
                 enabled: true,
                 document: step.document,
                 keepCredentials: step.keep,
+                confirmSwitch,
               },
           actor,
-          who,
+          { ...who, requireSwitchConfirmation: confirmSwitch !== undefined },
         );
         applied++;
       }

@@ -6,6 +6,7 @@ import { fromDbType } from "../backends/descriptors";
 import { KeyholdError } from "../errors";
 import { identityRefusal, openCredentials } from "../managers/credential-binding";
 import { diffSettings } from "../managers/settings-diff";
+import { isBackendSwitch } from "../managers/switch-confirmation";
 import { expandDocument, parseTenantFile, scopeLabel, type TenantFile } from "./tenant-file";
 
 export type PlanAction = "create" | "change" | "unchanged" | "would disable";
@@ -20,9 +21,18 @@ export interface PlanItem {
 }
 
 /** A manager's part of the apply: the document with its credentials, or a disable. Kept out of the plan's JSON. */
-export type ManagerStep =
+export type ManagerStep = (
   | { namespace: string | null; kind: "save"; expectedVersion: number | null; document: ConfigDocument; keep: string[] }
-  | { namespace: string | null; kind: "disable"; expectedVersion: number };
+  | { namespace: string | null; kind: "disable"; expectedVersion: number }
+) & {
+  /** It changes the backend serving an existing scope (lib/managers/switch-confirmation.ts): flows may lose keys. */
+  switches: boolean;
+  /** Its preview's confirmation (plan-switches.ts): apply then saves it as the console's confirmed switch. */
+  confirmation?: string;
+};
+
+/** The plan's line for a step that switches the backend: shown before --yes, so no switch is silent. */
+export const SWITCH_LINE = "switches the backend serving it: keys only in the current backend disappear from its flows";
 
 export interface Plan {
   tenant: string;
@@ -140,30 +150,41 @@ export async function planTenant(
 
   const scopes = [null, ...file.namespaces];
   for (const ns of [...state.rows.keys()]) if (!scopes.includes(ns)) scopes.push(ns);
+  // A scope that exists now has flows to lose; one the apply creates has none yet.
+  const existingScope = (ns: string | null) => !!state.tenant && (ns === null || existing.has(ns));
   for (const ns of scopes) {
     const row = state.rows.get(ns);
     const want = desired.get(ns);
     const scope = scopeLabel(ns);
     if (!want) {
       if (row?.enabled) {
-        items.push({ kind: "manager", scope, action: "would disable", details: ["not in the file"] });
-        steps.push({ namespace: ns, kind: "disable", expectedVersion: row.version });
+        items.push({ kind: "manager", scope, action: "would disable", details: ["not in the file", SWITCH_LINE] });
+        steps.push({ namespace: ns, kind: "disable", expectedVersion: row.version, switches: true });
       }
       continue;
     }
     if (!row) {
+      const switches = existingScope(ns);
       items.push({
         kind: "manager",
         scope,
         action: "create",
-        details: [`${want.type}, read-only ${want["read-only"]}`],
+        details: [`${want.type}, read-only ${want["read-only"]}`, ...(switches ? [SWITCH_LINE] : [])],
       });
-      steps.push({ namespace: ns, kind: "save", expectedVersion: null, document: want, keep: [] });
+      steps.push({ namespace: ns, kind: "save", expectedVersion: null, document: want, keep: [], switches });
       continue;
     }
     const { details, keep } = compare(row, want, { tenantId: state.tenant!.id, namespace: ns });
+    const stored = {
+      enabled: row.enabled,
+      type: fromDbType(row.type),
+      settings: row.settings as Record<string, unknown>,
+    };
+    const switches = details.length > 0 && isBackendSwitch(stored, true, want);
+    if (switches) details.push(SWITCH_LINE);
     items.push({ kind: "manager", scope, action: details.length ? "change" : "unchanged", details });
-    if (details.length) steps.push({ namespace: ns, kind: "save", expectedVersion: row.version, document: want, keep });
+    if (details.length)
+      steps.push({ namespace: ns, kind: "save", expectedVersion: row.version, document: want, keep, switches });
   }
   const plan: Plan = {
     tenant: file.tenant,

@@ -1,4 +1,4 @@
-import type { Plan, PlanAction } from "./plan";
+import { SWITCH_LINE, type Plan, type PlanAction } from "./plan";
 
 const MARK: Record<PlanAction, string> = { create: "+", change: "~", unchanged: "=", "would disable": "-" };
 
@@ -12,6 +12,11 @@ export function renderPlan(plan: Plan): string {
     for (const d of item.details) lines.push(`      ${d}`);
   }
   const count = (a: PlanAction) => plan.items.filter((i) => i.action === a).length;
+  const switches = plan.items.filter((i) => i.details.includes(SWITCH_LINE)).length;
+  if (switches)
+    lines.push(
+      `${switches} change(s) switch the backend serving a scope: flows lose any key listed as "would disappear". --yes confirms them.`,
+    );
   lines.push(
     plan.changes
       ? `${count("create")} to create, ${count("change")} to change, ${count("unchanged")} unchanged, ${count("would disable")} to disable.`

@@ -28,6 +28,15 @@ export function targetOf(enabled: boolean, document: ConfigDocument | null): str
   return createHash("sha256").update(what).digest("hex");
 }
 
+/** A save refused for want of its preview's confirmation (the REST API answers it with a fresh preview). */
+export class SwitchNotConfirmed extends KeyholdError {
+  constructor(why: string) {
+    super("invalid-input", `This change switches the backend that serves the namespace: ${why} Nothing was saved.`, {
+      confirmSwitch: "Review which secrets would disappear, then confirm.",
+    });
+  }
+}
+
 const sign = (body: string) => createHmac("sha256", deriveSecret("switch-confirmation")).update(body).digest();
 
 /** The token a preview hands the form: the save of exactly this change, on this version, may go ahead. */
@@ -55,11 +64,7 @@ export function checkConfirmation(
   target: string,
 ): SwitchCounts {
   const refuse = (why: string): never => {
-    throw new KeyholdError(
-      "invalid-input",
-      `This change switches the backend that serves the namespace: ${why} Nothing was saved.`,
-      { confirmSwitch: "Review which secrets would disappear, then confirm." },
-    );
+    throw new SwitchNotConfirmed(why);
   };
   if (!token) return refuse("preview it and confirm first.");
   const [body, mac] = token.split(".");

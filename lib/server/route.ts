@@ -20,6 +20,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   "too-many-secrets": 422,
   throttled: 503,
   "invalid-response": 502,
+  "switch-confirmation-required": 409,
   internal: 500,
 };
 

@@ -92,10 +92,14 @@ describe("the OpenAPI description", () => {
       "header:If-Match",
     ]);
     const body = put.requestBody!.content["application/json"].schema;
-    expect(Object.keys(body.properties).sort()).toEqual(["document", "enabled", "keepCredentials"]);
+    expect(Object.keys(body.properties).sort()).toEqual(["confirmSwitch", "document", "enabled", "keepCredentials"]);
     expect(body.additionalProperties).toBe(false);
     expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "412", "429"]));
     expect(Object.keys(put.responses["412"].content!)).toEqual(["application/problem+json"]);
+    // A backend switch without its confirmation: 409 with the preview (counts, disappearing keys, the token to send back).
+    const conflict = put.responses["409"] as { description: string; content: Record<string, { schema: unknown }> };
+    expect(conflict.description).toContain("switch-confirmation-required");
+    expect(JSON.stringify(conflict.content["application/problem+json"].schema)).toContain('"confirmation"');
     expect(put).toMatchObject({
       "x-keyhold-permission": "config:write",
       "x-keyhold-target": { tenant: "tenant", namespace: "namespace" },

@@ -3,7 +3,7 @@ import type { PrismaClient } from "../../lib/db/generated/client";
 import { migratedPrisma, TEST_DATABASES } from "../support/test-db";
 import { KeyholdError } from "../../lib/errors";
 import { exportTenant } from "../../lib/config-as-code/export";
-import { planTenant } from "../../lib/config-as-code/plan";
+import { planTenant, SWITCH_LINE } from "../../lib/config-as-code/plan";
 import { applyPlan } from "../../lib/config-as-code/apply";
 import { saveConfig } from "../../lib/managers/config-store";
 import { openCredentials } from "../../lib/managers/credential-binding";
@@ -144,7 +144,7 @@ describe.each(TEST_DATABASES)("configuration as code on $kind", ({ kind, availab
         "change",
         ["read-only: true → false", "settings: vault.secret-path-prefix", "credential vault.token.token: replaced"],
       ],
-      ["namespace company.team", "would disable", ["not in the file"]],
+      ["namespace company.team", "would disable", ["not in the file", SWITCH_LINE]],
     ]);
     expect(JSON.stringify(p)).not.toContain("CANARY");
     expect(await applyPlan(prisma, p, ACTOR, ADMIN)).toEqual({ applied: 2 });

@@ -6,13 +6,14 @@ import { getPath, pathKeys } from "../../backends/document-path";
 import { EXTERNAL_BACKEND_TYPES, type ExternalBackendType } from "../../backends/descriptors";
 import type { ErrorShape } from "../../errors";
 import { boundedJson } from "../../input/bounded-json";
-import { loadConfigView, saveConfig } from "../../managers/config-store";
+import { loadConfigView } from "../../managers/config-store";
 import { configViewSchema, type ConfigView } from "../../managers/config-view";
 import { resolveScope } from "../../managers/scope";
 import { capabilityReportSchema } from "../../backends/capabilities";
 import { verifyForm, verifyServing } from "../../secrets/verify";
 import type { GuardSpec } from "../../server/guard";
 import { namespacePathSchema, tenantSlugSchema } from "../../tenancy/names";
+import { saveConfirmed } from "./manager-switch";
 import type { V1Route } from "./route-types";
 
 /** The tenant's own manager (`/tenants/{tenant}/manager`) or a namespace's (`…/namespaces/{namespace}/manager`). */
@@ -29,6 +30,8 @@ const where = (level: Level) =>
 const nsOf = (i: { namespace?: string }) => i.namespace ?? null;
 
 const keepCredentials = z.array(z.string().max(128)).max(20).optional();
+/** The `confirmation` of a `switch-confirmation-required` answer: the caller saw what the switch does (docs/api.md). */
+const confirmSwitch = z.string().max(4096).optional();
 
 /**
  * A PUT or an unsaved verification that omits a credential asks to keep the stored one, as a console form that leaves a
@@ -87,8 +90,13 @@ export function managerRoutes(level: Level, base: string): V1Route[] {
     enabled: z.boolean().default(true),
     document: boundedJson(),
     keepCredentials,
+    confirmSwitch,
   });
-  const deleteInput = z.strictObject({ ...where(level), expectedVersion: z.number().int().positive().nullable() });
+  const deleteInput = z.strictObject({
+    ...where(level),
+    expectedVersion: z.number().int().positive().nullable(),
+    confirmSwitch,
+  });
   const verifyInput = z.strictObject(where(level));
   const unsavedInput = z.strictObject({ ...where(level), document: boundedJson(), keepCredentials });
   const tag = "Dedicated managers";
@@ -114,7 +122,7 @@ export function managerRoutes(level: Level, base: string): V1Route[] {
       path: base,
       method: "put",
       tag,
-      summary: `Create or replace ${scopeWord} dedicated manager (If-Match on its version)`,
+      summary: `Create or replace ${scopeWord} dedicated manager (If-Match on its version; a backend switch answers 409 switch-confirmation-required with its preview until confirmSwitch carries the preview's confirmation)`,
       output: configViewSchema,
       headersOf: etag,
       fromHeaders: ifMatchVersion,
@@ -127,17 +135,18 @@ export function managerRoutes(level: Level, base: string): V1Route[] {
         tenant: (i) => i.tenant,
         namespace: nsOf,
         run: async ({ prisma, tenant, session }, i) =>
-          saveConfig(
+          saveConfirmed(
             prisma,
+            tenant!,
             await resolveScope(prisma, tenant!.id, nsOf(i)),
             {
               expectedVersion: i.expectedVersion,
               enabled: i.enabled,
               document: i.document,
               keepCredentials: keptPaths(i.document, i.keepCredentials),
+              confirmSwitch: i.confirmSwitch,
             },
-            session.actor,
-            { instanceAdmin: isInstanceAdmin(session.bindings) },
+            { actor: session.actor, instanceAdmin: isInstanceAdmin(session.bindings) },
           ),
       } satisfies GuardSpec<typeof putInput, unknown> as V1Route["spec"],
     },
@@ -145,7 +154,7 @@ export function managerRoutes(level: Level, base: string): V1Route[] {
       path: base,
       method: "delete",
       tag,
-      summary: `Turn ${scopeWord} dedicated manager off (its settings are kept; If-Match on its version)`,
+      summary: `Turn ${scopeWord} dedicated manager off (its settings are kept; If-Match on its version; confirmSwitch as for PUT)`,
       output: configViewSchema,
       headersOf: etag,
       fromHeaders: ifMatchVersion,
@@ -158,12 +167,18 @@ export function managerRoutes(level: Level, base: string): V1Route[] {
         tenant: (i) => i.tenant,
         namespace: nsOf,
         run: async ({ prisma, tenant, session }, i) =>
-          saveConfig(
+          saveConfirmed(
             prisma,
+            tenant!,
             await resolveScope(prisma, tenant!.id, nsOf(i)),
-            { expectedVersion: i.expectedVersion, enabled: false, document: {}, keepCredentials: [] },
-            session.actor,
-            { instanceAdmin: isInstanceAdmin(session.bindings) },
+            {
+              expectedVersion: i.expectedVersion,
+              enabled: false,
+              document: {},
+              keepCredentials: [],
+              confirmSwitch: i.confirmSwitch,
+            },
+            { actor: session.actor, instanceAdmin: isInstanceAdmin(session.bindings) },
           ),
       } satisfies GuardSpec<typeof deleteInput, unknown> as V1Route["spec"],
     },

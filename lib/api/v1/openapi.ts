@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ERROR_CODES } from "../../errors";
 import { ERROR_STATUS } from "../../server/route";
 import { json, targetFields } from "../openapi";
+import { switchPreviewSchema } from "./manager-switch";
 import type { V1Route } from "./route-types";
 import { V1_ROUTES } from "./routes";
 
@@ -15,6 +16,8 @@ const problemSchema = z.strictObject({
   detail: z.string(),
   code: z.enum(ERROR_CODES),
   fieldErrors: z.record(z.string(), z.string()).optional(),
+  /** switch-confirmation-required: what the save would do to the namespaces' flows, and the confirmation to send back. */
+  preview: switchPreviewSchema.optional(),
 });
 
 function operationId(route: V1Route) {

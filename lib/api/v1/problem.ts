@@ -4,7 +4,8 @@ import { ERROR_STATUS } from "../../server/route";
 
 /**
  * RFC 9457 problem details: `type` names the error code (the same codes the console's forms show), `code` repeats it
- * for clients that switch on it, `fieldErrors` carries the same per-field messages as a form.
+ * for clients that switch on it, `fieldErrors` carries the same per-field messages as a form, extension members (a
+ * switch's `preview`) follow.
  */
 export function problem(error: ErrorShape, status = ERROR_STATUS[error.code], headers: Record<string, string> = {}) {
   return new Response(
@@ -15,6 +16,7 @@ export function problem(error: ErrorShape, status = ERROR_STATUS[error.code], he
       detail: error.message,
       code: error.code,
       ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+      ...error.extensions,
     }),
     { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers } },
   );

@@ -51,7 +51,13 @@ describe.skipIf(emulatorsDisabled).each(TEST_DATABASES)("REST API v1 with a Vaul
     });
     expect((await as("tenant-admin", "POST", "/api/v1/tenants/acme/namespaces", { path: ns })).status).toBe(201);
     const writable = vault(false, true);
-    const saved = await as("tenant-admin", "PUT", `${base}/manager`, { document: writable });
+    // Turning the manager on switches the namespace's backend: saved once the preview is confirmed.
+    const preview = await as("tenant-admin", "PUT", `${base}/manager`, { document: writable });
+    expect(preview).toMatchObject({ status: 409, body: { code: "switch-confirmation-required" } });
+    const saved = await as("tenant-admin", "PUT", `${base}/manager`, {
+      document: writable,
+      confirmSwitch: preview.body.preview.confirmation,
+    });
     expect(saved).toMatchObject({
       status: 200,
       body: { version: 1, type: "vault", credentialsSet: ["vault.token.token"] },

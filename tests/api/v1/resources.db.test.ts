@@ -179,7 +179,13 @@ describe.each(TEST_DATABASES)("REST API v1 on $kind", ({ kind, available }) => {
         (await as("namespace-editor", "PUT", url, { document: vaultDoc("http://127.0.0.1:1", CANARY) })).status,
       ).toBe(403);
 
-      const created = await as("tenant-admin", "PUT", url, { document: vaultDoc("http://127.0.0.1:1", CANARY) });
+      // Turning a manager on switches the namespace's backend: the first PUT answers the preview, the second confirms.
+      const preview = await as("tenant-admin", "PUT", url, { document: vaultDoc("http://127.0.0.1:1", CANARY) });
+      expect(preview).toMatchObject({ status: 409, body: { code: "switch-confirmation-required" } });
+      const created = await as("tenant-admin", "PUT", url, {
+        document: vaultDoc("http://127.0.0.1:1", CANARY),
+        confirmSwitch: preview.body.preview.confirmation,
+      });
       expect(created).toMatchObject({
         status: 200,
         body: { exists: true, version: 1, credentialsSet: ["vault.token.token"] },
@@ -232,7 +238,15 @@ describe.each(TEST_DATABASES)("REST API v1 on $kind", ({ kind, available }) => {
       expect(verified.body.ok).toBe(false);
 
       expect((await as("tenant-admin", "DELETE", url, undefined, { "if-match": '"1"' })).status).toBe(412);
-      const off = await as("tenant-admin", "DELETE", url, undefined, { "if-match": '"2"' });
+      const offPreview = await as("tenant-admin", "DELETE", url, undefined, { "if-match": '"2"' });
+      expect(offPreview).toMatchObject({ status: 409, body: { code: "switch-confirmation-required" } });
+      const off = await as(
+        "tenant-admin",
+        "DELETE",
+        url,
+        { confirmSwitch: offPreview.body.preview.confirmation },
+        { "if-match": '"2"' },
+      );
       expect(off).toMatchObject({ status: 200, body: { exists: true, enabled: false, version: 3 } });
       const actions = (
         await app.prisma.auditEvent.findMany({

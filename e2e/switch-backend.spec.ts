@@ -1,0 +1,114 @@
+import nodeVault from "node-vault";
+import { emulatorEnv } from "../tests/support/emulators";
+import { createNamespace, createTenant, expect, test } from "./fixtures";
+
+// Switching a namespace's backend without surprises: secrets in the builtin store, a dedicated Vault (OpenBao) that has
+// some of their keys. Saving shows the counts (checked against what the two stores really hold) and the key that would
+// disappear; Cancel keeps the old configuration, "Switch and save" saves and the audit entry records the counts.
+
+test.describe.configure({ mode: "serial" });
+
+const run = Date.now().toString(36);
+const tenant = `sw-${run}`;
+const ns = "app";
+const prefix = `e2e-switch-${run}`;
+const BUILTIN = ["API_TOKEN", "SHARED", "ONLY_BUILTIN"];
+const VAULT = ["API_TOKEN", "SHARED", "ONLY_VAULT"];
+
+/** OpenBao with the root token (explicit endpoint, token and namespace: node-vault reads VAULT_* otherwise). */
+function root() {
+  const c = nodeVault({
+    apiVersion: "v1",
+    endpoint: emulatorEnv("KEYHOLD_VAULT_ADDR"),
+    token: emulatorEnv("KEYHOLD_VAULT_TOKEN"),
+  }) as ReturnType<typeof nodeVault> & { namespace: string; pathPrefix: string };
+  c.namespace = "";
+  c.pathPrefix = "";
+  return c;
+}
+
+test("a namespace switched from the builtin store to Vault: counts, the disappearing key, cancel, then confirm", async ({
+  page,
+  shot,
+}) => {
+  const vault = root();
+  const mount = emulatorEnv("KEYHOLD_VAULT_KV2_MOUNT");
+  for (const key of VAULT) await vault.write(`${mount}/data/${prefix}/${key}`, { data: { value: `vault-${key}` } });
+  await createTenant(page, tenant);
+  await createNamespace(page, tenant, ns);
+  for (const key of BUILTIN) {
+    const r = await page.request.post(`/api/v1/tenants/${tenant}/namespaces/${ns}/secrets`, {
+      data: { key, value: `builtin-${key}` },
+    });
+    expect(r.status()).toBe(201);
+  }
+
+  // What the stores really hold, read from them rather than from the lists above.
+  const now = (
+    (await (await page.request.get(`/api/v1/tenants/${tenant}/namespaces/${ns}/secrets?refresh=1`)).json()) as {
+      rows: { key: string }[];
+    }
+  ).rows.map((r) => r.key);
+  const inVault = ((await vault.list(`${mount}/metadata/${prefix}`)) as { data: { keys: string[] } }).data.keys;
+  const kept = now.filter((k) => inVault.includes(k));
+  const missing = now.filter((k) => !inVault.includes(k));
+  const added = inVault.filter((k) => !now.includes(k));
+  expect([now.length, kept.length, missing, added]).toEqual([3, 2, ["ONLY_BUILTIN"], ["ONLY_VAULT"]]);
+
+  const fill = async () => {
+    await page.goto(`/tenants/${tenant}/namespaces/${ns}/edit`);
+    await expect(page.getByTestId("effective-backend")).toContainText("Builtin store");
+    await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+    await page.getByRole("radio", { name: "HashiCorp Vault" }).check();
+    await page.getByRole("switch", { name: "Read-only" }).click();
+    await page.getByLabel("Address").fill(emulatorEnv("KEYHOLD_VAULT_ADDR"));
+    await page.getByLabel("Secret path prefix").fill(prefix);
+    await page.getByLabel("Vault token").fill(emulatorEnv("KEYHOLD_VAULT_TOKEN"));
+    await page.getByRole("button", { name: "Save" }).click();
+  };
+  const dialog = page.getByRole("dialog", { name: "Switch the secrets backend?" });
+
+  await fill();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("switch-counts")).toHaveText(
+    `The namespace sees ${now.length} secrets now; the new backend has ${kept.length} of their keys. ${missing.length} would disappear from flows, ${added.length} would appear.`,
+  );
+  await expect(dialog.getByTestId("switch-missing").getByRole("listitem")).toHaveText(
+    missing.map((k) => `${ns}: ${k}`),
+  );
+  await expect(dialog).toContainText("HashiCorp Vault");
+  await shot("switch-preview-dialog");
+
+  // Cancel: nothing saved, the namespace is still on the builtin store.
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("form-saved")).toHaveCount(0);
+  const manager = await page.request.get(`/api/v1/tenants/${tenant}/namespaces/${ns}/manager`);
+  expect(await manager.json()).toMatchObject({ exists: false, version: null });
+  await page.reload();
+  await expect(page.getByTestId("effective-backend")).toContainText("Builtin store");
+
+  // Confirm: saved, the namespace now lists Vault's keys.
+  await fill();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Switch and save" }).click();
+  await expect(page.getByTestId("form-saved")).toContainText("version 1");
+  await expect(page.getByTestId("effective-backend")).toContainText("HashiCorp Vault");
+  await page.goto(`/tenants/${tenant}/namespaces/${ns}/secrets`);
+  await expect(page.locator("tr[data-secret-key]")).toHaveCount(inVault.length);
+  await expect(page.locator('tr[data-secret-key="ONLY_BUILTIN"]')).toHaveCount(0);
+  await expect(page.locator('tr[data-secret-key="ONLY_VAULT"]')).toHaveCount(1);
+
+  // The audit entry records the counts the dialog showed.
+  await page.goto(`/tenants/${tenant}/audit`);
+  const entry = page.locator('tr[data-audit-action="config.created"][data-audit-outcome="success"]');
+  await expect(entry).toHaveCount(1);
+  for (const [name, value] of Object.entries({
+    current: now.length,
+    kept: kept.length,
+    missing: missing.length,
+    added: added.length,
+  }))
+    await expect(entry).toContainText(`"${name}":${value}`);
+  await shot("switch-audit");
+});
