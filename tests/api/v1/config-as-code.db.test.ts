@@ -19,7 +19,7 @@ const CALLER_CANARY = "hvs.CALLER-CANARY";
 
 const vaultFile = (tenant: string, token: string, address = "https://vault.example.com:8200") => `keyhold:
   tenant: ${tenant}
-  display-name: ${tenant}
+  display-name: ${tenant === "acme" ? "Acme" : tenant}
 namespaces:
   company.team:
     kestra:
