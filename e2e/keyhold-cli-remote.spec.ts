@@ -71,7 +71,9 @@ const freePort = () =>
 async function startEmptyServer(): Promise<{ base: string; child: ChildProcess; log: () => string }> {
   const port = await freePort();
   let output = "";
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "DATABASE_URL"));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== "DATABASE_URL"),
+  ) as NodeJS.ProcessEnv;
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     env: {
       ...env,

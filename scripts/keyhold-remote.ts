@@ -34,7 +34,11 @@ export function remoteOf(url: string | undefined, token: string | undefined): Re
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g;
 
 /** The values of the variables a tenant file's managers reference, from this process's environment (those that are set). */
-export function variablesFor(source: string, fileName: string, env: NodeJS.ProcessEnv): Record<string, string> {
+export function variablesFor(
+  source: string,
+  fileName: string,
+  env: Record<string, string | undefined>,
+): Record<string, string> {
   const names = new Set<string>();
   const walk = (value: unknown) => {
     if (typeof value === "string") for (const m of value.matchAll(ENV_REF)) names.add(m[1]);
