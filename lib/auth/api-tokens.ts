@@ -117,6 +117,11 @@ export async function createApiToken(
   const token = `kh_${randomBytes(32).toString("base64url")}`;
   // A token made with a token (REST API) never outlives it, and names it: revoking the parent stops it too.
   const parent = "token" in creator ? (creator as TokenSession).token : null;
+  if (parent && (await ancestorsOf(prisma, parent.id)) + 1 >= MAX_CHAIN)
+    throw new KeyholdError(
+      "forbidden",
+      `Tokens made with tokens go at most ${MAX_CHAIN} deep: make this one with another token.`,
+    );
   const asked = now.getTime() + input.expiresInDays * 86_400_000;
   const expiresAt = new Date(parent ? Math.min(asked, parent.expiresAt.getTime()) : asked);
   try {
@@ -262,6 +267,20 @@ const bindingOf = (row: TokenRow): Binding => ({
 
 /** Tokens made with tokens, at most this deep: each use walks the chain. */
 const MAX_CHAIN = 8;
+
+/** How many tokens made the token `id` (0: made by a user), counted up to MAX_CHAIN. */
+async function ancestorsOf(prisma: PrismaClient, id: string): Promise<number> {
+  let count = 0;
+  for (let at: string | null = id; count < MAX_CHAIN; count++) {
+    const row: { parentTokenId: string | null } | null = await prisma.apiToken.findUnique({
+      where: { id: at },
+      select: { parentTokenId: true },
+    });
+    at = row?.parentTokenId ?? null;
+    if (!at) break;
+  }
+  return count;
+}
 
 /**
  * Whether the authority a token was made with still stands: its parent token (when made with one) still valid and able

@@ -138,4 +138,33 @@ describe.each(TEST_DATABASES)("API tokens over REST API v1 on $kind", ({ kind, a
     });
     expect((await withToken(child.body.token, "GET", "/api/v1/tenants/acme/namespaces")).status).toBe(401);
   });
+
+  it.skipIf(!available)("a chain of tokens made with tokens stops at 8 tokens, each still working", async () => {
+    const root = await as("tenant-admin", "POST", URL_, {
+      name: name(),
+      role: "tenant-admin",
+      tenant: "acme",
+      expiresInDays: 3,
+    });
+    let token = root.body.token as string;
+    for (let depth = 1; depth < 8; depth++) {
+      const next = await withToken(token, "POST", URL_, {
+        name: name(),
+        role: "tenant-admin",
+        tenant: "acme",
+        expiresInDays: 3,
+      });
+      expect(next.status, `depth ${depth}`).toBe(201);
+      token = next.body.token;
+      expect((await withToken(token, "GET", "/api/v1/tenants/acme/namespaces")).status, `depth ${depth}`).toBe(200);
+    }
+    const tooDeep = await withToken(token, "POST", URL_, {
+      name: name(),
+      role: "tenant-admin",
+      tenant: "acme",
+      expiresInDays: 3,
+    });
+    expect(tooDeep.status).toBe(403);
+    expect(tooDeep.body.detail).toContain("at most 8 deep");
+  });
 });
