@@ -1,5 +1,6 @@
 // `bin/keyhold`: configuration as code against this instance's database (DATABASE_URL or the PGlite data folder, as
-// `npm start` resolves them). `export --tenant acme`, `apply -f acme.yaml [--yes]`.
+// `npm start` resolves them), or with --url / KEYHOLD_URL against a running Keyhold through REST API v1
+// (scripts/keyhold-remote.ts). `export --tenant acme`, `apply -f acme.yaml [--yes]`.
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,12 +14,19 @@ import { planTenant, prepareTenantFile, type PreparedTenantFile } from "../lib/c
 import { applyPlan } from "../lib/config-as-code/apply";
 import { previewPlanSwitches } from "../lib/config-as-code/plan-switches";
 import { renderPlan } from "../lib/config-as-code/render-plan";
+import { remoteApply, remoteExport, remoteOf } from "./keyhold-remote";
 
 const USAGE = `Usage:
-  keyhold export --tenant <id> [-o <file>]     print the tenant's namespaces and dedicated managers as YAML
-  keyhold apply -f <file|-> [--yes]            show the plan; apply it only with --yes
+  keyhold [--url <url> --token <token>] export --tenant <id> [-o <file>]
+                                               print the tenant's namespaces and dedicated managers as YAML
+  keyhold [--url <url> --token <token>] apply -f <file|-> [--yes]
+                                               show the plan; apply it only with --yes
 
-Database: DATABASE_URL (PostgreSQL) or the PGlite folder in KEYHOLD_DATA_DIR (default ./data), as npm start.
+Remote (REST API v1): --url or KEYHOLD_URL (https://…; http:// only for localhost), and an API token in
+KEYHOLD_API_TOKEN (or --token, which other users can see in the process list). The file's \${ENV} references are
+resolved from your environment and their values sent to the server; a credential whose variable is unset keeps the
+stored one where the destination is unchanged.
+Direct (no --url): DATABASE_URL (PostgreSQL) or the PGlite folder in KEYHOLD_DATA_DIR (default ./data), as npm start.
 With PGlite, stop the console first: the embedded database takes one process at a time.`;
 
 // The wrapper runs from the repository (so ./data matches npm start); file names are the caller's.
@@ -26,11 +34,18 @@ const callerDir = process.env.KEYHOLD_CLI_CWD || process.cwd();
 const resolveFile = (f: string) => path.resolve(callerDir, f);
 
 function parseArgs(argv: string[]) {
-  const [command, ...rest] = argv;
+  let command: string | undefined;
+  const rest = argv;
   const flags: Record<string, string | true> = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
+    if (command === undefined && !a.startsWith("-")) {
+      command = a;
+      continue;
+    }
     const name = {
+      "--url": "url",
+      "--token": "token",
       "-f": "file",
       "--file": "file",
       "-o": "out",
@@ -50,6 +65,23 @@ function parseArgs(argv: string[]) {
     }
   }
   return { command, flags };
+}
+
+/** An export to stdout or `-o <file>`; warnings and the variables to set on stderr. */
+function writeExport(
+  result: { yaml: string; variables: { variable: string }[]; warnings: string[] },
+  out: string | true | undefined,
+) {
+  for (const w of result.warnings) console.error(`warning: ${w}`);
+  if (typeof out === "string") {
+    writeFileSync(resolveFile(out), result.yaml, { mode: 0o644 });
+    console.error(`Wrote ${out}`);
+  } else process.stdout.write(result.yaml);
+  if (result.variables.length)
+    console.error(
+      `Credentials are references; set before applying: ${result.variables.map((v) => v.variable).join(", ")}`,
+    );
+  return 0;
 }
 
 const actor = () => `cli:${os.userInfo().username}@${os.hostname()}`.slice(0, 255);
@@ -77,6 +109,16 @@ async function main(): Promise<number> {
       );
     }
   }
+  const remote = remoteOf(
+    typeof flags.url === "string" ? flags.url : process.env.KEYHOLD_URL,
+    typeof flags.token === "string" ? flags.token : process.env.KEYHOLD_API_TOKEN,
+  );
+  if (remote) {
+    if (command === "apply") return remoteApply(remote, source, fileName, flags.yes === true, (l) => console.log(l));
+    if (typeof flags.tenant !== "string")
+      throw new KeyholdError("invalid-input", `export needs --tenant <id>.\n${USAGE}`);
+    return writeExport(await remoteExport(remote, flags.tenant), flags.out);
+  }
   const who = { instanceAdmin: true };
   // A bad file (YAML, settings, a missing variable) is refused before the database is opened.
   let prepared: PreparedTenantFile | null = null;
@@ -89,17 +131,7 @@ async function main(): Promise<number> {
   try {
     await migrate(driver);
     if (command === "export") {
-      const result = await exportTenant(prisma, flags.tenant as string);
-      for (const w of result.warnings) console.error(`warning: ${w}`);
-      if (typeof flags.out === "string") {
-        writeFileSync(resolveFile(flags.out), result.yaml, { mode: 0o644 });
-        console.error(`Wrote ${flags.out}`);
-      } else process.stdout.write(result.yaml);
-      if (result.variables.length)
-        console.error(
-          `Credentials are references; set before applying: ${result.variables.map((v) => v.variable).join(", ")}`,
-        );
-      return 0;
+      return writeExport(await exportTenant(prisma, flags.tenant as string), flags.out);
     }
     const plan = await planTenant(prisma, prepared!, fileName, process.env, who);
     // A change of the backend serving an existing scope shows its counts and disappearing keys, as the console does.

@@ -39,6 +39,8 @@ export interface AuditDetails {
   "secret.purged": { key: string; backend: BackendType };
   "api-token.created": { name: string; user: string; role: string; namespace: string | null; expiresAt: string };
   "api-token.revoked": { name: string };
+  /** A REST API plan of a tenant file (lib/api/v1/config-as-code-routes.ts): counts only. */
+  "config-as-code.planned": { create: number; change: number; unchanged: number; disable: number };
   /** Every request made with a token (lib/api/v1/handler.ts): the token's name, the call and its status. */
   "api-token.used": { token: string; method: string; path: string; status: number };
 }

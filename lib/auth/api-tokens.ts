@@ -30,7 +30,7 @@ export const SERVICE_ACCOUNT_DOMAIN = "service-accounts.keyhold.invalid";
 
 export const digestToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
-const tokenName = z
+export const tokenName = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "Lowercase letters, digits, '.', '_' and '-', at most 64 characters");
@@ -45,14 +45,32 @@ export const createApiTokenInput = z
     namespace: z.preprocess((v) => (v === "" ? null : v), namespacePathSchema.nullable()),
     expiresInDays: z.coerce.number().int().min(1).max(MAX_TOKEN_DAYS),
   })
-  .superRefine((i, ctx) => {
-    if (i.role === "instance-admin" && (i.tenant || i.namespace))
-      ctx.addIssue({ code: "custom", path: ["tenant"], message: "An instance administrator covers every tenant" });
-    if (i.role !== "instance-admin" && !i.tenant)
-      ctx.addIssue({ code: "custom", path: ["tenant"], message: "Choose the tenant the role applies to" });
-    if (i.role === "tenant-admin" && i.namespace)
-      ctx.addIssue({ code: "custom", path: ["namespace"], message: "A tenant administrator covers the whole tenant" });
-  });
+  .superRefine(bindingShape);
+
+/** The binding a token asks for must make sense: the instance role on no tenant, any other on one tenant. */
+function bindingShape(
+  i: { role: Role; tenant: string | null; namespace: string | null },
+  ctx: { addIssue: (issue: { code: "custom"; path: string[]; message: string }) => void },
+) {
+  if (i.role === "instance-admin" && (i.tenant || i.namespace))
+    ctx.addIssue({ code: "custom", path: ["tenant"], message: "An instance administrator covers every tenant" });
+  if (i.role !== "instance-admin" && !i.tenant)
+    ctx.addIssue({ code: "custom", path: ["tenant"], message: "Choose the tenant the role applies to" });
+  if (i.role === "tenant-admin" && i.namespace)
+    ctx.addIssue({ code: "custom", path: ["namespace"], message: "A tenant administrator covers the whole tenant" });
+}
+
+/** The same request as JSON (REST API v1): typed fields, no form coercions; tenant and namespace default to none. */
+export const apiTokenRequestInput = z
+  .strictObject({
+    name: tokenName,
+    serviceAccount: tokenName.optional(),
+    role: z.enum(ROLES),
+    tenant: tenantSlugSchema.nullable().default(null),
+    namespace: namespacePathSchema.nullable().default(null),
+    expiresInDays: z.number().int().min(1).max(MAX_TOKEN_DAYS),
+  })
+  .superRefine(bindingShape);
 
 export type CreateApiTokenInput = z.output<typeof createApiTokenInput>;
 
@@ -97,7 +115,15 @@ export async function createApiToken(
       name: "This name is taken",
     });
   const token = `kh_${randomBytes(32).toString("base64url")}`;
-  const expiresAt = new Date(now.getTime() + input.expiresInDays * 86_400_000);
+  // A token made with a token (REST API) never outlives it, and names it: revoking the parent stops it too.
+  const parent = "token" in creator ? (creator as TokenSession).token : null;
+  if (parent && (await ancestorsOf(prisma, parent.id)) + 1 >= MAX_CHAIN)
+    throw new KeyholdError(
+      "forbidden",
+      `Tokens made with tokens go at most ${MAX_CHAIN} deep: make this one with another token.`,
+    );
+  const asked = now.getTime() + input.expiresInDays * 86_400_000;
+  const expiresAt = new Date(parent ? Math.min(asked, parent.expiresAt.getTime()) : asked);
   try {
     return await prisma.$transaction(async (tx) => {
       let userId = creator.userId;
@@ -125,6 +151,7 @@ export async function createApiToken(
           tenantId,
           namespace: input.namespace,
           expiresAt,
+          parentTokenId: parent?.id ?? null,
         },
         select: { id: true, name: true, expiresAt: true },
       });
@@ -205,7 +232,15 @@ export async function revokeApiToken(prisma: PrismaClient, session: Session, id:
   if (!row || !canGrant(session.bindings, binding!)) throw new KeyholdError("not-found", "No such token.");
   if (row.revokedAt) return { name: row.name };
   await prisma.$transaction(async (tx) => {
-    await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    const at = new Date();
+    await tx.apiToken.update({ where: { id }, data: { revokedAt: at } });
+    // The tokens made with it stop with it (each use checks its parent too); marked so the list says so.
+    for (let parents = [id], depth = 0; parents.length && depth < MAX_CHAIN; depth++) {
+      const children = await tx.apiToken.findMany({ where: { parentTokenId: { in: parents } }, select: { id: true } });
+      parents = children.map((c) => c.id);
+      if (parents.length)
+        await tx.apiToken.updateMany({ where: { id: { in: parents }, revokedAt: null }, data: { revokedAt: at } });
+    }
     await recordAudit(tx, {
       tenantId: row.tenantId,
       namespace: row.namespace,
@@ -220,7 +255,49 @@ export async function revokeApiToken(prisma: PrismaClient, session: Session, id:
 
 /** A caller authenticated by a token: the token's user with the token's one binding. */
 export interface TokenSession extends Session {
-  token: { id: string; name: string; tenantId: string | null };
+  token: { id: string; name: string; tenantId: string | null; expiresAt: Date };
+}
+
+type TokenRow = { role: DbRole; tenantId: string | null; namespace: string | null };
+const bindingOf = (row: TokenRow): Binding => ({
+  role: FROM_DB[row.role],
+  tenantId: row.tenantId,
+  namespace: row.namespace,
+});
+
+/** Tokens made with tokens, at most this deep: each use walks the chain. */
+const MAX_CHAIN = 8;
+
+/** How many tokens made the token `id` (0: made by a user), counted up to MAX_CHAIN. */
+async function ancestorsOf(prisma: PrismaClient, id: string): Promise<number> {
+  let count = 0;
+  for (let at: string | null = id; count < MAX_CHAIN; count++) {
+    const row: { parentTokenId: string | null } | null = await prisma.apiToken.findUnique({
+      where: { id: at },
+      select: { parentTokenId: true },
+    });
+    at = row?.parentTokenId ?? null;
+    if (!at) break;
+  }
+  return count;
+}
+
+/**
+ * Whether the authority a token was made with still stands: its parent token (when made with one) still valid and able
+ * to grant it, up the chain, and at the top the creating user still able to grant it.
+ */
+async function authorityStands(
+  prisma: PrismaClient,
+  row: TokenRow & { createdById: string; parentTokenId: string | null },
+  now: Date,
+  depth = 0,
+): Promise<boolean> {
+  if (!row.parentTokenId) return canGrant(await bindingsOfUser(prisma, row.createdById), bindingOf(row));
+  if (depth >= MAX_CHAIN) return false;
+  const parent = await prisma.apiToken.findUnique({ where: { id: row.parentTokenId } });
+  if (!parent || parent.revokedAt || parent.expiresAt.getTime() <= now.getTime()) return false;
+  if (!canGrant([bindingOf(parent)], bindingOf(row))) return false;
+  return authorityStands(prisma, parent, now, depth + 1);
 }
 
 /**
@@ -238,8 +315,8 @@ export async function sessionForBearer(
     include: { user: { select: { email: true, name: true } } },
   });
   if (!row || row.revokedAt || row.expiresAt.getTime() <= now.getTime()) return null;
-  const binding: Binding = { role: FROM_DB[row.role], tenantId: row.tenantId, namespace: row.namespace };
-  if (!canGrant(await bindingsOfUser(prisma, row.createdById), binding)) return null;
+  const binding = bindingOf(row);
+  if (!(await authorityStands(prisma, row, now))) return null;
   // Minute precision is what the list shows: a burst of calls writes the row once.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= 60_000)
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
@@ -248,6 +325,6 @@ export async function sessionForBearer(
     actor: `${row.user.email} (token ${row.name})`.slice(0, 255),
     name: row.user.name,
     bindings: [binding],
-    token: { id: row.id, name: row.name, tenantId: row.tenantId },
+    token: { id: row.id, name: row.name, tenantId: row.tenantId, expiresAt: row.expiresAt },
   };
 }

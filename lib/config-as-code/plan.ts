@@ -1,13 +1,27 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import type { PrismaClient } from "../db/generated/client";
-import { splitCredentials, parseConfigDocument, type ConfigDocument, type Credentials } from "../backends/document";
+import {
+  mergeCredentials,
+  splitCredentials,
+  parseConfigDocument,
+  type ConfigDocument,
+  type Credentials,
+} from "../backends/document";
 import { changedDestinations } from "../backends/destination";
 import { fromDbType } from "../backends/descriptors";
 import { KeyholdError } from "../errors";
 import { identityRefusal, openCredentials } from "../managers/credential-binding";
 import { diffSettings } from "../managers/settings-diff";
 import { isBackendSwitch } from "../managers/switch-confirmation";
-import { expandDocument, parseTenantFile, scopeLabel, type TenantFile } from "./tenant-file";
+import {
+  expandDocument,
+  parseTenantFile,
+  scopeLabel,
+  type ExpandOptions,
+  type KeptReference,
+  type TenantFile,
+} from "./tenant-file";
 
 export type PlanAction = "create" | "change" | "unchanged" | "would disable";
 
@@ -40,6 +54,8 @@ export interface Plan {
   items: PlanItem[];
   /** What the plan read (namespaces, each manager's version and state): apply refuses if it changed since. */
   fingerprint: string;
+  /** A digest of the fingerprint and the items: the REST API's apply may name it to apply exactly the plan it showed. */
+  version: string;
   namespacesToCreate: string[];
   /** True when applying would change anything. */
   changes: boolean;
@@ -86,6 +102,8 @@ export async function readTenantState(prisma: PrismaClient, slug: string): Promi
 export interface PreparedTenantFile {
   file: TenantFile;
   desired: Map<string | null, ConfigDocument>;
+  /** Documents whose credentials are partly to be kept (REST API, references the caller sent no value for): the plan merges the stored ones. */
+  pending: Map<string | null, { document: Record<string, unknown>; kept: KeptReference[]; where: string }>;
 }
 
 /**
@@ -98,16 +116,22 @@ export function prepareTenantFile(
   fileName: string,
   env: Record<string, string | undefined>,
   who: { instanceAdmin: boolean },
+  options: ExpandOptions = {},
 ): PreparedTenantFile {
   const file = parseTenantFile(source, fileName);
   const problems: string[] = [];
   const desired = new Map<string | null, ConfigDocument>();
+  const pending: PreparedTenantFile["pending"] = new Map();
   for (const m of file.managers) {
     const key = m.namespace === null ? "kestra.secret" : `namespaces.${m.namespace}.kestra.secret`;
     const where = `${fileName}${m.line ? `:${m.line}` : ""}: ${key}`;
-    const expanded = expandDocument(m.document, env, where);
+    const expanded = expandDocument(m.document, env, where, options);
     problems.push(...expanded.problems);
     if (expanded.problems.length) continue;
+    if (expanded.kept.length) {
+      pending.set(m.namespace, { document: expanded.document, kept: expanded.kept, where });
+      continue;
+    }
     const parsed = parseConfigDocument(expanded.document, { unknownKeys: "error" });
     if (!parsed.ok) {
       problems.push(...parsed.errors.map((e) => `${where}${e.path ? `.${e.path}` : ""}: ${e.message}`));
@@ -118,7 +142,58 @@ export function prepareTenantFile(
     desired.set(m.namespace, parsed.document);
   }
   if (problems.length) throw new KeyholdError("invalid-input", `Nothing was applied:\n${problems.join("\n")}`);
-  return { file, desired };
+  return { file, desired, pending };
+}
+
+const storedScope = (row: Row, tenantId: string, namespace: string | null) => ({
+  tenantId,
+  namespaceId: row.namespaceId,
+  namespace,
+  scopeKey: row.scopeKey,
+});
+
+/**
+ * A document whose unsent credentials are to be kept, with the stored ones put back under the credential-boundary
+ * rules (lib/managers/config-store.ts): same type, a stored credential that opens, every destination field unchanged.
+ */
+function withKeptCredentials(
+  row: Row | undefined,
+  entry: PreparedTenantFile["pending"] extends Map<unknown, infer V> ? V : never,
+  where: { tenantId: string | null; namespace: string | null },
+  who: { instanceAdmin: boolean },
+): { document?: ConfigDocument; problems: string[] } {
+  const send = (k: KeptReference, why: string) =>
+    `${entry.where}: ${k.path}: \${${k.variable}} was not sent and ${why}`;
+  const type = entry.document.type as string;
+  if (!row?.credentials || !where.tenantId || fromDbType(row.type) !== type)
+    return { problems: entry.kept.map((k) => send(k, "there is no stored credential to keep")) };
+  const stored = { ...(row.settings as Record<string, unknown>), type } as ConfigDocument;
+  let current: Credentials;
+  try {
+    current = openCredentials(row.credentials, storedScope(row, where.tenantId, where.namespace), stored);
+  } catch {
+    return { problems: entry.kept.map((k) => send(k, "the stored credential cannot be used any more")) };
+  }
+  const missing = entry.kept.filter((k) => !Object.hasOwn(current, k.path));
+  if (missing.length) return { problems: missing.map((k) => send(k, "there is no stored credential to keep")) };
+  const merged = mergeCredentials(entry.document, Object.fromEntries(entry.kept.map((k) => [k.path, current[k.path]])));
+  const parsed = parseConfigDocument(merged, { unknownKeys: "error" });
+  if (!parsed.ok)
+    return { problems: parsed.errors.map((e) => `${entry.where}${e.path ? `.${e.path}` : ""}: ${e.message}`) };
+  const changed = changedDestinations(
+    parsed.document.type,
+    stored[parsed.document.type],
+    parsed.document[parsed.document.type],
+  );
+  if (changed.length)
+    return {
+      problems: entry.kept.map((k) =>
+        send(k, `the stored credential may not follow a changed destination (${changed.join(", ")})`),
+      ),
+    };
+  const refusal = identityRefusal(parsed.document, who.instanceAdmin);
+  if (refusal) return { problems: [`${entry.where}: ${refusal}`] };
+  return { document: parsed.document, problems: [] };
 }
 
 /** Compares a tenant file (text, or already prepared) with the database: what apply would create, change or disable. */
@@ -129,8 +204,22 @@ export async function planTenant(
   env: Record<string, string | undefined>,
   who: { instanceAdmin: boolean },
 ): Promise<Plan> {
-  const { file, desired } = typeof source === "string" ? prepareTenantFile(source, fileName, env, who) : source;
+  const prepared = typeof source === "string" ? prepareTenantFile(source, fileName, env, who) : source;
+  const { file } = prepared;
   const state = await readTenantState(prisma, file.tenant);
+  const desired = new Map(prepared.desired);
+  const problems: string[] = [];
+  for (const [ns, entry] of prepared.pending) {
+    const merged = withKeptCredentials(
+      state.rows.get(ns),
+      entry,
+      { tenantId: state.tenant?.id ?? null, namespace: ns },
+      who,
+    );
+    problems.push(...merged.problems);
+    if (merged.document) desired.set(ns, merged.document);
+  }
+  if (problems.length) throw new KeyholdError("invalid-input", `Nothing was applied:\n${problems.join("\n")}`);
   const items: PlanItem[] = [];
   const steps: ManagerStep[] = [];
   if (!state.tenant) {
@@ -191,6 +280,9 @@ export async function planTenant(
     displayName: file.displayName,
     items,
     fingerprint: state.fingerprint,
+    version: createHash("sha256")
+      .update(JSON.stringify([state.fingerprint, items]))
+      .digest("hex"),
     namespacesToCreate,
     changes: items.some((i) => i.action !== "unchanged"),
   };

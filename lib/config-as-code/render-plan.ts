@@ -3,7 +3,7 @@ import { SWITCH_LINE, type Plan, type PlanAction } from "./plan";
 const MARK: Record<PlanAction, string> = { create: "+", change: "~", unchanged: "=", "would disable": "-" };
 
 /** The plan as text for a terminal: one line per item, its details indented, then the counts. */
-export function renderPlan(plan: Plan): string {
+export function renderPlan(plan: Pick<Plan, "tenant" | "items" | "changes">): string {
   const lines = [`Plan for tenant '${plan.tenant}':`];
   for (const item of plan.items) {
     lines.push(

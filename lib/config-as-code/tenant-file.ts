@@ -134,6 +134,22 @@ export function parseTenantFile(source: string, file: string): TenantFile {
   return { tenant, displayName, namespaces: [...namespaces].sort(), managers };
 }
 
+export interface ExpandOptions {
+  /**
+   * REST API: a credential whose reference has no value asks to keep the stored credential (checked against the stored
+   * one by the plan) instead of being refused; `env` is then only what the caller sent, never the server's environment.
+   */
+  keepUnsent?: boolean;
+  /** How a variable without a value is named in a problem. */
+  missing?: (name: string) => string;
+}
+
+/** A credential left out of an expanded document because its reference had no value: the stored one is to be kept. */
+export interface KeptReference {
+  path: string;
+  variable: string;
+}
+
 /**
  * Replaces `${NAME}` (and `${NAME:-default}`) in every text value of a document with the environment's value, as the
  * configuration file does. A credential must be exactly one reference: a value written in the file is refused.
@@ -143,8 +159,12 @@ export function expandDocument(
   raw: Record<string, unknown>,
   env: Record<string, string | undefined>,
   where: string,
-): { document: Record<string, unknown>; problems: string[] } {
+  options: ExpandOptions = {},
+): { document: Record<string, unknown>; problems: string[]; kept: KeptReference[] } {
   const problems: string[] = [];
+  const kept: KeptReference[] = [];
+  const missing = options.missing ?? ((name: string) => `environment variable ${name} is not set`);
+  const has = (name: string) => Object.hasOwn(env, name) && env[name] !== undefined;
   const type = raw.type as ExternalBackendType;
   if ((EXTERNAL_BACKEND_TYPES as readonly string[]).includes(type)) {
     for (const dotted of credentialPathsOf(type)) {
@@ -154,26 +174,31 @@ export function expandDocument(
         problems.push(
           `${where}: ${dotted}: a credential must be an \${ENV} reference (\${VARIABLE}), never a value written in the file`,
         );
+      else if (options.keepUnsent && !has(value.slice(2, -1)))
+        kept.push({ path: dotted, variable: value.slice(2, -1) });
     }
   }
+  const skip = new Set(kept.map((k) => k.path));
   const walk = (value: unknown, path: string): unknown => {
     if (typeof value === "string") {
       return value.replace(ENV_REF, (_m, name: string, fallback?: string) => {
-        const v = Object.hasOwn(env, name) ? env[name] : undefined;
-        if (v === undefined && fallback === undefined)
-          problems.push(`${where}: ${path}: environment variable ${name} is not set`);
+        const v = has(name) ? env[name] : undefined;
+        if (v === undefined && fallback === undefined) problems.push(`${where}: ${path}: ${missing(name)}`);
         return v ?? fallback ?? "";
       });
     }
     if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}[${i}]`));
     if (value && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) setPath(out, [k], walk(v, path ? `${path}.${k}` : k));
+      for (const [k, v] of Object.entries(value)) {
+        const child = path ? `${path}.${k}` : k;
+        if (!skip.has(child)) setPath(out, [k], walk(v, child));
+      }
       return out;
     }
     return value;
   };
-  return { document: walk(raw, "") as Record<string, unknown>, problems };
+  return { document: walk(raw, "") as Record<string, unknown>, problems, kept };
 }
 
 /** The environment variable a credential is exported as: `ACME_COMPANY_TEAM_VAULT_TOKEN_TOKEN`. */
@@ -205,8 +230,8 @@ export function canonicalDocument(document: ConfigDocument | Record<string, unkn
   return out;
 }
 
-/** The YAML text of a tenant file, with a header saying how credentials are passed. */
-export function renderTenantFile(file: TenantFile): string {
+/** A tenant file as the plain object its YAML holds (the REST API's export answers it as JSON too). */
+export function tenantFileObject(file: TenantFile): Record<string, unknown> {
   const byScope = new Map(file.managers.map((m) => [m.namespace, m.document]));
   const body: Record<string, unknown> = { keyhold: { tenant: file.tenant, "display-name": file.displayName } };
   const tenantManager = byScope.get(null);
@@ -217,7 +242,12 @@ export function renderTenantFile(file: TenantFile): string {
     setPath(namespaces, [ns], m ? { kestra: { secret: m } } : {});
   }
   body.namespaces = namespaces;
-  const doc = new Document(body);
+  return body;
+}
+
+/** The YAML text of a tenant file, with a header saying how credentials are passed. */
+export function renderTenantFile(file: TenantFile): string {
+  const doc = new Document(tenantFileObject(file));
   doc.commentBefore = [
     ` Keyhold configuration of tenant '${file.tenant}' (keyhold export). Apply it with: keyhold apply -f <file>`,
     " Credentials are ${ENV} references: set those variables in the environment that runs keyhold apply.",

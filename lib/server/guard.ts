@@ -28,6 +28,8 @@ interface SpecBase<S extends z.ZodType> {
   tenant?: (input: z.output<S>) => string | null | undefined;
   /** Which namespace the call touches: the caller needs a binding on it or an ancestor (or the whole tenant). */
   namespace?: (input: z.output<S>) => string | null | undefined;
+  /** The call may name a tenant that does not exist yet (configuration as code creates it): an instance administrator's call then runs with `tenant: null`. */
+  tenantMayBeNew?: true;
 }
 
 /** A call that needs a signed-in user holding `permission` on the target. */
@@ -99,7 +101,7 @@ export async function runGuarded<S extends z.ZodType, R>(
           await auditRefusal(prisma, session, spec.name, null, namespace);
         throw new KeyholdError("forbidden", FORBIDDEN);
       }
-      if (!tenant) throw new KeyholdError("not-found", `Tenant '${slug}' does not exist.`);
+      if (!tenant && !spec.tenantMayBeNew) throw new KeyholdError("not-found", `Tenant '${slug}' does not exist.`);
     }
     if (spec.permission === "public")
       return { ok: true, data: await spec.run({ session, prisma, tenant }, parsed.data) };

@@ -66,7 +66,9 @@ async function instance(kind: "pglite" | "postgres"): Promise<Record<string, str
 
 async function keyhold(env: Record<string, string>, ...args: string[]) {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => k !== "DATABASE_URL" && !k.startsWith("ACME_")),
+    Object.entries(process.env).filter(
+      ([k]) => k !== "DATABASE_URL" && k !== "KEYHOLD_URL" && k !== "KEYHOLD_API_TOKEN" && !k.startsWith("ACME_"),
+    ),
   ) as NodeJS.ProcessEnv;
   return run(CLI, args, { cwd: work, env: { ...clean, ...env }, timeout: 60_000 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),

@@ -129,6 +129,7 @@ describe("plan text", () => {
       tenant: "acme",
       displayName: "Acme",
       fingerprint: "",
+      version: "",
       namespacesToCreate: ["x"],
       changes: true,
       items: [

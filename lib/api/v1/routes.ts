@@ -12,6 +12,8 @@ import { createTenant, listTenants } from "../../tenancy/tenants";
 import { auditExportView, auditLogView } from "../../views/audit-log";
 import { secretsListSchema, secretsListView } from "../../views/secrets-list";
 import { tenantSecretsView } from "../../views/tenant-secrets";
+import { API_TOKEN_ROUTES } from "./api-token-routes";
+import { CONFIG_AS_CODE_ROUTES } from "./config-as-code-routes";
 import { managerRoutes } from "./manager-specs";
 import type { V1Route } from "./route-types";
 
@@ -194,4 +196,6 @@ export const V1_ROUTES: V1Route[] = [
     respond: csvResponse("keyhold-audit.csv") as (data: unknown) => Response,
     spec: { ...auditExportView, input: tenantAuditInput },
   },
+  ...CONFIG_AS_CODE_ROUTES,
+  ...API_TOKEN_ROUTES,
 ] as V1Route[];
