@@ -3,6 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { emulatorEgressAllow } from "./tests/support/emulators";
 import { e2eAuthorityPort, e2eTokenFileRoot } from "./e2e/keyless-env";
+import { loopbackGuardEnv } from "./tests/support/loopback-env";
+
+// Every Node process of the run (the workers, the suite's server, the servers and CLIs specs start) preloads the
+// loopback guard: a lookup or connection beyond loopback is refused and reported on stderr.
+Object.assign(process.env, loopbackGuardEnv(), { NEXT_TELEMETRY_DISABLED: "1" });
 
 // One server per run; scripts/test/all.sh runs this config once on PGlite and once on PostgreSQL.
 const port = Number(process.env.KEYHOLD_E2E_PORT ?? 3100);

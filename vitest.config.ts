@@ -19,6 +19,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Tests reach loopback addresses only: a lookup or connection elsewhere is refused in every test process.
+    setupFiles: ["tests/support/loopback-setup.ts"],
     projects: [
       {
         extends: true,

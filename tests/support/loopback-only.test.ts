@@ -1,7 +1,12 @@
 import dns from "node:dns";
 import net from "node:net";
 import { afterEach, expect, it, vi } from "vitest";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { loopbackOnly } from "./loopback-only";
+
+const { LOOPBACK } = createRequire(import.meta.url)("./loopback-guard.cjs") as { LOOPBACK: RegExp };
 
 const real = net.Socket.prototype.connect;
 afterEach(() => void (net.Socket.prototype.connect = real));
@@ -43,3 +48,33 @@ it("the loopback guard refuses every shape of non-loopback connection and lookup
     guard.restore();
   }
 });
+
+// The setup file (tests/support/loopback-setup.ts) guards every test process, and the Node processes a test starts with
+// its environment preload the same guard. The name looked up is one /etc/hosts maps to loopback but the guard does not
+// know as loopback: were the guard missing, the lookup would be answered from the file, sending nothing anywhere.
+const hostsName = (() => {
+  try {
+    for (const line of readFileSync("/etc/hosts", "utf8").split("\n")) {
+      const [address, ...names] = line.replace(/#.*/, "").trim().split(/\s+/);
+      const name = names.find((n) => n && !LOOPBACK.test(n));
+      if (address?.startsWith("127.") && name) return name;
+    }
+  } catch {}
+  return null;
+})();
+
+it.skipIf(!hostsName)(
+  "every test process, and every Node process it starts, refuses lookups outside loopback",
+  async () => {
+    await expect(dns.promises.lookup(hostsName!)).rejects.toThrow(`test: lookup of ${hostsName} refused`);
+    const child = execFileSync(
+      process.execPath,
+      [
+        "-e",
+        `require('node:dns').promises.lookup(${JSON.stringify(hostsName)}).then(() => console.log('resolved'), (e) => console.log(e.message))`,
+      ],
+      { env: process.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+    expect(child.trim()).toBe(`test: lookup of ${hostsName} refused`);
+  },
+);

@@ -11,6 +11,7 @@ import path from "node:path";
 import type { Binding } from "../../../lib/auth/permissions";
 import { operationsOf, refusedSuccesses, type Exchange } from "./matrix-oracle";
 import { ACTIONS, signedIn } from "../../../tests/support/server-actions";
+import { loopbackGuardEnv } from "../../../tests/support/loopback-env";
 
 const SCHEMATHESIS =
   process.env.KEYHOLD_SCHEMATHESIS ?? path.join(os.homedir(), ".cache/keyhold/schemathesis/venv/bin/schemathesis");
@@ -100,6 +101,8 @@ function startServer(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     env: {
       ...process.env,
+      // Generated requests name arbitrary hosts: the server refuses every lookup and connection beyond loopback.
+      ...loopbackGuardEnv(),
       PORT: String(port),
       HOSTNAME: "localhost",
       KEYHOLD_DATA_DIR: dataDir,
