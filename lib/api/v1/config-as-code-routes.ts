@@ -4,8 +4,9 @@ import { recordAudit } from "../../audit/record";
 import { isInstanceAdmin } from "../../auth/permissions";
 import { applyPlan } from "../../config-as-code/apply";
 import { exportTenant } from "../../config-as-code/export";
-import { planTenant, prepareTenantFile, type Plan } from "../../config-as-code/plan";
-import { tenantFileObject } from "../../config-as-code/tenant-file";
+import { planSteps, planTenant, prepareTenantFile, type Plan } from "../../config-as-code/plan";
+import { previewPlanSwitches } from "../../config-as-code/plan-switches";
+import { scopeLabel, tenantFileObject } from "../../config-as-code/tenant-file";
 import { KeyholdError } from "../../errors";
 import type { PrismaClient } from "../../db/generated/client";
 import type { GuardContext, GuardSpec } from "../../server/guard";
@@ -86,7 +87,11 @@ async function planOf(ctx: GuardContext, input: z.output<typeof fileInput>) {
     throw new KeyholdError("invalid-input", "The file configures another tenant; nothing was applied.", {
       file: `keyhold.tenant is '${prepared.file.tenant}', the path names '${input.tenant}'`,
     });
-  return { plan: await planTenant(ctx.prisma, prepared, FILE_NAME, {}, who), who };
+  const plan = await planTenant(ctx.prisma, prepared, FILE_NAME, {}, who);
+  // A step that switches the backend serving a scope is previewed as the console does (counts and the keys that would
+  // disappear join its lines), and apply saves it as a confirmed switch with those counts audited.
+  await previewPlanSwitches(ctx.prisma, plan, { actor: ctx.session.actor, ...who });
+  return { plan, who };
 }
 
 async function auditPlan(prisma: PrismaClient, ctx: GuardContext, plan: Plan) {
@@ -169,6 +174,13 @@ export const CONFIG_AS_CODE_ROUTES: V1Route[] = [
           throw new KeyholdError(
             "conflict",
             `Tenant '${plan.tenant}' or the file changed after the plan you named was made: nothing was applied. Plan again.`,
+          );
+        const switching = planSteps(plan).filter((s) => s.switches);
+        // As a PUT of a dedicated manager: a switch of the serving backend is saved only by a caller who saw its preview.
+        if (switching.length && i.planVersion === undefined)
+          throw new KeyholdError(
+            "switch-confirmation-required",
+            `The file switches the backend serving ${switching.map((s) => scopeLabel(s.namespace)).join(", ")}: ask config-plan, review its switch lines (keys that would disappear), then apply with its planVersion. Nothing was applied.`,
           );
         const { applied } = await applyPlan(ctx.prisma, plan, ctx.session.actor, who);
         return { plan: planView(plan), applied };

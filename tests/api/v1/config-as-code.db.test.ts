@@ -17,7 +17,7 @@ const T = "/api/v1/tenants";
 const SERVER_CANARY = "hvs.SERVER-ENV-CANARY";
 const CALLER_CANARY = "hvs.CALLER-CANARY";
 
-const vaultFile = (tenant: string, token: string, address = "https://vault.example.com:8200") => `keyhold:
+const vaultFile = (tenant: string, token: string, address = "http://127.0.0.1:1") => `keyhold:
   tenant: ${tenant}
   display-name: ${tenant === "acme" ? "Acme" : tenant}
 namespaces:
@@ -85,9 +85,15 @@ describe.each(TEST_DATABASES)("configuration as code over REST API v1 on $kind",
       });
       expect(plan.status).toBe(400);
       // Sent by the caller, the value is used, whatever the server's environment holds under that name.
-      const sent = await as("instance-admin", "POST", `${T}/acme/config-apply`, {
+      const sentBody = {
         file: vaultFile("acme", "${KEYHOLD_TEST_SERVER_TOKEN}"),
         variables: { KEYHOLD_TEST_SERVER_TOKEN: CALLER_CANARY },
+      };
+      // The manager switches company.team off the builtin store: applied with the plan that previewed the switch.
+      const sentPlan = await as("instance-admin", "POST", `${T}/acme/config-plan`, sentBody);
+      const sent = await as("instance-admin", "POST", `${T}/acme/config-apply`, {
+        ...sentBody,
+        planVersion: sentPlan.body.planVersion,
       });
       expect(sent.status).toBe(200);
       expect(sent.body.applied).toBe(1);
@@ -136,9 +142,11 @@ describe.each(TEST_DATABASES)("configuration as code over REST API v1 on $kind",
       // The tenant administrator: plan, apply with the plan's version, apply again (nothing), export.
       const plan = await as("tenant-admin", "POST", `${T}/acme/config-plan`, body);
       expect(plan.status).toBe(200);
-      expect(plan.body.items).toEqual([
-        { kind: "manager", scope: "namespace company.team", action: "create", details: ["vault, read-only true"] },
-      ]);
+      expect(plan.body.items).toHaveLength(1);
+      expect(plan.body.items[0]).toMatchObject({ kind: "manager", scope: "namespace company.team", action: "create" });
+      // Its lines: the manager, then the switch off the builtin store with the preview's counts and the lost key.
+      expect(plan.body.items[0].details[0]).toBe("vault, read-only true");
+      expect(plan.body.items[0].details).toContain("would disappear: company.team DB");
       expect(plan.body.changes).toBe(true);
       expect(JSON.stringify(plan.body)).not.toContain(CALLER_CANARY);
       const applied = await as("tenant-admin", "POST", `${T}/acme/config-apply`, {
@@ -162,7 +170,7 @@ describe.each(TEST_DATABASES)("configuration as code over REST API v1 on $kind",
       expect(kept.body.changes).toBe(false);
       // Without the value and with another address: the stored token may not follow; refused, nothing changes.
       const moved = await as("tenant-admin", "POST", `${T}/acme/config-apply`, {
-        file: vaultFile("acme", "${ACME_TOKEN}", "https://vault2.example.com:8200"),
+        file: vaultFile("acme", "${ACME_TOKEN}", "http://127.0.0.2:1"),
       });
       expect(moved.status).toBe(400);
       expect(moved.body.detail).toContain("ACME_TOKEN");
@@ -193,6 +201,46 @@ describe.each(TEST_DATABASES)("configuration as code over REST API v1 on $kind",
       const other = await as("tenant-admin", "POST", `${T}/acme/config-plan`, { file: vaultFile("globex", "${X}") });
       expect(other.status).toBe(400);
       expect(other.body.fieldErrors).toHaveProperty("file");
+      await app.prisma.secretsManagerConfig.deleteMany({ where: { tenantId: s.acme.id } });
+    },
+  );
+
+  it.skipIf(!available)(
+    "an apply that switches a namespace's backend needs the plan that previewed it (as a PUT needs its confirmation)",
+    async () => {
+      // company.team sees builtin secrets now (DB, and API_KEY from company): a Vault manager there switches its backend.
+      // Its address is refused by the egress policy (loopback), so the preview counts the new Vault as empty: DB would
+      // disappear, API_KEY stays (inherited from company, still on the builtin store).
+      const body = { file: vaultFile("acme", "${T}", "http://127.0.0.1:1"), variables: { T: CALLER_CANARY } };
+      const seen = await as("tenant-admin", "POST", `${T}/acme/config-plan`, body);
+      expect(seen.status).toBe(200);
+      const [item] = seen.body.items;
+      expect(item).toMatchObject({ kind: "manager", scope: "namespace company.team", action: "create" });
+      expect(item.details.some((d: string) => d.startsWith("switches the backend serving it"))).toBe(true);
+      const counts = item.details.find((d: string) => d.includes("key(s) visible now"));
+      expect(counts).toBeDefined();
+
+      // Without the plan's version: refused, nothing saved.
+      const blind = await as("tenant-admin", "POST", `${T}/acme/config-apply`, body);
+      expect(blind.status).toBe(409);
+      expect(blind.body.code).toBe("switch-confirmation-required");
+      expect(blind.body.detail).toContain("namespace company.team");
+      expect(await stored("acme")).toEqual([]);
+
+      // With it: saved as a confirmed switch, its counts in the audit entry.
+      const applied = await as("tenant-admin", "POST", `${T}/acme/config-apply`, {
+        ...body,
+        planVersion: seen.body.planVersion,
+      });
+      expect(applied.status).toBe(200);
+      expect(applied.body.applied).toBe(1);
+      expect(await stored("acme")).toHaveLength(1);
+      const entry = await app.prisma.auditEvent.findFirst({
+        where: { tenantId: s.acme.id, action: "config.created", outcome: "success" },
+        orderBy: { createdAt: "desc" },
+      });
+      expect(entry?.details).toMatchObject({ switch: { current: 2, kept: 1, missing: 1 } });
+      expect(JSON.stringify(entry)).not.toContain(CALLER_CANARY);
       await app.prisma.secretsManagerConfig.deleteMany({ where: { tenantId: s.acme.id } });
     },
   );
