@@ -1,10 +1,11 @@
 import nodeVault from "node-vault";
 import { emulatorEnv } from "../tests/support/emulators";
-import { createNamespace, createTenant, expect, test } from "./fixtures";
+import { createNamespace, createTenant, expect, switchDialog, test } from "./fixtures";
 
 // Switching a namespace's backend without surprises: secrets in the builtin store, a dedicated Vault (OpenBao) that has
 // some of their keys. Saving shows the counts (checked against what the two stores really hold) and the key that would
-// disappear; Cancel keeps the old configuration, "Switch and save" saves and the audit entry records the counts.
+// disappear; Cancel keeps the old configuration, "Switch and save" saves and the audit entry records the counts. Then a
+// switch that loses nothing (another Vault prefix holding every key) still asks, with counts, and records them too.
 
 test.describe.configure({ mode: "serial" });
 
@@ -77,6 +78,8 @@ test("a namespace switched from the builtin store to Vault: counts, the disappea
     missing.map((k) => `${ns}: ${k}`),
   );
   await expect(dialog).toContainText("HashiCorp Vault");
+  // Keys would disappear: the focus starts on the safe choice.
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
   await shot("switch-preview-dialog");
 
   // Cancel: nothing saved, the namespace is still on the builtin store.
@@ -111,4 +114,73 @@ test("a namespace switched from the builtin store to Vault: counts, the disappea
   }))
     await expect(entry).toContainText(`"${name}":${value}`);
   await shot("switch-audit");
+});
+
+test("a switch that loses no key still asks: every key exists in the new backend, Escape cancels, then confirm", async ({
+  page,
+  shot,
+}) => {
+  // Runs after the first test: the namespace is served by Vault under `prefix` (API_TOKEN, SHARED, ONLY_VAULT).
+  const vault = root();
+  const mount = emulatorEnv("KEYHOLD_VAULT_KV2_MOUNT");
+  const next = `${prefix}-b`;
+  for (const key of [...VAULT, "EXTRA"])
+    await vault.write(`${mount}/data/${next}/${key}`, { data: { value: `b-${key}` } });
+  const now = (
+    (await (await page.request.get(`/api/v1/tenants/${tenant}/namespaces/${ns}/secrets?refresh=1`)).json()) as {
+      rows: { key: string }[];
+    }
+  ).rows.map((r) => r.key);
+  const inNext = ((await vault.list(`${mount}/metadata/${next}`)) as { data: { keys: string[] } }).data.keys;
+  const added = inNext.filter((k) => !now.includes(k));
+  expect([now.length, now.filter((k) => !inNext.includes(k)), added]).toEqual([3, [], ["EXTRA"]]);
+
+  const fill = async () => {
+    await page.goto(`/tenants/${tenant}/namespaces/${ns}/edit`);
+    await expect(page.getByTestId("effective-backend")).toContainText("HashiCorp Vault");
+    await page.getByLabel("Secret path prefix").fill(next);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+  };
+  const dialog = switchDialog(page);
+
+  await fill();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("switch-counts")).toHaveText(
+    new RegExp(
+      `^All ${now.length} keys the namespace sees now exist in the new backend, ${added.length} more would appear; ` +
+        "nothing would disappear from flows\\. Values come from HashiCorp Vault .* after saving\\.$",
+    ),
+  );
+  await expect(dialog.getByTestId("switch-missing")).toHaveCount(0);
+  // Nothing would be lost: the focus starts on the confirmation.
+  await expect(dialog.getByRole("button", { name: "Switch and save" })).toBeFocused();
+  await shot("switch-preview-no-loss");
+
+  // Escape cancels: nothing saved, the namespace keeps the first prefix (version 1).
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("form-saved")).toHaveCount(0);
+  const manager = await page.request.get(`/api/v1/tenants/${tenant}/namespaces/${ns}/manager`);
+  expect(await manager.json()).toMatchObject({ exists: true, version: 1 });
+
+  // Confirm with the keyboard: Enter on the focused "Switch and save".
+  await fill();
+  await expect(dialog.getByRole("button", { name: "Switch and save" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("form-saved")).toContainText("version 2");
+  await page.goto(`/tenants/${tenant}/namespaces/${ns}/secrets`);
+  await expect(page.locator("tr[data-secret-key]")).toHaveCount(inNext.length);
+  await expect(page.locator('tr[data-secret-key="EXTRA"]')).toHaveCount(1);
+
+  // The audit entry of the update records the counts the dialog showed.
+  await page.goto(`/tenants/${tenant}/audit`);
+  const entry = page.locator('tr[data-audit-action="config.updated"][data-audit-outcome="success"]');
+  await expect(entry).toHaveCount(1);
+  for (const [name, value] of Object.entries({
+    current: now.length,
+    kept: now.length,
+    missing: 0,
+    added: added.length,
+  }))
+    await expect(entry).toContainText(`"${name}":${value}`);
 });
