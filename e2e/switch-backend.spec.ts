@@ -5,7 +5,7 @@ import { createNamespace, createTenant, expect, switchDialog, test } from "./fix
 // Switching a namespace's backend without surprises: secrets in the builtin store, a dedicated Vault (OpenBao) that has
 // some of their keys. Saving shows the counts (checked against what the two stores really hold) and the key that would
 // disappear; Cancel keeps the old configuration, "Switch and save" saves and the audit entry records the counts. Then a
-// switch that loses nothing (another Vault prefix holding every key) still asks, with counts, and records them too.
+// switch that loses nothing (Vault holds every key the namespace sees) still asks, with counts, and records them too.
 
 test.describe.configure({ mode: "serial" });
 
@@ -120,25 +120,39 @@ test("a switch that loses no key still asks: every key exists in the new backend
   page,
   shot,
 }) => {
-  // Runs after the first test: the namespace is served by Vault under `prefix` (API_TOKEN, SHARED, ONLY_VAULT).
+  // Another tenant, so its audit log holds this switch only: the builtin store has two keys, Vault has both and one more.
+  const tenant2 = `sw2-${run}`;
+  const next = `${prefix}-b`;
+  const builtin = ["API_TOKEN", "SHARED"];
   const vault = root();
   const mount = emulatorEnv("KEYHOLD_VAULT_KV2_MOUNT");
-  const next = `${prefix}-b`;
-  for (const key of [...VAULT, "EXTRA"])
+  for (const key of [...builtin, "EXTRA"])
     await vault.write(`${mount}/data/${next}/${key}`, { data: { value: `b-${key}` } });
+  await createTenant(page, tenant2);
+  await createNamespace(page, tenant2, ns);
+  for (const key of builtin) {
+    const r = await page.request.post(`/api/v1/tenants/${tenant2}/namespaces/${ns}/secrets`, {
+      data: { key, value: `builtin-${key}` },
+    });
+    expect(r.status()).toBe(201);
+  }
   const now = (
-    (await (await page.request.get(`/api/v1/tenants/${tenant}/namespaces/${ns}/secrets?refresh=1`)).json()) as {
+    (await (await page.request.get(`/api/v1/tenants/${tenant2}/namespaces/${ns}/secrets?refresh=1`)).json()) as {
       rows: { key: string }[];
     }
   ).rows.map((r) => r.key);
   const inNext = ((await vault.list(`${mount}/metadata/${next}`)) as { data: { keys: string[] } }).data.keys;
   const added = inNext.filter((k) => !now.includes(k));
-  expect([now.length, now.filter((k) => !inNext.includes(k)), added]).toEqual([3, [], ["EXTRA"]]);
+  expect([now.length, now.filter((k) => !inNext.includes(k)), added]).toEqual([2, [], ["EXTRA"]]);
 
   const fill = async () => {
-    await page.goto(`/tenants/${tenant}/namespaces/${ns}/edit`);
-    await expect(page.getByTestId("effective-backend")).toContainText("HashiCorp Vault");
+    await page.goto(`/tenants/${tenant2}/namespaces/${ns}/edit`);
+    await expect(page.getByTestId("effective-backend")).toContainText("Builtin store");
+    await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+    await page.getByRole("radio", { name: "HashiCorp Vault" }).check();
+    await page.getByLabel("Address").fill(emulatorEnv("KEYHOLD_VAULT_ADDR"));
     await page.getByLabel("Secret path prefix").fill(next);
+    await page.getByLabel("Vault token").fill(emulatorEnv("KEYHOLD_VAULT_TOKEN"));
     await page.getByRole("button", { name: "Save", exact: true }).click();
   };
   const dialog = switchDialog(page);
@@ -148,7 +162,7 @@ test("a switch that loses no key still asks: every key exists in the new backend
   await expect(dialog.getByTestId("switch-counts")).toHaveText(
     new RegExp(
       `^All ${now.length} keys the namespace sees now exist in the new backend, ${added.length} more would appear; ` +
-        "nothing would disappear from flows\\. Values come from HashiCorp Vault .* after saving\\.$",
+        "nothing would disappear from flows\\. Values come from HashiCorp Vault.* after saving\\.$",
     ),
   );
   await expect(dialog.getByTestId("switch-missing")).toHaveCount(0);
@@ -156,25 +170,25 @@ test("a switch that loses no key still asks: every key exists in the new backend
   await expect(dialog.getByRole("button", { name: "Switch and save" })).toBeFocused();
   await shot("switch-preview-no-loss");
 
-  // Escape cancels: nothing saved, the namespace keeps the first prefix (version 1).
+  // Escape cancels: nothing saved, the namespace is still on the builtin store.
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("form-saved")).toHaveCount(0);
-  const manager = await page.request.get(`/api/v1/tenants/${tenant}/namespaces/${ns}/manager`);
-  expect(await manager.json()).toMatchObject({ exists: true, version: 1 });
+  const manager = await page.request.get(`/api/v1/tenants/${tenant2}/namespaces/${ns}/manager`);
+  expect(await manager.json()).toMatchObject({ exists: false, version: null });
 
-  // Confirm with the keyboard: Enter on the focused "Switch and save".
+  // Confirmed with the keyboard: Enter on the focused "Switch and save".
   await fill();
   await expect(dialog.getByRole("button", { name: "Switch and save" })).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(page.getByTestId("form-saved")).toContainText("version 2");
-  await page.goto(`/tenants/${tenant}/namespaces/${ns}/secrets`);
+  await expect(page.getByTestId("form-saved")).toContainText("version 1");
+  await expect(page.getByTestId("effective-backend")).toContainText("HashiCorp Vault");
+  await page.goto(`/tenants/${tenant2}/namespaces/${ns}/secrets`);
   await expect(page.locator("tr[data-secret-key]")).toHaveCount(inNext.length);
-  await expect(page.locator('tr[data-secret-key="EXTRA"]')).toHaveCount(1);
 
-  // The audit entry of the update records the counts the dialog showed.
-  await page.goto(`/tenants/${tenant}/audit`);
-  const entry = page.locator('tr[data-audit-action="config.updated"][data-audit-outcome="success"]');
+  // The audit entry records the counts the dialog showed.
+  await page.goto(`/tenants/${tenant2}/audit`);
+  const entry = page.locator('tr[data-audit-action="config.created"][data-audit-outcome="success"]');
   await expect(entry).toHaveCount(1);
   for (const [name, value] of Object.entries({
     current: now.length,
