@@ -150,6 +150,7 @@ test("a switch that loses no key still asks: every key exists in the new backend
     await expect(page.getByTestId("effective-backend")).toContainText("Builtin store");
     await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
     await page.getByRole("radio", { name: "HashiCorp Vault" }).check();
+    await page.getByRole("switch", { name: "Read-only" }).click();
     await page.getByLabel("Address").fill(emulatorEnv("KEYHOLD_VAULT_ADDR"));
     await page.getByLabel("Secret path prefix").fill(next);
     await page.getByLabel("Vault token").fill(emulatorEnv("KEYHOLD_VAULT_TOKEN"));
