@@ -38,7 +38,7 @@ test("an expiring and a disabled Azure secret: badges, filters in the URL, overv
   await expect(verify).toHaveAttribute("data-status", "ok");
   await expect(verify.locator('[data-operation="read"]')).toHaveAttribute("data-outcome", "yes");
   await expect(verify.locator('[data-operation="write"]')).toHaveAttribute("data-outcome", "unknown");
-  // Nothing would disappear (the builtin store is empty): saved without a dialog.
+  // The namespace sees no secret yet (the builtin store is empty): nothing can be lost, saved without a dialog.
   await saveManagerForm(page);
 
   await page.goto(`/tenants/${tenant}/namespaces/company/secrets`);
