@@ -39,7 +39,7 @@ test("an expiring and a disabled Azure secret: badges, filters in the URL, overv
   await expect(verify.locator('[data-operation="read"]')).toHaveAttribute("data-outcome", "yes");
   await expect(verify.locator('[data-operation="write"]')).toHaveAttribute("data-outcome", "unknown");
   // The namespace sees no secret yet (the builtin store is empty): nothing can be lost, saved without a dialog.
-  await saveManagerForm(page);
+  expect(await saveManagerForm(page), "the switch dialog was shown").toBe(false);
 
   await page.goto(`/tenants/${tenant}/namespaces/company/secrets`);
   await expect(page.locator("tr[data-secret-key]")).toHaveCount(3);
