@@ -2,7 +2,7 @@ import { startEmulators } from "../tests/support/emulators";
 import { deletedNames, liveNames } from "../tests/support/backends/azure";
 import { findTagged } from "../tests/support/backends/seeder";
 import { azureBackend } from "./backends/azure";
-import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
+import { createNamespace, createTenant, expect, saveManagerForm, seriousA11yViolations, test } from "./fixtures";
 
 // Azure Key Vault's soft delete in the console: a deleted secret shows under "Deleted secrets" with Recover and Purge;
 // each reports success only after Key Vault finished (the server's deletion and recovery take a few polls).
@@ -21,8 +21,7 @@ test("azure: delete → shown as deleted → Recover → back; delete → Purge 
   await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
   await page.getByRole("radio", { name: backend.radio }).check();
   await backend.configure(page);
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("form-saved")).toBeVisible();
+  await saveManagerForm(page);
 
   await page.goto(`/tenants/${tenant}/namespaces/company/secrets`);
   await page.getByRole("button", { name: "Create New Secret" }).click();

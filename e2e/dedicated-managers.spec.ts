@@ -1,5 +1,13 @@
 import { startRecordingServer } from "../tests/support/recording-server";
-import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
+import {
+  createNamespace,
+  createTenant,
+  expect,
+  saveManagerForm,
+  seriousA11yViolations,
+  submitManagerForm,
+  test,
+} from "./fixtures";
 
 // Canary credentials: they must never come back from the server in any form.
 const VAULT_TOKEN = "hvs.CANARY-vault-token-5f1e2d";
@@ -46,8 +54,7 @@ test("configure Vault read-only on a namespace and AWS on the tenant, then check
   await page.getByLabel("Secret path prefix").fill("app1");
   await page.getByLabel("Vault namespace").fill("admin");
   await page.getByLabel("Vault token").fill(VAULT_TOKEN);
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("form-saved")).toContainText("version 1");
+  await saveManagerForm(page, "version 1");
 
   await page.goto("/tenants/acme/settings");
   await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
@@ -63,8 +70,7 @@ test("configure Vault read-only on a namespace and AWS on the tenant, then check
   await page.getByRole("button", { name: "Add" }).nth(1).click();
   await page.getByLabel("Filter on tags key 1").fill("application");
   await page.getByLabel("Filter on tags value 1").fill("kestra-production");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("form-saved")).toBeVisible();
+  await saveManagerForm(page);
 
   // Reload: every setting is back, credentials show as set, and the values never come back.
   await page.reload();
@@ -130,11 +136,10 @@ test("a second administrator saving a stale form gets a conflict, not an overwri
   await second.goto("/tenants/acme/namespaces/company/edit");
 
   await first.getByLabel("Secret path prefix").fill("app2");
-  await first.getByRole("button", { name: "Save" }).click();
-  await expect(first.getByTestId("form-saved")).toContainText("version 2");
+  await saveManagerForm(first, "version 2");
 
   await second.getByLabel("Secret path prefix").fill("app3");
-  await second.getByRole("button", { name: "Save" }).click();
+  await submitManagerForm(second);
   await expect(second.getByTestId("form-error")).toContainText("Conflict");
   await expect(second.getByTestId("form-error")).toContainText("Someone else saved this configuration");
 
@@ -157,7 +162,7 @@ test("a stored token is never sent to a changed address: the form asks for it ag
 
     await page.getByRole("button", { name: "Verify connection" }).click();
     await expect(page.getByTestId("verify-result")).toContainText("enter them again");
-    await page.getByRole("button", { name: "Save" }).click();
+    await submitManagerForm(page);
     await expect(page.getByTestId("form-error")).toContainText("enter them again");
     await expect(page.locator("#cfg-token-token-error")).toHaveText("Enter the token again: the address changed");
     expect(listener.connections()).toBe(0);
@@ -174,7 +179,7 @@ test("the form says whose identity a configuration uses, and refuses the server'
   await expect(page.getByTestId("identity")).toHaveText("Authenticates with the access key below.");
   await page.getByRole("radio", { name: "Default provider chain" }).check();
   await expect(page.getByTestId("identity")).toContainText("the server's own AWS identity");
-  await page.getByRole("button", { name: "Save" }).click();
+  await submitManagerForm(page);
   await expect(page.getByTestId("form-error")).toContainText("which dedicated managers may not use on this instance");
   await page.reload();
   await expect(page.getByRole("radio", { name: "Access key", exact: true })).toBeChecked();
@@ -187,7 +192,7 @@ test("an invalid form shows errors next to the fields and saves nothing", async 
   await page.getByLabel("Address").fill("not a url");
   await page.getByRole("radio", { name: "Userpass" }).check();
   await page.getByLabel("Username").fill("ops");
-  await page.getByRole("button", { name: "Save" }).click();
+  await submitManagerForm(page);
   await expect(page.getByTestId("form-error")).toContainText("nothing was saved");
   await expect(page.locator("#cfg-address-error")).toHaveText("Must be an http:// or https:// URL");
   await expect(page.locator("#cfg-password-password-error")).toHaveText("Required");

@@ -20,6 +20,8 @@ const emulatorPorts = {
   KEYHOLD_AZURE_TOKEN_PORT: process.env.KEYHOLD_E2E_DEMO_AZURE_TOKEN_PORT ?? "26480",
   KEYHOLD_VAULT_PORT: process.env.KEYHOLD_E2E_DEMO_VAULT_PORT ?? "26200",
   KEYHOLD_GCP_PORT: process.env.KEYHOLD_E2E_DEMO_GCP_PORT ?? "26085",
+  // Set too, or an exported KEYHOLD_GCP_IAM_PORT (the suite's own emulators) would be taken twice.
+  KEYHOLD_GCP_IAM_PORT: process.env.KEYHOLD_E2E_DEMO_GCP_IAM_PORT ?? "26087",
 };
 const url = `http://localhost:${port}`;
 

@@ -41,3 +41,34 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
 }
+
+/** The manager form's confirmation before a save that switches the backend serving a namespace. */
+export const switchDialog = (page: Page) => page.getByRole("dialog", { name: "Switch the secrets backend?" });
+
+/**
+ * Clicks the manager form's Save and, when the switch dialog appears (the save changes the backend serving a namespace
+ * that sees secrets now), confirms it with "Switch and save". Resolves once the form shows its outcome (saved or an
+ * error); returns whether the dialog was shown.
+ */
+export async function submitManagerForm(page: Page): Promise<boolean> {
+  const dialog = switchDialog(page);
+  const outcome = () => page.getByTestId("form-saved").or(page.getByTestId("form-error"));
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(outcome().or(dialog).first()).toBeVisible();
+  const shown = await dialog.isVisible();
+  if (shown) {
+    await dialog.getByRole("button", { name: "Switch and save" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(outcome().first()).toBeVisible();
+  }
+  return shown;
+}
+
+/** Saves the manager form (confirming a backend switch if asked) and checks the saved message, e.g. "version 2". */
+export async function saveManagerForm(page: Page, message?: string): Promise<boolean> {
+  const shown = await submitManagerForm(page);
+  const saved = page.getByTestId("form-saved");
+  if (message) await expect(saved).toContainText(message);
+  else await expect(saved).toBeVisible();
+  return shown;
+}

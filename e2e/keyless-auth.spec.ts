@@ -7,7 +7,7 @@ import { env as azureEnv } from "../tests/support/backends/azure";
 import { e2eAuthorityPort, e2eTokenFileRoot } from "./keyless-env";
 import nodeVault from "node-vault";
 import { emulatorEnv } from "../tests/support/emulators";
-import { createTenant, expect, seriousA11yViolations, test } from "./fixtures";
+import { createTenant, expect, saveManagerForm, seriousA11yViolations, test } from "./fixtures";
 
 // The keyless methods through the settings form, verified against their servers: an AWS role assumed at moto's STS,
 // a Google service account impersonated at the fake's IAM Credentials endpoint, a Vault JWT role login on OpenBao, an
@@ -55,8 +55,7 @@ test("AWS: assume a role with an access key; the form refuses another tenant's e
   await page.getByLabel("External id").fill(`${tenant}:e2e`);
   await page.getByRole("button", { name: "Verify connection" }).click();
   await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("form-saved")).toBeVisible();
+  await saveManagerForm(page);
   await page.reload();
   await expect(page.getByRole("radio", { name: "Assume a role (access key)" })).toBeChecked();
   await expect(page.getByLabel("Role ARN")).toHaveValue("arn:aws:iam::123456789012:role/keyhold-e2e");
@@ -135,8 +134,7 @@ test("Vault: JWT role login with a JWT OpenBao validates with a static key", asy
     await page.getByRole("textbox", { name: "JWT", exact: true }).fill(jwt);
     await page.getByRole("button", { name: "Verify connection" }).click();
     await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByTestId("form-saved")).toBeVisible();
+    await saveManagerForm(page);
     await page.reload();
     await expect(page.getByRole("radio", { name: "JWT / OIDC role" })).toBeChecked();
     await expect(page.locator('[data-credential="jwt.token"]')).toContainText("Set");
@@ -230,8 +228,7 @@ test("Azure: workload identity, the federated token file sent to the configured 
     expect(authority.calls[0].form.get("client_assertion")).toBe(assertion);
     expect(authority.calls[0].form.get("scope")).toContain("https://vault.azure.net/.default");
 
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByTestId("form-saved")).toBeVisible();
+    await saveManagerForm(page);
     await page.reload();
     await expect(page.getByRole("radio", { name: "Workload identity" })).toBeChecked();
     // The token file's path is kept like a credential: shown as set, never sent back.

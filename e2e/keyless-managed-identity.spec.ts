@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { env as azureEnv } from "../tests/support/backends/azure";
 import { emulatorEgressAllow } from "../tests/support/emulators";
-import { expect, test } from "./fixtures";
+import { expect, saveManagerForm, test } from "./fixtures";
 
 // Azure managed identity through the settings form. A managed identity is the server's own, so this needs an instance
 // that allows it (KEYHOLD_ALLOW_SERVER_IDENTITY) and an App Service identity endpoint (IDENTITY_ENDPOINT /
@@ -145,8 +145,7 @@ test("Azure: a managed identity, its token from the App Service endpoint on loop
     await page.getByRole("button", { name: "Verify connection" }).click();
     await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
     expect(identity.calls.map((c) => c.query.get("client_id"))).toContain(clientId);
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByTestId("form-saved")).toBeVisible();
+    await saveManagerForm(page);
     await page.reload();
     await expect(page.getByRole("radio", { name: "Managed identity (server)" })).toBeChecked();
     await expect(page.getByLabel("User-assigned client id")).toHaveValue(clientId);

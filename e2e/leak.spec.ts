@@ -1,6 +1,6 @@
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { startEmulators } from "../tests/support/emulators";
-import { createNamespace, createTenant, expect, test } from "./fixtures";
+import { createNamespace, createTenant, expect, saveManagerForm, test } from "./fixtures";
 
 // Values and credentials are canaries: browse every page and dialog, and none may reach the browser.
 const VALUE = "CANARY-leak-value-0d1e";
@@ -57,8 +57,7 @@ test("no secret value or credential appears in any page, payload, response or co
   // moto does not check signatures by default, so the stored credential can itself be a canary.
   await page.getByLabel("Secret access key").fill("CANARY-leak-aws-secret-key");
   await page.getByLabel("Prefix", { exact: true }).fill("leaktest");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("form-saved")).toBeVisible();
+  await saveManagerForm(page);
   await page.getByRole("button", { name: "Verify connection" }).click();
   await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
 

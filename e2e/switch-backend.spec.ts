@@ -1,10 +1,11 @@
 import nodeVault from "node-vault";
 import { emulatorEnv } from "../tests/support/emulators";
-import { createNamespace, createTenant, expect, test } from "./fixtures";
+import { createNamespace, createTenant, expect, switchDialog, test } from "./fixtures";
 
 // Switching a namespace's backend without surprises: secrets in the builtin store, a dedicated Vault (OpenBao) that has
 // some of their keys. Saving shows the counts (checked against what the two stores really hold) and the key that would
-// disappear; Cancel keeps the old configuration, "Switch and save" saves and the audit entry records the counts.
+// disappear; Cancel keeps the old configuration, "Switch and save" saves and the audit entry records the counts. Then a
+// switch that loses nothing (Vault holds every key the namespace sees) still asks, with counts, and records them too.
 
 test.describe.configure({ mode: "serial" });
 
@@ -77,6 +78,8 @@ test("a namespace switched from the builtin store to Vault: counts, the disappea
     missing.map((k) => `${ns}: ${k}`),
   );
   await expect(dialog).toContainText("HashiCorp Vault");
+  // Keys would disappear: the focus starts on the safe choice.
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
   await shot("switch-preview-dialog");
 
   // Cancel: nothing saved, the namespace is still on the builtin store.
@@ -111,4 +114,88 @@ test("a namespace switched from the builtin store to Vault: counts, the disappea
   }))
     await expect(entry).toContainText(`"${name}":${value}`);
   await shot("switch-audit");
+});
+
+test("a switch that loses no key still asks: every key exists in the new backend, Escape cancels, then confirm", async ({
+  page,
+  shot,
+}) => {
+  // Another tenant, so its audit log holds this switch only: the builtin store has two keys, Vault has both and one more.
+  const tenant2 = `sw2-${run}`;
+  const next = `${prefix}-b`;
+  const builtin = ["API_TOKEN", "SHARED"];
+  const vault = root();
+  const mount = emulatorEnv("KEYHOLD_VAULT_KV2_MOUNT");
+  for (const key of [...builtin, "EXTRA"])
+    await vault.write(`${mount}/data/${next}/${key}`, { data: { value: `b-${key}` } });
+  await createTenant(page, tenant2);
+  await createNamespace(page, tenant2, ns);
+  for (const key of builtin) {
+    const r = await page.request.post(`/api/v1/tenants/${tenant2}/namespaces/${ns}/secrets`, {
+      data: { key, value: `builtin-${key}` },
+    });
+    expect(r.status()).toBe(201);
+  }
+  const now = (
+    (await (await page.request.get(`/api/v1/tenants/${tenant2}/namespaces/${ns}/secrets?refresh=1`)).json()) as {
+      rows: { key: string }[];
+    }
+  ).rows.map((r) => r.key);
+  const inNext = ((await vault.list(`${mount}/metadata/${next}`)) as { data: { keys: string[] } }).data.keys;
+  const added = inNext.filter((k) => !now.includes(k));
+  expect([now.length, now.filter((k) => !inNext.includes(k)), added]).toEqual([2, [], ["EXTRA"]]);
+
+  const fill = async () => {
+    await page.goto(`/tenants/${tenant2}/namespaces/${ns}/edit`);
+    await expect(page.getByTestId("effective-backend")).toContainText("Builtin store");
+    await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+    await page.getByRole("radio", { name: "HashiCorp Vault" }).check();
+    await page.getByRole("switch", { name: "Read-only" }).click();
+    await page.getByLabel("Address").fill(emulatorEnv("KEYHOLD_VAULT_ADDR"));
+    await page.getByLabel("Secret path prefix").fill(next);
+    await page.getByLabel("Vault token").fill(emulatorEnv("KEYHOLD_VAULT_TOKEN"));
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+  };
+  const dialog = switchDialog(page);
+
+  await fill();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("switch-counts")).toHaveText(
+    new RegExp(
+      `^All ${now.length} keys the namespace sees now exist in the new backend, ${added.length} more would appear; ` +
+        "nothing would disappear from flows\\. Values come from HashiCorp Vault.* after saving\\.$",
+    ),
+  );
+  await expect(dialog.getByTestId("switch-missing")).toHaveCount(0);
+  // Nothing would be lost: the focus starts on the confirmation.
+  await expect(dialog.getByRole("button", { name: "Switch and save" })).toBeFocused();
+  await shot("switch-preview-no-loss");
+
+  // Escape cancels: nothing saved, the namespace is still on the builtin store.
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("form-saved")).toHaveCount(0);
+  const manager = await page.request.get(`/api/v1/tenants/${tenant2}/namespaces/${ns}/manager`);
+  expect(await manager.json()).toMatchObject({ exists: false, version: null });
+
+  // Confirmed with the keyboard: Enter on the focused "Switch and save".
+  await fill();
+  await expect(dialog.getByRole("button", { name: "Switch and save" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("form-saved")).toContainText("version 1");
+  await expect(page.getByTestId("effective-backend")).toContainText("HashiCorp Vault");
+  await page.goto(`/tenants/${tenant2}/namespaces/${ns}/secrets`);
+  await expect(page.locator("tr[data-secret-key]")).toHaveCount(inNext.length);
+
+  // The audit entry records the counts the dialog showed.
+  await page.goto(`/tenants/${tenant2}/audit`);
+  const entry = page.locator('tr[data-audit-action="config.created"][data-audit-outcome="success"]');
+  await expect(entry).toHaveCount(1);
+  for (const [name, value] of Object.entries({
+    current: now.length,
+    kept: now.length,
+    missing: 0,
+    added: added.length,
+  }))
+    await expect(entry).toContainText(`"${name}":${value}`);
 });

@@ -4,7 +4,7 @@ import { awsBackend } from "./backends/aws";
 import { azureBackend } from "./backends/azure";
 import { gcpBackend } from "./backends/gcp";
 import type { E2eBackend } from "./backends/seeder";
-import { createNamespace, createTenant, expect, seriousA11yViolations, test } from "./fixtures";
+import { createNamespace, createTenant, expect, saveManagerForm, seriousA11yViolations, test } from "./fixtures";
 
 // Each cloud backend on its emulator: configured through the UI read-only, browsed, then managed.
 const BACKENDS: [string, () => E2eBackend][] = [
@@ -56,8 +56,7 @@ for (const [id, make] of BACKENDS) {
     await backend.configure(page);
     await page.getByRole("button", { name: "Verify connection" }).click();
     await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByTestId("form-saved")).toBeVisible();
+    await saveManagerForm(page);
 
     // Read-only: lock icons, no Create button anywhere in the DOM, a banner, the ignored secret counted.
     await page.goto(`/tenants/${tenant}/namespaces/company/secrets`);
@@ -108,8 +107,7 @@ for (const [id, make] of BACKENDS) {
     // Read-only off: the console manages secrets, and the backend shows each change.
     await page.goto(`/tenants/${tenant}/namespaces/company/edit`);
     await page.getByRole("switch", { name: "Read-only" }).click();
-    await page.getByRole("button", { name: "Save" }).click();
-    await expect(page.getByTestId("form-saved")).toContainText("version 2");
+    await saveManagerForm(page, "version 2");
     await page.goto(`/tenants/${tenant}/namespaces/company/secrets`);
     await expect(page.getByTestId("lock-icon")).toHaveCount(0);
     await page.getByRole("button", { name: "Create New Secret" }).click();

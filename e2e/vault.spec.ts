@@ -1,6 +1,6 @@
 import nodeVault from "node-vault";
 import { startEmulators, stopEmulators } from "../tests/support/emulators";
-import { createNamespace, createTenant, expect, test } from "./fixtures";
+import { createNamespace, createTenant, expect, saveManagerForm, test } from "./fixtures";
 
 // HashiCorp Vault (OpenBao): entries under root-engine/secret-path-prefix are secrets, fields are subkeys.
 const PASSWORD_CANARY = "CANARY-vault-db-password-3c";
@@ -33,8 +33,7 @@ test("vault: read-only entries with subkeys and lock icons, managed writes, then
   await page.getByLabel("Address").fill(process.env.KEYHOLD_VAULT_ADDR!);
   await page.getByLabel("Secret path prefix").fill("app1");
   await page.getByLabel("Vault token").fill(process.env.KEYHOLD_VAULT_TOKEN!);
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("form-saved")).toBeVisible();
+  await saveManagerForm(page);
 
   await page.goto("/tenants/t-vault/namespaces/company/secrets");
   await expect(page.locator("tr[data-secret-key]")).toHaveCount(2);
@@ -66,8 +65,7 @@ test("vault: read-only entries with subkeys and lock icons, managed writes, then
   // Managed mode: Keyhold writes under app1/TENANT/NAMESPACE/KEY.
   await page.goto("/tenants/t-vault/namespaces/company/edit");
   await page.getByRole("switch", { name: "Read-only" }).click();
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("form-saved")).toContainText("version 2");
+  await saveManagerForm(page, "version 2");
   await page.goto("/tenants/t-vault/namespaces/company/secrets");
   await page.getByRole("button", { name: "Create New Secret" }).click();
   await page.getByRole("dialog").getByLabel(/^Key/).fill("NEW_KEY");

@@ -190,13 +190,16 @@ export function ManagerForm({
     }
     const { document, keepCredentials } = buildDocument();
     startTransition(async () => {
-      // A change of the serving backend is previewed first; when keys would disappear, the user confirms it.
+      // A change of the serving backend is previewed first, and the user confirms it whenever the namespace sees a secret
+      // now or a key would disappear. A first configuration of a namespace that sees nothing (current = 0, missing = 0)
+      // saves directly: nothing can be lost. The server still requires the preview's confirmation token either way.
       const preview = await previewSwitchAction({ tenant, namespace, enabled, document, keepCredentials });
       if (!preview.ok) {
         setError(preview.error);
         return;
       }
-      if (preview.data.switching && preview.data.counts.missing > 0) {
+      const { counts } = preview.data;
+      if (preview.data.switching && (counts.current > 0 || counts.missing > 0)) {
         setSwitching({ preview: preview.data, document, keepCredentials });
         return;
       }

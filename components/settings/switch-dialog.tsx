@@ -1,9 +1,14 @@
 "use client";
+import { useEffect, useRef } from "react";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import type { SwitchPreview } from "@/lib/secrets/switch-preview";
 
-/** Before a save that changes the serving backend: what flows would lose, and a confirmation. */
+/**
+ * Before a save that changes the serving backend: what flows would lose (possibly nothing), and a confirmation.
+ * Focus lands on Cancel when keys would disappear (the safe choice), on "Switch and save" when nothing would be lost;
+ * Escape cancels (the Dialog's cancel event).
+ */
 export function SwitchDialog({
   preview,
   onConfirm,
@@ -16,19 +21,42 @@ export function SwitchDialog({
   pending: boolean;
 }) {
   const c = preview?.counts;
+  const lossy = !!c && c.missing > 0;
+  const box = useRef<HTMLDivElement>(null);
+  // Runs after the Dialog's own effect (children first) has opened the modal, so the focus move sticks; again once the
+  // preview's transition has ended ("Switch and save" is disabled while it is pending).
+  useEffect(() => {
+    if (preview && !pending) box.current?.querySelector<HTMLButtonElement>("[data-initial-focus]")?.focus();
+  }, [preview, pending]);
   return (
     <Dialog open={!!preview} onClose={onCancel} title="Switch the secrets backend?">
       {preview && c ? (
-        <div className="space-y-3 text-sm" data-testid="switch-preview">
+        <div ref={box} className="space-y-3 text-sm" data-testid="switch-preview">
           <p>
             From <strong>{preview.from}</strong> to <strong>{preview.to}</strong>
             {preview.namespaces.length ? ` for ${preview.namespaces.join(", ")}` : ""}.
           </p>
-          <p data-testid="switch-counts">
-            The namespace sees <strong>{c.current}</strong> secret{c.current === 1 ? "" : "s"} now; the new backend has{" "}
-            <strong>{c.kept}</strong> of their keys. <strong>{c.missing}</strong> would disappear from flows
-            {c.added ? `, ${c.added} would appear` : ""}.
-          </p>
+          {lossy ? (
+            <p data-testid="switch-counts">
+              The namespace sees <strong>{c.current}</strong> secret{c.current === 1 ? "" : "s"} now; the new backend
+              has <strong>{c.kept}</strong> of their keys. <strong>{c.missing}</strong> would disappear from flows
+              {c.added ? `, ${c.added} would appear` : ""}.
+            </p>
+          ) : (
+            <p data-testid="switch-counts">
+              {c.current === 1 ? (
+                <>
+                  The <strong>1</strong> key the namespace sees now exists in the new backend
+                </>
+              ) : (
+                <>
+                  All <strong>{c.current}</strong> keys the namespace sees now exist in the new backend
+                </>
+              )}
+              {c.added ? `, ${c.added} more would appear` : ""}; nothing would disappear from flows. Values come from{" "}
+              <strong>{preview.to}</strong> after saving.
+            </p>
+          )}
           {preview.missing.length ? (
             <div>
               <p className="font-medium">secret(&apos;KEY&apos;) would fail for:</p>
@@ -55,10 +83,10 @@ export function SwitchDialog({
             </p>
           ) : null}
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" type="button" onClick={onCancel}>
+            <Button variant="secondary" type="button" onClick={onCancel} data-initial-focus={lossy ? "" : undefined}>
               Cancel
             </Button>
-            <Button type="button" onClick={onConfirm} disabled={pending}>
+            <Button type="button" onClick={onConfirm} disabled={pending} data-initial-focus={lossy ? undefined : ""}>
               Switch and save
             </Button>
           </div>

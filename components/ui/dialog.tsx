@@ -40,6 +40,10 @@ export function Dialog({
         e.preventDefault();
         onClose();
       }}
+      // Chromium may close a modal on Escape without a cancel event (no user activation since the last one): keep the state in step.
+      onClose={() => {
+        if (open) onClose();
+      }}
       className={cn(
         "bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/40 dark:bg-zinc-900 dark:text-zinc-100",
         side
