@@ -1,0 +1,115 @@
+import "server-only";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { db } from "../db/client";
+import { rawRead } from "../db/raw-read";
+import type { Binding, Role } from "./permissions";
+import type { getAuth } from "./auth";
+
+// The session cookie's common case in one statement (issue 10, load): a signed session token whose session is
+// valid and not yet due for better-auth's sliding refresh resolves to the user and their role bindings with one
+// read, bypassing better-auth's endpoint machinery (WebCrypto key import, its context, two ORM reads). Every other
+// case (no or badly signed cookie, unknown or expired session, a refresh due, a remember-me or cookie-cache cookie)
+// answers `undefined`: the caller asks better-auth itself, which deletes, refreshes or refuses as it always did.
+
+/** The user behind a session, with the bindings read in the same statement. */
+export interface LookedUpSession {
+  userId: string;
+  email: string;
+  name: string;
+  bindings: Binding[];
+}
+
+const ROLE: Record<string, Role> = {
+  INSTANCE_ADMIN: "instance-admin",
+  TENANT_ADMIN: "tenant-admin",
+  NAMESPACE_EDITOR: "namespace-editor",
+  VIEWER: "viewer",
+};
+
+export const toBinding = (r: { role: string; tenantId: string | null; namespace: string | null }): Binding => ({
+  role: ROLE[r.role],
+  tenantId: r.tenantId,
+  namespace: r.namespace,
+});
+
+/** The value of cookie `name` in a Cookie header (the first one, quotes removed, URI-decoded), as better-call parses it. */
+export function cookieValue(header: string, name: string): string | null {
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.charCodeAt(0) === 34) value = value.slice(1, -1);
+    try {
+      return value.includes("%") ? decodeURIComponent(value) : value;
+    } catch {
+      return value;
+    }
+  }
+  return null;
+}
+
+/** Whether any cookie's name is `name` or starts with `name.` (better-auth's chunked cookie-cache cookies). */
+const hasCookie = (header: string, name: string) =>
+  header.split(";").some((part) => {
+    const key = part.slice(0, Math.max(0, part.indexOf("="))).trim();
+    return key === name || key.startsWith(`${name}.`);
+  });
+
+/**
+ * The token of a signed cookie value `<token>.<base64 HMAC-SHA256>` when the signature is the secret's (better-call's
+ * format: a 44-character signature ending in '='); null otherwise.
+ */
+export function verifiedToken(value: string, secret: string): string | null {
+  const dot = value.lastIndexOf(".");
+  if (dot < 1) return null;
+  const token = value.slice(0, dot);
+  const signature = value.slice(dot + 1);
+  if (signature.length !== 44 || !signature.endsWith("=")) return null;
+  const given = Buffer.from(signature, "base64");
+  const expected = createHmac("sha256", secret).update(token).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected) ? token : null;
+}
+
+type AuthContext = Awaited<Awaited<ReturnType<typeof getAuth>>["$context"]>;
+
+interface SessionRow {
+  userId: string;
+  expiresAt: number;
+  email: string;
+  name: string;
+  bindings: string;
+}
+
+// The session, its user and the user's role bindings: one snapshot, so the bindings belong to the session's user.
+const LOOKUP = `
+  SELECT s."userId", (extract(epoch FROM s."expiresAt") * 1000)::float8 AS "expiresAt", u."email", u."name",
+    COALESCE((SELECT json_agg(json_build_object('role', b."role", 'tenantId', b."tenantId", 'namespace', b."namespace"))
+      FROM "RoleBinding" b WHERE b."userId" = s."userId"), '[]'::json)::text AS "bindings"
+  FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+  WHERE s."token" = $1`;
+
+/**
+ * The caller of a request whose session better-auth would accept as it is (no refresh due); `undefined` when
+ * better-auth must decide (see above). `now` is this process's clock, as better-auth's checks use it.
+ */
+export async function lookUpSession(
+  cookieHeader: string | null,
+  context: Pick<AuthContext, "authCookies" | "secret" | "sessionConfig">,
+  now = Date.now(),
+): Promise<LookedUpSession | undefined> {
+  if (!cookieHeader) return undefined;
+  const { authCookies, secret, sessionConfig } = context;
+  if (hasCookie(cookieHeader, authCookies.sessionData.name)) return undefined;
+  if (hasCookie(cookieHeader, authCookies.dontRememberToken.name)) return undefined;
+  const value = cookieValue(cookieHeader, authCookies.sessionToken.name);
+  if (!value) return undefined;
+  const token = verifiedToken(value, secret);
+  if (!token) return undefined;
+  const [row] = await rawRead<SessionRow>(await db(), LOOKUP, [token]);
+  if (!row) return undefined;
+  // better-auth refreshes a session once `expiresAt - expiresIn + updateAge` has passed (and refuses an expired one).
+  const refreshAt = row.expiresAt - sessionConfig.expiresIn * 1000 + sessionConfig.updateAge * 1000;
+  if (!(refreshAt > now) || !(row.expiresAt > now)) return undefined;
+  const bindings = (JSON.parse(row.bindings) as Parameters<typeof toBinding>[0][]).map(toBinding);
+  return { userId: row.userId, email: row.email, name: row.name, bindings };
+}
