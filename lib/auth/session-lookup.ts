@@ -8,7 +8,7 @@ import type { getAuth } from "./auth";
 // The session cookie's common case in one statement (issue 10, load): a signed session token whose session is
 // valid and not yet due for better-auth's sliding refresh resolves to the user and their role bindings with one
 // read, bypassing better-auth's endpoint machinery (WebCrypto key import, its context, two ORM reads). Every other
-// case (no or badly signed cookie, unknown or expired session, a refresh due, a remember-me or cookie-cache cookie)
+// case (no or badly signed cookie, unknown or expired session, a refresh due, a cookie-cache cookie)
 // answers `undefined`: the caller asks better-auth itself, which deletes, refreshes or refuses as it always did.
 
 /** The user behind a session, with the bindings read in the same statement. */
@@ -100,7 +100,9 @@ export async function lookUpSession(
   if (!cookieHeader) return undefined;
   const { authCookies, secret, sessionConfig } = context;
   if (hasCookie(cookieHeader, authCookies.sessionData.name)) return undefined;
-  if (hasCookie(cookieHeader, authCookies.dontRememberToken.name)) return undefined;
+  // "Remember me" off (Keyhold's sign-in): better-auth never refreshes such a session, it only expires it.
+  const dontRemember = cookieValue(cookieHeader, authCookies.dontRememberToken.name);
+  if (dontRemember !== null && !verifiedToken(dontRemember, secret)) return undefined;
   const value = cookieValue(cookieHeader, authCookies.sessionToken.name);
   if (!value) return undefined;
   const token = verifiedToken(value, secret);
@@ -109,7 +111,7 @@ export async function lookUpSession(
   if (!row) return undefined;
   // better-auth refreshes a session once `expiresAt - expiresIn + updateAge` has passed (and refuses an expired one).
   const refreshAt = row.expiresAt - sessionConfig.expiresIn * 1000 + sessionConfig.updateAge * 1000;
-  if (!(refreshAt > now) || !(row.expiresAt > now)) return undefined;
+  if (!(row.expiresAt > now) || (dontRemember === null && !(refreshAt > now))) return undefined;
   const bindings = (JSON.parse(row.bindings) as Parameters<typeof toBinding>[0][]).map(toBinding);
   return { userId: row.userId, email: row.email, name: row.name, bindings };
 }
