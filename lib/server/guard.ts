@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { db } from "../db/client";
+import { rawRead } from "../db/raw-read";
 import type { PrismaClient } from "../db/generated/client";
 import { currentSession, type Session } from "../auth/session";
 import { isAllowed, isInstanceAdmin, MUTATIONS, type Permission } from "../auth/permissions";
@@ -54,6 +55,7 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string> {
 }
 
 const FORBIDDEN = "You do not have permission to do this.";
+const TENANT_BY_SLUG = `SELECT "id", "slug" FROM "Tenant" WHERE "slug" = $1`;
 
 /** Records a refused change, so the audit log shows attempts as well as changes. */
 async function auditRefusal(
@@ -92,7 +94,8 @@ export async function runGuarded<S extends z.ZodType, R>(
     const namespace = spec.namespace?.(parsed.data) ?? null;
     let tenant: TenantRef | null = null;
     if (slug !== null) {
-      tenant = await prisma.tenant.findUnique({ where: { slug }, select: { id: true, slug: true } });
+      // By the driver (lib/db/raw-read.ts): every guarded call with a tenant makes this read.
+      [tenant = null] = await rawRead<TenantRef>(prisma, TENANT_BY_SLUG, [slug]);
       // Only instance administrators learn whether a tenant they cannot see exists.
       if (!tenant && session && !isInstanceAdmin(session.bindings)) {
         if (spec.permission !== "public" && MUTATIONS.has(spec.permission))
