@@ -71,34 +71,18 @@ export function verifiedToken(value: string, secret: string): string | null {
 }
 
 type AuthContext = Awaited<Awaited<ReturnType<typeof getAuth>>["$context"]>;
+export type SessionContext = Pick<AuthContext, "authCookies" | "secret" | "sessionConfig">;
 
-interface SessionRow {
-  userId: string;
-  expiresAt: number;
-  email: string;
-  name: string;
-  bindings: string;
+/** What the cookie says, before any read: the session token, and whether "remember me" was off. */
+export interface SessionCookie {
+  token: string;
+  dontRemember: boolean;
 }
 
-// The session, its user and the user's role bindings: one snapshot, so the bindings belong to the session's user.
-const LOOKUP = `
-  SELECT s."userId", (extract(epoch FROM s."expiresAt") * 1000)::float8 AS "expiresAt", u."email", u."name",
-    COALESCE((SELECT json_agg(json_build_object('role', b."role", 'tenantId', b."tenantId", 'namespace', b."namespace"))
-      FROM "RoleBinding" b WHERE b."userId" = s."userId"), '[]'::json)::text AS "bindings"
-  FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-  WHERE s."token" = $1`;
-
-/**
- * The caller of a request whose session better-auth would accept as it is (no refresh due); `undefined` when
- * better-auth must decide (see above). `now` is this process's clock, as better-auth's checks use it.
- */
-export async function lookUpSession(
-  cookieHeader: string | null,
-  context: Pick<AuthContext, "authCookies" | "secret" | "sessionConfig">,
-  now = Date.now(),
-): Promise<LookedUpSession | undefined> {
+/** The session token of a request's cookies, when this path may decide (see above); undefined: ask better-auth. */
+export function sessionCookieOf(cookieHeader: string | null, context: SessionContext): SessionCookie | undefined {
   if (!cookieHeader) return undefined;
-  const { authCookies, secret, sessionConfig } = context;
+  const { authCookies, secret } = context;
   if (hasCookie(cookieHeader, authCookies.sessionData.name)) return undefined;
   // "Remember me" off (Keyhold's sign-in): better-auth never refreshes such a session, it only expires it.
   const dontRemember = cookieValue(cookieHeader, authCookies.dontRememberToken.name);
@@ -106,12 +90,60 @@ export async function lookUpSession(
   const value = cookieValue(cookieHeader, authCookies.sessionToken.name);
   if (!value) return undefined;
   const token = verifiedToken(value, secret);
-  if (!token) return undefined;
-  const [row] = await rawRead<SessionRow>(await db(), LOOKUP, [token]);
-  if (!row) return undefined;
+  return token ? { token, dontRemember: dontRemember !== null } : undefined;
+}
+
+/**
+ * The session of token `param` (a placeholder such as `$1`), its user and the user's role bindings as one JSON text
+ * (null: no such session): one snapshot, so the bindings belong to the session's user. Also a column of the list
+ * route's one read (lib/secrets/list-route.ts).
+ */
+export const SESSION_JSON = (param: string) => `(SELECT json_build_object('userId', s."userId",
+    'expiresAt', (extract(epoch FROM s."expiresAt") * 1000)::float8, 'email', u."email", 'name', u."name",
+    'bindings', COALESCE((SELECT json_agg(json_build_object('role', b."role", 'tenantId', b."tenantId",
+      'namespace', b."namespace")) FROM "RoleBinding" b WHERE b."userId" = s."userId"), '[]'::json))
+  FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."token" = ${param})::text`;
+
+const LOOKUP = `SELECT ${SESSION_JSON("$1")} AS "session"`;
+
+interface SessionJson {
+  userId: string;
+  expiresAt: number;
+  email: string;
+  name: string;
+  bindings: Parameters<typeof toBinding>[0][];
+}
+
+/**
+ * The session a SESSION_JSON column read for `cookie`, when better-auth would accept it as it is (valid, no refresh
+ * due); undefined when better-auth must decide. `now` is this process's clock, as better-auth's checks use it.
+ */
+export function sessionOfRow(
+  json: string | null,
+  cookie: SessionCookie,
+  context: SessionContext,
+  now = Date.now(),
+): LookedUpSession | undefined {
+  if (!json) return undefined;
+  const row = JSON.parse(json) as SessionJson;
   // better-auth refreshes a session once `expiresAt - expiresIn + updateAge` has passed (and refuses an expired one).
-  const refreshAt = row.expiresAt - sessionConfig.expiresIn * 1000 + sessionConfig.updateAge * 1000;
-  if (!(row.expiresAt > now) || (dontRemember === null && !(refreshAt > now))) return undefined;
-  const bindings = (JSON.parse(row.bindings) as Parameters<typeof toBinding>[0][]).map(toBinding);
-  return { userId: row.userId, email: row.email, name: row.name, bindings };
+  const { expiresIn, updateAge } = context.sessionConfig;
+  const refreshAt = row.expiresAt - expiresIn * 1000 + updateAge * 1000;
+  if (!(row.expiresAt > now) || (!cookie.dontRemember && !(refreshAt > now))) return undefined;
+  return { userId: row.userId, email: row.email, name: row.name, bindings: row.bindings.map(toBinding) };
+}
+
+/**
+ * The caller of a request whose session better-auth would accept as it is (no refresh due), in one read;
+ * `undefined` when better-auth must decide (see above).
+ */
+export async function lookUpSession(
+  cookieHeader: string | null,
+  context: SessionContext,
+  now = Date.now(),
+): Promise<LookedUpSession | undefined> {
+  const cookie = sessionCookieOf(cookieHeader, context);
+  if (!cookie) return undefined;
+  const [row] = await rawRead<{ session: string | null }>(await db(), LOOKUP, [cookie.token]);
+  return sessionOfRow(row?.session ?? null, cookie, context, now);
 }

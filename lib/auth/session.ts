@@ -3,7 +3,7 @@ import { cache } from "react";
 import { headers } from "next/headers";
 import { db } from "../db/client";
 import type { Binding } from "./permissions";
-import { lookUpSession, toBinding } from "./session-lookup";
+import { lookUpSession, toBinding, type LookedUpSession } from "./session-lookup";
 import { getAuth } from "./auth";
 
 export interface Session {
@@ -29,9 +29,16 @@ export async function bindingsOf(userId: string): Promise<Binding[]> {
 async function resolveSession(): Promise<Session | null> {
   const auth = await getAuth();
   const requestHeaders = await headers();
-  const quick = await lookUpSession(requestHeaders.get("cookie"), await auth.$context);
+  return sessionOrBetterAuth(await lookUpSession(requestHeaders.get("cookie"), await auth.$context), requestHeaders);
+}
+
+/** The caller the one-read path found, or (`undefined`: it could not decide) better-auth's, with the bindings read. */
+export async function sessionOrBetterAuth(
+  quick: LookedUpSession | undefined,
+  requestHeaders: Headers,
+): Promise<Session | null> {
   if (quick) return { userId: quick.userId, actor: quick.email, name: quick.name, bindings: quick.bindings };
-  const found = await auth.api.getSession({ headers: requestHeaders });
+  const found = await (await getAuth()).api.getSession({ headers: requestHeaders });
   if (!found) return null;
   return {
     userId: found.user.id,

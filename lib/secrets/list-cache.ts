@@ -62,19 +62,30 @@ function cacheOf(prisma: PrismaClient): ClientCache {
 const NOW_UTC = `(now() AT TIME ZONE 'UTC')`;
 const EPOCH_MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
-// One statement, two JSON texts. `xmin` is the transaction that wrote the row version a reader sees: any UPDATE,
-// or a delete and re-creation, changes it.
-const CHECK = `
-  SELECT
+/**
+ * The check's two columns (JSON texts) for the tenant `tenantId` (an SQL expression) and the source keys `keys` (a
+ * placeholder for a JSON array): also part of the list route's one read (list-route.ts). `xmin` is the transaction
+ * that wrote the row version a reader sees: any UPDATE, or a delete and re-creation, changes it.
+ */
+export const CHECK_COLUMNS = (tenantId: string, keys: string) => `
     (SELECT COALESCE(json_agg(json_build_array(c."id", c.xmin::text, n."path") ORDER BY c."id"), '[]'::json)
       FROM "SecretsManagerConfig" c LEFT JOIN "Namespace" n ON n."id" = c."namespaceId"
-      WHERE c."tenantId" = $1)::text AS "configs",
+      WHERE c."tenantId" = ${tenantId})::text AS "configs",
     (SELECT COALESCE(json_agg(json_build_array(s."key", s.xmin::text, s."servedGeneration", s."scanGeneration",
         s."scanCount", COALESCE(s."leaseUntil" >= ${NOW_UTC}, false), ${EPOCH_MS(`s."scannedAt"`)},
         s."lastErrorCode", s."lastErrorMessage", ${EPOCH_MS(`s."lastErrorAt"`)}, s."revision",
         ${EPOCH_MS(`s."createdAt"`)}) ORDER BY s."key"), '[]'::json)
       FROM "SecretIndexSource" s
-      WHERE s."key" = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb))))::text AS "sources"`;
+      WHERE s."key" = ANY(ARRAY(SELECT jsonb_array_elements_text(${keys}::jsonb))))::text AS "sources"`;
+
+const CHECK = `SELECT ${CHECK_COLUMNS("$1", "$2")}`;
+
+/** The check's columns as read, for the source keys asked. */
+export interface CheckRead {
+  keys: string[];
+  configs: string;
+  sources: string;
+}
 
 type StateTuple = [
   string,
@@ -98,10 +109,9 @@ interface Check {
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-async function check(prisma: PrismaClient, tenant: TenantRef, keys: string[]): Promise<Check> {
-  const [row] = await rawRead<{ configs: string; sources: string }>(prisma, CHECK, [tenant.id, JSON.stringify(keys)]);
+function checkOf(read: CheckRead): Check {
   const states = new Map<string, SourceState>();
-  for (const t of JSON.parse(row.sources) as StateTuple[]) {
+  for (const t of JSON.parse(read.sources) as StateTuple[]) {
     const [key, , servedGeneration, scanGeneration, scanCount, scanning, scannedAt, code, message, errorAt, revision] =
       t;
     states.set(key, {
@@ -116,7 +126,17 @@ async function check(prisma: PrismaClient, tenant: TenantRef, keys: string[]): P
       createdAt: new Date(t[11]),
     });
   }
-  return { stamp: `${row.configs}\n${row.sources}`, states };
+  return { stamp: `${read.configs}\n${read.sources}`, states };
+}
+
+async function check(prisma: PrismaClient, tenant: TenantRef, keys: string[]): Promise<Check> {
+  const [row] = await rawRead<{ configs: string; sources: string }>(prisma, CHECK, [tenant.id, JSON.stringify(keys)]);
+  return checkOf({ keys, ...row });
+}
+
+/** The source keys a namespace's list read last: what the next check reads (list-route.ts reads them early). */
+export function lineageKeysHint(prisma: PrismaClient, tenantSlug: string, namespace: string): string[] {
+  return cacheOf(prisma).lineageKeys.get(JSON.stringify([tenantSlug, namespace])) ?? [];
 }
 
 /** What a kept answer also depends on, by identity: the configuration file and the environment (default TTL). */
@@ -141,6 +161,8 @@ export async function cachedNamespaceList(
   namespace: string,
   query: NamespaceSecretsQuery,
   compute: () => Promise<ComputedList>,
+  /** The check as the route's early read made it (list-route.ts), in the same statement as the guard's reads. */
+  early?: CheckRead | null,
 ): Promise<string> {
   if (query.refresh || query.filter) return (await compute()).body;
   const cache = cacheOf(prisma);
@@ -154,14 +176,20 @@ export async function cachedNamespaceList(
     query.cursor ?? null,
     query.pageSize ?? null,
   ]);
-  const lineage = JSON.stringify([tenant.id, namespace]);
+  const lineage = JSON.stringify([tenant.slug, namespace]);
   const entry = cache.entries.get(key);
-  const keys = entry?.keys ?? cache.lineageKeys.get(lineage) ?? [];
+  const keys = cache.lineageKeys.get(lineage) ?? [];
   const settings = settingsNow();
   // Read before anything is computed: an answer computed after this read is at least as new as what it describes.
-  const now = await check(prisma, tenant, keys);
+  const now = early && sameList(early.keys, keys) ? checkOf(early) : await check(prisma, tenant, keys);
 
-  if (entry && entry.stamp === now.stamp && sameList(entry.settings, settings) && keepable(keys, now.states)) {
+  if (
+    entry &&
+    entry.stamp === now.stamp &&
+    sameList(entry.keys, keys) &&
+    sameList(entry.settings, settings) &&
+    keepable(keys, now.states)
+  ) {
     cache.entries.delete(key);
     cache.entries.set(key, entry);
     const serving = databaseBackends(prisma);

@@ -80,6 +80,10 @@ async function main() {
     console.log(
       `| ${result.requests.total} | ${result.latency.p50} | ${result.latency.p97_5 !== undefined ? percentile95(result) : "?"} | ${result.latency.p99} | ${result.non2xx + result.errors + result.timeouts} | ${cpuPerRequest.toFixed(1)} | ${listCalls} (${(listCalls / pagesPerScan).toFixed(1)}) | ${backends.aws.count(isAwsValueRead) - readsBefore} |`,
     );
+    if (result.non2xx + result.errors + result.timeouts > 0)
+      console.log(
+        `Errors: ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)}), ${result.errors} connection errors, ${result.timeouts} timeouts`,
+      );
     console.log(`Peak RSS of the server: ${server.peakRssMiB()} MiB`);
   } finally {
     await server.stop();

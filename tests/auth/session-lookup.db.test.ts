@@ -4,7 +4,7 @@
 // session due for better-auth's sliding refresh goes to better-auth, which refreshes it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { TEST_DATABASES } from "../support/test-db";
-import { openAppDatabase, PASSWORD, seed, SEED, type AppDatabase, type Seed } from "../support/guarded-app";
+import { callRoute, openAppDatabase, PASSWORD, seed, SEED, type AppDatabase, type Seed } from "../support/guarded-app";
 
 /** The request's Cookie header, as the browser would send it. */
 const request = vi.hoisted(() => ({ cookie: "" }));
@@ -17,6 +17,7 @@ vi.mock("next/cache", async () => (await import("../support/guarded-app")).nextC
 const { currentSession } = await import("../../lib/auth/session");
 const { lookUpSession, verifiedToken, cookieValue } = await import("../../lib/auth/session-lookup");
 const { getAuth } = await import("../../lib/auth/auth");
+const listRoute = await import("../../app/api/tenants/[tenant]/namespaces/[namespace]/secrets/route");
 
 /** Signs in through better-auth and returns the Cookie header its Set-Cookie headers make. */
 async function signInCookie(email: string, rememberMe: boolean): Promise<string> {
@@ -135,6 +136,30 @@ describe.each(TEST_DATABASES)("the session cookie's one-read path on $kind", ({ 
       expect(refreshed.expiresAt.getTime()).toBeGreaterThan(due.getTime() + 30_000);
       // Refreshed, the one-read path answers again.
       expect(await lookUpSession(cookie, context)).toMatchObject({ userId: s.users["tenant-admin"] });
+    },
+  );
+  it.skipIf(!available)(
+    "the list route's one read (session, tenant, kept answer's check) refuses a removed role and a revoked session",
+    async () => {
+      const list = async () =>
+        (
+          await callRoute(listRoute.GET, "/api/tenants/acme/namespaces/company/secrets", {
+            tenant: "acme",
+            namespace: "company",
+          })
+        ).status;
+      request.cookie = await signInCookie(s.emails.viewer, false);
+      // Scanned, computed and kept, then served from the kept answer.
+      for (let i = 0; i < 4; i++) expect(await list()).toBe(200);
+      expect(await lookUpSession(request.cookie, await contextOf())).toBeDefined();
+      await app.prisma.roleBinding.delete({ where: { id: SEED.bindings.viewer } });
+      expect(await list()).toBe(403);
+      await app.prisma.roleBinding.create({
+        data: { id: SEED.bindings.viewer, userId: SEED.users.viewer, role: "VIEWER", tenantId: s.acme.id },
+      });
+      expect(await list()).toBe(200);
+      await app.prisma.session.delete({ where: { token: await tokenOf(request.cookie) } });
+      expect(await list()).toBe(401);
     },
   );
 });
