@@ -2,7 +2,8 @@ import "server-only";
 import { cache } from "react";
 import { headers } from "next/headers";
 import { db } from "../db/client";
-import type { Binding, Role } from "./permissions";
+import type { Binding } from "./permissions";
+import { lookUpSession, toBinding, type LookedUpSession } from "./session-lookup";
 import { getAuth } from "./auth";
 
 export interface Session {
@@ -14,24 +15,30 @@ export interface Session {
   bindings: Binding[];
 }
 
-const ROLE: Record<string, Role> = {
-  INSTANCE_ADMIN: "instance-admin",
-  TENANT_ADMIN: "tenant-admin",
-  NAMESPACE_EDITOR: "namespace-editor",
-  VIEWER: "viewer",
-};
-
 export async function bindingsOf(userId: string): Promise<Binding[]> {
   const rows = await (
     await db()
   ).roleBinding.findMany({ where: { userId }, select: { role: true, tenantId: true, namespace: true } });
-  return rows.map((r) => ({ role: ROLE[r.role], tenantId: r.tenantId, namespace: r.namespace }));
+  return rows.map(toBinding);
 }
 
-/** Resolves the caller from the session cookie (better-auth), with the role bindings of that user. */
+/**
+ * Resolves the caller from the session cookie, with the role bindings of that user: a valid session with no refresh
+ * due in one read (session-lookup.ts), anything else by better-auth (which refreshes, expires or refuses it).
+ */
 async function resolveSession(): Promise<Session | null> {
   const auth = await getAuth();
-  const found = await auth.api.getSession({ headers: await headers() });
+  const requestHeaders = await headers();
+  return sessionOrBetterAuth(await lookUpSession(requestHeaders.get("cookie"), await auth.$context), requestHeaders);
+}
+
+/** The caller the one-read path found, or (`undefined`: it could not decide) better-auth's, with the bindings read. */
+export async function sessionOrBetterAuth(
+  quick: LookedUpSession | undefined,
+  requestHeaders: Headers,
+): Promise<Session | null> {
+  if (quick) return { userId: quick.userId, actor: quick.email, name: quick.name, bindings: quick.bindings };
+  const found = await (await getAuth()).api.getSession({ headers: requestHeaders });
   if (!found) return null;
   return {
     userId: found.user.id,

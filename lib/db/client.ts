@@ -32,6 +32,14 @@ export async function db(): Promise<PrismaClient> {
   return s.prisma;
 }
 
+/** The driver under `prisma` when it is this process's client (already opened), else null (e.g. a test's own client). */
+export async function driverOf(prisma: PrismaClient): Promise<Driver | null> {
+  const s = holder.__keyholdDb;
+  if (!s || s.prisma !== prisma) return null;
+  await s.ready;
+  return s.driver;
+}
+
 export function dbDriver(): Driver {
   return state().driver;
 }

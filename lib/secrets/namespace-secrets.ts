@@ -80,6 +80,8 @@ export interface NamespaceSecrets {
 export interface NamespaceListing extends NamespaceSecrets {
   /** The namespace's effective backend (the page's heading), as the listing resolved it. */
   effective: EffectiveBackend;
+  /** The lineage's backends with their index sources, as the listing resolved them (lib/secrets/list-cache.ts). */
+  served: Served[];
 }
 
 function rowsOf(page: Awaited<ReturnType<typeof listPage>>, served: Served[], tenantWide: boolean): SecretRow[] {
@@ -152,6 +154,7 @@ export async function listNamespaceSecrets(
   ]);
   return {
     effective: backends.get(namespace)!,
+    served,
     rows: rowsOf(page, usable, false),
     total: page.total,
     nextCursor: page.nextCursor,

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { db } from "../db/client";
+import { rawRead } from "../db/raw-read";
 import type { PrismaClient } from "../db/generated/client";
 import { currentSession, type Session } from "../auth/session";
 import { isAllowed, isInstanceAdmin, MUTATIONS, type Permission } from "../auth/permissions";
@@ -18,6 +19,24 @@ export interface GuardContext<P = Session> {
   prisma: PrismaClient;
   /** The tenant the call is about, resolved and checked; every query below must be scoped by its id. */
   tenant: TenantRef | null;
+  /** What an `early` resolver read besides the caller and the tenant, in the same statement (see GuardOptions). */
+  early?: unknown;
+}
+
+/**
+ * A route may resolve the caller and the tenant together, in one read with whatever its handler reads first
+ * (lib/secrets/list-route.ts): the guard then checks what that read found exactly as it checks its own reads.
+ * Only for callers identified by the session cookie; asked only when the input is valid.
+ */
+export interface EarlyRead {
+  session: Session | null;
+  tenant: TenantRef | null;
+  /** Handed to the handler as `ctx.early`. */
+  early?: unknown;
+}
+
+export interface GuardOptions {
+  early?: (prisma: PrismaClient, slug: string | null, input: never) => Promise<EarlyRead>;
 }
 
 interface SpecBase<S extends z.ZodType> {
@@ -56,6 +75,7 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string> {
 }
 
 const FORBIDDEN = "You do not have permission to do this.";
+const TENANT_BY_SLUG = `SELECT "id", "slug" FROM "Tenant" WHERE "slug" = $1`;
 
 /** Records a refused change, so the audit log shows attempts as well as changes. */
 async function auditRefusal(
@@ -80,21 +100,26 @@ export async function runGuarded<S extends z.ZodType, R>(
   raw: unknown,
   /** Who calls, when not the session cookie (the REST API's bearer tokens, lib/api/v1/handler.ts). */
   principal: () => Promise<Session | null> = currentSession,
+  options: GuardOptions = {},
 ): Promise<ActionResult<R>> {
   try {
-    const session = await principal();
-    if (!session && spec.permission !== "public") throw new KeyholdError("unauthenticated", "Sign in to continue.");
+    // Parsing is pure; its failure is still reported after a missing session, as before.
     const parsed = spec.input.safeParse(raw);
+    const slug = parsed.success ? (spec.tenant?.(parsed.data) ?? null) : null;
+    const early = options.early && parsed.success ? await options.early(await db(), slug, parsed.data as never) : null;
+    const session = early ? early.session : await principal();
+    if (!session && spec.permission !== "public") throw new KeyholdError("unauthenticated", "Sign in to continue.");
     if (!parsed.success) {
       const fieldErrors = fieldErrorsOf(parsed.error);
       throw new KeyholdError("invalid-input", "Some fields need attention.", fieldErrors);
     }
     const prisma = await db();
-    const slug = spec.tenant?.(parsed.data) ?? null;
     const namespace = spec.namespace?.(parsed.data) ?? null;
     let tenant: TenantRef | null = null;
     if (slug !== null) {
-      tenant = await prisma.tenant.findUnique({ where: { slug }, select: { id: true, slug: true } });
+      // By the driver (lib/db/raw-read.ts): every guarded call with a tenant makes this read (or the early one).
+      if (early) tenant = early.tenant;
+      else [tenant = null] = await rawRead<TenantRef>(prisma, TENANT_BY_SLUG, [slug]);
       // Only instance administrators learn whether a tenant they cannot see exists.
       if (!tenant && session && !isInstanceAdmin(session.bindings)) {
         if (spec.permission !== "public" && MUTATIONS.has(spec.permission))
@@ -109,7 +134,7 @@ export async function runGuarded<S extends z.ZodType, R>(
       if (MUTATIONS.has(spec.permission)) await auditRefusal(prisma, session!, spec.name, tenant, namespace);
       throw new KeyholdError("forbidden", FORBIDDEN);
     }
-    return { ok: true, data: await spec.run({ session: session!, prisma, tenant }, parsed.data) };
+    return { ok: true, data: await spec.run({ session: session!, prisma, tenant, early: early?.early }, parsed.data) };
   } catch (error) {
     // Next.js control flow (redirect, notFound, dynamic rendering bail-outs) must pass through untouched.
     unstable_rethrow(error);

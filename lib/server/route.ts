@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { ErrorCode, ErrorShape } from "../errors";
-import { runGuarded, type AnySpec } from "./guard";
+import { runGuarded, type AnySpec, type GuardOptions } from "./guard";
 import { isCrossSite } from "./cross-site";
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -44,12 +44,17 @@ async function inputOf(request: Request, context: RouteContext) {
 }
 
 /** Wraps a route handler: input is the route params merged with the query string (and JSON body for writes). */
-export function defineRoute<S extends z.ZodType, R>(spec: AnySpec<S, R>, respond?: (data: R) => Response) {
+export function defineRoute<S extends z.ZodType, R>(
+  spec: AnySpec<S, R>,
+  respond?: (data: R) => Response,
+  /** The guard's options (an early read of the caller, the tenant and what the handler reads first). */
+  options?: GuardOptions,
+) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     if (request.method !== "GET" && request.method !== "HEAD" && isCrossSite(request.headers)) {
       return errorResponse({ code: "forbidden", message: "Cross-site request refused." });
     }
-    const result = await runGuarded(spec, await inputOf(request, context));
+    const result = await runGuarded(spec, await inputOf(request, context), undefined, options);
     if (!result.ok) return errorResponse(result.error);
     return respond ? respond(result.data) : Response.json(result.data, { headers: NO_STORE });
   };

@@ -58,8 +58,13 @@ export interface Server {
   pid: number;
   /** Peak resident memory of the server process so far (VmHWM), in MiB. */
   peakRssMiB(): number;
+  /** CPU time (user + system) the server process used so far, in ms (from /proc/<pid>/stat). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
+
+/** USER_HZ: 100 on Linux (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 export async function startServer(port: number, env: Record<string, string> = {}): Promise<Server> {
   // KEYHOLD_BENCH_NODE_ARGS: options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
@@ -88,6 +93,11 @@ export async function startServer(port: number, env: Record<string, string> = {}
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
       return m ? Math.round(Number(m[1]) / 1024) : NaN;
     },
+    cpuMs: () => {
+      // Fields 14 and 15 (utime, stime) in clock ticks; the command name (field 2) may hold spaces, so count after it.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
@@ -113,6 +123,15 @@ export async function prepareTenant(base: string, tenant: string): Promise<{ adm
 
 export async function configureNamespace(admin: ActionClient, tenant: string, namespace: string, document: object) {
   await admin.must(...ACTIONS.createNamespace, { tenant, path: namespace });
+  // Turning a manager on switches the namespace's backend: the save carries its preview's confirmation.
+  const preview = await admin.call(...ACTIONS.previewSwitch, {
+    tenant,
+    namespace,
+    enabled: true,
+    keepCredentials: [],
+    document,
+  });
+  if (!preview.ok) throw new Error(`previewing ${namespace}: ${JSON.stringify(preview.error)}`);
   const saved = await admin.call(...ACTIONS.saveConfig, {
     tenant,
     namespace,
@@ -120,6 +139,7 @@ export async function configureNamespace(admin: ActionClient, tenant: string, na
     enabled: true,
     keepCredentials: [],
     document,
+    confirmSwitch: (preview.data as { confirmation?: string | null }).confirmation ?? undefined,
   });
   if (!saved.ok) throw new Error(`saving ${namespace}: ${JSON.stringify(saved.error)}`);
 }

@@ -68,9 +68,10 @@ export async function ensureFresh(
   prisma: PrismaClient,
   source: ServedSource,
   open: () => Promise<SecretsBackend>,
-  options: { refresh?: boolean } = {},
+  /** `known`: the state as the caller just read it (the list's cache check, list-cache.ts), spared a second read. */
+  options: { refresh?: boolean; known?: SourceState } = {},
 ): Promise<SourceState | null> {
-  const state = await sourceState(prisma, source.key);
+  const state = options.known ?? (await sourceState(prisma, source.key));
   const now = Date.now();
   if (options.refresh || source.ttlMs === 0) {
     await within(scan(prisma, source, open), REFRESH_WAIT_MS);

@@ -241,22 +241,23 @@ const BUMP = (sourceKey: string) =>
  * scanned, so the next list shows it and a running scan does not lose it. 0 when the source has no index yet.
  * The revision (what totals and ignored counts are kept by) is bumped only when the write can change a count: a new
  * row, or a changed key, namespace, tenant tag, search text or ignored reason. A new value, description or version
- * (the usual update) keeps every total, so the next list does not count again.
+ * (the usual update) keeps every total, so the next list does not count again. The source row is written either way:
+ * its new row version (`xmin`) is what the list's response cache checks (lib/secrets/list-cache.ts).
  */
 export async function upsertEntry(prisma: PrismaClient, sourceKey: string, secret: IndexedSecret): Promise<number> {
   const record = entryRecord(secret);
   const row = JSON.stringify([record]);
   return prisma.$executeRaw`
     WITH bump AS (
-      UPDATE "SecretIndexSource" SET "revision" = "revision" + 1 WHERE "key" = ${sourceKey}
-        AND NOT EXISTS (SELECT 1 FROM "SecretIndexEntry" o
+      UPDATE "SecretIndexSource" SET "revision" = "revision" + CASE WHEN EXISTS (SELECT 1 FROM "SecretIndexEntry" o
           WHERE o."sourceKey" = ${sourceKey} AND o."generation" = "SecretIndexSource"."servedGeneration"
             AND o."backendName" = ${record.backendName}
             AND o."key" IS NOT DISTINCT FROM ${record.key}::text
             AND o."namespace" IS NOT DISTINCT FROM ${record.namespace}::text
             AND o."tenantTag" IS NOT DISTINCT FROM ${record.tenantTag}::text
             AND o."searchText" = ${record.searchText}
-            AND o."ignoredReason" IS NOT DISTINCT FROM ${record.ignoredReason}::text)
+            AND o."ignoredReason" IS NOT DISTINCT FROM ${record.ignoredReason}::text) THEN 0 ELSE 1 END
+      WHERE "key" = ${sourceKey}
       RETURNING 1)
     INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
       "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason",
@@ -330,7 +331,9 @@ export async function setSubkeys(
 ): Promise<number> {
   const generations = await liveGenerations(prisma, sourceKey);
   if (!generations.length) return 0;
+  // The source row is touched too: its row version is what the list's response cache checks (lib/secrets/list-cache.ts).
   return prisma.$executeRaw`
+    WITH touch AS (UPDATE "SecretIndexSource" SET "revision" = "revision" WHERE "key" = ${sourceKey} RETURNING 1)
     UPDATE "SecretIndexEntry" SET "subkeys" = ${JSON.stringify(names)}::jsonb
     WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[]) AND "backendName" = ${backendName}`;
 }
