@@ -8,6 +8,7 @@ import {
   refreshSource,
   removeEntry,
   setSubkeys,
+  settleIndexWrites,
   sourceState,
   upsertEntry,
   waitForRefresh,
@@ -79,6 +80,7 @@ for (const { kind, available } of TEST_DATABASES) {
       await scan.step();
       expect(await running).toMatchObject({ status: "done", generation: 2, count: 3 });
       expect(await allKeys(prisma)).toEqual(["KEPT", "NEW_B", "NEW_C"]);
+      await settleIndexWrites(); // the old generation goes after the swap
       const generations = await prisma.$queryRaw<{ generation: number }[]>`
         SELECT DISTINCT "generation" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
       expect(generations).toEqual([{ generation: 2 }]);
@@ -149,6 +151,7 @@ for (const { kind, available } of TEST_DATABASES) {
       expect(late.rows.map((r) => [r.key, r.description])).toEqual([["LATE", "again"]]);
       expect(await ignoredCounts(prisma, SOURCE.key, "acme")).toEqual({});
       // The finished scan left no tombstone behind.
+      await settleIndexWrites();
       const rows = await prisma.$queryRaw<{ n: bigint | number }[]>`
         SELECT count(*) AS "n" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
       expect(Number(rows[0].n)).toBe(3);
@@ -233,6 +236,7 @@ for (const { kind, available } of TEST_DATABASES) {
       await stuck.step();
       expect(await crashed).toEqual({ status: "lost" });
       expect(await allKeys(prisma)).toEqual(["B"]);
+      await settleIndexWrites(); // the old generation goes after the swap
       const generations = await prisma.$queryRaw<{ generation: number }[]>`
         SELECT DISTINCT "generation" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
       expect(generations).toEqual([{ generation: 3 }]);
