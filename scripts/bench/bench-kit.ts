@@ -40,9 +40,12 @@ export interface Backends {
   close(): Promise<void>;
 }
 
-/** Proxies in front of moto and OpenBao: the benchmarks count ListSecrets, GetSecretValue and Vault data reads there. */
-export async function countingBackends(): Promise<Backends> {
-  const aws = await startCountingProxy(awsEnv().endpoint);
+/**
+ * Proxies in front of moto and OpenBao: the benchmarks count ListSecrets, GetSecretValue and Vault data reads there.
+ * `awsEndpoint`: another Secrets Manager endpoint than the shared moto's (the sharded motos of `--moto-shards`).
+ */
+export async function countingBackends(awsEndpoint = awsEnv().endpoint): Promise<Backends> {
+  const aws = await startCountingProxy(awsEndpoint);
   const vault = await startCountingTcpProxy(process.env.KEYHOLD_VAULT_ADDR!);
   return { aws, vault, close: async () => void (await Promise.all([aws.close(), vault.close()])) };
 }
@@ -113,6 +116,15 @@ export async function prepareTenant(base: string, tenant: string): Promise<{ adm
 
 export async function configureNamespace(admin: ActionClient, tenant: string, namespace: string, document: object) {
   await admin.must(...ACTIONS.createNamespace, { tenant, path: namespace });
+  // Turning a manager on switches the namespace's backend: the save carries its preview's confirmation.
+  const preview = await admin.call(...ACTIONS.previewSwitch, {
+    tenant,
+    namespace,
+    enabled: true,
+    keepCredentials: [],
+    document,
+  });
+  if (!preview.ok) throw new Error(`previewing ${namespace}: ${JSON.stringify(preview.error)}`);
   const saved = await admin.call(...ACTIONS.saveConfig, {
     tenant,
     namespace,
@@ -120,6 +132,7 @@ export async function configureNamespace(admin: ActionClient, tenant: string, na
     enabled: true,
     keepCredentials: [],
     document,
+    confirmSwitch: (preview.data as { confirmation: string }).confirmation,
   });
   if (!saved.ok) throw new Error(`saving ${namespace}: ${JSON.stringify(saved.error)}`);
 }
@@ -144,16 +157,19 @@ export const vaultReadOnly = (address: string, folder: string) => ({
   vault: { address, "secret-path-prefix": folder, token: { token: process.env.KEYHOLD_VAULT_TOKEN! } },
 });
 
-const aws = () =>
+const aws = (endpoint = awsEnv().endpoint) =>
   new SecretsManagerClient({
-    endpoint: awsEnv().endpoint,
+    endpoint,
     region: awsEnv().region,
     credentials: { accessKeyId: awsEnv().accessKeyId, secretAccessKey: awsEnv().secretAccessKey },
   });
 
 /** Every secret name under `prefix` in moto, by the SDK loop a script would write (the baseline of a scan). */
-export async function directAwsScan(prefix: string): Promise<{ names: number; ms: number }> {
-  const client = aws();
+export async function directAwsScan(
+  prefix: string,
+  endpoint = awsEnv().endpoint,
+): Promise<{ names: number; ms: number }> {
+  const client = aws(endpoint);
   const started = performance.now();
   let names = 0;
   let token: string | undefined;
@@ -214,13 +230,13 @@ export async function seedAws(prefix: string, count: number, concurrency = 8): P
   client.destroy();
 }
 
-const vault = () =>
-  nodeVault({ endpoint: process.env.KEYHOLD_VAULT_ADDR!, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
+const vault = (endpoint = process.env.KEYHOLD_VAULT_ADDR!) =>
+  nodeVault({ endpoint, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
 
 /** The entries under `secret/<folder>/`, by one LIST as a script would (the baseline of a scan). */
-export async function directVaultScan(folder: string): Promise<{ names: number; ms: number }> {
+export async function directVaultScan(folder: string, endpoint?: string): Promise<{ names: number; ms: number }> {
   const started = performance.now();
-  const names = await vault()
+  const names = await vault(endpoint)
     .list(`secret/metadata/${folder}`)
     .then(
       (r: { data: { keys: string[] } }) => r.data.keys.length,
@@ -236,8 +252,9 @@ export async function directVaultScan(folder: string): Promise<{ names: number; 
 export async function directVaultScanWithSubkeys(
   folder: string,
   concurrency = 16,
+  endpoint?: string,
 ): Promise<{ names: number; ms: number }> {
-  const v = vault();
+  const v = vault(endpoint);
   const started = performance.now();
   const keys = await v.list(`secret/metadata/${folder}`).then(
     (r: { data: { keys: string[] } }) => r.data.keys,
