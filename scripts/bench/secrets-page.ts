@@ -3,7 +3,7 @@
 // Past 5,000 (--count 50000) the index is filled once before the runs (a Refresh, waited for until the list is as of
 // a finished scan of every entry) and the namespace's freshness is ten minutes, so no scan runs during the runs: "cold"
 // is then a new browser context on a warm server index, not a server that asks the backend again.
-//   scripts/bench/secrets-page [--count 5000] [--runs 5] [--port 3300]
+//   scripts/bench/secrets-page [--count 5000] [--runs 5] [--port 3300] [--database-url postgres://…] (default PGlite)
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,10 @@ const arg = (name: string, fallback: number) => {
 const COUNT = arg("count", 5000);
 const RUNS = arg("runs", 5);
 const PORT = arg("port", 3300);
+const DATABASE_URL = (() => {
+  const i = process.argv.indexOf("--database-url");
+  return i > 0 ? process.argv[i + 1] : "";
+})();
 const BASE = `http://localhost:${PORT}`;
 /** Small sizes: each cold run finds the server's index expired (a background scan); large ones keep it warm. */
 const LARGE = COUNT > 5000;
@@ -78,7 +82,7 @@ async function main() {
       KEYHOLD_DATA_DIR: mkdtempSync(path.join(tmpdir(), "keyhold-bench-")),
       KEYHOLD_LIST_CACHE_MS: String(CACHE_MS),
       KEYHOLD_CONFIG_FILE: "",
-      DATABASE_URL: "",
+      DATABASE_URL: DATABASE_URL,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -160,7 +164,7 @@ async function main() {
       `median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(", ")})`;
     const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
     console.log(
-      `secrets page, ${COUNT} secrets in one namespace (load average ${load}) (OpenBao kv v2, read-only, subkeys from the metadata of the first page of 50, no value read):`,
+      `secrets page, ${COUNT} secrets in one namespace (${DATABASE_URL ? "PostgreSQL" : "PGlite"}; load average ${load}) (OpenBao kv v2, read-only, subkeys from the metadata of the first page of 50, no value read):`,
     );
     console.log(
       LARGE

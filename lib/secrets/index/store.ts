@@ -128,23 +128,25 @@ export async function refreshSource(
   // analyzes by itself, PostgreSQL's autovacuum only after a while). A later scan serves with the statistics of the
   // one before (the same shape) and analyzes after the swap.
   if (served === null && count >= ANALYZE_AFTER) await analyze(prisma);
-  const finished = await prisma.$executeRawUnsafe(
+  const finished = await prisma.$queryRawUnsafe<{ createdAt: Date }[]>(
     `UPDATE "SecretIndexSource" SET "servedGeneration" = "scanGeneration", "scanGeneration" = NULL,
        "leaseHolder" = NULL, "leaseUntil" = NULL, "scannedAt" = ${NOW_UTC},
        "lastErrorCode" = NULL, "lastErrorMessage" = NULL, "lastErrorAt" = NULL
-     WHERE "key" = $1 AND "leaseHolder" = $2 AND "scanGeneration" = $3`,
+     WHERE "key" = $1 AND "leaseHolder" = $2 AND "scanGeneration" = $3
+     RETURNING "createdAt"`,
     source.key,
     holder,
     generation,
   );
-  if (!finished) {
+  if (!finished.length) {
     await dropGeneration(prisma, source.key, generation);
     return { status: "lost" };
   }
   // The new generation is served from here on. The old one and this scan's tombstones (rows no list reads) go after
   // the result is handed back, in slices, so lists asked meanwhile (on PGlite, the one connection) do not wait for
   // the whole delete; `settleIndexWrites` waits for them.
-  track(cleanUp(prisma, source.key, generation, served !== null && count >= ANALYZE_AFTER));
+  const owner = { key: source.key, createdAt: finished[0].createdAt, generation };
+  track(cleanUp(prisma, owner, served !== null && count >= ANALYZE_AFTER));
   return { status: "done", generation, count };
 }
 
@@ -153,20 +155,34 @@ const DELETE_SLICE = 2_000;
 /** The delete starts this long after the swap, so the caller's first list (the Refresh's answer) goes first. */
 const CLEANUP_DELAY_MS = 100;
 
-async function cleanUp(prisma: PrismaClient, key: string, generation: number, reanalyze: boolean): Promise<void> {
+/**
+ * After a swap to `generation`: its source's older generations and this generation's tombstones go. Only while the
+ * source is the one that scan served (same creation time, this generation or a later one served): a source dropped and
+ * created again meanwhile numbers its generations from 1, and its rows are not this cleanup's.
+ */
+async function cleanUp(
+  prisma: PrismaClient,
+  owner: { key: string; createdAt: Date; generation: number },
+  reanalyze: boolean,
+): Promise<void> {
   await new Promise((r) => setTimeout(r, CLEANUP_DELAY_MS));
+  const { key, createdAt, generation } = owner;
+  // As the database stores it (UTC, without a zone), compared as such whatever the session's time zone.
+  const created = createdAt.toISOString().replace("T", " ").replace("Z", "");
+  const same = Prisma.sql`EXISTS (SELECT 1 FROM "SecretIndexSource" s WHERE s."key" = ${key}
+    AND s."createdAt" = ${created}::timestamp(3) AND s."servedGeneration" >= ${generation})`;
   // Older generations only: a scan that took the lease since has a newer one.
   for (;;) {
     const n = await prisma.$executeRaw`
       DELETE FROM "SecretIndexEntry" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "SecretIndexEntry"
-        WHERE "sourceKey" = ${key} AND "generation" < ${generation} LIMIT ${DELETE_SLICE}))`;
+        WHERE "sourceKey" = ${key} AND "generation" < ${generation} AND ${same} LIMIT ${DELETE_SLICE}))`;
     if (n < DELETE_SLICE) break;
     await new Promise((r) => setImmediate(r));
   }
   // Tombstones (removeEntry) of this generation.
   await prisma.$executeRaw`
     DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${key} AND "generation" = ${generation}
-      AND "key" IS NULL AND "ignoredReason" IS NULL AND "tenantTag" IS NULL`;
+      AND "key" IS NULL AND "ignoredReason" IS NULL AND "tenantTag" IS NULL AND ${same}`;
   if (reanalyze) await analyze(prisma);
 }
 

@@ -86,6 +86,25 @@ for (const { kind, available } of TEST_DATABASES) {
       expect(generations).toEqual([{ generation: 2 }]);
     });
 
+    it("drops the old generation after the swap, and never a source created again meanwhile", async () => {
+      await refreshSource(prisma, SOURCE, () => pagesOf([own("OLD")], 10));
+      expect(await refreshSource(prisma, SOURCE, () => pagesOf([own("NEW")], 10))).toMatchObject({ generation: 2 });
+      // Served from the swap on, whether or not generation 1 is deleted yet.
+      expect(await allKeys(prisma)).toEqual(["NEW"]);
+      // The source is dropped and created again before that delete ran: its generation 1 is not the old one's.
+      await dropSources(prisma, { key: SOURCE.key });
+      expect(await refreshSource(prisma, SOURCE, () => pagesOf([own("AGAIN")], 10))).toMatchObject({ generation: 1 });
+      await settleIndexWrites();
+      expect(await allKeys(prisma)).toEqual(["AGAIN"]);
+      // And a source's own older generation goes.
+      await refreshSource(prisma, SOURCE, () => pagesOf([own("LATER")], 10));
+      await settleIndexWrites();
+      const generations = await prisma.$queryRaw<{ generation: number }[]>`
+        SELECT DISTINCT "generation" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
+      expect(generations).toEqual([{ generation: 2 }]);
+      expect(await allKeys(prisma)).toEqual(["LATER"]);
+    });
+
     it("keeps the previous generation when a scan fails, records the error and releases the lease", async () => {
       await refreshSource(prisma, SOURCE, () => pagesOf([own("A"), own("B")], 10));
       const scan = steppedScan([[own("C")], [own("D")]]);
