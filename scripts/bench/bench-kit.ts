@@ -67,7 +67,9 @@ export interface Server {
 export async function startServer(port: number, env: Record<string, string> = {}): Promise<Server> {
   // KEYHOLD_BENCH_NODE_ARGS: options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = (process.env.KEYHOLD_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  // KEYHOLD_BENCH_APP_DIR: another checkout's build to serve (an earlier commit, to compare before and after).
   const child: ChildProcess = spawn("node", [...nodeArgs, "scripts/start.mjs"], {
+    cwd: process.env.KEYHOLD_BENCH_APP_DIR || undefined,
     env: {
       ...process.env,
       KEYHOLD_ADMIN_EMAIL: ADMIN.email,
