@@ -40,9 +40,12 @@ export interface Backends {
   close(): Promise<void>;
 }
 
-/** Proxies in front of moto and OpenBao: the benchmarks count ListSecrets, GetSecretValue and Vault data reads there. */
-export async function countingBackends(): Promise<Backends> {
-  const aws = await startCountingProxy(awsEnv().endpoint);
+/**
+ * Proxies in front of moto and OpenBao: the benchmarks count ListSecrets, GetSecretValue and Vault data reads there.
+ * `awsEndpoint`: another Secrets Manager endpoint than the shared moto's (the sharded motos of `--moto-shards`).
+ */
+export async function countingBackends(awsEndpoint = awsEnv().endpoint): Promise<Backends> {
+  const aws = await startCountingProxy(awsEndpoint);
   const vault = await startCountingTcpProxy(process.env.KEYHOLD_VAULT_ADDR!);
   return { aws, vault, close: async () => void (await Promise.all([aws.close(), vault.close()])) };
 }
@@ -69,7 +72,9 @@ const CLOCK_TICKS = 100;
 export async function startServer(port: number, env: Record<string, string> = {}): Promise<Server> {
   // KEYHOLD_BENCH_NODE_ARGS: options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = (process.env.KEYHOLD_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  // KEYHOLD_BENCH_APP_DIR: another checkout's build to serve (an earlier commit, to compare before and after).
   const child: ChildProcess = spawn("node", [...nodeArgs, "scripts/start.mjs"], {
+    cwd: process.env.KEYHOLD_BENCH_APP_DIR || undefined,
     env: {
       ...process.env,
       KEYHOLD_ADMIN_EMAIL: ADMIN.email,
@@ -164,16 +169,19 @@ export const vaultReadOnly = (address: string, folder: string) => ({
   vault: { address, "secret-path-prefix": folder, token: { token: process.env.KEYHOLD_VAULT_TOKEN! } },
 });
 
-const aws = () =>
+const aws = (endpoint = awsEnv().endpoint) =>
   new SecretsManagerClient({
-    endpoint: awsEnv().endpoint,
+    endpoint,
     region: awsEnv().region,
     credentials: { accessKeyId: awsEnv().accessKeyId, secretAccessKey: awsEnv().secretAccessKey },
   });
 
 /** Every secret name under `prefix` in moto, by the SDK loop a script would write (the baseline of a scan). */
-export async function directAwsScan(prefix: string): Promise<{ names: number; ms: number }> {
-  const client = aws();
+export async function directAwsScan(
+  prefix: string,
+  endpoint = awsEnv().endpoint,
+): Promise<{ names: number; ms: number }> {
+  const client = aws(endpoint);
   const started = performance.now();
   let names = 0;
   let token: string | undefined;
@@ -234,13 +242,13 @@ export async function seedAws(prefix: string, count: number, concurrency = 8): P
   client.destroy();
 }
 
-const vault = () =>
-  nodeVault({ endpoint: process.env.KEYHOLD_VAULT_ADDR!, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
+const vault = (endpoint = process.env.KEYHOLD_VAULT_ADDR!) =>
+  nodeVault({ endpoint, token: process.env.KEYHOLD_VAULT_TOKEN!, apiVersion: "v1" });
 
 /** The entries under `secret/<folder>/`, by one LIST as a script would (the baseline of a scan). */
-export async function directVaultScan(folder: string): Promise<{ names: number; ms: number }> {
+export async function directVaultScan(folder: string, endpoint?: string): Promise<{ names: number; ms: number }> {
   const started = performance.now();
-  const names = await vault()
+  const names = await vault(endpoint)
     .list(`secret/metadata/${folder}`)
     .then(
       (r: { data: { keys: string[] } }) => r.data.keys.length,
@@ -256,8 +264,9 @@ export async function directVaultScan(folder: string): Promise<{ names: number; 
 export async function directVaultScanWithSubkeys(
   folder: string,
   concurrency = 16,
+  endpoint?: string,
 ): Promise<{ names: number; ms: number }> {
-  const v = vault();
+  const v = vault(endpoint);
   const started = performance.now();
   const keys = await v.list(`secret/metadata/${folder}`).then(
     (r: { data: { keys: string[] } }) => r.data.keys,

@@ -1,10 +1,17 @@
 // Benchmark: the secrets index at scale. For each size it seeds moto and OpenBao, configures a read-only namespace on
 // each, and prints: a scan (Refresh, which waits for a new scan into the index) against the SDK loop a script would
 // write, warm first page and search over HTTP, backend value reads per page view, and the server's peak memory.
-// The SDK loop is what a script needing the same metadata would write: AWS, ListSecrets (its entries carry tags,
+// The SDK loop (through the same loopback proxy as Keyhold) is what a script needing the same metadata would write: AWS, ListSecrets (its entries carry tags,
 // description and dates); Vault KV v2, a LIST and one subkeys request per entry, as many in flight as the scan
 // (the bare LIST, which tells names only, is printed too).
-//   scripts/bench/list-scale [--sizes 1000,10000,50000] [--runs 5] [--backends aws,vault] [--seed-concurrency 8] [--port 3310]
+// With --moto-shards N the AWS secrets live in N moto_servers of the benchmark's own behind one loopback endpoint
+// (tests/support/backends/moto-shards.ts): one moto checks each new name against every secret it holds (seeding is
+// quadratic) and races past about 20,000, so 50,000 seed only sharded. Keyhold and the SDK loop both see the one
+// endpoint (the loop through the same router).
+//   scripts/bench/list-scale [--sizes 1000,10000,50000] [--runs 5] [--backends aws,vault] [--seed-concurrency 8]
+//     [--moto-shards 10] [--port 3310]
+import { readFileSync } from "node:fs";
+import { startMotoShards } from "../../tests/support/backends/moto-shards";
 import {
   arg,
   awsReadOnly,
@@ -31,6 +38,7 @@ const SEED_CONCURRENCY = Number(arg("seed-concurrency", "8"));
 /** The Vault scan's subkeys requests in flight (lib/backends/vault/adapter.ts, DETAIL_CONCURRENCY). */
 const VAULT_CONCURRENCY = 16;
 const PORT = Number(arg("port", "3310"));
+const MOTO_SHARDS = Number(arg("moto-shards", "0"));
 const TENANT = "scale";
 
 /**
@@ -55,7 +63,9 @@ async function timedRefresh(admin: Parameters<typeof timedList>[0], namespace: s
 }
 
 async function main() {
-  const backends = await countingBackends();
+  const shards = MOTO_SHARDS > 0 ? await startMotoShards(MOTO_SHARDS) : null;
+  const backends = await countingBackends(shards?.endpoint);
+  // The SDK loops ask through the same counting proxies as Keyhold, so both pay the proxies' hop.
   const server = await startServer(PORT, {
     KEYHOLD_EGRESS_ALLOW: [new URL(backends.aws.url).host, new URL(backends.vault.url).host].join(","),
   });
@@ -66,7 +76,12 @@ async function main() {
       for (const kind of BACKENDS) {
         const namespace = `${kind}${size}`;
         const seeded = performance.now();
-        if (kind === "aws") await seedAws(`scale${size}/`, size, SEED_CONCURRENCY);
+        if (kind === "aws" && shards)
+          await shards.seed(size, (i) => ({
+            name: `scale${size}/KEY_${String(i).padStart(6, "0")}`,
+            tags: [{ Key: "team", Value: i % 2 ? "payments" : "ledger" }],
+          }));
+        else if (kind === "aws") await seedAws(`scale${size}/`, size, SEED_CONCURRENCY);
         else await seedVault(`scale${size}`, size, SEED_CONCURRENCY * 4);
         console.error(`[bench] ${namespace}: seeded in ${Math.round(performance.now() - seeded)} ms`);
         await configureNamespace(
@@ -88,14 +103,15 @@ async function main() {
             );
           scans.push(refreshed.ms);
           if (kind === "aws") {
-            const loop = await directAwsScan(`scale${size}/`);
+            const loop = await directAwsScan(`scale${size}/`, backends.aws.url);
+            if (loop.names !== size) throw new Error(`${namespace}: the SDK loop listed ${loop.names} secrets`);
             direct.push(loop.ms);
             bare.push(loop.ms);
           } else {
-            const loop = await directVaultScanWithSubkeys(`scale${size}`, VAULT_CONCURRENCY);
+            const loop = await directVaultScanWithSubkeys(`scale${size}`, VAULT_CONCURRENCY, backends.vault.url);
             if (loop.names !== size) throw new Error(`${namespace}: the SDK loop described ${loop.names} entries`);
             direct.push(loop.ms);
-            bare.push((await directVaultScan(`scale${size}`)).ms);
+            bare.push((await directVaultScan(`scale${size}`, backends.vault.url)).ms);
           }
         }
         const valueReads = () =>
@@ -121,9 +137,11 @@ async function main() {
   } finally {
     await server.stop();
     await backends.close();
+    await shards?.stop();
   }
+  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   console.log(
-    `Secrets index at scale (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}; medians of ${RUNS} scans, ${RUNS * 2} page views and searches; ms over HTTP on loopback)`,
+    `Secrets index at scale (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}${shards ? `; moto in ${MOTO_SHARDS} shards` : ""}; medians of ${RUNS} scans, ${RUNS * 2} page views and searches; ms over HTTP on loopback; load average at the end ${load})`,
   );
   console.log(
     "| Secrets | Backend | Scan into the index | SDK loop (same metadata) | Ratio | Bare list (names only) | Warm first page | Search | Value reads per view | Peak RSS (MiB) |",

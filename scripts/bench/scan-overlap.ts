@@ -1,9 +1,11 @@
-// Benchmark: what the tagged adapter's page prefetch saves when a scan fills the secrets index. On a moto of its own
-// with --count secrets and a PGlite database, alternately: a refresh through the adapter's scan (the next ListSecrets
-// page is asked while the current one is written), a refresh through the same pages asked one after the other (the
-// scan before the prefetch: fetch, write, fetch…), and the bare SDK loop (no index). Prints medians.
-//   npx tsx --conditions=react-server scripts/bench/scan-overlap.ts [--count 5000] [--runs 5]
-import { mkdtempSync, rmSync } from "node:fs";
+// Benchmark: a refresh of the secrets index from moto against the SDK loop. On a moto of its own with --count secrets
+// and a PGlite database (or PostgreSQL: --database-url), alternately: a refresh through the adapter's scan (the next
+// ListSecrets page is asked while the current one is written), a refresh through the same pages asked one after the
+// other (fetch, write, fetch…), and the bare SDK loop (no index). A refresh is timed until its first page is served
+// (the list asked right after it, as the Refresh route does). With --before <module>, also a refresh through that
+// module's refreshSource (a copy of an earlier lib/secrets/index/store.ts, to compare the write path side by side).
+//   npx tsx --conditions=react-server scripts/bench/scan-overlap.ts [--count 5000] [--database-url postgres://…] [--before ./lib/secrets/index/store-before.ts] [--runs 5]
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ListSecretsCommand } from "@aws-sdk/client-secrets-manager";
@@ -16,17 +18,20 @@ import { selectionRules } from "../../lib/backends/tagged-adapter";
 import { openDriver } from "../../lib/db/driver";
 import { PrismaClient } from "../../lib/db/generated/client";
 import { migrate } from "../../lib/db/migrator";
-import { refreshSource } from "../../lib/secrets/index/store";
+import { listVisible, type LineageEntry } from "../../lib/secrets/index/query";
+import { refreshSource, settleIndexWrites } from "../../lib/secrets/index/store";
 import { seedMany, startOwnMoto } from "../../tests/support/backends/moto-own";
 import { arg, median } from "./bench-kit";
 
 const COUNT = Number(arg("count", "5000"));
 const RUNS = Number(arg("runs", "5"));
+const DATABASE_URL = arg("database-url", "");
+const BEFORE = arg("before", "");
 
 async function main() {
   const moto = await startOwnMoto();
   const dir = mkdtempSync(path.join(tmpdir(), "keyhold-bench-overlap-"));
-  const driver = openDriver({ dataDir: dir });
+  const driver = openDriver({ dataDir: dir, ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}) });
   try {
     await seedMany(
       moto.client,
@@ -92,29 +97,63 @@ async function main() {
       } while (token);
       return n;
     };
-    const refresh = (key: string, scan: () => AsyncIterable<IndexedSecret[]>) => async () => {
-      const r = await refreshSource(prisma, { key, tenantId: null, configId: null }, scan);
-      return r.status === "done" ? r.count : -1;
-    };
+    const lineage = (key: string): LineageEntry[] => [
+      { namespace: "company", depth: 0, sourceKey: key, attachmentNamespace: null },
+    ];
+    const refresh =
+      (key: string, scan: () => AsyncIterable<IndexedSecret[]>, through: typeof refreshSource = refreshSource) =>
+      async () => {
+        const r = await through(prisma, { key, tenantId: null, configId: null }, scan);
+        // Served: the first page, as the Refresh route asks right after the scan.
+        const page = await listVisible(prisma, { tenant: "acme", lineage: lineage(key), limit: 50 });
+        return r.status === "done" ? page.total : -1;
+      };
     const variants: [string, () => Promise<number>][] = [
       ["refresh, adapter scan (prefetch)", refresh("prefetch", () => backend.scan())],
       ["refresh, pages one after the other", refresh("sequential", sequential)],
-      ["SDK loop alone (no index)", direct],
     ];
+    // The index's own cost: the same pages from memory, no backend.
+    const held: IndexedSecret[][] = [];
+    for await (const page of backend.scan()) held.push(page);
+    const fromMemory = async function* () {
+      yield* held;
+    };
+    variants.push(["refresh from pages in memory (the index's writes alone)", refresh("memory", fromMemory)]);
+    if (BEFORE) {
+      const before = (await import(path.resolve(BEFORE))) as { refreshSource: typeof refreshSource };
+      variants.push([
+        `refresh, adapter scan, ${BEFORE}`,
+        refresh("before", () => backend.scan(), before.refreshSource),
+      ]);
+      variants.push([`refresh from memory, ${BEFORE}`, refresh("memory-before", fromMemory, before.refreshSource)]);
+    }
+    variants.push(["SDK loop alone (no index)", direct]);
     const times = new Map(variants.map(([name]) => [name, [] as number[]]));
+    // This process's CPU (the SDK, the adapter, Prisma; PGlite's too, which runs in it; not moto's or PostgreSQL's).
+    const cpus = new Map(variants.map(([name]) => [name, [] as number[]]));
     for (let i = 0; i < RUNS; i++) {
       for (const [name, fn] of i % 2 ? [...variants].reverse() : variants) {
         const t = performance.now();
+        const cpu = process.cpuUsage();
         const n = await fn();
         times.get(name)!.push(performance.now() - t);
+        const used = process.cpuUsage(cpu);
+        cpus.get(name)!.push((used.user + used.system) / 1000);
+        // The old generation's delete goes on after a refresh: not in the next variant's time.
+        await settleIndexWrites();
         if (n !== COUNT) throw new Error(`${name}: ${n} secrets, expected ${COUNT}`);
       }
     }
-    const base = median(times.get(variants[2][0])!);
-    console.log(`Scan into the index, ${COUNT} secrets on moto, PGlite, medians of ${RUNS} (ms)`);
+    const base = median(times.get(variants.at(-1)![0])!);
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+    console.log(
+      `Scan into the index, ${COUNT} secrets on moto, ${DATABASE_URL ? "PostgreSQL" : "PGlite"}, medians of ${RUNS} (ms; load average ${load})`,
+    );
     for (const [name] of variants) {
       const m = median(times.get(name)!);
-      console.log(`  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop)`);
+      console.log(
+        `  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop; ${median(cpus.get(name)!).toFixed(0)} ms of this process's CPU)`,
+      );
     }
     await prisma.$disconnect();
   } finally {

@@ -1,8 +1,11 @@
 // Benchmark: the Secrets tab with 5,000 secrets in one namespace (OpenBao, read-only), in Chromium.
 // Prints cold and warm time from navigation to the first rows, search time, and the page's gzipped JS.
-//   scripts/bench/secrets-page [--count 5000] [--runs 5]
+// Past 5,000 (--count 50000) the index is filled once before the runs (a Refresh, waited for until the list is as of
+// a finished scan of every entry) and the namespace's freshness is ten minutes, so no scan runs during the runs: "cold"
+// is then a new browser context on a warm server index, not a server that asks the backend again.
+//   scripts/bench/secrets-page [--count 5000] [--runs 5] [--port 3300] [--database-url postgres://…] (default PGlite)
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -16,9 +19,17 @@ const arg = (name: string, fallback: number) => {
 };
 const COUNT = arg("count", 5000);
 const RUNS = arg("runs", 5);
-const PORT = 3300;
+const PORT = arg("port", 3300);
+const DATABASE_URL = (() => {
+  const i = process.argv.indexOf("--database-url");
+  return i > 0 ? process.argv[i + 1] : "";
+})();
 const BASE = `http://localhost:${PORT}`;
-const CACHE_MS = 3000;
+/** Small sizes: each cold run finds the server's index expired (a background scan); large ones keep it warm. */
+const LARGE = COUNT > 5000;
+const CACHE_MS = LARGE ? 600_000 : 3000;
+const FOLDER = COUNT === 5000 ? "bench5k" : `bench${COUNT}`;
+const NAMESPACE = FOLDER;
 const ADMIN = { email: "bench@keyhold.test", password: "bench-password-123456" };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,17 +40,35 @@ async function seed() {
     token: process.env.KEYHOLD_VAULT_TOKEN!,
     apiVersion: "v1",
   });
-  const existing = await vault.list("secret/metadata/bench5k").then(
+  const existing = await vault.list(`secret/metadata/${FOLDER}`).then(
     (r: { data: { keys: string[] } }) => r.data.keys.length,
     () => 0,
   );
   if (existing === COUNT) return;
+  const started = performance.now();
   await mapLimit(
     Array.from({ length: COUNT }, (_, i) => i),
     16,
     (i) =>
-      vault.write(`secret/data/bench5k/KEY_${String(i).padStart(5, "0")}`, { data: { value: `v${i}`, user: "u" } }),
+      vault.write(`secret/data/${FOLDER}/KEY_${String(i).padStart(5, "0")}`, { data: { value: `v${i}`, user: "u" } }),
   );
+  console.error(`[bench] seeded ${COUNT} entries in OpenBao in ${Math.round(performance.now() - started)} ms`);
+}
+
+/** A Refresh, then the list asked every 2 s until it is as of a finished scan holding every entry. */
+async function fillIndex(cookie: string) {
+  const started = performance.now();
+  const list = (query: string) =>
+    fetch(`${BASE}/api/tenants/bench/namespaces/${NAMESPACE}/secrets${query}`, { headers: { Cookie: cookie } }).then(
+      (r) => r.json() as Promise<{ total?: number; freshness?: { asOf: string | null; scanning: boolean } }>,
+    );
+  let body = await list("?refresh=1");
+  while (!(body.total === COUNT && body.freshness?.asOf && !body.freshness.scanning)) {
+    if (performance.now() - started > 900_000) throw new Error(`the index did not fill: ${JSON.stringify(body)}`);
+    await sleep(2000);
+    body = await list("");
+  }
+  console.error(`[bench] index filled with ${COUNT} entries in ${Math.round(performance.now() - started)} ms`);
 }
 
 async function main() {
@@ -53,7 +82,7 @@ async function main() {
       KEYHOLD_DATA_DIR: mkdtempSync(path.join(tmpdir(), "keyhold-bench-")),
       KEYHOLD_LIST_CACHE_MS: String(CACHE_MS),
       KEYHOLD_CONFIG_FILE: "",
-      DATABASE_URL: "",
+      DATABASE_URL: DATABASE_URL,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -84,21 +113,22 @@ async function main() {
     await setup.getByLabel("Tenant id").fill("bench");
     await setup.getByRole("button", { name: "Create tenant" }).click();
     await setup.waitForURL(/\/tenants\/bench$/);
-    await setup.getByLabel("New namespace").fill("bench5k");
+    await setup.getByLabel("New namespace").fill(NAMESPACE);
     await setup.getByRole("button", { name: "Create namespace" }).click();
     await setup.locator("#namespace-path-message").filter({ hasText: "Created" }).waitFor();
-    await setup.goto(`${BASE}/tenants/bench/namespaces/bench5k/edit`);
+    await setup.goto(`${BASE}/tenants/bench/namespaces/${NAMESPACE}/edit`);
     await setup.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
     await setup.getByRole("radio", { name: "HashiCorp Vault" }).check();
     await setup.getByRole("switch", { name: "Read-only" }).click();
     await setup.getByLabel("Address").fill(process.env.KEYHOLD_VAULT_ADDR!);
-    await setup.getByLabel("Secret path prefix").fill("bench5k");
+    await setup.getByLabel("Secret path prefix").fill(FOLDER);
     await setup.getByLabel("Vault token").fill(process.env.KEYHOLD_VAULT_TOKEN!);
     await setup.getByRole("button", { name: "Save" }).click();
     await setup.getByTestId("form-saved").waitFor();
     await setup.close();
+    if (LARGE) await fillIndex(storageState.cookies.map((c) => `${c.name}=${c.value}`).join("; "));
 
-    const url = `${BASE}/tenants/bench/namespaces/bench5k/secrets`;
+    const url = `${BASE}/tenants/bench/namespaces/${NAMESPACE}/secrets`;
     const firstRows = async (page: import("@playwright/test").Page) => {
       const t = performance.now();
       await page.goto(url, { waitUntil: "commit" });
@@ -110,7 +140,7 @@ async function main() {
     const search: number[] = [];
     let jsGzip = 0;
     for (let i = 0; i < RUNS; i++) {
-      await sleep(CACHE_MS + 500); // the server's list has expired: the backend is asked again
+      if (!LARGE) await sleep(CACHE_MS + 500); // the server's list has expired: the backend is asked again
       const context = await browser.newContext({ storageState }); // signed in, and nothing else cached
       const page = await context.newPage();
       const scripts = new Map<string, number>();
@@ -132,10 +162,15 @@ async function main() {
     }
     const fmt = (xs: number[]) =>
       `median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(", ")})`;
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
     console.log(
-      `secrets page, ${COUNT} secrets in one namespace (OpenBao kv v2, read-only, subkeys from the metadata of the first page of 50, no value read):`,
+      `secrets page, ${COUNT} secrets in one namespace (${DATABASE_URL ? "PostgreSQL" : "PGlite"}; load average ${load}) (OpenBao kv v2, read-only, subkeys from the metadata of the first page of 50, no value read):`,
     );
-    console.log(`  first rows, cold (new browser context, server list expired): ${fmt(cold)}  target < 1500 ms`);
+    console.log(
+      LARGE
+        ? `  first rows, new browser context (server index warm):           ${fmt(cold)}`
+        : `  first rows, cold (new browser context, server list expired): ${fmt(cold)}  target < 1500 ms`,
+    );
     console.log(`  first rows, warm (reload in the same context):                ${fmt(warm)}  target < 300 ms`);
     console.log(`  search to updated table (from typing, 80 ms debounce incl.): ${fmt(search)}  target < 300 ms`);
     console.log(`  client JavaScript of the page, gzipped: ${(jsGzip / 1024).toFixed(1)} KiB`);

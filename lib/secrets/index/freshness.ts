@@ -3,7 +3,14 @@ import type { PrismaClient } from "../../db/generated/client";
 import type { IndexedSecret, SecretsBackend } from "../../backends/adapter";
 import { BackendError } from "../../backends/backend-error";
 import type { IndexPolicy } from "../../backends/cache-settings";
-import { refreshSource, sourceState, waitForRefresh, type IndexSource, type SourceState } from "./store";
+import {
+  refreshSource,
+  settleIndexWrites,
+  sourceState,
+  waitForRefresh,
+  type IndexSource,
+  type SourceState,
+} from "./store";
 
 /** A backend configuration as the listing uses it: its index source and how long a scan stays fresh. */
 export interface ServedSource extends IndexSource, IndexPolicy {}
@@ -90,7 +97,7 @@ export async function ensureFresh(
   return state;
 }
 
-/** For tests and shutdown: the scans this process still runs. */
+/** For tests and shutdown: the scans this process still runs, then the index work they left (old generations' deletes). */
 export function runningScans(): Promise<unknown>[] {
-  return [...running.values()];
+  return [Promise.all(running.values()).then(() => settleIndexWrites())];
 }

@@ -96,12 +96,13 @@ export async function refreshSource(
   let count = 0;
   try {
     for await (const page of scan()) {
-      if (!(await renew(prisma, source.key, holder, generation, leaseMs, page.length))) {
-        await dropGeneration(prisma, source.key, generation);
-        return { status: "lost" };
-      }
-      for (let i = 0; i < page.length; i += INSERT_BATCH) {
-        await insertPage(prisma, source.key, generation, page.slice(i, i + INSERT_BATCH));
+      // One statement per batch: renews the lease, counts the progress and inserts the rows, only while this scan
+      // still holds the lease (the insert is skipped otherwise, and the scan ends "lost").
+      for (let i = 0; i < page.length || i === 0; i += INSERT_BATCH) {
+        if (!(await writePage(prisma, source.key, holder, generation, leaseMs, page.slice(i, i + INSERT_BATCH)))) {
+          await dropGeneration(prisma, source.key, generation);
+          return { status: "lost" };
+        }
       }
       count += page.length;
     }
@@ -122,48 +123,83 @@ export async function refreshSource(
     return { status: "failed", code, message };
   }
 
-  const finished = await prisma.$executeRawUnsafe(
+  // A first scan's rows are the only ones the planner could know of: fresh statistics before they are served, so the
+  // planner probes the list index by sort key (ordered.ts) rather than reading a namespace whole (PGlite never
+  // analyzes by itself, PostgreSQL's autovacuum only after a while). A later scan serves with the statistics of the
+  // one before (the same shape) and analyzes after the swap.
+  if (served === null && count >= ANALYZE_AFTER) await analyze(prisma);
+  const finished = await prisma.$queryRawUnsafe<{ createdAt: Date }[]>(
     `UPDATE "SecretIndexSource" SET "servedGeneration" = "scanGeneration", "scanGeneration" = NULL,
        "leaseHolder" = NULL, "leaseUntil" = NULL, "scannedAt" = ${NOW_UTC},
        "lastErrorCode" = NULL, "lastErrorMessage" = NULL, "lastErrorAt" = NULL
-     WHERE "key" = $1 AND "leaseHolder" = $2 AND "scanGeneration" = $3`,
+     WHERE "key" = $1 AND "leaseHolder" = $2 AND "scanGeneration" = $3
+     RETURNING "createdAt"`,
     source.key,
     holder,
     generation,
   );
-  if (!finished) {
+  if (!finished.length) {
     await dropGeneration(prisma, source.key, generation);
     return { status: "lost" };
   }
-  // Older generations only: a scan that took the lease since has a newer one. Then this one's tombstones (removeEntry).
-  await prisma.$executeRaw`DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${source.key} AND "generation" < ${generation}`;
-  await prisma.$executeRaw`
-    DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${source.key} AND "generation" = ${generation}
-      AND "key" IS NULL AND "ignoredReason" IS NULL AND "tenantTag" IS NULL`;
-  // Fresh statistics after a bulk write, so the planner probes the list index by sort key (ordered.ts) rather than
-  // reading a namespace whole: PGlite never analyzes by itself, PostgreSQL's autovacuum only after a while.
-  if (count >= ANALYZE_AFTER) await prisma.$executeRawUnsafe(`ANALYZE "SecretIndexEntry"`).catch(() => undefined);
+  // The new generation is served from here on. The old one and this scan's tombstones (rows no list reads) go after
+  // the result is handed back, in slices, so lists asked meanwhile (on PGlite, the one connection) do not wait for
+  // the whole delete; `settleIndexWrites` waits for them.
+  const owner = { key: source.key, createdAt: finished[0].createdAt, generation };
+  track(cleanUp(prisma, owner, served !== null && count >= ANALYZE_AFTER));
   return { status: "done", generation, count };
 }
 
-async function renew(
+/** Rows deleted per statement after a swap: small enough that a list queued behind one waits a few milliseconds. */
+const DELETE_SLICE = 2_000;
+/** The delete starts this long after the swap, so the caller's first list (the Refresh's answer) goes first. */
+const CLEANUP_DELAY_MS = 100;
+
+/**
+ * After a swap to `generation`: its source's older generations and this generation's tombstones go. Only while the
+ * source is the one that scan served (same creation time, this generation or a later one served): a source dropped and
+ * created again meanwhile numbers its generations from 1, and its rows are not this cleanup's.
+ */
+async function cleanUp(
   prisma: PrismaClient,
-  key: string,
-  holder: string,
-  generation: number,
-  leaseMs: number,
-  added: number,
-): Promise<boolean> {
-  const n = await prisma.$executeRawUnsafe(
-    `UPDATE "SecretIndexSource" SET "leaseUntil" = ${NOW_UTC} + $1 * interval '1 millisecond', "scanCount" = "scanCount" + $2
-     WHERE "key" = $3 AND "leaseHolder" = $4 AND "scanGeneration" = $5`,
-    leaseMs,
-    added,
-    key,
-    holder,
-    generation,
-  );
-  return n > 0;
+  owner: { key: string; createdAt: Date; generation: number },
+  reanalyze: boolean,
+): Promise<void> {
+  await new Promise((r) => setTimeout(r, CLEANUP_DELAY_MS));
+  const { key, createdAt, generation } = owner;
+  // As the database stores it (UTC, without a zone), compared as such whatever the session's time zone.
+  const created = createdAt.toISOString().replace("T", " ").replace("Z", "");
+  const same = Prisma.sql`EXISTS (SELECT 1 FROM "SecretIndexSource" s WHERE s."key" = ${key}
+    AND s."createdAt" = ${created}::timestamp(3) AND s."servedGeneration" >= ${generation})`;
+  // Older generations only: a scan that took the lease since has a newer one.
+  for (;;) {
+    const n = await prisma.$executeRaw`
+      DELETE FROM "SecretIndexEntry" WHERE ctid = ANY(ARRAY(SELECT ctid FROM "SecretIndexEntry"
+        WHERE "sourceKey" = ${key} AND "generation" < ${generation} AND ${same} LIMIT ${DELETE_SLICE}))`;
+    if (n < DELETE_SLICE) break;
+    await new Promise((r) => setImmediate(r));
+  }
+  // Tombstones (removeEntry) of this generation.
+  await prisma.$executeRaw`
+    DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${key} AND "generation" = ${generation}
+      AND "key" IS NULL AND "ignoredReason" IS NULL AND "tenantTag" IS NULL AND ${same}`;
+  if (reanalyze) await analyze(prisma);
+}
+
+const analyze = (prisma: PrismaClient) => prisma.$executeRawUnsafe(`ANALYZE "SecretIndexEntry"`).catch(() => undefined);
+
+// Index work that goes on after a refresh returned (the old generation's delete), so shutdown and tests can wait.
+const pending = ((globalThis as unknown as { __keyholdIndexWrites?: Set<Promise<void>> }).__keyholdIndexWrites ??=
+  new Set());
+
+function track(work: Promise<void>) {
+  const tracked = work.catch(() => undefined).finally(() => pending.delete(tracked));
+  pending.add(tracked);
+}
+
+/** Resolves once the index work started by finished refreshes (old generations' deletes, statistics) is done. */
+export async function settleIndexWrites(): Promise<void> {
+  while (pending.size) await Promise.all([...pending]);
 }
 
 const dropGeneration = (prisma: PrismaClient, key: string, generation: number) =>
@@ -176,20 +212,40 @@ const LIFE_SELECT = Prisma.raw(LIFE.map((c) => `x."${c}"`).join(", "));
 const LIFE_RECORD = Prisma.raw(LIFE.map((c) => `"${c}" ${c === "enabled" ? "boolean" : "timestamp(3)"}`).join(", "));
 const LIFE_UPDATE = Prisma.raw(LIFE.map((c) => `"${c}" = EXCLUDED."${c}"`).join(", "));
 
-// One statement per batch; a row written through Keyhold meanwhile (upsertEntry) is newer than the scan's, so it stays.
-async function insertPage(prisma: PrismaClient, key: string, generation: number, page: IndexedSecret[]) {
-  if (!page.length) return;
+/**
+ * One batch of a scan's page, in one statement: the lease renewed and the progress counted, then the rows inserted,
+ * only if this holder still holds the scan (false: it does not, nothing was written). A row written through Keyhold
+ * meanwhile (upsertEntry) is newer than the scan's, and a tombstone (removeEntry) must stay, so conflicts keep the
+ * row there.
+ */
+async function writePage(
+  prisma: PrismaClient,
+  key: string,
+  holder: string,
+  generation: number,
+  leaseMs: number,
+  page: IndexedSecret[],
+): Promise<boolean> {
   const rows = JSON.stringify(page.map(entryRecord));
-  await prisma.$executeRaw`
-    INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
-      "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason",
-      ${LIFE_COLUMNS})
-    SELECT ${key}, ${generation}, x."backendName", x."key", x."sortKey", x."namespace", x."tenantTag", x."description",
-      COALESCE(x."tags", '{}'::jsonb), x."searchText", x."subkeys", x."backendUpdatedAt", x."version", x."ignoredReason", ${LIFE_SELECT}
-    FROM jsonb_to_recordset(${rows}::jsonb) AS x("backendName" text, "key" text, "sortKey" text, "namespace" text,
-      "tenantTag" text, "description" text, "tags" jsonb, "searchText" text, "subkeys" jsonb,
-      "backendUpdatedAt" timestamp(3), "version" text, "ignoredReason" text, ${LIFE_RECORD})
-    ON CONFLICT ("sourceKey", "generation", "backendName") DO NOTHING`;
+  const held = await prisma.$queryRaw<{ held: number }[]>`
+    WITH held AS (
+      UPDATE "SecretIndexSource" SET "leaseUntil" = ${Prisma.raw(NOW_UTC)} + ${leaseMs} * interval '1 millisecond',
+        "scanCount" = "scanCount" + ${page.length}
+      WHERE "key" = ${key} AND "leaseHolder" = ${holder} AND "scanGeneration" = ${generation}
+      RETURNING 1),
+    written AS (
+      INSERT INTO "SecretIndexEntry" ("sourceKey", "generation", "backendName", "key", "sortKey", "namespace", "tenantTag",
+        "description", "tags", "searchText", "subkeys", "backendUpdatedAt", "version", "ignoredReason",
+        ${LIFE_COLUMNS})
+      SELECT ${key}, ${generation}, x."backendName", x."key", x."sortKey", x."namespace", x."tenantTag", x."description",
+        COALESCE(x."tags", '{}'::jsonb), x."searchText", x."subkeys", x."backendUpdatedAt", x."version", x."ignoredReason", ${LIFE_SELECT}
+      FROM jsonb_to_recordset(${rows}::jsonb) AS x("backendName" text, "key" text, "sortKey" text, "namespace" text,
+        "tenantTag" text, "description" text, "tags" jsonb, "searchText" text, "subkeys" jsonb,
+        "backendUpdatedAt" timestamp(3), "version" text, "ignoredReason" text, ${LIFE_RECORD})
+      WHERE EXISTS (SELECT 1 FROM held)
+      ON CONFLICT ("sourceKey", "generation", "backendName") DO NOTHING)
+    SELECT count(*)::int AS "held" FROM held`;
+  return Number(held[0]?.held ?? 0) > 0;
 }
 
 export async function sourceState(prisma: PrismaClient, key: string): Promise<SourceState | null> {

@@ -8,6 +8,7 @@ import {
   refreshSource,
   removeEntry,
   setSubkeys,
+  settleIndexWrites,
   sourceState,
   upsertEntry,
   waitForRefresh,
@@ -79,9 +80,29 @@ for (const { kind, available } of TEST_DATABASES) {
       await scan.step();
       expect(await running).toMatchObject({ status: "done", generation: 2, count: 3 });
       expect(await allKeys(prisma)).toEqual(["KEPT", "NEW_B", "NEW_C"]);
+      await settleIndexWrites(); // the old generation goes after the swap
       const generations = await prisma.$queryRaw<{ generation: number }[]>`
         SELECT DISTINCT "generation" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
       expect(generations).toEqual([{ generation: 2 }]);
+    });
+
+    it("drops the old generation after the swap, and never a source created again meanwhile", async () => {
+      await refreshSource(prisma, SOURCE, () => pagesOf([own("OLD")], 10));
+      expect(await refreshSource(prisma, SOURCE, () => pagesOf([own("NEW")], 10))).toMatchObject({ generation: 2 });
+      // Served from the swap on, whether or not generation 1 is deleted yet.
+      expect(await allKeys(prisma)).toEqual(["NEW"]);
+      // The source is dropped and created again before that delete ran: its generation 1 is not the old one's.
+      await dropSources(prisma, { key: SOURCE.key });
+      expect(await refreshSource(prisma, SOURCE, () => pagesOf([own("AGAIN")], 10))).toMatchObject({ generation: 1 });
+      await settleIndexWrites();
+      expect(await allKeys(prisma)).toEqual(["AGAIN"]);
+      // And a source's own older generation goes.
+      await refreshSource(prisma, SOURCE, () => pagesOf([own("LATER")], 10));
+      await settleIndexWrites();
+      const generations = await prisma.$queryRaw<{ generation: number }[]>`
+        SELECT DISTINCT "generation" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
+      expect(generations).toEqual([{ generation: 2 }]);
+      expect(await allKeys(prisma)).toEqual(["LATER"]);
     });
 
     it("keeps the previous generation when a scan fails, records the error and releases the lease", async () => {
@@ -149,6 +170,7 @@ for (const { kind, available } of TEST_DATABASES) {
       expect(late.rows.map((r) => [r.key, r.description])).toEqual([["LATE", "again"]]);
       expect(await ignoredCounts(prisma, SOURCE.key, "acme")).toEqual({});
       // The finished scan left no tombstone behind.
+      await settleIndexWrites();
       const rows = await prisma.$queryRaw<{ n: bigint | number }[]>`
         SELECT count(*) AS "n" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
       expect(Number(rows[0].n)).toBe(3);
@@ -233,6 +255,7 @@ for (const { kind, available } of TEST_DATABASES) {
       await stuck.step();
       expect(await crashed).toEqual({ status: "lost" });
       expect(await allKeys(prisma)).toEqual(["B"]);
+      await settleIndexWrites(); // the old generation goes after the swap
       const generations = await prisma.$queryRaw<{ generation: number }[]>`
         SELECT DISTINCT "generation" FROM "SecretIndexEntry" WHERE "sourceKey" = ${SOURCE.key}`;
       expect(generations).toEqual([{ generation: 3 }]);
