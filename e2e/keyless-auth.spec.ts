@@ -1,9 +1,9 @@
 import { generateKeyPairSync, sign } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import https from "node:https";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { awsEnv } from "../tests/support/backends/aws";
 import { env as azureEnv } from "../tests/support/backends/azure";
+import { startEntraAuthority } from "../tests/support/backends/azure-identity";
 import { e2eAuthorityPort, e2eTokenFileRoot } from "./keyless-env";
 import nodeVault from "node-vault";
 import { emulatorEnv } from "../tests/support/emulators";
@@ -149,44 +149,8 @@ test("Vault: JWT role login with a JWT OpenBao validates with a static key", asy
  * issues a token for a client assertion and records each token request: the e2e server's egress policy allows its port
  * (playwright.config.ts), so no identity call leaves the machine.
  */
-async function startAuthority() {
-  const certDir = path.dirname(emulatorEnv("KEYHOLD_AZURE_CA_CERT"));
-  const calls: { tenant: string; form: URLSearchParams }[] = [];
-  const port = e2eAuthorityPort();
-  const server = https.createServer(
-    { cert: readFileSync(path.join(certDir, "cert.pem")), key: readFileSync(path.join(certDir, "key.pem")) },
-    (req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", () => {
-        const m = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(
-          new URL(req.url ?? "/", "https://x").pathname,
-        );
-        const json = (status: number, v: unknown) =>
-          res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(v));
-        if (!m) return json(404, { error: "not_found" });
-        const base = `https://127.0.0.1:${port}/${m[1]}`;
-        if (m[2].endsWith("openid-configuration"))
-          return json(200, {
-            token_endpoint: `${base}/oauth2/v2.0/token`,
-            issuer: `${base}/v2.0`,
-            authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-            jwks_uri: `${base}/discovery/v2.0/keys`,
-            end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-            response_types_supported: ["code"],
-            token_endpoint_auth_methods_supported: ["private_key_jwt"],
-          });
-        const form = new URLSearchParams(body);
-        calls.push({ tenant: m[1], form });
-        if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-          return json(400, { error: "invalid_client", error_description: "AADSTS7000218: no client_assertion" });
-        return json(200, { token_type: "Bearer", expires_in: 3599, access_token: `wi-${form.get("client_id")}` });
-      });
-    },
-  );
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return { url: `https://127.0.0.1:${port}`, calls, close: () => new Promise((r) => server.close(r)) };
-}
+const startAuthority = () =>
+  startEntraAuthority(path.dirname(emulatorEnv("KEYHOLD_AZURE_CA_CERT")), e2eAuthorityPort());
 
 test("Azure: workload identity, the federated token file sent to the configured authority", async ({ page, shot }) => {
   const tenant = `kl-azure-${run}`;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { env as azureEnv } from "../tests/support/backends/azure";
+import { startAppServiceIdentity } from "../tests/support/backends/azure-identity";
 import { emulatorEgressAllow } from "../tests/support/emulators";
 import { expect, saveManagerForm, test } from "./fixtures";
 
@@ -77,31 +77,8 @@ async function startKeyhold() {
   return () => output;
 }
 
-/** An App Service managed-identity endpoint: a token for whoever sends IDENTITY_HEADER, each request recorded. */
-async function startIdentityEndpoint() {
-  const calls: { path: string; query: URLSearchParams; header: string | undefined }[] = [];
-  const server = http.createServer((req, res) => {
-    const u = new URL(req.url ?? "/", "http://x");
-    const header = req.headers["x-identity-header"] as string | undefined;
-    calls.push({ path: u.pathname, query: u.searchParams, header });
-    if (header !== HEADER) return res.writeHead(401).end();
-    const clientId = u.searchParams.get("client_id");
-    // One token per connection, as the sidecar answers a client that asks rarely: on Node 24 MSAL's second request reused
-    // a kept-alive socket and failed with network_error (Node 20 did not), which is the test server's keep-alive, not
-    // Keyhold's concern here.
-    res.writeHead(200, { "content-type": "application/json", connection: "close" }).end(
-      JSON.stringify({
-        access_token: `mi-token-${clientId ?? "system"}`,
-        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
-        resource: u.searchParams.get("resource"),
-        token_type: "Bearer",
-        ...(clientId ? { client_id: clientId } : {}),
-      }),
-    );
-  });
-  await new Promise<void>((r) => server.listen(MI_PORT, "127.0.0.1", r));
-  return { calls, close: () => new Promise((r) => server.close(r)) };
-}
+/** The App Service managed-identity endpoint the spec's Keyhold is pointed at (IDENTITY_ENDPOINT), on MI_PORT. */
+const startIdentityEndpoint = () => startAppServiceIdentity(HEADER, MI_PORT);
 
 test("Azure: a managed identity, its token from the App Service endpoint on loopback", async ({ browser }) => {
   test.setTimeout(180_000);

@@ -1,7 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import https from "node:https";
-import type { AddressInfo } from "node:net";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -12,6 +9,7 @@ import { createEgressPolicy } from "../../../lib/net/egress";
 import { env } from "../../support/backends/azure";
 import { emulatorEnv, emulatorsDisabled } from "../../support/emulators";
 import { guardLoopback } from "../../support/backends/vault";
+import { startAppServiceIdentity, startEntraAuthority } from "../../support/backends/azure-identity";
 
 // Managed identity (App Service style: IDENTITY_ENDPOINT / IDENTITY_HEADER) and workload identity (a federated token
 // file, sent to the authority host as a client assertion) against token endpoints this test serves on loopback, in
@@ -25,18 +23,8 @@ let AUTHORITY_PORT = Number(process.env.KEYHOLD_TEST_AUTHORITY_PORT ?? 0);
 const HEADER = "kh-identity-header-secret";
 const ACME: Attachment = { tenant: "acme", namespace: null };
 
-interface MiCall {
-  query: URLSearchParams;
-  header: string | undefined;
-}
-interface TokenCall {
-  tenant: string;
-  form: URLSearchParams;
-}
-const miCalls: MiCall[] = [];
-const tokenCalls: TokenCall[] = [];
-let mi: http.Server;
-let authority: https.Server;
+let mi: Awaited<ReturnType<typeof startAppServiceIdentity>>;
+let authority: Awaited<ReturnType<typeof startEntraAuthority>>;
 let dirs = "";
 const saved = {
   IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT,
@@ -72,59 +60,10 @@ const dedicated = (section: Record<string, unknown>, allow: string[]) =>
 
 beforeAll(async () => {
   if (emulatorsDisabled) return;
-  mi = http.createServer((req, res) => {
-    const u = new URL(req.url ?? "/", "http://x");
-    miCalls.push({ query: u.searchParams, header: req.headers["x-identity-header"] as string | undefined });
-    if (req.headers["x-identity-header"] !== HEADER) return res.writeHead(401).end();
-    const clientId = u.searchParams.get("client_id");
-    res.writeHead(200, { "content-type": "application/json" }).end(
-      JSON.stringify({
-        access_token: `mi-token-${clientId ?? "system"}`,
-        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
-        resource: u.searchParams.get("resource"),
-        token_type: "Bearer",
-        ...(clientId ? { client_id: clientId } : {}),
-      }),
-    );
-  });
-  await new Promise<void>((r) => mi.listen(MI_PORT, "127.0.0.1", r));
-  MI_PORT = (mi.address() as AddressInfo).port;
-
-  // An Entra ID v2.0 authority that takes a client assertion, on the fake's own certificate (trusted via ca-certificate).
-  const certDir = path.dirname(emulatorEnv("KEYHOLD_AZURE_CA_CERT"));
-  authority = https.createServer(
-    { cert: readFileSync(path.join(certDir, "cert.pem")), key: readFileSync(path.join(certDir, "key.pem")) },
-    (req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", () => {
-        const m = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(
-          new URL(req.url ?? "/", "https://x").pathname,
-        );
-        const json = (status: number, v: unknown) =>
-          res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(v));
-        if (!m) return json(404, { error: "not_found" });
-        const base = `https://127.0.0.1:${AUTHORITY_PORT}/${m[1]}`;
-        if (m[2].endsWith("openid-configuration"))
-          return json(200, {
-            token_endpoint: `${base}/oauth2/v2.0/token`,
-            issuer: `${base}/v2.0`,
-            authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-            jwks_uri: `${base}/discovery/v2.0/keys`,
-            end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-            response_types_supported: ["code"],
-            token_endpoint_auth_methods_supported: ["private_key_jwt"],
-          });
-        const form = new URLSearchParams(body);
-        tokenCalls.push({ tenant: m[1], form });
-        if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
-          return json(400, { error: "invalid_client", error_description: "AADSTS7000218: no client_assertion" });
-        return json(200, { token_type: "Bearer", expires_in: 3599, access_token: "wi-token" });
-      });
-    },
-  );
-  await new Promise<void>((r) => authority.listen(AUTHORITY_PORT, "127.0.0.1", r));
-  AUTHORITY_PORT = (authority.address() as AddressInfo).port;
+  mi = await startAppServiceIdentity(HEADER, MI_PORT);
+  MI_PORT = mi.port;
+  authority = await startEntraAuthority(path.dirname(emulatorEnv("KEYHOLD_AZURE_CA_CERT")), AUTHORITY_PORT);
+  AUTHORITY_PORT = authority.port;
 
   dirs = mkdtempSync(path.join(tmpdir(), "kh-azure-tokens-"));
   mkdirSync(path.join(dirs, "acme"));
@@ -134,8 +73,8 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  miCalls.length = 0;
-  tokenCalls.length = 0;
+  mi.calls.length = 0;
+  authority.calls.length = 0;
   process.env.IDENTITY_ENDPOINT = `http://127.0.0.1:${MI_PORT}/msi/token`;
   process.env.IDENTITY_HEADER = HEADER;
   process.env.KEYHOLD_TOKEN_FILE_DIRS = `${dirs}/{tenant}`;
@@ -146,8 +85,8 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  await new Promise((r) => mi?.close(r));
-  await new Promise((r) => authority?.close(r));
+  await mi?.close();
+  await authority?.close();
   if (dirs) rmSync(dirs, { recursive: true, force: true });
 });
 
@@ -157,17 +96,17 @@ describe.skipIf(emulatorsDisabled)("Azure managed identity (App Service endpoint
     const result = await backend.verify();
     expect(result.status).toBe("ok");
     expect(result.checked).toContain("system-assigned managed identity");
-    expect(miCalls.length).toBeGreaterThan(0);
-    expect(miCalls[0].header).toBe(HEADER);
-    expect(miCalls[0].query.get("resource")).toBe("https://vault.azure.net");
-    expect(miCalls[0].query.has("client_id")).toBe(false);
+    expect(mi.calls.length).toBeGreaterThan(0);
+    expect(mi.calls[0].header).toBe(HEADER);
+    expect(mi.calls[0].query.get("resource")).toBe("https://vault.azure.net");
+    expect(mi.calls[0].query.has("client_id")).toBe(false);
   });
 
   it("a user-assigned identity is asked for by its client id", async () => {
     const clientId = "0f0f0f0f-1111-4222-8333-444444444444";
     const backend = dedicated({ managedIdentity: { clientId } }, [`127.0.0.1:${vaultPort()}`]);
     expect((await backend.verify()).status).toBe("ok");
-    expect(miCalls.map((c) => c.query.get("client_id"))).toContain(clientId);
+    expect(mi.calls.map((c) => c.query.get("client_id"))).toContain(clientId);
   });
 });
 
@@ -188,13 +127,13 @@ describe.skipIf(emulatorsDisabled)("Azure workload identity (federated token fil
     );
     const result = await backend.verify();
     expect(result.status).toBe("ok");
-    expect(tokenCalls.length).toBeGreaterThan(0);
-    const [call] = tokenCalls;
+    expect(authority.calls.length).toBeGreaterThan(0);
+    const [call] = authority.calls;
     expect(call.tenant).toBe(env().tenantId);
     expect(call.form.get("client_id")).toBe("keyhold-wi-app");
     expect(call.form.get("client_assertion")).toBe("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhY21lIn0.YWNtZQ");
     expect(call.form.get("scope")).toContain("https://vault.azure.net/.default");
-    expect(miCalls).toEqual([]);
+    expect(mi.calls).toEqual([]);
   });
 
   it("refuses another tenant's token file: nothing is sent to the authority", async () => {
@@ -215,7 +154,7 @@ describe.skipIf(emulatorsDisabled)("Azure workload identity (federated token fil
     );
     expect(error?.code).toBe("forbidden");
     expect(error?.message).not.toContain(dirs);
-    expect(tokenCalls.filter((c) => c.form.get("client_id") === "keyhold-wi-app-2")).toEqual([]);
+    expect(authority.calls.filter((c) => c.form.get("client_id") === "keyhold-wi-app-2")).toEqual([]);
   });
 
   it("the authority of a dedicated manager passes the egress policy", async () => {
@@ -235,6 +174,6 @@ describe.skipIf(emulatorsDisabled)("Azure workload identity (federated token fil
       (e: unknown) => e as { code: string },
     );
     expect(error?.code).toBe("forbidden");
-    expect(tokenCalls).toEqual([]);
+    expect(authority.calls).toEqual([]);
   });
 });
