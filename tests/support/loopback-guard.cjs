@@ -26,6 +26,13 @@ function hostOf(args) {
   return null; // connect(path): a Unix socket
 }
 
+/** The options object of a connect() call, when it has one. */
+function optionsOf(args) {
+  const [first] = args;
+  if (Array.isArray(first)) return optionsOf(first);
+  return first && typeof first === "object" ? first : null;
+}
+
 /**
  * `onRefused(host)` hears of each refusal. `asRefusedConnection`: a refused connection fails as a real refused one does
  * (an ECONNREFUSED error on the socket, asynchronously) instead of throwing from connect(), so servers under test
@@ -42,6 +49,27 @@ function loopbackOnly(onRefused, asRefusedConnection = false) {
   const lookupPromise = dns.promises.lookup;
   net.Socket.prototype.connect = function (...args) {
     const host = hostOf(args);
+    const options = optionsOf(args);
+    // A name connected to through the caller's own lookup (Keyhold's egress policy hands the address it checked): the
+    // packet goes where that lookup answers, so the answer is what must be loopback.
+    if (host !== null && !LOOPBACK.test(host) && options && typeof options.lookup === "function" && !net.isIP(host)) {
+      const lookup = options.lookup;
+      options.lookup = (hostname, lookupOptions, callback) =>
+        lookup(hostname, lookupOptions, (error, address, family) => {
+          if (error) return callback(error, address, family);
+          const outside = (Array.isArray(address) ? address.map((a) => a.address) : [address]).find(
+            (a) => !LOOPBACK.test(a),
+          );
+          if (outside === undefined) return callback(null, address, family);
+          note(`${hostname} (${outside})`);
+          callback(
+            Object.assign(new Error(`test: a connection to ${hostname} at ${outside} was refused (loopback only)`), {
+              code: "ECONNREFUSED",
+            }),
+          );
+        });
+      return connect.apply(this, args);
+    }
     if (host !== null && !LOOPBACK.test(host)) {
       note(host);
       const error = Object.assign(new Error(`test: a connection to ${host} was refused (loopback only)`), {

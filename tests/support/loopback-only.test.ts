@@ -49,6 +49,47 @@ it("the loopback guard refuses every shape of non-loopback connection and lookup
   }
 });
 
+// Keyhold's egress policy connects to a name through its own lookup, which answers the address it checked: the guard
+// lets the connection go only when that answer is loopback (a recording stand-in again, so nothing is sent).
+it("a name connected through the caller's own lookup passes only when that lookup answers loopback", async () => {
+  const seen: unknown[][] = [];
+  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+    seen.push(args);
+    return this;
+  } as unknown as typeof real;
+  const guard = loopbackOnly();
+  try {
+    type Callback = (error: Error | null, address: string, family?: number) => void;
+    const answering = (address: string) => (_host: string, _options: unknown, callback: Callback) =>
+      callback(null, address, 4);
+    for (const address of ["127.0.0.1", "10.0.0.1"])
+      (net.Socket.prototype.connect as (...a: unknown[]) => unknown).call(new net.Socket(), {
+        host: "vault.egress.test",
+        port: 1,
+        lookup: answering(address),
+      });
+    const answers = await Promise.all(
+      seen.map(
+        ([options]) =>
+          new Promise((resolve) =>
+            (options as { lookup: (h: string, o: unknown, c: Callback) => void }).lookup(
+              "vault.egress.test",
+              {},
+              (error, address) => resolve(error ? error.message : address),
+            ),
+          ),
+      ),
+    );
+    expect(answers).toEqual([
+      "127.0.0.1",
+      "test: a connection to vault.egress.test at 10.0.0.1 was refused (loopback only)",
+    ]);
+    expect(guard.refused).toEqual(["vault.egress.test (10.0.0.1)"]);
+  } finally {
+    guard.restore();
+  }
+});
+
 // The setup file (tests/support/loopback-setup.ts) guards every test process, and the Node processes a test starts with
 // its environment preload the same guard. The name looked up is one /etc/hosts maps to loopback but the guard does not
 // know as loopback: were the guard missing, the lookup would be answered from the file, sending nothing anywhere.
