@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 
@@ -22,7 +23,7 @@ runtime.__wbg_set_wasm(instance.exports);
 
 const schema = readFileSync("prisma/schema.prisma", "utf8");
 // The engine wants a database to start; an in-memory PGlite is enough, and nothing is written to it.
-const memory = new PGlite();
+const memory = new PGlite({ extensions: { pg_trgm } });
 const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(memory));
 const engine = await runtime.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, () => {}, adapter);
 const result = await engine.diff({

@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { serverEnv } from "../env";
@@ -37,7 +38,8 @@ export function openDriver(options: { databaseUrl?: string; dataDir: string }): 
 
 function openPglite(dir: string): Driver {
   mkdirSync(dir, { recursive: true });
-  const db = new PGlite(dir);
+  // pg_trgm: the secrets index's search reads a trigram index (migration 20261206020000_search_trgm).
+  const db = new PGlite(dir, { extensions: { pg_trgm } });
   // PGlite is single-connection: serialise callers that need exclusive use (migrations).
   let queue: Promise<unknown> = Promise.resolve();
   const conn = {

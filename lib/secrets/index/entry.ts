@@ -40,6 +40,13 @@ export interface SecretLifecycle {
 /** Separates the fields of the search text; no key or needle holds it (the search box is plain text). */
 export const SEARCH_SEPARATOR = "\u0001";
 
+/**
+ * The LIKE pattern that matches `searchText` containing `needle` (LIKE's escape, the backslash, put before `\`, `%`
+ * and `_`): the same rows as `strpos(searchText, needle) > 0`, but a pattern the trigram index
+ * (`SecretIndexEntry_search_idx`, pg_trgm) can answer without reading every row.
+ */
+export const searchPattern = (needle: string) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /** What a search matches: the lower-cased key and each tag written `k=v` (lib/backends/search.ts). */
 export function searchText(key: string | null, tags: Record<string, string>): string {
   return [key ?? "", ...Object.entries(tags).map(([k, v]) => `${k}=${v}`)].join(SEARCH_SEPARATOR).toLowerCase();

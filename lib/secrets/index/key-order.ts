@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma, type PrismaClient } from "../../db/generated/client";
 import { searchNeedle } from "../../backends/search";
-import { SEARCH_SEPARATOR } from "./entry";
+import { SEARCH_SEPARATOR, searchPattern } from "./entry";
 import type { IndexRow, ListVisibleInput, RawRow, SourceStamp } from "./query";
 
 // What the list pages share (query.ts, ordered.ts): the page size, the row as a page shows it, and the totals.
@@ -58,11 +58,14 @@ function branches(input: ListVisibleInput): Prisma.Sql {
 export function countQuery(input: ListVisibleInput): Prisma.Sql {
   const needle = searchNeedle(input.search);
   const narrow = branches(input);
-  return needle
-    ? Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT ON (b."sortKey") b."searchText" FROM (${narrow}) b
-          ORDER BY b."sortKey", b."depth", b."scoped", b."backendName" COLLATE "C") v
-        WHERE strpos(v."searchText", ${needle}) > 0 AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`
-    : Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT b."sortKey" FROM (${narrow}) b) k`;
+  if (!needle) return Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT b."sortKey" FROM (${narrow}) b) k`;
+  // Only keys with a matching row can have a matching winner: those are found through the trigram index first, and
+  // only their rows are merged (instead of every candidate's), then each winner is matched again.
+  const pattern = searchPattern(needle);
+  return Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT ON (b."sortKey") b."searchText" FROM (${narrow}) b
+        WHERE b."sortKey" IN (SELECT m."sortKey" FROM (${narrow}) m WHERE m."searchText" LIKE ${pattern})
+        ORDER BY b."sortKey", b."depth", b."scoped", b."backendName" COLLATE "C") v
+      WHERE v."searchText" LIKE ${pattern} AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`;
 }
 
 // Totals per database client by tenant, search, lineage and each source's creation time, served generation and

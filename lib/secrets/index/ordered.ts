@@ -2,7 +2,7 @@ import "server-only";
 import { Prisma, type PrismaClient } from "../../db/generated/client";
 import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
-import { SEARCH_SEPARATOR } from "./entry";
+import { SEARCH_SEPARATOR, searchPattern } from "./entry";
 import { countVisible, indexRow, limitOf } from "./key-order";
 import { LIFECYCLE_DETAILS } from "./lifecycle";
 import type { IndexPage, LineageEntry, ListVisibleInput, RawRow } from "./query";
@@ -149,7 +149,7 @@ export function orderedPageQuery(input: ListVisibleInput): Prisma.Sql | null {
         WHERE ${branchRows("e", b, input.tenant)}
           ${part === "untimed" ? Prisma.sql`AND e."backendUpdatedAt" IS NULL` : Prisma.empty}
           ${part === "timed" ? Prisma.sql`AND e."backendUpdatedAt" IS NOT NULL` : Prisma.empty}
-          ${needle ? Prisma.sql`AND strpos(e."searchText", ${needle}) > 0` : Prisma.empty}
+          ${needle ? Prisma.sql`AND e."searchText" LIKE ${searchPattern(needle)}` : Prisma.empty}
           AND ${keyset}
           AND ${winner(ranked, rank, input.tenant)}
         ORDER BY ${order}

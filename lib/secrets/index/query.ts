@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from "../../db/generated/client";
 import type { IgnoreReason } from "../../backends/adapter";
 import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
-import { SEARCH_SEPARATOR } from "./entry";
+import { SEARCH_SEPARATOR, searchPattern } from "./entry";
 import { indexRow, limitOf } from "./key-order";
 import { LIFECYCLE_DETAILS, lifecycleCondition, type LifecycleFilter } from "./lifecycle";
 import { orderedPage } from "./ordered";
@@ -196,7 +196,7 @@ export function pageQueries(visible: Prisma.Sql, input: PageInput, defaultSort: 
   const needle = searchNeedle(input.search);
   // No field holds the separator, so a needle with it matches nothing, as in matchesSearch.
   const search = needle
-    ? Prisma.sql`AND strpos(v."searchText", ${needle}) > 0 AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`
+    ? Prisma.sql`AND v."searchText" LIKE ${searchPattern(needle)} AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`
     : Prisma.empty;
   const filter = input.filter ? Prisma.sql`AND ${lifecycleCondition(input.filter, "v", input.now)}` : Prisma.empty;
 

@@ -140,7 +140,8 @@ for (const { kind, available } of TEST_DATABASES) {
       const namespaces = ["company", "company.team", "company.team.etl", "finance"];
       const keyParts = ["api", "API", "db_", "Db-", "key", "KEY_", "token", "x", "1", "2", "10", "007", "-", ".", "/"];
       const tagKeys = ["env", "team", "Owner", "app"];
-      const tagValues = ["prod", "Prod", "dev", "core", "a=b", "x1", "10"];
+      // LIKE's own characters (%, _ and its escape \\) too: a search for them matches them literally.
+      const tagValues = ["prod", "Prod", "dev", "core", "a=b", "x1", "10", "50%", "a_b", "c\\d"];
       const sources = new Map<string, IndexedSecret[]>();
       for (const source of ["s-team", "s-tenant", "s-file"]) {
         const items: IndexedSecret[] = [];
@@ -178,7 +179,24 @@ for (const { kind, available } of TEST_DATABASES) {
           { namespace: "company", depth: 1, sourceKey: "s-file", attachmentNamespace: null },
         ],
       ];
-      const searches = [undefined, "key", "API_", " Db ", "env=prod", "=", "a=b", "1", "owner=", "zzz"];
+      const searches = [
+        undefined,
+        "key",
+        "API_",
+        " Db ",
+        "env=prod",
+        "=",
+        "a=b",
+        "1",
+        "owner=",
+        "zzz",
+        "%",
+        "_",
+        "\\",
+        "a_b",
+        "0%",
+        "c\\d",
+      ];
       let compared = 0;
       for (const lineage of lineages) {
         for (const sort of ["key", "namespace", "updated"] as const) {
