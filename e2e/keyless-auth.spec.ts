@@ -5,7 +5,7 @@ import { awsEnv } from "../tests/support/backends/aws";
 import { env as azureEnv } from "../tests/support/backends/azure";
 import { startEntraAuthority } from "../tests/support/backends/azure-identity";
 import { e2eAuthorityPort, e2eTokenFileRoot } from "./keyless-env";
-import nodeVault from "node-vault";
+import { root } from "../tests/support/backends/vault-root";
 import { emulatorEnv } from "../tests/support/emulators";
 import { createTenant, expect, saveManagerForm, seriousA11yViolations, test } from "./fixtures";
 
@@ -14,18 +14,6 @@ import { createTenant, expect, saveManagerForm, seriousA11yViolations, test } fr
 // Azure workload identity whose federated token file goes to an Entra ID authority this spec serves on loopback.
 
 test.describe.configure({ mode: "serial" });
-
-/** OpenBao with the root token (explicit endpoint, token and namespace: node-vault reads VAULT_* otherwise). */
-function root() {
-  const c = nodeVault({
-    apiVersion: "v1",
-    endpoint: emulatorEnv("KEYHOLD_VAULT_ADDR"),
-    token: emulatorEnv("KEYHOLD_VAULT_TOKEN"),
-  }) as ReturnType<typeof nodeVault> & { namespace: string; pathPrefix: string };
-  c.namespace = "";
-  c.pathPrefix = "";
-  return c;
-}
 
 const run = Date.now().toString(36);
 

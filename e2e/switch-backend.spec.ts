@@ -1,4 +1,4 @@
-import nodeVault from "node-vault";
+import { root } from "../tests/support/backends/vault-root";
 import { emulatorEnv } from "../tests/support/emulators";
 import { createNamespace, createTenant, expect, switchDialog, test } from "./fixtures";
 
@@ -15,18 +15,6 @@ const ns = "app";
 const prefix = `e2e-switch-${run}`;
 const BUILTIN = ["API_TOKEN", "SHARED", "ONLY_BUILTIN"];
 const VAULT = ["API_TOKEN", "SHARED", "ONLY_VAULT"];
-
-/** OpenBao with the root token (explicit endpoint, token and namespace: node-vault reads VAULT_* otherwise). */
-function root() {
-  const c = nodeVault({
-    apiVersion: "v1",
-    endpoint: emulatorEnv("KEYHOLD_VAULT_ADDR"),
-    token: emulatorEnv("KEYHOLD_VAULT_TOKEN"),
-  }) as ReturnType<typeof nodeVault> & { namespace: string; pathPrefix: string };
-  c.namespace = "";
-  c.pathPrefix = "";
-  return c;
-}
 
 test("a namespace switched from the builtin store to Vault: counts, the disappearing key, cancel, then confirm", async ({
   page,

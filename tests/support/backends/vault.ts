@@ -1,6 +1,5 @@
 // Test-only: seeds and inspects OpenBao directly with the root token, the way a Vault user would,
 // and builds Keyhold's Vault backend on it. Settings come from scripts/emulators/start.sh (docs/emulators.md).
-import nodeVault from "node-vault";
 import { afterAll, beforeAll, expect } from "vitest";
 import type { Attachment } from "../../../lib/backends/adapter";
 import { mapLimit } from "../../../lib/backends/page-budget";
@@ -9,6 +8,7 @@ import { parseConfigDocument, type ConfigDocument } from "../../../lib/backends/
 import { emulatorEnv } from "../emulators";
 import { loopbackOnly, type LoopbackOnly } from "../loopback-only";
 import { createVaultBackend } from "../../../lib/backends/vault/adapter";
+import { root } from "./vault-root";
 
 export interface Target {
   name: string;
@@ -62,20 +62,7 @@ const run = `kh-${process.pid}-${Date.now().toString(36)}`;
 /** A folder no other test uses. */
 export const uniqueBase = (name: string) => `${run}/${name.replace(/[^A-Za-z0-9_-]+/g, "-")}-${++counter}`;
 
-type Client = ReturnType<typeof nodeVault>;
-/** A node-vault client with the root token (explicit endpoint/token/namespace: node-vault reads VAULT_* otherwise). */
-export function root(namespace?: string): Client {
-  const c = nodeVault({
-    apiVersion: "v1",
-    endpoint: env.addr,
-    token: env.rootToken,
-    namespace,
-    debug: () => {},
-  }) as Client & { namespace: string; pathPrefix: string };
-  c.namespace = namespace ?? "";
-  c.pathPrefix = "";
-  return c;
-}
+export { root };
 
 // A fresh KV v2 mount answers "upgrading" for a moment; a user's CLI retries the same way.
 async function retrying<T>(fn: () => Promise<T>): Promise<T> {
