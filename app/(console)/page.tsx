@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Building2, ChevronRight } from "lucide-react";
 import { loadPage } from "@/lib/server/page";
 import { consoleHomeView } from "@/lib/views/console-shell";

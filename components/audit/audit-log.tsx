@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { Download } from "lucide-react";
 import type { AuditRow } from "@/lib/audit/query";
 import { buttonClass } from "@/components/ui/button";

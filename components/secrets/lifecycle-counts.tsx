@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 
 const LABELS = [
   ["expiring", "expire within 30 days"],

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { usePathname, useRouter } from "next/navigation";
 import { Folder, KeyRound, LayoutDashboard, ScrollText, Settings, Users } from "lucide-react";
 import type { PermissionSet } from "@/lib/auth/capabilities";

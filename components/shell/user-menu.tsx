@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { useTransition } from "react";
 import { KeyRound, LogOut, ScrollText, ShieldCheck } from "lucide-react";
 import { signOutAction } from "@/lib/actions/auth/sign-out";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { loadPage } from "@/lib/server/page";
 import { apiTokensView } from "@/lib/views/api-tokens";
 import { PageHeader } from "@/components/shell/page-header";

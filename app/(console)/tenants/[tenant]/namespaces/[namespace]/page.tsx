@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/ui/link";
 import { loadPage } from "@/lib/server/page";
 import { namespaceBackendView } from "@/lib/views/manager-settings";
 import { Card, CardHeader } from "@/components/ui/card";
