@@ -1,5 +1,4 @@
 import "server-only";
-import { Suspense } from "react";
 import { loadPage } from "@/lib/server/page";
 import type { PermissionSet } from "@/lib/auth/capabilities";
 import { parseListQuery } from "@/lib/query/secret-keys";
@@ -9,21 +8,13 @@ import { SecretsTab } from "./secrets-tab";
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
-function ListSkeleton() {
-  return (
-    <div
-      className="space-y-2 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
-      aria-busy="true"
-      aria-label="Loading secrets"
-    >
-      {Array.from({ length: 6 }, (_, i) => (
-        <div key={i} className="h-8 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" />
-      ))}
-    </div>
-  );
-}
-
-async function Prefetched({
+/**
+ * The Secrets tab with its first page rendered on the server, in the page's first paint; later pages and searches come
+ * from React Query. No Suspense boundary on purpose: React reveals a streamed boundary at the earliest 300 ms after the
+ * shell's paint (react-dom's `$RC` throttle), which held the rows back that long while they were long ready; the page
+ * read is one statement on the index (lib/secrets/list-cache.ts keeps the answer), so the shell waits for it instead.
+ */
+export async function SecretsTabServer({
   tenant,
   namespace,
   can,
@@ -58,19 +49,5 @@ async function Prefetched({
       can={can}
       initial={result.ok ? { query, data: result.data } : undefined}
     />
-  );
-}
-
-/** The Secrets tab with its first page streamed from the server; later pages and searches come from React Query. */
-export function SecretsTabServer(props: {
-  tenant: string;
-  namespace: string | null;
-  can: PermissionSet;
-  searchParams: SearchParams;
-}) {
-  return (
-    <Suspense fallback={<ListSkeleton />}>
-      <Prefetched {...props} />
-    </Suspense>
   );
 }
