@@ -8,6 +8,17 @@ export default defineConfig([
   ...nextTypescript,
   // Playwright fixtures hand their value to the test through a callback named `use`, which is not React's hook.
   { files: ["e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
+  // Console links prefetch on intent only (components/ui/link.tsx): Next's own Link would render every page in view.
+  {
+    files: ["app/**", "components/**"],
+    ignores: ["components/ui/link.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "next/link", message: "Use @/components/ui/link (prefetch on intent only)." }] },
+      ],
+    },
+  },
   globalIgnores([
     ".next/**",
     "lib/db/generated/**",
