@@ -30,10 +30,11 @@ export const indexRow = (r: Omit<RawRow, "nsSort" | "total">): IndexRow => ({
 
 /**
  * The candidate rows of a lineage as one branch per lineage namespace and kind (its own namespace's rows, its
- * attachment scope's): what a total counts.
+ * attachment scope's): what a total counts; with `keys`, only those keys' rows (index lookups by key).
  */
-function branches(input: ListVisibleInput): Prisma.Sql {
+function branches(input: ListVisibleInput, keys?: string[]): Prisma.Sql {
   const lineage = [...input.lineage].sort((a, b) => a.depth - b.depth);
+  const only = keys ? Prisma.sql`AND e."sortKey" = ANY(${keys}::text[])` : Prisma.empty;
   return Prisma.join(
     lineage.flatMap((l) =>
       (l.attachmentNamespace === null || l.attachmentNamespace === l.namespace ? [false, true] : [false]).map(
@@ -44,28 +45,53 @@ function branches(input: ListVisibleInput): Prisma.Sql {
           AND e."generation" = (SELECT COALESCE(s."servedGeneration", s."scanGeneration")
             FROM "SecretIndexSource" s WHERE s."key" = ${l.sourceKey})
           AND ${scope ? Prisma.sql`e."namespace" IS NULL` : Prisma.sql`e."namespace" = ${l.namespace}`}
-          AND e."key" IS NOT NULL AND (e."tenantTag" IS NULL OR e."tenantTag" = ${input.tenant}))`,
+          AND e."key" IS NOT NULL AND (e."tenantTag" IS NULL OR e."tenantTag" = ${input.tenant}) ${only})`,
       ),
     ),
     " UNION ALL ",
   );
 }
 
-/**
- * The count statement of a list (exported for EXPLAIN in scripts/bench): without a search the candidates' distinct
- * keys; with one, the merged rows (each key's winner, as visibleRows picks it) that match.
- */
-export function countQuery(input: ListVisibleInput): Prisma.Sql {
-  const needle = searchNeedle(input.search);
-  const narrow = branches(input);
-  if (!needle) return Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT b."sortKey" FROM (${narrow}) b) k`;
-  // Only keys with a matching row can have a matching winner: those are found through the trigram index first, and
-  // only their rows are merged (instead of every candidate's), then each winner is matched again.
+/** Each key's winner (as visibleRows picks it) among `rows`, counted when it matches the search. */
+const countMatchingWinners = (rows: Prisma.Sql, needle: string) => {
   const pattern = searchPattern(needle);
-  return Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT ON (b."sortKey") b."searchText" FROM (${narrow}) b
-        WHERE b."sortKey" IN (SELECT m."sortKey" FROM (${narrow}) m WHERE m."searchText" LIKE ${pattern})
+  return Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT ON (b."sortKey") b."searchText" FROM (${rows}) b
         ORDER BY b."sortKey", b."depth", b."scoped", b."backendName" COLLATE "C") v
       WHERE v."searchText" LIKE ${pattern} AND strpos(${needle}, ${SEARCH_SEPARATOR}) = 0`;
+};
+
+/**
+ * The count statement of a list (exported for EXPLAIN in scripts/bench): without a search the candidates' distinct
+ * keys; with one, the merged rows (each key's winner, as visibleRows picks it) that match. `keys`: the keys with a
+ * matching row, when known (countVisible's probe), so that only their rows are merged.
+ */
+export function countQuery(input: ListVisibleInput, keys?: string[]): Prisma.Sql {
+  const needle = searchNeedle(input.search);
+  if (!needle)
+    return Prisma.sql`SELECT count(*) AS "total" FROM (SELECT DISTINCT b."sortKey" FROM (${branches(input)}) b) k`;
+  if (keys) return countMatchingWinners(branches(input, keys), needle);
+  // Only keys with a matching row can have a matching winner: those are found through the trigram index first, and
+  // only their rows are merged (instead of every candidate's), then each winner is matched again.
+  const narrow = branches(input);
+  return countMatchingWinners(
+    Prisma.sql`SELECT b.* FROM (${narrow}) b
+        WHERE b."sortKey" IN (SELECT m."sortKey" FROM (${narrow}) m WHERE m."searchText" LIKE ${searchPattern(needle)})`,
+    needle,
+  );
+}
+
+/**
+ * How many matching rows the search count's probe reads before it leaves the merge to one statement. Below it the
+ * matching keys are fetched first (the trigram index) and only their rows merged by key lookups; PostgreSQL's own plan
+ * for the one statement hashes every candidate row of the lineage (50,000 rows: 25 ms for a needle matching one key).
+ */
+export const SEARCH_PROBE_ROWS = 1000;
+
+/** The keys with a row matching the search, or null when more than `limit` rows match (the probe stops there). */
+async function matchingKeys(prisma: PrismaClient, input: ListVisibleInput, needle: string, limit: number) {
+  const rows = await prisma.$queryRaw<{ sortKey: string }[]>`SELECT m."sortKey" FROM (${branches(input)}) m
+    WHERE m."searchText" LIKE ${searchPattern(needle)} LIMIT ${limit + 1}`;
+  return rows.length > limit ? null : [...new Set(rows.map((r) => r.sortKey))];
 }
 
 // Totals per database client by tenant, search, lineage and each source's creation time, served generation and
@@ -110,13 +136,21 @@ async function totalKeyOf(prisma: PrismaClient, input: ListVisibleInput, needle:
  * The total of a list (rows matching the search, all pages), counted once per data revision and kept in this
  * process (a list page, Next and Previous, and 50 viewers of one namespace count once).
  */
-export async function countVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<number> {
+export async function countVisible(
+  prisma: PrismaClient,
+  input: ListVisibleInput,
+  probeRows = SEARCH_PROBE_ROWS,
+): Promise<number> {
   const needle = searchNeedle(input.search);
   const totalKey = await totalKeyOf(prisma, input, needle);
   const totals = totalsOf(prisma);
   const cached = totalKey === null ? undefined : totals.get(totalKey);
   if (cached !== undefined) return cached;
-  const rows = await prisma.$queryRaw<{ total: bigint | number }[]>(countQuery(input));
+  const keys = needle ? await matchingKeys(prisma, input, needle, probeRows) : null;
+  const rows =
+    keys?.length === 0
+      ? [{ total: 0 }]
+      : await prisma.$queryRaw<{ total: bigint | number }[]>(countQuery(input, keys ?? undefined));
   const total = Number(rows[0]?.total ?? 0);
   if (totalKey !== null) keepTotal(totals, totalKey, total);
   return total;
