@@ -86,6 +86,11 @@ test("acme's tenant administrator cannot read, list, verify or change anything o
   // The same calls on acme work, so the refusals above are about the tenant, not the calls.
   expect((await act(r, "verify", { tenant: "acme", namespace: "company.team" })).result?.ok).toBe(true);
   expect((await r.get("/api/tenants/acme/secrets")).status()).toBe(200);
+  // A client-side navigation within acme (links prefetch on intent only, so this is the page's RSC payload).
+  await page.goto("/tenants/acme/namespaces/company.team");
+  await page.getByRole("navigation", { name: "Namespace sections" }).getByRole("link", { name: "Secrets" }).click();
+  await expect(page).toHaveURL(/\/tenants\/acme\/namespaces\/company\.team\/secrets$/);
+  await expect(page.getByTestId("backend-summary")).toBeVisible();
   await recorder.expectRead({ html: 'data-namespace="company.team"', rsc: "company.team" });
   expect(await recorder.containing(GLOBEX_CANARY)).toEqual([]);
   await recorder.report(testInfo);

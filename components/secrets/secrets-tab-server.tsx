@@ -13,6 +13,7 @@ type SearchParams = Record<string, string | string[] | undefined>;
  * from React Query. No Suspense boundary on purpose: React reveals a streamed boundary at the earliest 300 ms after the
  * shell's paint (react-dom's `$RC` throttle), which held the rows back that long while they were long ready; the page
  * read is one statement on the index (lib/secrets/list-cache.ts keeps the answer), so the shell waits for it instead.
+ * `can` comes as the page's own guarded load, still running: the list is read beside it, not after it.
  */
 export async function SecretsTabServer({
   tenant,
@@ -22,7 +23,7 @@ export async function SecretsTabServer({
 }: {
   tenant: string;
   namespace: string | null;
-  can: PermissionSet;
+  can: Promise<PermissionSet>;
   searchParams: SearchParams;
 }) {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -38,15 +39,17 @@ export async function SecretsTabServer({
   };
   // The first page is rendered on the server, through the same guard as the route the browser uses: signed out → sign-in,
   // refused → 403 page. Any other failure leaves the tab to fetch the list itself and show the error in its banner.
-  const result =
+  const [permissions, result] = await Promise.all([
+    can,
     namespace === null
-      ? await loadPage(tenantSecretsView, input, { otherErrors: "return" })
-      : await loadPage(secretsListView, { ...input, namespace }, { otherErrors: "return" });
+      ? loadPage(tenantSecretsView, input, { otherErrors: "return" })
+      : loadPage(secretsListView, { ...input, namespace }, { otherErrors: "return" }),
+  ]);
   return (
     <SecretsTab
       tenant={tenant}
       namespace={namespace}
-      can={can}
+      can={permissions}
       initial={result.ok ? { query, data: result.data } : undefined}
     />
   );

@@ -1,7 +1,7 @@
 // Benchmark: the secrets index's list queries at scale, on PGlite and (with KEYHOLD_TEST_PG_URL, an admin URL)
 // PostgreSQL. Fills one source with N secrets in one namespace (and a parent with a few), then prints medians for
 // the first page, a search, a later keyset page and the other orders, and PostgreSQL's plan of the first page.
-//   npx tsx --conditions=react-server scripts/bench/secrets-index.ts [--rows 50000] [--runs 9]
+//   npx tsx --conditions=react-server scripts/bench/secrets-index.ts [--rows 50000] [--runs 9] [--postgres-only] [--explain]
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -16,7 +16,9 @@ export default async function TenantSecretsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { tenant } = await params;
-  const { can } = await loadPage(tenantShellView, { tenant });
+  const query = await searchParams;
+  // Not awaited here: the Secrets tab reads its first page beside this guarded load.
+  const can = loadPage(tenantShellView, { tenant }).then((v) => ({ "config:verify": v.can["config:verify"] }));
   return (
     <div className="mx-auto max-w-6xl">
       <PageHeader
@@ -24,12 +26,7 @@ export default async function TenantSecretsPage({
         title="Secrets"
         description="Every namespace's own secrets; open a namespace to create or edit them."
       />
-      <SecretsTabServer
-        tenant={tenant}
-        namespace={null}
-        can={{ "config:verify": can["config:verify"] }}
-        searchParams={await searchParams}
-      />
+      <SecretsTabServer tenant={tenant} namespace={null} can={can} searchParams={query} />
     </div>
   );
 }

@@ -13,6 +13,8 @@ export default async function NamespaceSecretsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { tenant, namespace } = await params;
-  const { can } = await loadPage(namespaceView, { tenant, namespace });
-  return <SecretsTabServer tenant={tenant} namespace={namespace} can={can} searchParams={await searchParams} />;
+  const query = await searchParams;
+  // Not awaited here: the Secrets tab reads its first page beside this guarded load (both refuse the same callers).
+  const can = loadPage(namespaceView, { tenant, namespace }).then((v) => v.can);
+  return <SecretsTabServer tenant={tenant} namespace={namespace} can={can} searchParams={query} />;
 }
