@@ -20,9 +20,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Vitest's default is one worker per core but one (2 cores: a single worker, every file in turn). The files mostly
-    // wait on the emulators, PostgreSQL and child processes, so three at once run the three projects in 549 s instead of
-    // 804–1,306 s on the 2-core CI machine; more cores keep Vitest's default.
+    // Vitest's default is one worker per core but one (2 cores: a single worker, every file in turn). The unit and db
+    // files mostly wait on PostgreSQL, PGlite's files and child processes, so three run at once; more cores keep
+    // Vitest's default. The emulator files stay one at a time (below).
     maxWorkers: Math.max(3, os.availableParallelism() - 1),
     // Tests reach loopback addresses only: a lookup or connection elsewhere is refused in every test process.
     setupFiles: ["tests/support/loopback-setup.ts"],
@@ -35,7 +35,15 @@ export default defineConfig({
       // Only this tier needs the backend emulators: its global setup starts them (or reuses KEYHOLD_EMULATORS_ENV_FILE's).
       {
         extends: true,
-        test: { name: "emulator", include: [EMULATOR], globalSetup: ["tests/support/emulators-setup.ts"] },
+        // One file at a time, after the others: the files share the emulators' state (one moto, one Azure vault, one
+        // OpenBao). Run three at once, four tests of tests/secrets/lifecycle and tests/backends/capabilities found the
+        // Azure and AWS secrets they had just written changed or gone.
+        test: {
+          name: "emulator",
+          include: [EMULATOR],
+          globalSetup: ["tests/support/emulators-setup.ts"],
+          maxWorkers: 1,
+        },
       },
     ],
   },
