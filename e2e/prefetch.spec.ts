@@ -2,7 +2,7 @@ import type { Request } from "@playwright/test";
 import { createNamespace, createTenant, expect, test } from "./fixtures";
 
 // Every console page is rendered per request (session, database), so a link prefetched as it enters the viewport is a
-// server render nobody asked for: a view of the Secrets tab made 22 of them (its tabs, breadcrumbs and menu, twice) and
+// server render nobody asked for: a view of the Secrets tab made 28 of them here (its tabs, breadcrumbs and menu, twice) and
 // they delayed the next page's own render. Links prefetch only once the user shows intent (components/ui/link.tsx).
 
 const isRscFetch = (r: Request) => r.resourceType() === "fetch" && new URL(r.url()).searchParams.has("_rsc");
@@ -22,7 +22,7 @@ test("a page view prefetches nothing; pointing at a tab prefetches that tab only
   await page.goto("/tenants/prefetch/namespaces/app/secrets");
   await expect(page.getByTestId("backend-summary")).toBeVisible();
   await page.waitForLoadState("networkidle");
-  // Twelve links are on screen (header, breadcrumbs, tabs, menu); networkidle has waited for anything they would fetch.
+  // Links are on screen (header, breadcrumbs, tabs, menu); networkidle has waited for anything they would fetch.
   expect(await page.locator("a[href^='/']").count()).toBeGreaterThan(3);
   expect(rsc).toEqual([]);
 

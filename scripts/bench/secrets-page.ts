@@ -4,9 +4,9 @@
 // a finished scan of every entry) and the namespace's freshness is ten minutes, so no scan runs during the runs: "cold"
 // is then a new browser context on a warm server index, not a server that asks the backend again.
 //   scripts/bench/secrets-page [--count 5000] [--runs 5] [--port 3300] [--database-url postgres://…] (default PGlite)
-//   [--hold]: afterwards keep the server up and print its URL and a signed-in cookie, for profiling by hand
+//   [--hold]: afterwards keep the server up and write a signed-in cookie to a file only its owner reads, for profiling by hand
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -211,9 +211,11 @@ async function main() {
     console.log(`  search to updated table (from typing, 80 ms debounce incl.): ${fmt(search)}  target < 300 ms`);
     console.log(`  client JavaScript of the page, gzipped: ${(jsGzip / 1024).toFixed(1)} KiB`);
     if (process.argv.includes("--hold")) {
-      // For profiling by hand: the server stays up, signed in, until Ctrl-C.
-      const cookie = storageState.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-      console.log(`  holding: ${url}\n  cookie: ${cookie}\n  Ctrl-C stops the server`);
+      // For profiling by hand: the server stays up, signed in, until Ctrl-C. The session cookie goes to a file (mode
+      // 0600), never to the terminal or a log.
+      const cookieFile = path.join(mkdtempSync(path.join(tmpdir(), "keyhold-bench-cookie-")), "cookie");
+      writeFileSync(cookieFile, storageState.cookies.map((c) => `${c.name}=${c.value}`).join("; "), { mode: 0o600 });
+      console.log(`  holding: ${url}\n  cookie header in: ${cookieFile}\n  Ctrl-C stops the server`);
       await new Promise((resolve) => process.once("SIGINT", resolve));
     }
   } finally {

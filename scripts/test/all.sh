@@ -61,11 +61,11 @@ KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db -
 # The 30,000-secret scale test (its own moto shards, nearly 3 minutes) runs on Node 20 only: what it shows is the index's
 # paging at scale, not the runtime.
 NEWEST_NODE=24
-ONCE=(--exclude tests/secrets/index-scale.emulator.test.ts)
+NODE20_ONLY=(--exclude tests/secrets/index-scale.emulator.test.ts)
 for major in 22 24; do
   step "Vitest on Node $major: the unit, db and emulator projects"
   if NODE_BIN="$(bash scripts/test/node-runtime.sh "$major")"; then
-    PATH="$NODE_BIN:$PATH" KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator "${ONCE[@]}" --reporter=dot --reporter=json --outputFile.json="$SUMMARY/vitest-node$major.json"
+    PATH="$NODE_BIN:$PATH" KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator "${NODE20_ONLY[@]}" --reporter=dot --reporter=json --outputFile.json="$SUMMARY/vitest-node$major.json"
   else
     echo "Node $major could not be installed: its report will be missing and count as a failure" >&2
   fi

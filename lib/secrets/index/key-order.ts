@@ -85,7 +85,7 @@ export function countQuery(input: ListVisibleInput, keys?: string[]): Prisma.Sql
  * matching keys are fetched first (the trigram index) and only their rows merged by key lookups; PostgreSQL's own plan
  * for the one statement hashes every candidate row of the lineage (50,000 rows: 25 ms for a needle matching one key).
  */
-export const SEARCH_PROBE_ROWS = 1000;
+const SEARCH_PROBE_ROWS = 1000;
 
 /** The keys with a row matching the search, or null when more than `limit` rows match (the probe stops there). */
 async function matchingKeys(prisma: PrismaClient, input: ListVisibleInput, needle: string, limit: number) {
@@ -136,17 +136,13 @@ async function totalKeyOf(prisma: PrismaClient, input: ListVisibleInput, needle:
  * The total of a list (rows matching the search, all pages), counted once per data revision and kept in this
  * process (a list page, Next and Previous, and 50 viewers of one namespace count once).
  */
-export async function countVisible(
-  prisma: PrismaClient,
-  input: ListVisibleInput,
-  probeRows = SEARCH_PROBE_ROWS,
-): Promise<number> {
+export async function countVisible(prisma: PrismaClient, input: ListVisibleInput): Promise<number> {
   const needle = searchNeedle(input.search);
   const totalKey = await totalKeyOf(prisma, input, needle);
   const totals = totalsOf(prisma);
   const cached = totalKey === null ? undefined : totals.get(totalKey);
   if (cached !== undefined) return cached;
-  const keys = needle ? await matchingKeys(prisma, input, needle, probeRows) : null;
+  const keys = needle ? await matchingKeys(prisma, input, needle, SEARCH_PROBE_ROWS) : null;
   const rows =
     keys?.length === 0
       ? [{ total: 0 }]
