@@ -131,7 +131,7 @@ describe.skipIf(!privatePostgresAvailable)("PostgreSQL faults (private cluster)"
     // At the hook every statement of the save has run on the server, uncommitted.
     const [{ n }] = await prisma.$queryRaw<
       { n: bigint }[]
-    >`SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'idle in transaction'`;
+    >`SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()`;
     expect(Number(n)).toBe(1);
     const exited = new Promise((r) => child.on("exit", r));
     child.kill("SIGKILL");
