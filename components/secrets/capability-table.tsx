@@ -1,4 +1,5 @@
-import { OPERATION_LABELS, type CapabilityReport } from "@/lib/backends/capabilities";
+import type { CapabilityReport } from "@/lib/backends/capabilities";
+import { OPERATION_LABELS } from "@/lib/backends/operations";
 
 const MARK = { yes: "✓ yes", no: "✗ no", unknown: "? unknown" } as const;
 

@@ -12,7 +12,6 @@ import { BackendSummaryLine } from "@/components/backends/backend-card";
 import { parseListQuery, type SecretListQuery } from "@/lib/query/secret-keys";
 import type { PermissionSet } from "@/lib/auth/capabilities";
 import type { SecretRowView, SecretsList } from "@/lib/views/secrets-list";
-import { hasSoftDelete } from "@/lib/backends/descriptors";
 import { DeleteSecretDialog } from "./delete-dialog";
 import { DeletedSecrets } from "./deleted-secrets";
 import { ExpressionPanel } from "./expression-panel";
@@ -291,7 +290,7 @@ export function SecretsTab({
         ) : null}
       </Card>
 
-      {namespace && backend && hasSoftDelete(backend.type) ? (
+      {namespace && backend?.softDelete ? (
         <DeletedSecrets tenant={tenant} namespace={namespace} canWrite={!!can["secret:write"]} />
       ) : null}
 

@@ -1,17 +1,6 @@
-// Pure (client-safe): the capability table verify reports, what each operation means, and the warnings it earns.
+// Pure: the capability table verify reports and the warnings it earns (the operations and their labels: ./operations).
 import { z } from "zod";
-
-/** The operations the console needs, in the order the table shows them. */
-export const OPERATIONS = ["authenticate", "list", "describe", "read", "write"] as const;
-export type Operation = (typeof OPERATIONS)[number];
-
-export const OPERATION_LABELS: Record<Operation, string> = {
-  authenticate: "Authenticate",
-  list: "List metadata",
-  describe: "Describe one secret",
-  read: "Read a value",
-  write: "Write",
-};
+import { OPERATIONS, type Operation } from "./operations";
 
 /** yes / no: the backend said so (a call or a permission check); unknown: no side-effect-free way to tell. */
 export type Outcome = "yes" | "no" | "unknown";

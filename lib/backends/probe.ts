@@ -1,6 +1,7 @@
 import "server-only";
 import { isBackendError } from "./backend-error";
-import type { CapabilityRow, Operation } from "./capabilities";
+import type { CapabilityRow } from "./capabilities";
+import type { Operation } from "./operations";
 
 /**
  * Runs one probe of verify's capability table: `yes` with what it did, `no` when the backend refused (forbidden,

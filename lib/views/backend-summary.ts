@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { backendLabel, type BackendType } from "../backends/descriptors";
+import { backendLabel, hasSoftDelete, type BackendType } from "../backends/descriptors";
 import { describeSource, type EffectiveBackend } from "../secrets/effective-backend";
 
 /** What the browser sees of an effective backend: names and where it came from, nothing else. */
@@ -7,6 +7,8 @@ export const backendSummarySchema = z.strictObject({
   type: z.string(),
   label: z.string(),
   readOnly: z.boolean(),
+  /** Whether deleted secrets stay recoverable (the backend keeps a "Deleted secrets" list). */
+  softDelete: z.boolean(),
   sourceKind: z.enum(["namespace", "tenant", "file", "builtin"]),
   sourceLabel: z.string(),
   sourceNamespace: z.string().nullable(),
@@ -24,6 +26,7 @@ export function summarizeBackend(
     type: b.type,
     label: backendLabel(b.type as BackendType),
     readOnly: b.readOnly,
+    softDelete: hasSoftDelete(b.type),
     sourceKind: b.source.kind,
     sourceLabel: describeSource(b.source),
     sourceNamespace: b.source.kind === "namespace" ? b.source.namespace : null,

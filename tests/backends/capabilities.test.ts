@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { finishReport, formatDuration, OPERATIONS } from "../../lib/backends/capabilities";
+import { finishReport, formatDuration } from "../../lib/backends/capabilities";
+import { OPERATIONS } from "../../lib/backends/operations";
 
 const row = (operation: (typeof OPERATIONS)[number], outcome: "yes" | "no" | "unknown") => ({
   operation,
