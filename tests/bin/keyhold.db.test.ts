@@ -7,7 +7,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_DATABASES, TEST_PG_URL } from "../support/test-db";
+import { dropTestDatabase, TEST_DATABASES, TEST_PG_URL } from "../support/test-db";
 
 const run = promisify(execFile);
 const CLI = path.resolve("bin/keyhold");
@@ -58,7 +58,7 @@ async function instance(kind: "pglite" | "postgres"): Promise<Record<string, str
     await client.query(sql).finally(() => client.end());
   };
   await admin(`CREATE DATABASE "${name}"`);
-  cleanups.push(() => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  cleanups.push(() => dropTestDatabase(TEST_PG_URL!, name));
   const url = new URL(TEST_PG_URL!);
   url.pathname = `/${name}`;
   return { ...base, DATABASE_URL: url.toString(), KEYHOLD_DATA_DIR: mkdtempSync(path.join(work, "data-")) };

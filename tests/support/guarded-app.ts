@@ -8,7 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import type { PrismaClient } from "../../lib/db/generated/client";
 import type { Binding, Role } from "../../lib/auth/permissions";
-import type { TestDbKind } from "./test-db";
+import { dropTestDatabase, type TestDbKind } from "./test-db";
 
 export const CALLERS = ["instance-admin", "tenant-admin", "namespace-editor", "viewer", "anonymous"] as const;
 export type Caller = (typeof CALLERS)[number];
@@ -93,7 +93,7 @@ export async function openAppDatabase(kind: TestDbKind): Promise<AppDatabase> {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     process.env.DATABASE_URL = url.toString();
-    dropDatabase = () => admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    dropDatabase = () => dropTestDatabase(adminUrl, name);
   } else {
     delete process.env.DATABASE_URL;
   }

@@ -75,9 +75,31 @@ async function createPostgres(): Promise<TestDatabase> {
     reset: () => reset(driver),
     drop: async () => {
       await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
-      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropTestDatabase(TEST_PG_URL!, name);
     },
   };
+}
+
+/**
+ * Drops a test database, closing its connections by force. PostgreSQL 15 refuses `WITH (FORCE)` to a role that is not
+ * a superuser while an autovacuum worker is in that database ("must be a member of the role whose process is being
+ * terminated", SQLSTATE 42501; seen once the db files ran three at a time): the worker ends within moments, so the
+ * drop is tried again for up to 10 s.
+ */
+export async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "42501" || attempt >= 50) throw error;
+    } finally {
+      await client.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 async function admin(sql: string): Promise<void> {
