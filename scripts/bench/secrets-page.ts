@@ -4,6 +4,7 @@
 // a finished scan of every entry) and the namespace's freshness is ten minutes, so no scan runs during the runs: "cold"
 // is then a new browser context on a warm server index, not a server that asks the backend again.
 //   scripts/bench/secrets-page [--count 5000] [--runs 5] [--port 3300] [--database-url postgres://…] (default PGlite)
+//   KEYHOLD_BENCH_APP_DIR=<checkout>: serve that checkout's build instead (before and after, as the other benchmarks)
 //   [--hold]: afterwards keep the server up and write a signed-in cookie to a file only its owner reads, for profiling by hand
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -75,6 +76,8 @@ async function fillIndex(cookie: string) {
 async function main() {
   await seed();
   const server = spawn("node", ["scripts/start.mjs"], {
+    // KEYHOLD_BENCH_APP_DIR: another checkout's build to serve (an earlier commit, to compare before and after).
+    cwd: process.env.KEYHOLD_BENCH_APP_DIR || undefined,
     env: {
       ...process.env,
       KEYHOLD_ADMIN_EMAIL: ADMIN.email,
