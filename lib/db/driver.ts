@@ -18,6 +18,13 @@ export interface Driver {
   adapter: SqlMigrationAwareDriverAdapterFactory;
   exec(sql: string): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * A read of the request's hot path that PGlite may answer from this process's memory: the same statement's rows
+   * as last read, while no other statement has run or started since (see `openPglite`). PostgreSQL always asks the
+   * server (other instances write to it). The statement must depend on table rows only: no `now()`, no sequence.
+   * The rows may be shared between callers: do not change them.
+   */
+  queryUnchanged<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs fn holding one connection, so session-level locks and transactions stay on it. */
   withConnection<R>(fn: (conn: Pick<Driver, "exec" | "query">) => Promise<R>): Promise<R>;
   close(): Promise<void>;
@@ -36,21 +43,61 @@ export function openDriver(options: { databaseUrl?: string; dataDir: string }): 
     : openPglite(path.join(options.dataDir, "db"));
 }
 
+/** Reads PGlite keeps per process (`queryUnchanged`): a list request's one read per session and namespace. */
+const UNCHANGED_MAX = 1_000;
+
 function openPglite(dir: string): Driver {
   mkdirSync(dir, { recursive: true });
   // pg_trgm: the secrets index's search reads a trigram index (migration 20261206020000_search_trgm).
   const db = new PGlite(dir, { extensions: { pg_trgm } });
+  // PGlite is this process's only connection to its data folder (one process at a time: the CLI asks for the console
+  // to be stopped), so every change to the data passes through `counted` below. Each statement, Prisma's included,
+  // moves `epoch` when it is asked and again when it settles, and `pending` counts those not settled. A read kept by
+  // `queryUnchanged` is served again only while the epoch is the one it was asked at and it was asked with nothing
+  // pending: no statement ran or was queued between that read and now, so the data it read is the data now.
+  let epoch = 0;
+  let pending = 0;
+  const kept = new Map<string, { epoch: number; rows: unknown[] }>();
+  const counted =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      epoch++;
+      pending++;
+      try {
+        return await fn(...args);
+      } finally {
+        pending--;
+        epoch++;
+      }
+    };
+  const query = counted(db.query.bind(db));
+  const exec = counted(db.exec.bind(db));
+  // Prisma's adapter sees only these three: its statements, transactions included, all move the epoch.
+  const client = { query, exec, transaction: counted(db.transaction.bind(db)) } as unknown as PGlite;
   // PGlite is single-connection: serialise callers that need exclusive use (migrations).
   let queue: Promise<unknown> = Promise.resolve();
   const conn = {
-    exec: async (sql: string) => void (await db.exec(sql)),
-    query: async <T>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows,
+    exec: async (sql: string) => void (await exec(sql)),
+    query: async <T>(sql: string, params: unknown[] = []) => (await query<T>(sql, params)).rows,
   };
   return {
     kind: "pglite",
     location: dir,
-    adapter: new PrismaPGlite(db),
+    adapter: new PrismaPGlite(client),
     ...conn,
+    queryUnchanged: async <T>(sql: string, params: unknown[] = []) => {
+      const key = `${sql}\u0000${JSON.stringify(params)}`;
+      const hit = kept.get(key);
+      if (hit && hit.epoch === epoch && pending === 0) return hit.rows as T[];
+      const asked = pending === 0 ? epoch : -1;
+      const { rows } = await db.query<T>(sql, params);
+      if (asked === epoch) {
+        kept.delete(key);
+        kept.set(key, { epoch, rows });
+        if (kept.size > UNCHANGED_MAX) kept.delete(kept.keys().next().value!);
+      }
+      return rows;
+    },
     withConnection: (fn) => {
       const run = queue.then(() => fn(conn));
       queue = run.catch(() => undefined);
@@ -77,6 +124,7 @@ function openPostgres(url: string): Driver {
     adapter: new PrismaPg(pool),
     exec: async (sql) => void (await pool.query(sql)),
     query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    queryUnchanged: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
     withConnection: async (fn) => {
       const client = await pool.connect();
       try {

@@ -9,10 +9,14 @@ import { driverOf } from "./client";
  * client). Prisma's per-query cost (its request pipeline and result mapping) is a sizeable part of a list request
  * that the cache otherwise answers from memory.
  *
+ * On PGlite the driver keeps the rows and answers the same read again from memory while no other statement has run
+ * since (`Driver.queryUnchanged`), so the statement must depend on table rows only: no `now()` (compare times in the
+ * caller, with this process's clock), and its rows are shared: do not change them.
+ *
  * The statement must return only text, booleans, integers and float8: the two paths parse dates and JSON differently,
  * so select those as text or epoch milliseconds.
  */
 export async function rawRead<T>(prisma: PrismaClient, sql: string, params: unknown[]): Promise<T[]> {
   const driver = await driverOf(prisma);
-  return driver ? driver.query<T>(sql, params) : prisma.$queryRawUnsafe<T[]>(sql, ...params);
+  return driver ? driver.queryUnchanged<T>(sql, params) : prisma.$queryRawUnsafe<T[]>(sql, ...params);
 }

@@ -59,20 +59,21 @@ function cacheOf(prisma: PrismaClient): ClientCache {
   return cache;
 }
 
-const NOW_UTC = `(now() AT TIME ZONE 'UTC')`;
 const EPOCH_MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
 /**
  * The check's two columns (JSON texts) for the tenant `tenantId` (an SQL expression) and the source keys `keys` (a
  * placeholder for a JSON array): also part of the list route's one read (list-route.ts). `xmin` is the transaction
- * that wrote the row version a reader sees: any UPDATE, or a delete and re-creation, changes it.
+ * that wrote the row version a reader sees: any UPDATE, or a delete and re-creation, changes it. Nothing in it depends
+ * on the time (the lease's end is compared with this process's clock in `checkOf`), so PGlite may keep it
+ * (lib/db/raw-read.ts).
  */
 export const CHECK_COLUMNS = (tenantId: string, keys: string) => `
     (SELECT COALESCE(json_agg(json_build_array(c."id", c.xmin::text, n."path") ORDER BY c."id"), '[]'::json)
       FROM "SecretsManagerConfig" c LEFT JOIN "Namespace" n ON n."id" = c."namespaceId"
       WHERE c."tenantId" = ${tenantId})::text AS "configs",
     (SELECT COALESCE(json_agg(json_build_array(s."key", s.xmin::text, s."servedGeneration", s."scanGeneration",
-        s."scanCount", COALESCE(s."leaseUntil" >= ${NOW_UTC}, false), ${EPOCH_MS(`s."scannedAt"`)},
+        s."scanCount", ${EPOCH_MS(`s."leaseUntil"`)}, ${EPOCH_MS(`s."scannedAt"`)},
         s."lastErrorCode", s."lastErrorMessage", ${EPOCH_MS(`s."lastErrorAt"`)}, s."revision",
         ${EPOCH_MS(`s."createdAt"`)}) ORDER BY s."key"), '[]'::json)
       FROM "SecretIndexSource" s
@@ -93,7 +94,8 @@ type StateTuple = [
   number | null,
   number | null,
   number,
-  boolean,
+  /** The lease's end (epoch ms) as read; `checkOf` puts whether a scan holds the source now in its place. */
+  number | boolean | null,
   number | null,
   string | null,
   string | null,
@@ -110,23 +112,27 @@ interface Check {
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 function checkOf(read: CheckRead): Check {
+  const now = Date.now();
   const states = new Map<string, SourceState>();
-  for (const t of JSON.parse(read.sources) as StateTuple[]) {
-    const [key, , servedGeneration, scanGeneration, scanCount, scanning, scannedAt, code, message, errorAt, revision] =
-      t;
+  const tuples = JSON.parse(read.sources) as StateTuple[];
+  for (const t of tuples) {
+    // A lease that ended without a write (its holder stopped) ends the scan by this process's clock (the database's
+    // before; lease taking itself still compares in SQL): the stamp changes with it.
+    t[5] = typeof t[5] === "number" && t[5] >= now;
+    const [key, , servedGeneration, scanGeneration, scanCount, , scannedAt, code, message, errorAt, revision] = t;
     states.set(key, {
       key,
       servedGeneration,
       scanGeneration,
       scanCount,
-      scanning,
+      scanning: t[5],
       scannedAt: date(scannedAt),
       lastError: code && errorAt !== null ? { code, message: message ?? "", at: new Date(errorAt) } : null,
       revision,
       createdAt: new Date(t[11]),
     });
   }
-  return { stamp: `${read.configs}\n${read.sources}`, states };
+  return { stamp: `${read.configs}\n${JSON.stringify(tuples)}`, states };
 }
 
 async function check(prisma: PrismaClient, tenant: TenantRef, keys: string[]): Promise<Check> {
