@@ -57,7 +57,7 @@ function openPglite(dir: string): Driver {
   // pending: no statement ran or was queued between that read and now, so the data it read is the data now.
   let epoch = 0;
   let pending = 0;
-  const kept = new Map<string, { epoch: number; rows: unknown[] }>();
+  const kept = new Map<string, { epoch: number; rows: readonly unknown[] }>();
   const counted =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -90,13 +90,14 @@ function openPglite(dir: string): Driver {
       const hit = kept.get(key);
       if (hit && hit.epoch === epoch && pending === 0) return hit.rows as T[];
       const asked = pending === 0 ? epoch : -1;
-      const { rows } = await db.query<T>(sql, params);
+      // Frozen, first read included: a caller that changed shared rows would fail at once, not leak into the next.
+      const rows = Object.freeze((await db.query<T>(sql, params)).rows.map((r) => Object.freeze(r)));
       if (asked === epoch) {
         kept.delete(key);
         kept.set(key, { epoch, rows });
         if (kept.size > UNCHANGED_MAX) kept.delete(kept.keys().next().value!);
       }
-      return rows;
+      return rows as T[];
     },
     withConnection: (fn) => {
       const run = queue.then(() => fn(conn));

@@ -66,6 +66,8 @@ describe.each(TEST_DATABASES)("reads kept while nothing changed ($kind)", ({ kin
     expect(again).toEqual([{ email: "a@keyhold.test", name: "first" }]);
     // The same rows object: not read again (PGlite); PostgreSQL reads every time.
     expect(again === first).toBe(kind === "pglite");
+    // Shared between callers, so frozen: changing them fails at once instead of reaching the next request.
+    if (kind === "pglite") expect(() => Object.assign(first[0], { name: "changed" })).toThrow(TypeError);
 
     await prisma.user.update({ where: { id: "u1" }, data: { name: "by prisma" } });
     expect(await read()).toEqual([{ email: "a@keyhold.test", name: "by prisma" }]);
