@@ -1,7 +1,7 @@
 // Shared by the list benchmarks: a Keyhold server of its own (production build, PGlite or DATABASE_URL), signed-in
 // clients, loopback proxies in front of the emulators that count what the backend is asked, and seeders.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateSecretCommand, ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -69,6 +69,33 @@ export interface Server {
 /** USER_HZ: 100 on Linux (getconf CLK_TCK). */
 const CLOCK_TICKS = 100;
 
+/** CPU time (user + system) process `pid` used so far, in ms (from /proc/<pid>/stat); 0 once it has gone. */
+export function processCpuMs(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return 0;
+  }
+  // Fields 14 and 15 (utime, stime) in clock ticks; the command name (field 2) may hold spaces, so count after it.
+  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** The pids of this machine's PostgreSQL server processes (the postmaster and its backends and workers). */
+export function postgresPids(): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, "utf8").trim() === "postgres";
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 export async function startServer(port: number, env: Record<string, string> = {}): Promise<Server> {
   // KEYHOLD_BENCH_NODE_ARGS: options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = (process.env.KEYHOLD_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -98,11 +125,7 @@ export async function startServer(port: number, env: Record<string, string> = {}
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
       return m ? Math.round(Number(m[1]) / 1024) : NaN;
     },
-    cpuMs: () => {
-      // Fields 14 and 15 (utime, stime) in clock ticks; the command name (field 2) may hold spaces, so count after it.
-      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-    },
+    cpuMs: () => processCpuMs(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());

@@ -21,7 +21,7 @@ import { migrate } from "../../lib/db/migrator";
 import { listVisible, type LineageEntry } from "../../lib/secrets/index/query";
 import { refreshSource, settleIndexWrites } from "../../lib/secrets/index/store";
 import { seedMany, startOwnMoto } from "../../tests/support/backends/moto-own";
-import { arg, median } from "./bench-kit";
+import { arg, median, postgresPids, processCpuMs } from "./bench-kit";
 
 const COUNT = Number(arg("count", "5000"));
 const RUNS = Number(arg("runs", "5"));
@@ -129,16 +129,23 @@ async function main() {
     }
     variants.push(["SDK loop alone (no index)", direct]);
     const times = new Map(variants.map(([name]) => [name, [] as number[]]));
-    // This process's CPU (the SDK, the adapter, Prisma; PGlite's too, which runs in it; not moto's or PostgreSQL's).
+    // CPU per variant: this process's (the SDK, the adapter, Prisma; PGlite's too, which runs in it), moto's, and the
+    // PostgreSQL server's (every postgres process of this machine: run it alone).
     const cpus = new Map(variants.map(([name]) => [name, [] as number[]]));
+    const motoCpus = new Map(variants.map(([name]) => [name, [] as number[]]));
+    const pgCpus = new Map(variants.map(([name]) => [name, [] as number[]]));
+    const pgCpu = () => (DATABASE_URL ? postgresPids().reduce((sum, pid) => sum + processCpuMs(pid), 0) : 0);
     for (let i = 0; i < RUNS; i++) {
       for (const [name, fn] of i % 2 ? [...variants].reverse() : variants) {
         const t = performance.now();
         const cpu = process.cpuUsage();
+        const [moto0, pg0] = [processCpuMs(moto.pid), pgCpu()];
         const n = await fn();
         times.get(name)!.push(performance.now() - t);
         const used = process.cpuUsage(cpu);
         cpus.get(name)!.push((used.user + used.system) / 1000);
+        motoCpus.get(name)!.push(processCpuMs(moto.pid) - moto0);
+        pgCpus.get(name)!.push(pgCpu() - pg0);
         // The old generation's delete goes on after a refresh: not in the next variant's time.
         await settleIndexWrites();
         if (n !== COUNT) throw new Error(`${name}: ${n} secrets, expected ${COUNT}`);
@@ -152,7 +159,7 @@ async function main() {
     for (const [name] of variants) {
       const m = median(times.get(name)!);
       console.log(
-        `  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop; ${median(cpus.get(name)!).toFixed(0)} ms of this process's CPU)`,
+        `  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop; CPU ms: this process ${median(cpus.get(name)!).toFixed(0)}, moto ${median(motoCpus.get(name)!).toFixed(0)}${DATABASE_URL ? `, PostgreSQL ${median(pgCpus.get(name)!).toFixed(0)}` : ""})`,
       );
     }
     await prisma.$disconnect();

@@ -10,6 +10,8 @@ const LIB_SH = fileURLToPath(new URL("../../../scripts/emulators/lib.sh", import
 
 export interface OwnMoto {
   endpoint: string;
+  /** The moto_server process (benchmarks read its CPU time). */
+  pid: number;
   client: SecretsManagerClient;
   stop(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startOwnMoto(): Promise<OwnMoto> {
   });
   return {
     endpoint,
+    pid: child.pid!,
     client,
     stop: async () => {
       client.destroy();
