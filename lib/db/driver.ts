@@ -117,6 +117,7 @@ function openPostgres(url: string): Driver {
   pool.on("error", (error: Error & { code?: string }) =>
     logger.warn({ code: error.code ?? error.name }, "a database connection was closed by the server; it is replaced"),
   );
+  const query = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[];
   const redacted = new URL(url);
   redacted.password = redacted.password ? "***" : "";
   return {
@@ -124,8 +125,9 @@ function openPostgres(url: string): Driver {
     location: redacted.toString(),
     adapter: new PrismaPg(pool),
     exec: async (sql) => void (await pool.query(sql)),
-    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
-    queryUnchanged: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    query,
+    // Other instances write to the same server: every read asks it.
+    queryUnchanged: query,
     withConnection: async (fn) => {
       const client = await pool.connect();
       try {
