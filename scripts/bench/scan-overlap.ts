@@ -5,6 +5,7 @@
 // (the list asked right after it, as the Refresh route does). With --before <module>, also a refresh through that
 // module's refreshSource (a copy of an earlier lib/secrets/index/store.ts, to compare the write path side by side).
 //   npx tsx --conditions=react-server scripts/bench/scan-overlap.ts [--count 5000] [--database-url postgres://…] [--before ./lib/secrets/index/store-before.ts] [--runs 5]
+import diagnostics from "node:diagnostics_channel";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,6 +28,21 @@ const COUNT = Number(arg("count", "5000"));
 const RUNS = Number(arg("runs", "5"));
 const DATABASE_URL = arg("database-url", "");
 const BEFORE = arg("before", "");
+
+// When each HTTP request to moto is sent and each answer is read (Node publishes both): the time from an answer read
+// to the next request sent is the part of the backend's critical path this process holds (parsing the answer, the
+// index's work on its thread, the next connection: moto closes each one).
+const wire: { kind: "sent" | "read"; at: number }[] = [];
+diagnostics.subscribe("http.client.request.start", () => wire.push({ kind: "sent", at: performance.now() }));
+diagnostics.subscribe("http.client.response.finish", () => wire.push({ kind: "read", at: performance.now() }));
+
+/** Per answer read and the request sent right after it: how long the request waited (ms). */
+function sendGaps(): number[] {
+  const gaps: number[] = [];
+  for (let i = 1; i < wire.length; i++)
+    if (wire[i - 1].kind === "read" && wire[i].kind === "sent") gaps.push(wire[i].at - wire[i - 1].at);
+  return gaps;
+}
 
 async function main() {
   const moto = await startOwnMoto();
@@ -134,14 +150,17 @@ async function main() {
     const cpus = new Map(variants.map(([name]) => [name, [] as number[]]));
     const motoCpus = new Map(variants.map(([name]) => [name, [] as number[]]));
     const pgCpus = new Map(variants.map(([name]) => [name, [] as number[]]));
+    const gaps = new Map(variants.map(([name]) => [name, [] as number[]]));
     const pgCpu = () => (DATABASE_URL ? postgresPids().reduce((sum, pid) => sum + processCpuMs(pid), 0) : 0);
     for (let i = 0; i < RUNS; i++) {
       for (const [name, fn] of i % 2 ? [...variants].reverse() : variants) {
         const t = performance.now();
         const cpu = process.cpuUsage();
         const [moto0, pg0] = [processCpuMs(moto.pid), pgCpu()];
+        wire.length = 0;
         const n = await fn();
         times.get(name)!.push(performance.now() - t);
+        gaps.get(name)!.push(...sendGaps());
         const used = process.cpuUsage(cpu);
         cpus.get(name)!.push((used.user + used.system) / 1000);
         motoCpus.get(name)!.push(processCpuMs(moto.pid) - moto0);
@@ -158,8 +177,9 @@ async function main() {
     );
     for (const [name] of variants) {
       const m = median(times.get(name)!);
+      const g = gaps.get(name)!;
       console.log(
-        `  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop; CPU ms: this process ${median(cpus.get(name)!).toFixed(0)}, moto ${median(motoCpus.get(name)!).toFixed(0)}${DATABASE_URL ? `, PostgreSQL ${median(pgCpus.get(name)!).toFixed(0)}` : ""})`,
+        `  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop; CPU ms: this process ${median(cpus.get(name)!).toFixed(0)}, moto ${median(motoCpus.get(name)!).toFixed(0)}${DATABASE_URL ? `, PostgreSQL ${median(pgCpus.get(name)!).toFixed(0)}` : ""}${g.length ? `; next request sent ${median(g).toFixed(1)} ms after an answer, median of ${g.length}` : ""})`,
       );
     }
     await prisma.$disconnect();
