@@ -46,7 +46,7 @@ bash scripts/emulators/install.sh toxiproxy || { echo "toxiproxy could not be in
 export KEYHOLD_EMULATORS_ENV_FILE="$EMULATORS_ENV"
 
 SUMMARY=test-results/summary
-FUZZ_REPORTS=(test-results/schemathesis-{pglite,postgres}/{admin,admin-v1,viewer,viewer-v1,checks}.xml)
+FUZZ_REPORTS=(test-results/schemathesis-{pglite,postgres}/{admin,admin-v1,admin-v1-coverage,viewer,viewer-v1,checks}.xml)
 rm -rf "$SUMMARY" test-results/schemathesis-* && mkdir -p "$SUMMARY"
 
 step "static checks: types, lint, formatting"
