@@ -6,7 +6,7 @@ import path from "node:path";
 
 export interface OpenContext {
   argv: readonly string[];
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string | undefined>;
   isTTY: boolean;
   platform: NodeJS.Platform;
   /** Whether an executable file exists at this path (injected by the tests). */
