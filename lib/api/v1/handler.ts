@@ -45,6 +45,8 @@ async function callerOf(request: Request, write: boolean): Promise<Caller> {
   const taken = buckets.take(session.token.id);
   if (!taken.allowed) {
     const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+    // Audited once per token and window (the first refusal), so a flood of refused requests cannot fill the log.
+    if (taken.report) await auditRateLimited(session, request);
     return {
       kind: "refused",
       response: problem(
@@ -95,6 +97,21 @@ async function auditUse(session: TokenSession, request: Request, status: number)
       status,
     },
   }).catch((error) => logger.error({ error: (error as Error)?.name }, "could not audit an API token's use"));
+}
+
+async function auditRateLimited(session: TokenSession, request: Request) {
+  await recordAudit(await db(), {
+    tenantId: session.token.tenantId,
+    actor: session.actor,
+    action: "api-token.rate-limited",
+    outcome: "rate-limited",
+    details: {
+      token: session.token.name,
+      limit: serverEnv().KEYHOLD_API_RATE_LIMIT,
+      method: request.method,
+      path: new URL(request.url).pathname.slice(0, 200),
+    },
+  }).catch((error) => logger.error({ error: (error as Error)?.name }, "could not audit an API token's refusal"));
 }
 
 /** One REST API operation: caller → body → the same guard as the console (its schema, permission and audit) → JSON. */

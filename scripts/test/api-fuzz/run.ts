@@ -20,15 +20,24 @@ const OUT = path.resolve(process.env.KEYHOLD_SCHEMATHESIS_OUT ?? path.join("test
 // 100 cases per operation and phase keep both roles under a minute on two cores; KEYHOLD_SCHEMATHESIS_EXAMPLES scales it.
 const MAX_EXAMPLES = process.env.KEYHOLD_SCHEMATHESIS_EXAMPLES ?? "100";
 const SEED = process.env.KEYHOLD_SCHEMATHESIS_SEED ?? "8";
-// REST API v1 (29 operations) runs in its own pass: 30 cases per operation and mode, and no coverage phase, whose
-// boundary sweep over 24 operations took two minutes a role, and whose worker threads hit a CPython 3.11 AST race
-// (`AST constructor recursion depth mismatch`) inside Hypothesis. KEYHOLD_SCHEMATHESIS_V1_EXAMPLES scales it.
+// REST API v1 (30 operations) runs in passes of its own. Examples and fuzzing: 30 cases per operation and mode
+// (KEYHOLD_SCHEMATHESIS_V1_EXAMPLES scales it). The coverage phase (unsupported methods, content types, each field's
+// boundaries and absence) in a pass of its own, as the administrator only: its probes test the shape of requests, not
+// rights (the viewer's fuzzing feeds the permission oracle), and its size is set by the schema, not by --max-examples
+// (~1,100 requests, about a minute). It runs on one worker: with two, their threads hit a CPython 3.11 AST race
+// (`AST constructor recursion depth mismatch`) inside Hypothesis.
 const V1_EXAMPLES = process.env.KEYHOLD_SCHEMATHESIS_V1_EXAMPLES ?? "30";
-const PASSES = [
+const PASSES: { suffix: string; args: string[]; workers?: string; roles?: string[] }[] = [
   { suffix: "", args: ["--include-path-regex", "^/api/(?!v1/)", "--max-examples", MAX_EXAMPLES] },
   {
     suffix: "-v1",
     args: ["--include-path-regex", "^/api/v1/", "--phases", "examples,fuzzing", "--max-examples", V1_EXAMPLES],
+  },
+  {
+    suffix: "-v1-coverage",
+    args: ["--include-path-regex", "^/api/v1/", "--phases", "coverage"],
+    workers: "1",
+    roles: ["admin"],
   },
 ];
 // Each run is killed after this long, whatever schemathesis is doing.
@@ -59,6 +68,8 @@ interface Check {
   seconds: number;
 }
 const checks: Check[] = [];
+/** Each schemathesis run's wall time (summary.json), by role and pass. */
+const passSeconds: Record<string, number> = {};
 
 async function check(name: string, body: () => Promise<void>) {
   const started = Date.now();
@@ -163,8 +174,8 @@ function withSeededValues(doc: Record<string, unknown>): Record<string, unknown>
       for (const p of op.parameters ?? []) {
         if (!Object.hasOwn(SEEDED, p.name)) continue;
         p.schema = { anyOf: [{ enum: SEEDED[p.name] }, p.schema] };
-        // The examples phase sends each operation once with these: REST API v1's pass has no coverage phase to
-        // enumerate the seeded values, and 30 random cases may never draw them.
+        // The examples phase sends each operation once with these: the viewer's REST API v1 pass has no coverage
+        // phase to enumerate the seeded values, and 30 random cases may never draw them.
         p.example = SEEDED[p.name][0];
       }
     }
@@ -210,7 +221,7 @@ function runPass(
     "--seed",
     SEED,
     "--workers",
-    "2",
+    pass.workers ?? "2",
     "--request-timeout",
     "30",
     "--generation-database",
@@ -226,6 +237,7 @@ function runPass(
   console.log(
     `[schemathesis] ${name}: ${path.basename(SCHEMATHESIS)} ${args.map((a) => (a.startsWith("Cookie:") ? "'Cookie: <session>'" : a.startsWith("Authorization:") ? "'Authorization: Bearer <token>'" : a)).join(" ")}`,
   );
+  const started = Date.now();
   const run = spawnSync(SCHEMATHESIS, args, {
     encoding: "utf8",
     timeout: RUN_LIMIT_MS,
@@ -244,15 +256,19 @@ function runPass(
     }),
   );
   const generated = Number(/(\d+) generated/.exec(output)?.[1] ?? exchanges.length);
+  const seconds = Math.round((Date.now() - started) / 1000);
   console.log(
-    `[schemathesis] ${name}: ${generated} test cases generated, ${exchanges.length} requests sent; exit ${run.status}`,
+    `[schemathesis] ${name}: ${generated} test cases generated, ${exchanges.length} requests sent in ${seconds} s; exit ${run.status}`,
   );
+  passSeconds[name] = seconds;
   return { generated, exchanges, status: run.status, output };
 }
 
 /** Both passes for one role (the console's route handlers, then REST API v1), their exchanges together. */
 function runSchemathesis(role: string, schemaFile: string, base: string, cookie: string, token: string): RunResult {
-  const runs = PASSES.map((pass) => runPass(role, schemaFile, base, cookie, token, pass));
+  const runs = PASSES.filter((pass) => !pass.roles || pass.roles.includes(role)).map((pass) =>
+    runPass(role, schemaFile, base, cookie, token, pass),
+  );
   return {
     generated: runs.reduce((n, r) => n + r.generated, 0),
     exchanges: runs.flatMap((r) => r.exchanges),
@@ -400,6 +416,7 @@ async function main() {
           maxExamples: Number(MAX_EXAMPLES),
           seed: Number(SEED),
           seconds: (Date.now() - started) / 1000,
+          passSeconds,
           roles: totals,
           checks,
         },

@@ -1,5 +1,6 @@
 // REST API v1 against a real backend (OpenBao, scripts/emulators): a namespace's dedicated Vault saved, verified and
-// written through the API, the token kept by a PUT that omits it, then turned read-only so writes are refused.
+// written through the API, the token kept by a PUT that omits it, then turned read-only so writes are refused; an unsaved
+// document verified (before saving, and with the stored token kept only at the same address).
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { TEST_DATABASES } from "../../support/test-db";
 import { actAs, openAppDatabase, seed, type AppDatabase, type Caller, type Seed } from "../../support/guarded-app";
@@ -96,4 +97,61 @@ describe.skipIf(emulatorsDisabled).each(TEST_DATABASES)("REST API v1 with a Vaul
     expect(refused).toMatchObject({ status: 403, body: { code: "read-only" } });
     expect(JSON.stringify(await app.prisma.auditEvent.findMany())).not.toContain(root);
   });
+
+  it.skipIf(!available)(
+    "verify-unsaved: a document verifies before it is saved; an omitted token is the kept one only at the same address",
+    async () => {
+      const root = emulatorEnv("KEYHOLD_VAULT_TOKEN");
+      const address = emulatorEnv("KEYHOLD_VAULT_ADDR");
+      const here = `unsaved-${kind}`;
+      const url = `/api/v1/tenants/acme/namespaces/${here}/manager`;
+      const prefix = `unsaved-${kind}-${Date.now()}`;
+      const doc = (token: string | null, at = address) => ({
+        type: "vault",
+        "read-only": true,
+        vault: {
+          address: at,
+          "root-engine": emulatorEnv("KEYHOLD_VAULT_KV2_MOUNT"),
+          "secret-path-prefix": prefix,
+          token: token === null ? {} : { token },
+        },
+      });
+      expect((await as("tenant-admin", "POST", "/api/v1/tenants/acme/namespaces", { path: here })).status).toBe(201);
+      const verify = (document: unknown, more: Record<string, unknown> = {}) =>
+        as("tenant-admin", "POST", `${url}/verify-unsaved`, { document, ...more });
+
+      // Nothing saved yet: the document's own token reaches OpenBao; a wrong one is refused by it.
+      const fresh = await verify(doc(root));
+      expect(fresh).toMatchObject({ status: 200, body: { ok: true, status: "ok" } });
+      expect(fresh.body.capabilities).not.toBeNull();
+      expect(await verify(doc("hvs.not-the-token"))).toMatchObject({ status: 200, body: { ok: false } });
+      expect(await app.prisma.secretsManagerConfig.count({ where: { namespace: { path: here } } })).toBe(0);
+
+      const preview = await as("tenant-admin", "PUT", url, { document: doc(root) });
+      expect(preview.body.code).toBe("switch-confirmation-required");
+      const saved = await as("tenant-admin", "PUT", url, {
+        document: doc(root),
+        confirmSwitch: preview.body.preview.confirmation,
+      });
+      expect(saved).toMatchObject({ status: 200, body: { version: 1, credentialsSet: ["vault.token.token"] } });
+
+      // The token omitted, the same address: verified with the stored token.
+      expect(await verify(doc(null))).toMatchObject({ status: 200, body: { ok: true, status: "ok" } });
+      // Asked to keep nothing, the omitted token is missing: no verification succeeds without one.
+      expect((await verify(doc(null), { keepCredentials: [] })).body.ok).toBe(false);
+      // The address moves: the stored token is not sent there (nothing verified, a coded refusal on the field).
+      const moved = await verify(doc(null, address.replace("127.0.0.1", "localhost")));
+      expect(moved).toMatchObject({ status: 400, body: { code: "invalid-input" } });
+      expect(Object.keys(moved.body.fieldErrors)).toEqual(["vault.token.token"]);
+
+      // Nothing of this was saved; each verification is audited, never with the token.
+      expect((await as("tenant-admin", "GET", url)).body).toMatchObject({ version: 1 });
+      const audited = await app.prisma.auditEvent.findMany({
+        where: { action: "config.verify-form", namespace: here },
+        orderBy: { createdAt: "asc" },
+      });
+      expect(audited.map((a) => a.outcome)).toEqual(["success", "failure", "success", "failure", "failure"]);
+      expect(JSON.stringify(audited)).not.toContain(root);
+    },
+  );
 });

@@ -135,6 +135,52 @@ describe.each(TEST_DATABASES)("API tokens on $kind", ({ kind, available }) => {
     expect((await apiJson("GET", url, { token: b.token })).status).toBe(200);
   });
 
+  it.skipIf(!available)(
+    "audits a token's refusals once per limit window, with its name: a flood cannot fill the audit log",
+    async () => {
+      process.env.KEYHOLD_API_RATE_LIMIT = "2";
+      const a = await tokenBy("tenant-admin", {});
+      const b = await tokenBy("tenant-admin", {});
+      const url = "/api/v1/tenants/acme/namespaces";
+      const refusals = async (name: string) =>
+        (
+          await app.prisma.auditEvent.findMany({
+            where: { action: "api-token.rate-limited", actor: { contains: `(token ${name})` } },
+            orderBy: { createdAt: "asc" },
+          })
+        ).map((e) => ({ tenantId: e.tenantId, outcome: e.outcome, details: e.details }));
+      const statuses = async (token: string, times: number, path = url) => {
+        const out: number[] = [];
+        for (let i = 0; i < times; i++) out.push((await apiJson("GET", path, { token })).status);
+        return out;
+      };
+      const entry = (name: string, path = url) => ({
+        tenantId: s.acme.id,
+        outcome: "rate-limited",
+        details: { token: name, limit: 2, method: "GET", path },
+      });
+      expect(await statuses(a.token, 12)).toEqual([200, 200, ...Array(10).fill(429)]);
+      expect(await refusals(a.name)).toEqual([entry(a.name)]);
+      // Refused requests are not `api-token.used` entries as well: the flood left none.
+      expect(
+        await app.prisma.auditEvent.count({
+          where: { action: "api-token.used", actor: { contains: `(token ${a.name})` } },
+        }),
+      ).toBe(2);
+      // Another token: its own entry.
+      expect(await statuses(b.token, 4)).toEqual([200, 200, 429, 429]);
+      expect(await refusals(b.name)).toEqual([entry(b.name)]);
+      // The next window: the bucket has refilled, and the next refusal is recorded once more.
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 61_000 });
+      try {
+        expect(await statuses(a.token, 5, `${url}/company/secrets`)).toEqual([200, 200, 429, 429, 429]);
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(await refusals(a.name)).toEqual([entry(a.name), entry(a.name, `${url}/company/secrets`)]);
+    },
+  );
+
   it.skipIf(!available)("never holds more than its creator may grant, now or later", async () => {
     const refused = async (who: Caller, input: Partial<Input>) => {
       await expect(tokenBy(who, input)).rejects.toMatchObject({ code: "forbidden" });
