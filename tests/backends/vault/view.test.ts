@@ -47,7 +47,8 @@ describe("a Vault edit that keeps what the namespace sees", () => {
   });
 
   it("the defaults written out or left out, and the cache settings", () => {
-    const { "root-engine": _, ...implicit } = vault().vault;
+    const implicit: Record<string, unknown> = { ...vault().vault };
+    delete implicit["root-engine"];
     expect(switches(vault(), { ...vault(), vault: implicit })).toBe(false);
     expect(switches(vault(), vault({ "engine-version": 2 }))).toBe(false);
     expect(switches(vault(), { ...vault(), cache: { enabled: true, "maximum-size": 500 } })).toBe(false);
