@@ -30,8 +30,14 @@ test("changes of every kind are audited, with fields but without values", async 
     return res.result as { data?: unknown };
   };
   // A save that turns a manager on or off carries its switch preview's confirmation.
-  const confirmed = async (args: { tenant: string; namespace: string; enabled: boolean; document: unknown }) => {
-    const { data } = await ok("previewSwitch", { ...args, keepCredentials: [] });
+  const confirmed = async (args: {
+    tenant: string;
+    namespace: string;
+    enabled: boolean;
+    document: unknown;
+    keepCredentials?: string[];
+  }) => {
+    const { data } = await ok("previewSwitch", { keepCredentials: [], ...args });
     return { ...args, confirmSwitch: (data as { confirmation: string }).confirmation };
   };
   await ok("createSecret", {
@@ -61,13 +67,16 @@ test("changes of every kind are audited, with fields but without values", async 
     expectedVersion: null,
     keepCredentials: [],
   });
+  // On Vault, read-only mode reads another layout (every entry under the prefix a key): a switch too.
   await ok("saveConfig", {
-    tenant: T,
-    namespace: "cfg",
+    ...(await confirmed({
+      tenant: T,
+      namespace: "cfg",
+      enabled: true,
+      document: vault(null, true),
+      keepCredentials: ["vault.token.token"],
+    })),
     expectedVersion: 1,
-    enabled: true,
-    document: vault(null, true),
-    keepCredentials: ["vault.token.token"],
   });
   await ok("saveConfig", {
     tenant: T,

@@ -6,6 +6,7 @@ import { createNamespace, createTenant, expect, switchDialog, test } from "./fix
 // some of their keys. Saving shows the counts (checked against what the two stores really hold) and the key that would
 // disappear; Cancel keeps the old configuration, "Switch and save" saves and the audit entry records the counts. Then a
 // switch that loses nothing (Vault holds every key the namespace sees) still asks, with counts, and records them too.
+// Editing only the Vault's path prefix (same address, token kept) asks the same way, with the counts of both folders.
 
 test.describe.configure({ mode: "serial" });
 
@@ -102,6 +103,45 @@ test("a namespace switched from the builtin store to Vault: counts, the disappea
   }))
     await expect(entry).toContainText(`"${name}":${value}`);
   await shot("switch-audit");
+});
+
+test("the same Vault under another path prefix: the form asks too, with the counts of both folders", async ({
+  page,
+}) => {
+  const vault = root();
+  const mount = emulatorEnv("KEYHOLD_VAULT_KV2_MOUNT");
+  const other = `${prefix}-other`;
+  await vault.write(`${mount}/data/${other}/SHARED`, { data: { value: "other-SHARED" } });
+  const list = async (folder: string) =>
+    ((await vault.list(`${mount}/metadata/${folder}`)) as { data: { keys: string[] } }).data.keys;
+  const now = await list(prefix);
+  const after = await list(other);
+  const missing = now.filter((k) => !after.includes(k)).sort();
+  const added = after.filter((k) => !now.includes(k));
+  expect([now.length, missing, added]).toEqual([3, ["API_TOKEN", "ONLY_VAULT"], []]);
+
+  // Only the prefix changes: same type, address and token (kept), yet every key but SHARED would disappear.
+  await page.goto(`/tenants/${tenant}/namespaces/${ns}/edit`);
+  await expect(page.getByTestId("effective-backend")).toContainText("HashiCorp Vault");
+  await page.getByLabel("Secret path prefix").fill(other);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const dialog = switchDialog(page);
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("switch-counts")).toHaveText(
+    `The namespace sees ${now.length} secrets now; the new backend has ${now.length - missing.length} of their keys. ${missing.length} would disappear from flows.`,
+  );
+  const listed = await dialog.getByTestId("switch-missing").getByRole("listitem").allTextContents();
+  expect(listed.sort()).toEqual(missing.map((k) => `${ns}: ${k}`));
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+
+  // Cancel: the stored manager still reads the first folder.
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  const manager = await page.request.get(`/api/v1/tenants/${tenant}/namespaces/${ns}/manager`);
+  expect(await manager.json()).toMatchObject({
+    version: 1,
+    settings: { vault: { "secret-path-prefix": prefix } },
+  });
 });
 
 test("a switch that loses no key still asks: every key exists in the new backend, Escape cancels, then confirm", async ({

@@ -59,6 +59,20 @@ export interface ApiFilters {
   inReadOnly: boolean;
 }
 
+/**
+ * The settings besides the destinations that decide which secrets a configuration selects or the keys it gives them
+ * (a Vault mount and path prefix, an AWS role, a tagged backend's prefix and filters). Credentials are never in it: a
+ * rotated credential for the same role and address sees the same secrets.
+ */
+export interface ViewDeclaration {
+  /** Dotted paths inside the section, with their word in messages. */
+  fields: Readonly<Record<string, string>>;
+  /** What a parsed section holds where a path is left out (the schema's default): writing it out changes nothing. */
+  defaults?: Readonly<Record<string, string | number | boolean>>;
+  /** The document's `read-only` flag selects other secrets too (Vault reads another layout in managed mode). */
+  readOnly?: true;
+}
+
 /** Everything about a backend type that is not its adapter; `index.ts` beside it adds the adapter factory. */
 export interface BackendDescriptor<Id extends string = string> {
   /** The configuration file's name for the type (`kestra.secret.type`), also its section key. */
@@ -75,6 +89,11 @@ export interface BackendDescriptor<Id extends string = string> {
    * word in messages. A stored credential is kept only while all of them are unchanged.
    */
   destinations: Readonly<Record<string, string>>;
+  /**
+   * What else decides which secrets the configuration sees, or under which keys (`<type>/view.ts`): changing it, like
+   * changing the type or a destination, switches the backend serving a scope (previewed and confirmed before saving).
+   */
+  view: ViewDeclaration;
   /** Whose identity a valid section authenticates with. */
   identity: (section: unknown) => Identity;
   /** The host (and port) credentials are sent to, for audit entries. */

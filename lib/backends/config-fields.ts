@@ -97,6 +97,18 @@ export const cloudCommon = {
   "excluded-tags": excludedTags.optional(),
 };
 
+/** What of cloudCommon decides which secrets a tagged backend selects and their keys; default tags only label writes. */
+export const cloudCommonView = {
+  fields: {
+    prefix: "prefix",
+    "filter-on-tags.tags": "filter-on-tags",
+    "excluded-tags.tags": "excluded tags",
+    "filter-on-prefix.prefix": "filter-on-prefix",
+    "filter-on-prefix.keep-prefix": "keep-prefix",
+  },
+  defaults: { prefix: DEFAULT_PREFIX, "filter-on-prefix.keep-prefix": false },
+} as const;
+
 const pem = plain(z.string().trim().max(65536), { multiline: true }).regex(
   /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/,
   "PEM certificates (-----BEGIN CERTIFICATE-----)",

@@ -3,6 +3,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { SwitchCounts } from "../audit/record";
 import { splitCredentials, type ConfigDocument } from "../backends/document";
 import { changedDestinations } from "../backends/destination";
+import { changedView } from "../backends/view";
 import type { ExternalBackendType } from "../backends/descriptors";
 import { deriveSecret } from "../crypto";
 import { KeyholdError } from "../errors";
@@ -90,8 +91,11 @@ export function checkConfirmation(
 }
 
 /**
- * Whether saving changes the backend that serves the scope: a dedicated manager turned on or off, or its type or a
- * destination field (where it connects, what it unlocks) changed. Other edits keep the backend and need no preview.
+ * Whether saving changes the backend that serves the scope, or what it shows there: a dedicated manager turned on or
+ * off, its type changed, a destination field (where it connects, what it unlocks), or a view setting (its descriptor's
+ * `view`: the Vault mount, KV version, path prefix and read-only flag, the AWS role, the tagged backends' prefix and
+ * filters). Other edits (a rotated credential for the same role and address, cache settings, default tags) keep what
+ * the scope sees and need no preview. The console's form, the REST API and the tenant-file plan all ask this.
  */
 export function isBackendSwitch(
   row: { enabled: boolean; type: ExternalBackendType; settings: Record<string, unknown> } | null,
@@ -102,7 +106,9 @@ export function isBackendSwitch(
   const after = enabled ? document : null;
   if (!before || !after) return !!before !== !!after;
   if (before.type !== after.type) return true;
+  const type = after.type as ExternalBackendType;
   return (
-    changedDestinations(after.type as ExternalBackendType, before.settings[before.type], after[after.type]).length > 0
+    changedDestinations(type, before.settings[type], after[type]).length > 0 ||
+    changedView(type, before.settings, after).length > 0
   );
 }

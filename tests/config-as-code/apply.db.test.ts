@@ -142,7 +142,13 @@ describe.each(TEST_DATABASES)("configuration as code on $kind", ({ kind, availab
       [
         "tenant",
         "change",
-        ["read-only: true → false", "settings: vault.secret-path-prefix", "credential vault.token.token: replaced"],
+        [
+          "read-only: true → false",
+          "settings: vault.secret-path-prefix",
+          "credential vault.token.token: replaced",
+          // Another path prefix (and, on Vault, managed mode's layout): what the tenant sees changes.
+          SWITCH_LINE,
+        ],
       ],
       ["namespace company.team", "would disable", ["not in the file", SWITCH_LINE]],
     ]);

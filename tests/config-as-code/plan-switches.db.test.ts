@@ -31,6 +31,11 @@ namespaces:
           token:
             token: \${ACME_COMPANY_TEAM_VAULT_TOKEN_TOKEN}
 `;
+/** The same manager seeing another folder of the same Vault (the path prefix alone changed). */
+const OTHER_PREFIX = WITH_MANAGER.replace(
+  "address: http://127.0.0.1:1",
+  "address: http://127.0.0.1:1\n          secret-path-prefix: other",
+);
 const WITHOUT_MANAGER = `keyhold:
   tenant: acme
   display-name: Acme
@@ -118,5 +123,37 @@ describe.each(TEST_DATABASES)("a tenant file that switches a backend, on $kind",
     await expect(applyPlan(prisma, plan, ACTOR, ADMIN)).rejects.toThrow(/another change/);
     expect(await prisma.secretsManagerConfig.count()).toBe(0);
     expect(await configAudit()).toEqual([]);
+  });
+
+  it.skipIf(!available)("a path-prefix edit alone is a switch; a new token alone is not", async () => {
+    const first = await planTenant(prisma, WITH_MANAGER, "acme.yaml", ENV, ADMIN);
+    await previewPlanSwitches(prisma, first, { actor: ACTOR, ...ADMIN });
+    await applyPlan(prisma, first, ACTOR, ADMIN);
+
+    const edited = await planTenant(prisma, OTHER_PREFIX, "acme.yaml", ENV, ADMIN);
+    expect(edited.items.find((i) => i.scope === "namespace company.team")).toMatchObject({
+      action: "change",
+      details: ["settings: vault.secret-path-prefix", SWITCH_LINE],
+    });
+    expect(await previewPlanSwitches(prisma, edited, { actor: ACTOR, ...ADMIN })).toBe(1);
+    expect(renderPlan(edited)).toContain("1 change(s) switch the backend serving a scope");
+    expect(await applyPlan(prisma, edited, ACTOR, ADMIN)).toEqual({ applied: 1 });
+    expect((await configAudit()).at(-1)).toMatchObject({
+      action: "config.updated",
+      details: { switch: { current: 1, kept: 1, missing: 0, added: 0 } },
+    });
+
+    const rotated = await planTenant(
+      prisma,
+      OTHER_PREFIX,
+      "acme.yaml",
+      { ACME_COMPANY_TEAM_VAULT_TOKEN_TOKEN: "hvs.CANARY-cli-rotated" },
+      ADMIN,
+    );
+    expect(rotated.items.find((i) => i.scope === "namespace company.team")).toMatchObject({
+      action: "change",
+      details: ["credential vault.token.token: replaced"],
+    });
+    expect(await previewPlanSwitches(prisma, rotated, { actor: ACTOR, ...ADMIN })).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 // Switching backends without surprises, against OpenBao and a real database: two configurations with overlapping
 // keys (the tenant's and, turned on for `company`, a dedicated one), the preview's counts and missing keys (company
 // and company.team, which inherits it), the save refused without the preview's confirmation (or with one given for
-// another change), the audit entry with the counts, turning the manager off again, and an edit that keeps the backend.
+// another change), the audit entry with the counts, turning the manager off again, an edit that keeps the backend,
+// and one that keeps the address but not what is seen (Vault's read-only flag).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../lib/db/generated/client";
 import { KeyholdError } from "../../lib/errors";
@@ -189,7 +190,8 @@ describe.skipIf(emulatorsDisabled)("the switch preview on OpenBao", () => {
           "admin",
           strict,
         );
-        const edited = { ...vaultDoc(bases.company), "read-only": false };
+        // The cache settings keep what the namespace sees.
+        const edited = { ...vaultDoc(bases.company), cache: { enabled: true, "maximum-size": 500 } };
         const preview = await previewSwitch(
           prisma,
           tenant,
@@ -200,8 +202,27 @@ describe.skipIf(emulatorsDisabled)("the switch preview on OpenBao", () => {
         expect(preview).toMatchObject({ switching: false, confirmation: null, counts: { current: 0 } });
         await saveConfig(prisma, company, save(edited, 1), "admin", strict);
         expect(
-          (await prisma.secretsManagerConfig.findFirstOrThrow({ where: { scopeKey: company.scopeKey } })).readOnly,
-        ).toBe(false);
+          (await prisma.secretsManagerConfig.findFirstOrThrow({ where: { scopeKey: company.scopeKey } })).settings,
+        ).toMatchObject({ cache: { "maximum-size": 500 } });
+
+        // Turning read-only off is not such an edit on Vault: managed mode reads `prefix/acme/company/…`, where
+        // nothing is, so every key company and company.team see would disappear.
+        const managed = { ...edited, "read-only": false };
+        const toManaged = await previewSwitch(
+          prisma,
+          tenant,
+          company,
+          { enabled: true, document: managed, keepCredentials: [] },
+          who,
+        );
+        expect(toManaged).toMatchObject({
+          switching: true,
+          counts: { current: 6, kept: 0, missing: 6, added: 0 },
+          scanError: null,
+        });
+        expect((await rejection(saveConfig(prisma, company, save(managed, 2), "admin", strict))).code).toBe(
+          "invalid-input",
+        );
       });
     });
   }

@@ -1,6 +1,7 @@
 import { BackendType as DbBackendType } from "../../db/generated/enums";
 import { describeBackend } from "../backend-module";
 import { awsCredentials, awsDestinations, awsHost, awsIdentity, awsIncomplete, awsSection } from "./config";
+import { awsView } from "./view";
 import { awsForm } from "./form";
 
 /** AWS Secrets Manager without its SDK: client-safe (the settings form reads it); `./index.ts` adds the adapter. */
@@ -11,6 +12,7 @@ export const awsDescriptor = describeBackend({
   section: awsSection,
   credentials: awsCredentials,
   destinations: awsDestinations,
+  view: awsView,
   identity: awsIdentity,
   host: awsHost,
   incomplete: awsIncomplete,

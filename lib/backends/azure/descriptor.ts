@@ -1,6 +1,7 @@
 import { BackendType as DbBackendType } from "../../db/generated/enums";
 import { describeBackend } from "../backend-module";
 import { azureCredentials, azureDestinations, azureHost, azureIdentity, azureIncomplete, azureSection } from "./config";
+import { azureView } from "./view";
 import { azureForm } from "./form";
 
 /** Azure Key Vault without its SDK: client-safe (the settings form reads it); `./index.ts` adds the adapter. */
@@ -11,6 +12,7 @@ export const azureDescriptor = describeBackend({
   section: azureSection,
   credentials: azureCredentials,
   destinations: azureDestinations,
+  view: azureView,
   identity: azureIdentity,
   host: azureHost,
   incomplete: azureIncomplete,

@@ -1,6 +1,7 @@
 import { BackendType as DbBackendType } from "../../db/generated/enums";
 import { describeBackend } from "../backend-module";
 import { gcpCredentials, gcpDestinations, gcpHost, gcpIdentity, gcpIncomplete, gcpSection } from "./config";
+import { gcpView } from "./view";
 import { gcpForm } from "./form";
 
 /** Google Secret Manager without its SDK: client-safe (the settings form reads it); `./index.ts` adds the adapter. */
@@ -11,6 +12,7 @@ export const gcpDescriptor = describeBackend({
   section: gcpSection,
   credentials: gcpCredentials,
   destinations: gcpDestinations,
+  view: gcpView,
   identity: gcpIdentity,
   host: gcpHost,
   incomplete: gcpIncomplete,

@@ -1,6 +1,7 @@
 import { BackendType as DbBackendType } from "../../db/generated/enums";
 import { describeBackend } from "../backend-module";
 import { vaultCredentials, vaultDestinations, vaultHost, vaultIdentity, vaultSection } from "./config";
+import { vaultView } from "./view";
 import { vaultForm } from "./form";
 
 /** HashiCorp Vault without its SDK: client-safe (the settings form reads it); `./index.ts` adds the adapter. */
@@ -11,6 +12,7 @@ export const vaultDescriptor = describeBackend({
   section: vaultSection,
   credentials: vaultCredentials,
   destinations: vaultDestinations,
+  view: vaultView,
   identity: vaultIdentity,
   host: vaultHost,
   // KV v2 serves subkey names without values (`<mount>/subkeys/<path>`); KV v1 has no metadata at all.

@@ -20,10 +20,10 @@ vi.mock("next/cache", async () => (await import("../../support/guarded-app")).ne
 
 const TEAM = "/api/v1/tenants/acme/namespaces/company.team/manager";
 const CANARY = "hvs.CANARY-switch-token";
-const vaultDoc = (address: string, readOnly = true) => ({
+const vaultDoc = (address: string, readOnly = true, section: Record<string, unknown> = {}) => ({
   type: "vault",
   "read-only": readOnly,
-  vault: { address, token: { token: CANARY } },
+  vault: { address, token: { token: CANARY }, ...section },
 });
 
 describe.each(TEST_DATABASES)("REST API v1: switching a namespace's backend on $kind", ({ kind, available }) => {
@@ -114,15 +114,16 @@ describe.each(TEST_DATABASES)("REST API v1: switching a namespace's backend on $
     ]);
     expect(audit[0].details).toMatchObject({ switch: { current: 2, kept: 1, missing: 1, added: 0 } });
 
-    // An edit that keeps the backend (read-only off) needs no confirmation and records no switch.
+    // An edit that keeps what the namespace sees (a new token for the same Vault) needs no confirmation and records
+    // no switch.
     const edited = await as(
       "tenant-admin",
       "PUT",
       TEAM,
-      { document: vaultDoc("http://127.0.0.1:1", false) },
+      { document: vaultDoc("http://127.0.0.1:1", true, { token: { token: `${CANARY}-rotated` } }) },
       { "if-match": '"1"' },
     );
-    expect(edited).toMatchObject({ status: 200, body: { version: 2, readOnly: false } });
+    expect(edited).toMatchObject({ status: 200, body: { version: 2, readOnly: true } });
     expect((await configAudit()).at(-1)!.details).not.toHaveProperty("switch");
   });
 
@@ -189,6 +190,42 @@ describe.each(TEST_DATABASES)("REST API v1: switching a namespace's backend on $
       });
       expect(saved).toMatchObject({ status: 200, body: { version: 1 } });
       expect((await configAudit()).at(-1)!.details).toMatchObject({ switch: first.body.preview.counts });
+    },
+  );
+
+  it.skipIf(!available)(
+    "a PUT that only changes what the same Vault shows (its path prefix) is a switch: 409 until confirmed",
+    async () => {
+      const url = "/api/v1/tenants/acme/manager";
+      const edit = { document: vaultDoc("http://127.0.0.1:1", true, { "secret-path-prefix": "elsewhere" }) };
+      const first = await as("instance-admin", "PUT", url, edit, { "if-match": '"1"' });
+      expect(first).toMatchObject({
+        status: 409,
+        body: {
+          code: "switch-confirmation-required",
+          preview: {
+            namespaces: expect.arrayContaining(["company", "company.team"]),
+            confirmation: expect.any(String),
+          },
+        },
+      });
+      expect(JSON.stringify(first.body)).not.toContain("CANARY");
+      // Nothing saved: the stored manager still reads the root of the mount.
+      const before = await app.prisma.secretsManagerConfig.findFirstOrThrow({ where: { namespaceId: null } });
+      expect((before.settings as { vault: Record<string, unknown> }).vault["secret-path-prefix"]).toBeUndefined();
+      expect(before.version).toBe(1);
+      const saved = await as(
+        "instance-admin",
+        "PUT",
+        url,
+        { ...edit, confirmSwitch: first.body.preview.confirmation },
+        { "if-match": '"1"' },
+      );
+      expect(saved).toMatchObject({ status: 200, body: { version: 2 } });
+      expect((await configAudit()).at(-1)!).toMatchObject({
+        action: "config.updated",
+        details: { switch: first.body.preview.counts },
+      });
     },
   );
 });

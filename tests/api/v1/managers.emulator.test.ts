@@ -85,9 +85,18 @@ describe.skipIf(emulatorsDisabled).each(TEST_DATABASES)("REST API v1 with a Vaul
       (await as("viewer", "POST", `${base}/expression-check`, { expression: "{{ secret('API_TOKEN') }}" })).body.code,
     ).toBe("not-found");
 
-    // Read-only, the token omitted: kept, since the address did not change; writes are refused.
+    // Read-only, the token omitted: kept, since the address did not change; writes are refused. On Vault, read-only
+    // mode reads another layout under the prefix (every entry a key, not `acme/<ns>/KEY`): a switch, confirmed first.
     const readOnly = { ...writable, "read-only": true, vault: { ...writable.vault, token: {} } };
-    const turned = await as("tenant-admin", "PUT", `${base}/manager`, { document: readOnly }, { "if-match": '"1"' });
+    const asked = await as("tenant-admin", "PUT", `${base}/manager`, { document: readOnly }, { "if-match": '"1"' });
+    expect(asked).toMatchObject({ status: 409, body: { code: "switch-confirmation-required" } });
+    const turned = await as(
+      "tenant-admin",
+      "PUT",
+      `${base}/manager`,
+      { document: readOnly, confirmSwitch: asked.body.preview.confirmation },
+      { "if-match": '"1"' },
+    );
     expect(turned).toMatchObject({
       status: 200,
       body: { version: 2, readOnly: true, credentialsSet: ["vault.token.token"] },
