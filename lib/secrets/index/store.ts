@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Prisma, type PrismaClient } from "../../db/generated/client";
 import { clip, isBackendError } from "../../backends/backend-error";
+import type { LatestVersion } from "../../backends/adapter";
 import { entryRecord, type IndexedSecret } from "./entry";
 
 export type { IndexedSecret } from "./entry";
@@ -391,6 +392,28 @@ export async function setSubkeys(
   return prisma.$executeRaw`
     WITH touch AS (UPDATE "SecretIndexSource" SET "revision" = "revision" WHERE "key" = ${sourceKey} RETURNING 1)
     UPDATE "SecretIndexEntry" SET "subkeys" = ${JSON.stringify(names)}::jsonb
+    WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[]) AND "backendName" = ${backendName}`;
+}
+
+/**
+ * The latest version a metadata read told (Google's GetSecretVersion, on Show subkeys): kept on the row as its version
+ * and version time, and as its "last changed" when the backend said when it was created. Until the next scan or write
+ * replaces the row, as subkeys are.
+ */
+export async function setLatestVersion(
+  prisma: PrismaClient,
+  sourceKey: string,
+  backendName: string,
+  latest: LatestVersion,
+): Promise<number> {
+  const generations = await liveGenerations(prisma, sourceKey);
+  if (!generations.length) return 0;
+  const at = latest.createdAt ? latest.createdAt.toISOString().replace("T", " ").replace("Z", "") : null;
+  // The source row is touched as setSubkeys touches it (the list's response cache checks its row version).
+  return prisma.$executeRaw`
+    WITH touch AS (UPDATE "SecretIndexSource" SET "revision" = "revision" WHERE "key" = ${sourceKey} RETURNING 1)
+    UPDATE "SecretIndexEntry" SET "version" = ${latest.version}, "versionCreatedAt" = ${at}::timestamp,
+      "backendUpdatedAt" = COALESCE(${at}::timestamp, "backendUpdatedAt")
     WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[]) AND "backendName" = ${backendName}`;
 }
 
