@@ -1,7 +1,8 @@
 // Google Secret Manager's age, rotation and expiry in the secrets index, on a private gcp-sm-fake started with -v (it
 // logs every call, so the test counts them): ListSecrets tells the rotation schedule, the expire time and the creation
 // time; the latest version and its creation time are read on demand (Show subkeys) with GetSecretVersion, metadata
-// only, never AccessSecretVersion while listing. "Last changed" is the latest version's creation time once known.
+// only, never AccessSecretVersion while listing; a rescan carries it. "Last changed" is the latest version's creation
+// time once known.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { protos } from "@google-cloud/secret-manager";
 import type { Attachment } from "../../../lib/backends/adapter";
@@ -225,10 +226,19 @@ describe.skipIf(emulatorsDisabled)("google-secret-manager lifecycle on gcp-sm-fa
         expect((await view({ filter: "stale" })).rows).toEqual([]);
         expect((await view({ filter: "expiring" })).rows.map((r) => r.key)).toEqual(["ROTATED"]);
         expect(since()).toEqual({ access: 2, get: 2 });
-        expect(JSON.stringify([first, second, third])).not.toContain("CANARY");
+
+        // A rescan (Refresh) cannot tell versions: the one read on demand is carried into the new generation.
+        const rescanned = await view({ sort: "updated", dir: "desc" }, true);
+        expect(rescanned.rows.map((r) => [r.key, r.lifecycle.version, r.updatedAt])).toEqual([
+          ["ROTATED", "2", v2],
+          ["PLAIN", null, iso(plain.createTime)],
+        ]);
+        expect(rescanned.rows[0].lifecycle.nextRotationAt).toBe(rotateAt.toISOString());
+        expect(since()).toEqual({ access: 2, get: 2 });
+        expect(JSON.stringify([first, second, third, rescanned])).not.toContain("CANARY");
       });
 
-      it("a disabled latest version: Show subkeys fails as before, but the version it read is kept", async () => {
+      it("a disabled latest version: Show subkeys fails as before but keeps the version; a secret created again does not inherit it", async () => {
         const backend = createBackend({
           document: parseDoc({ project: PROJECT, "endpoint-override": `http://127.0.0.1:${fake.port}` }, true),
           attachment: TENANT,
@@ -252,8 +262,23 @@ describe.skipIf(emulatorsDisabled)("google-secret-manager lifecycle on gcp-sm-fa
           expect(row.lifecycle).toMatchObject({ version: "2", versionCreatedAt: iso(v2.createTime) });
           expect(row.updatedAt).toBe(iso(v2.createTime));
           expect(row.subkeys).toBeNull();
+
+          // Deleted and created again in Google Cloud: a rescan does not carry the old secret's version.
+          await fake.client.deleteSecret({ name: secretName("plain") });
+          await pause(20);
+          const [again] = await fake.client.createSecret({
+            parent: `projects/${PROJECT}`,
+            secretId: "plain",
+            secret: { replication: { automatic: {} }, ...tagsOf("PLAIN") },
+          });
+          await fake.client.addSecretVersion({ parent: again.name, payload: { data: Buffer.from("CANARY-g5") } });
+          const fresh = (await listNamespaceSecrets(prisma, tenant, "company", { refresh: true }, serving)).rows.find(
+            (r) => r.key === "PLAIN",
+          )!;
+          expect(fresh.lifecycle).toMatchObject({ version: null, versionCreatedAt: null });
+          expect(fresh.updatedAt).toBe(iso(again.createTime));
         } finally {
-          await fake.client.enableSecretVersion({ name: `${secretName("plain")}/versions/2` });
+          await fake.client.enableSecretVersion({ name: `${secretName("plain")}/versions/2` }).catch(() => undefined);
         }
       });
     });
