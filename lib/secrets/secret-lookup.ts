@@ -64,6 +64,8 @@ export interface ShownSubkeys {
   /** The namespace whose backend holds the secret. */
   namespace: string;
   subkeys: string[];
+  /** The latest version, where the backend read it apart from the list (Google): what the row shows from now on. */
+  latest?: { version: string; createdAt: string | null };
 }
 
 /**
@@ -85,7 +87,13 @@ export async function showSubkeys(
   if (latest) await setLatestVersion(prisma, hit.found.sourceKey, hit.found.backendName, latest);
   const subkeys = await hit.backend.subkeys(ref);
   await setSubkeys(prisma, hit.found.sourceKey, hit.found.backendName, subkeys);
-  return { namespace: hit.served.namespace, subkeys };
+  return {
+    namespace: hit.served.namespace,
+    subkeys,
+    ...(latest
+      ? { latest: { version: latest.version, createdAt: latest.createdAt ? latest.createdAt.toISOString() : null } }
+      : {}),
+  };
 }
 
 /**
