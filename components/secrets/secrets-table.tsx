@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { CopyExpression } from "./copy-expression";
 import { LifecycleCell } from "./lifecycle";
 import { ShowSubkeys } from "./show-subkeys";
+import type { ShownSubkeys } from "@/lib/secrets/secret-lookup";
 
 const SYSTEM_TAGS = new Set(["tenant", "namespace", "key", "prefix"]);
 
@@ -70,8 +71,14 @@ export function SecretsTable({
 }) {
   // Subkey names read on demand, by row, for these rows only: the server keeps them too, so the next list brings them
   // itself, or (after a write through Keyhold dropped them) offers the control again.
-  const [read, setRead] = useState<{ rows: SecretRowView[]; names: Record<string, string[]> }>({ rows, names: {} });
+  // With them, the latest version where the backend reads it apart from the list (Google).
+  const [read, setRead] = useState<{
+    rows: SecretRowView[];
+    names: Record<string, string[]>;
+    latest: Record<string, NonNullable<ShownSubkeys["latest"]>>;
+  }>({ rows, names: {}, latest: {} });
   const shown = read.rows === rows ? read.names : {};
+  const latest = read.rows === rows ? read.latest : {};
   return (
     <table className="w-full text-left text-sm" data-testid="secrets-table">
       <thead className="border-b border-zinc-200 text-xs uppercase tracking-wide text-zinc-500 dark:border-zinc-800">
@@ -102,6 +109,15 @@ export function SecretsTable({
           const editable = !r.readOnly && !r.inherited && !!onEdit && !!onDelete;
           const id = `${r.source}/${r.key}`;
           const subkeys = r.subkeys ?? (Object.hasOwn(shown, id) ? shown[id] : null);
+          const version = Object.hasOwn(latest, id) ? latest[id] : null;
+          // As the next list will show it: the version, and Last changed its creation time.
+          const life = version
+            ? {
+                ...r,
+                updatedAt: version.createdAt ?? r.updatedAt,
+                lifecycle: { ...r.lifecycle, version: version.version, versionCreatedAt: version.createdAt },
+              }
+            : r;
           return (
             <tr key={id} data-secret-key={r.key} data-inherited={r.inherited} className="align-top">
               <td className="px-4 py-2.5">
@@ -171,14 +187,21 @@ export function SecretsTable({
                     tenant={tenant}
                     namespace={namespace ?? r.source}
                     secretKey={r.key}
-                    onShown={(names) =>
-                      setRead((cur) => ({ rows, names: { ...(cur.rows === rows ? cur.names : {}), [id]: names } }))
+                    onShown={(names, found) =>
+                      setRead((cur) => {
+                        const same = cur.rows === rows;
+                        return {
+                          rows,
+                          names: { ...(same ? cur.names : {}), [id]: names },
+                          latest: { ...(same ? cur.latest : {}), ...(found ? { [id]: found } : {}) },
+                        };
+                      })
                     }
                   />
                 )}
               </td>
               <td className="px-4 py-2.5 text-xs" data-testid="lifecycle">
-                <LifecycleCell row={r} />
+                <LifecycleCell row={life} />
               </td>
               <td className="px-4 py-2.5 text-xs">{r.backendLabel}</td>
               <td className="px-4 py-2.5">

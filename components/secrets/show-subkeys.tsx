@@ -2,6 +2,7 @@
 import { useState, useTransition } from "react";
 import { showSubkeysAction } from "@/lib/actions/secrets/show-subkeys";
 import type { ErrorShape } from "@/lib/errors";
+import type { ShownSubkeys } from "@/lib/secrets/secret-lookup";
 
 /**
  * A row whose subkeys the list could not tell without reading the value: asks the server to read that one secret
@@ -16,7 +17,8 @@ export function ShowSubkeys({
   tenant: string;
   namespace: string;
   secretKey: string;
-  onShown: (subkeys: string[]) => void;
+  /** `latest`: the latest version, where the backend read it apart from the list (Google). */
+  onShown: (subkeys: string[], latest?: ShownSubkeys["latest"]) => void;
 }) {
   const [error, setError] = useState<ErrorShape | null>(null);
   const [pending, start] = useTransition();
@@ -32,7 +34,7 @@ export function ShowSubkeys({
             const r = await showSubkeysAction({ tenant, namespace, key: secretKey });
             if (r.ok) {
               setError(null);
-              onShown(r.data.subkeys);
+              onShown(r.data.subkeys, r.data.latest);
             } else setError(r.error);
           })
         }

@@ -77,6 +77,12 @@ export interface SecretRef {
   found?: { backendName: string; namespace: string | null; tenantTag: string | null };
 }
 
+/** A secret's latest version as its metadata tells it (no value). */
+export interface LatestVersion {
+  version: string;
+  createdAt: Date | null;
+}
+
 export interface VerifyResult {
   status: "ok";
   latencyMs: number;
@@ -107,6 +113,11 @@ export interface SecretsBackend {
   scan(): AsyncIterable<IndexedSecret[]>;
   /** The subkey names of one secret, by reading it: one value read, the value never leaves the adapter. */
   subkeys(ref: SecretRef): Promise<string[]>;
+  /**
+   * Present where the list does not tell a secret's latest version (Google: ListSecrets has none): its number and
+   * creation time from the version's metadata (GetSecretVersion), never its value. null: the secret has no version.
+   */
+  latestVersion?(ref: SecretRef): Promise<LatestVersion | null>;
   /** The value (or one subkey of it), for the server only: expression checks, never the browser. */
   read(ref: SecretRef, subkey?: string): Promise<string>;
   /** Creates the secret; answers its index entry (write-through). */

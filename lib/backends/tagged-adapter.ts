@@ -2,6 +2,7 @@ import "server-only";
 import type {
   BackendContext,
   IndexedSecret,
+  LatestVersion,
   SecretRef,
   SecretsBackend,
   UpdateInput,
@@ -50,6 +51,8 @@ export interface TaggedDriver {
    */
   scan(signal: AbortSignal, budget: PageBudget, retry?: PageRetry): AsyncIterable<RawSecret[]>;
   readValue(name: string, signal: AbortSignal): Promise<string>;
+  /** The latest version's number and creation time from its metadata, no value (Google); null: it has none. */
+  latestVersion?(name: string, signal: AbortSignal): Promise<LatestVersion | null>;
   create(
     name: string,
     value: string,
@@ -330,6 +333,16 @@ export function createTaggedBackend(driver: TaggedDriver, ctx: BackendContext): 
       if (!entry) throw new BackendError("not-found", `Cannot find secret for key '${ref.key}'.`);
       return subkeysOf(await call("read", (s) => driver.readValue(entry.raw.name, s)));
     },
+
+    ...(driver.latestVersion
+      ? {
+          async latestVersion(ref: SecretRef): Promise<LatestVersion | null> {
+            const entry = await locate(ref);
+            if (!entry) throw new BackendError("not-found", `Cannot find secret for key '${ref.key}'.`);
+            return call("version metadata", (s) => driver.latestVersion!(entry.raw.name, s));
+          },
+        }
+      : {}),
 
     async read(ref: SecretRef, subkey?: string): Promise<string> {
       const entry = await locate(ref);

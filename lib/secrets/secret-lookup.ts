@@ -1,13 +1,13 @@
 import "server-only";
 import type { PrismaClient } from "../db/generated/client";
-import type { SecretsBackend } from "../backends/adapter";
-import { BackendError } from "../backends/backend-error";
+import type { LatestVersion, SecretRef, SecretsBackend } from "../backends/adapter";
+import { BackendError, isBackendError } from "../backends/backend-error";
 import { backendLabel, type BackendType } from "../backends/descriptors";
 import type { TenantRef } from "../tenancy/tenant-ref";
 import { namespaceLineage } from "../tenancy/names";
 import { databaseBackends, type ServingBackends } from "./serving";
 import { findVisible, type FoundEntry } from "./index/find";
-import { setSubkeys } from "./index/store";
+import { setLatestVersion, setSubkeys } from "./index/store";
 import { freshen, lineageOf, servedOf, type Served } from "./lineage-sources";
 
 // One secret as a namespace's list resolves it, found in the index: for Show subkeys, expression checks and writes.
@@ -64,11 +64,15 @@ export interface ShownSubkeys {
   /** The namespace whose backend holds the secret. */
   namespace: string;
   subkeys: string[];
+  /** The latest version, where the backend read it apart from the list (Google): what the row shows from now on. */
+  latest?: { version: string; createdAt: string | null };
 }
 
 /**
  * "Show subkeys": reads the one secret `key` resolves to from `namespace` (one value read) and keeps its subkey names
- * in the index, so that every later page view (on any instance) shows them without reading again.
+ * in the index, so that every later page view (on any instance) shows them without reading again. Where the list does
+ * not tell the latest version (Google), its metadata is read first (no value) and kept too, even when the value read
+ * then fails (a disabled latest version).
  */
 export async function showSubkeys(
   prisma: PrismaClient,
@@ -78,9 +82,33 @@ export async function showSubkeys(
   serving: ServingBackends = databaseBackends(prisma),
 ): Promise<ShownSubkeys> {
   const hit = await mustFind(prisma, serving, tenant, namespace, key);
-  const subkeys = await hit.backend.subkeys(refOf(tenant, hit, key));
+  const ref = refOf(tenant, hit, key);
+  const latest = await latestVersionOf(hit.backend, ref);
+  if (latest) await setLatestVersion(prisma, hit.found.sourceKey, hit.found.backendName, latest);
+  const subkeys = await hit.backend.subkeys(ref);
   await setSubkeys(prisma, hit.found.sourceKey, hit.found.backendName, subkeys);
-  return { namespace: hit.served.namespace, subkeys };
+  return {
+    namespace: hit.served.namespace,
+    subkeys,
+    ...(latest
+      ? { latest: { version: latest.version, createdAt: latest.createdAt ? latest.createdAt.toISOString() : null } }
+      : {}),
+  };
+}
+
+/**
+ * The latest version's metadata where the backend reads it apart from the list. A credential that may read values but
+ * not version metadata (forbidden), or a secret gone meanwhile (not-found), leaves it unknown: the value read that
+ * follows says what is wrong, as it did before.
+ */
+async function latestVersionOf(backend: SecretsBackend, ref: SecretRef): Promise<LatestVersion | null> {
+  if (!backend.latestVersion) return null;
+  try {
+    return await backend.latestVersion(ref);
+  } catch (error) {
+    if (isBackendError(error) && (error.code === "forbidden" || error.code === "not-found")) return null;
+    throw error;
+  }
 }
 
 export interface ResolvedSecret {

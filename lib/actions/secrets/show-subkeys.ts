@@ -4,11 +4,12 @@ import { defineAction } from "@/lib/server/action";
 import { showSubkeys } from "@/lib/secrets/secret-lookup";
 import { secretRefInput } from "@/lib/secrets/secret-input";
 
-/** What leaves the server: names only, there is no value field to fill. */
+/** What leaves the server: names (and the latest version's number and time, where read), no value field to fill. */
 const shownSubkeysSchema = z.strictObject({
   key: z.string(),
   namespace: z.string(),
   subkeys: z.array(z.string()),
+  latest: z.strictObject({ version: z.string(), createdAt: z.string().nullable() }).optional(),
 });
 
 /**
@@ -24,6 +25,6 @@ export const showSubkeysAction = defineAction({
   namespace: (i) => i.namespace,
   run: async ({ prisma, tenant }, { namespace, key }) => {
     const shown = await showSubkeys(prisma, tenant!, namespace, key);
-    return shownSubkeysSchema.parse({ key, namespace: shown.namespace, subkeys: shown.subkeys });
+    return shownSubkeysSchema.parse({ key, namespace: shown.namespace, subkeys: shown.subkeys, latest: shown.latest });
   },
 });

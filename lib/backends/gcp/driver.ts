@@ -36,10 +36,21 @@ async function guarded<T>(signal: AbortSignal, start: () => Promise<T>): Promise
   }
 }
 
+type Timestamp = protos.google.protobuf.ITimestamp | null | undefined;
+
+/** A protobuf timestamp as a Date (milliseconds, as the index keeps them); null when absent. */
+function dateOf(t: Timestamp): Date | null {
+  const seconds = Number(t?.seconds ?? NaN);
+  if (!Number.isFinite(seconds)) return null;
+  return new Date(seconds * 1000 + Math.floor(Number(t?.nanos ?? 0) / 1e6));
+}
+
+/**
+ * What ListSecrets tells of a secret: its creation time ("last changed" until its latest version is read on demand:
+ * latestVersion), its expire time and its rotation schedule. The Secret resource has no latest version.
+ */
 function secretOf(s: Secret): RawSecret {
   const { tags, description } = tagsOf(s.labels as Record<string, string>, s.annotations as Record<string, string>);
-  const seconds = Number(s.createTime?.seconds ?? NaN);
-  const expires = Number(s.expireTime?.seconds ?? NaN);
   return {
     name:
       String(s.name ?? "")
@@ -47,8 +58,8 @@ function secretOf(s: Secret): RawSecret {
         .pop() ?? "",
     tags,
     description,
-    updatedAt: Number.isFinite(seconds) ? new Date(seconds * 1000) : null,
-    lifecycle: { expiresAt: Number.isFinite(expires) ? new Date(expires * 1000) : null },
+    updatedAt: dateOf(s.createTime),
+    lifecycle: { expiresAt: dateOf(s.expireTime), nextRotationAt: dateOf(s.rotation?.nextRotationTime) },
   };
 }
 
@@ -158,6 +169,23 @@ export function createGcpDriver(ctx: BackendContext, options: { pageSize?: numbe
             `Secret '${id}' has no enabled version: its latest version is disabled or destroyed, or it has none. Enable or add a version in Google Cloud.`,
           );
         }
+        throw error;
+      }
+    },
+
+    async latestVersion(id, signal) {
+      // GetSecretVersion: the version's metadata (name, create_time, state), never its payload (AccessSecretVersion).
+      const name = `${await fullName(id)}/versions/latest`;
+      try {
+        const [version] = await guarded(signal, async () =>
+          (await conn()).client.getSecretVersion({ name }, read(ctx.timeoutMs ?? 5_000)),
+        );
+        const number = /\/versions\/(\d+)$/.exec(String(version.name ?? ""))?.[1];
+        return number ? { version: number, createdAt: dateOf(version.createTime) } : null;
+      } catch (error) {
+        // No version at all: nothing to tell.
+        if (errorCode(error) === Status.NOT_FOUND && /versions\/latest/.test(String((error as Error).message)))
+          return null;
         throw error;
       }
     },

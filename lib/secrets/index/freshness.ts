@@ -47,7 +47,9 @@ function scan(prisma: PrismaClient, source: ServedSource, open: () => Promise<Se
   if (current) return current;
   const started = (async () => {
     const backend = await open();
-    const result = await refreshSource(prisma, source, () => capped(backend, source.maxEntries));
+    const result = await refreshSource(prisma, source, () => capped(backend, source.maxEntries), {
+      carryVersions: Boolean(backend.latestVersion),
+    });
     // Someone else scans: wait for theirs, so a caller that waits sees a finished scan.
     if (result.status === "busy") await waitForRefresh(prisma, source.key, { timeoutMs: REFRESH_WAIT_MS });
     return result;

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Prisma, type PrismaClient } from "../../db/generated/client";
 import { clip, isBackendError } from "../../backends/backend-error";
+import type { LatestVersion } from "../../backends/adapter";
 import { entryRecord, type IndexedSecret } from "./entry";
 
 export type { IndexedSecret } from "./entry";
@@ -45,6 +46,11 @@ export interface RefreshOptions {
   leaseMs?: number;
   /** Who holds the lease (for diagnostics); default host, process and a random id. */
   holder?: string;
+  /**
+   * The backend's list does not tell versions, it reads them on demand (SecretsBackend.latestVersion, Google): the
+   * versions the served generation learnt that way are carried into the new one (carryVersions).
+   */
+  carryVersions?: boolean;
 }
 
 const DEFAULT_LEASE_MS = 60_000;
@@ -128,6 +134,7 @@ export async function refreshSource(
   // analyzes by itself, PostgreSQL's autovacuum only after a while). A later scan serves with the statistics of the
   // one before (the same shape) and analyzes after the swap.
   if (served === null && count >= ANALYZE_AFTER) await analyze(prisma);
+  if (options.carryVersions && served !== null) await carryVersions(prisma, source.key, served, generation);
   const finished = await prisma.$queryRawUnsafe<{ createdAt: Date }[]>(
     `UPDATE "SecretIndexSource" SET "servedGeneration" = "scanGeneration", "scanGeneration" = NULL,
        "leaseHolder" = NULL, "leaseUntil" = NULL, "scannedAt" = ${NOW_UTC},
@@ -148,6 +155,24 @@ export async function refreshSource(
   const owner = { key: source.key, createdAt: finished[0].createdAt, generation };
   track(cleanUp(prisma, owner, served !== null && count >= ANALYZE_AFTER));
   return { status: "done", generation, count };
+}
+
+/**
+ * A version read on demand (setLatestVersion) outlives the scan that follows, as the list cannot tell it: the new
+ * generation's row gets the served row's version, version time and "last changed" when the scan told none, unless the
+ * secret is younger than that version (deleted and created again meanwhile). A version added in the backend since
+ * then shows at the next Show subkeys. Only the few rows read on demand join (the served generation's rows with a
+ * version).
+ */
+async function carryVersions(prisma: PrismaClient, key: string, served: number, generation: number) {
+  await prisma.$executeRaw`
+    UPDATE "SecretIndexEntry" n SET "version" = o."version", "versionCreatedAt" = o."versionCreatedAt",
+      "backendUpdatedAt" = COALESCE(o."versionCreatedAt", n."backendUpdatedAt")
+    FROM "SecretIndexEntry" o
+    WHERE o."sourceKey" = ${key} AND o."generation" = ${served} AND o."version" IS NOT NULL
+      AND n."sourceKey" = ${key} AND n."generation" = ${generation} AND n."backendName" = o."backendName"
+      AND n."version" IS NULL AND n."key" IS NOT DISTINCT FROM o."key"
+      AND (o."versionCreatedAt" IS NULL OR n."backendUpdatedAt" IS NULL OR n."backendUpdatedAt" <= o."versionCreatedAt")`;
 }
 
 /** Rows deleted per statement after a swap: small enough that a list queued behind one waits a few milliseconds. */
@@ -391,6 +416,28 @@ export async function setSubkeys(
   return prisma.$executeRaw`
     WITH touch AS (UPDATE "SecretIndexSource" SET "revision" = "revision" WHERE "key" = ${sourceKey} RETURNING 1)
     UPDATE "SecretIndexEntry" SET "subkeys" = ${JSON.stringify(names)}::jsonb
+    WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[]) AND "backendName" = ${backendName}`;
+}
+
+/**
+ * The latest version a metadata read told (Google's GetSecretVersion, on Show subkeys): kept on the row as its version
+ * and version time, and as its "last changed" when the backend said when it was created. Until the next scan or write
+ * replaces the row, as subkeys are.
+ */
+export async function setLatestVersion(
+  prisma: PrismaClient,
+  sourceKey: string,
+  backendName: string,
+  latest: LatestVersion,
+): Promise<number> {
+  const generations = await liveGenerations(prisma, sourceKey);
+  if (!generations.length) return 0;
+  const at = latest.createdAt ? latest.createdAt.toISOString().replace("T", " ").replace("Z", "") : null;
+  // The source row is touched as setSubkeys touches it (the list's response cache checks its row version).
+  return prisma.$executeRaw`
+    WITH touch AS (UPDATE "SecretIndexSource" SET "revision" = "revision" WHERE "key" = ${sourceKey} RETURNING 1)
+    UPDATE "SecretIndexEntry" SET "version" = ${latest.version}, "versionCreatedAt" = ${at}::timestamp,
+      "backendUpdatedAt" = COALESCE(${at}::timestamp, "backendUpdatedAt")
     WHERE "sourceKey" = ${sourceKey} AND "generation" = ANY(${generations}::int[]) AND "backendName" = ${backendName}`;
 }
 

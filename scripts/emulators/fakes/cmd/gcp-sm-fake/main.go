@@ -4,7 +4,8 @@
 // everything in memory, accepts any (or no) credentials and binds to loopback.
 //
 // Supported: Create/Get/Update/Delete/List secrets (labels, annotations,
-// version aliases, etag checks, a subset of the list filter syntax, paging),
+// version aliases, topics and rotation schedules checked as documented,
+// expire time, etag checks, a subset of the list filter syntax, paging),
 // Add/Get/Access/List/Enable/Disable/Destroy versions (with the "latest" alias
 // and CRC32C checksums), and a trivial IAM policy store. Labels and annotations
 // are checked against the documented rules. Optional flags (see main) add the
@@ -148,6 +149,9 @@ func (s *server) CreateSecret(_ context.Context, req *smpb.CreateSecretRequest) 
 	if err := validateAnnotations(in.GetAnnotations()); err != nil {
 		return nil, err
 	}
+	if err := validateSchedule(in, time.Now(), true); err != nil {
+		return nil, err
+	}
 	name := req.GetParent() + "/secrets/" + req.GetSecretId()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -195,6 +199,7 @@ func (s *server) UpdateSecret(_ context.Context, req *smpb.UpdateSecretRequest) 
 		return nil, status.Errorf(codes.Aborted, "etag mismatch for secret [%s]: have %s, got %s", in.GetName(), e.secret.GetEtag(), in.GetEtag())
 	}
 	next := proto.Clone(e.secret).(*smpb.Secret)
+	rotationChanged := false
 	for _, p := range paths {
 		switch p {
 		case "labels":
@@ -211,6 +216,7 @@ func (s *server) UpdateSecret(_ context.Context, req *smpb.UpdateSecretRequest) 
 			next.Topics = in.GetTopics()
 		case "rotation":
 			next.Rotation = in.GetRotation()
+			rotationChanged = true
 		case "version_aliases", "versionAliases":
 			for alias, v := range in.GetVersionAliases() {
 				if v < 1 || v > int64(len(e.versions)) {
@@ -235,6 +241,9 @@ func (s *server) UpdateSecret(_ context.Context, req *smpb.UpdateSecretRequest) 
 		default:
 			return nil, status.Errorf(codes.InvalidArgument, "update_mask path %q is not supported", p)
 		}
+	}
+	if err := validateSchedule(next, time.Now(), rotationChanged); err != nil {
+		return nil, err
 	}
 	next.Etag = etagNow()
 	e.secret = next
