@@ -2,7 +2,7 @@ import { defineConfig } from "@playwright/test";
 import os from "node:os";
 import path from "node:path";
 import { emulatorEgressAllow } from "./tests/support/emulators";
-import { e2eAuthorityPort, e2eTokenFileRoot } from "./e2e/keyless-env";
+import { e2eAuthorityPort, e2eAwsForwarderPort, e2eTokenFileRoot } from "./e2e/keyless-env";
 import { loopbackGuardEnv } from "./tests/support/loopback-env";
 
 // Every Node process of the run (the workers, the suite's server, the servers and CLIs specs start) preloads the
@@ -62,8 +62,8 @@ export default defineConfig({
       KEYHOLD_DATA_DIR: dataDir,
       KEYHOLD_CONFIG_FILE: process.env.KEYHOLD_CONFIG_FILE ?? "",
       // Dedicated managers may not reach loopback by default: the emulators' ports, exactly, are allowed.
-      // And the Entra ID authority e2e/keyless-auth.spec.ts serves on loopback (Azure workload identity).
-      KEYHOLD_EGRESS_ALLOW: `${process.env.KEYHOLD_EGRESS_ALLOW ?? emulatorEgressAllow()},127.0.0.1:${e2eAuthorityPort()}`,
+      // And the Entra ID authority and the AWS forwarder e2e/keyless-auth.spec.ts serves on loopback.
+      KEYHOLD_EGRESS_ALLOW: `${process.env.KEYHOLD_EGRESS_ALLOW ?? emulatorEgressAllow()},127.0.0.1:${e2eAuthorityPort()},127.0.0.1:${e2eAwsForwarderPort()}`,
       // Federated token files (Azure workload identity) only from each tenant's own folder.
       KEYHOLD_TOKEN_FILE_DIRS: path.join(e2eTokenFileRoot(), "{tenant}"),
       // Names the specs type as stand-ins (vault.internal, the regional AWS endpoint) are refused by name, before any DNS query:

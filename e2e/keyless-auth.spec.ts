@@ -2,14 +2,16 @@ import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { awsEnv } from "../tests/support/backends/aws";
+import { issuedKey, signer, startAwsForwarder } from "../tests/support/backends/aws-forwarder";
 import { env as azureEnv } from "../tests/support/backends/azure";
 import { startEntraAuthority } from "../tests/support/backends/azure-identity";
-import { e2eAuthorityPort, e2eTokenFileRoot } from "./keyless-env";
+import { e2eAuthorityPort, e2eAwsForwarderPort, e2eTokenFileRoot } from "./keyless-env";
 import { root } from "../tests/support/backends/vault-root";
 import { emulatorEnv } from "../tests/support/emulators";
 import { createTenant, expect, saveManagerForm, seriousA11yViolations, test } from "./fixtures";
 
-// The keyless methods through the settings form, verified against their servers: an AWS role assumed at moto's STS,
+// The keyless methods through the settings form, verified against their servers: an AWS role assumed at moto's STS
+// (through a recording forwarder, so the spec sees the AssumeRole and which key signed each call),
 // a Google service account impersonated at the fake's IAM Credentials endpoint, a Vault JWT role login on OpenBao, an
 // Azure workload identity whose federated token file goes to an Entra ID authority this spec serves on loopback.
 
@@ -20,35 +22,59 @@ const run = Date.now().toString(36);
 test("AWS: assume a role with an access key; the form refuses another tenant's external id", async ({ page, shot }) => {
   const tenant = `kl-aws-${run}`;
   const aws = awsEnv();
-  await createTenant(page, tenant);
-  await page.goto(`/tenants/${tenant}/settings`);
-  await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
-  await page.getByRole("radio", { name: "AWS Secrets Manager" }).check();
-  await page.getByRole("switch", { name: "Read-only" }).click();
-  await page.getByLabel("Region").fill(aws.region);
-  await page.getByLabel("Endpoint override", { exact: true }).fill(aws.endpoint);
-  await page.getByRole("radio", { name: "Assume a role (access key)" }).check();
-  await expect(
-    page.getByText("Default: this tenant's id; put it in the trust policy as sts:ExternalId."),
-  ).toBeVisible();
-  await page.getByLabel("Access key id").fill(aws.accessKeyId);
-  await page.getByLabel("Secret access key").fill(aws.secretAccessKey);
-  await page.getByLabel("Role ARN").fill("arn:aws:iam::123456789012:role/keyhold-e2e");
-  await page.getByLabel("STS endpoint override").fill(aws.endpoint);
+  const role = "arn:aws:iam::123456789012:role/keyhold-e2e";
+  // moto signs nothing and accepts the plain key too: the forwarder shows the role was assumed and its session used.
+  const fwd = await startAwsForwarder(aws.endpoint, e2eAwsForwarderPort());
+  try {
+    await createTenant(page, tenant);
+    await page.goto(`/tenants/${tenant}/settings`);
+    await page.getByRole("switch", { name: "Use a dedicated secrets manager" }).click();
+    await page.getByRole("radio", { name: "AWS Secrets Manager" }).check();
+    await page.getByRole("switch", { name: "Read-only" }).click();
+    await page.getByLabel("Region").fill(aws.region);
+    await page.getByLabel("Endpoint override", { exact: true }).fill(fwd.url);
+    await page.getByRole("radio", { name: "Assume a role (access key)" }).check();
+    await expect(
+      page.getByText("Default: this tenant's id; put it in the trust policy as sts:ExternalId."),
+    ).toBeVisible();
+    await page.getByLabel("Access key id").fill(aws.accessKeyId);
+    await page.getByLabel("Secret access key").fill(aws.secretAccessKey);
+    await page.getByLabel("Role ARN").fill(role);
+    await page.getByLabel("STS endpoint override").fill(fwd.url);
 
-  await page.getByLabel("External id").fill("globex");
-  await page.getByRole("button", { name: "Verify connection" }).click();
-  await expect(page.getByText(`The external id must be this tenant's id (${tenant})`)).toBeVisible();
+    await page.getByLabel("External id").fill("globex");
+    await page.getByRole("button", { name: "Verify connection" }).click();
+    await expect(page.getByText(`The external id must be this tenant's id (${tenant})`)).toBeVisible();
+    expect(fwd.connections(), "a refused external id was sent").toBe(0);
 
-  await page.getByLabel("External id").fill(`${tenant}:e2e`);
-  await page.getByRole("button", { name: "Verify connection" }).click();
-  await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
-  await saveManagerForm(page);
-  await page.reload();
-  await expect(page.getByRole("radio", { name: "Assume a role (access key)" })).toBeChecked();
-  await expect(page.getByLabel("Role ARN")).toHaveValue("arn:aws:iam::123456789012:role/keyhold-e2e");
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await shot("keyless-aws-role");
+    await page.getByLabel("External id").fill(`${tenant}:e2e`);
+    await page.getByRole("button", { name: "Verify connection" }).click();
+    await expect(page.getByTestId("verify-result")).toHaveAttribute("data-status", "ok");
+    // The role was assumed with the configured key and this tenant's external id…
+    const sts = fwd.stsCalls();
+    expect(sts).toHaveLength(1);
+    expect(Object.fromEntries(sts[0].form)).toMatchObject({
+      Action: "AssumeRole",
+      RoleArn: role,
+      ExternalId: `${tenant}:e2e`,
+      RoleSessionName: `keyhold-${tenant}`,
+    });
+    expect(signer(sts[0])).toBe(aws.accessKeyId);
+    // …and its session, not the configured key, signed every Secrets Manager call of the verify.
+    const session = issuedKey(sts[0]);
+    expect(session).toMatch(/^ASIA/);
+    expect(fwd.smCalls().length).toBeGreaterThan(0);
+    expect(fwd.smCalls().map(signer)).toEqual(fwd.smCalls().map(() => session));
+
+    await saveManagerForm(page);
+    await page.reload();
+    await expect(page.getByRole("radio", { name: "Assume a role (access key)" })).toBeChecked();
+    await expect(page.getByLabel("Role ARN")).toHaveValue(role);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await shot("keyless-aws-role");
+  } finally {
+    await fwd.close();
+  }
 });
 
 test("Google: impersonate a service account from the configured key", async ({ page }) => {

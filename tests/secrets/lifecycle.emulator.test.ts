@@ -1,8 +1,9 @@
 // Age, rotation and expiry in the secrets index, from the emulators' own metadata (never a value): an expiring and a
 // disabled Azure secret, an AWS secret with rotation metadata, a Google secret with an expire time and a Vault KV v2
 // entry's current version; shown on the rows, selected by the Secrets tab's filters and counted for the overview.
-import { RotateSecretCommand, CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CreateSecretCommand, PutSecretValueCommand, RotateSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Attachment } from "../../lib/backends/adapter";
 import { parseConfigDocument } from "../../lib/backends/document";
 import { createBackend } from "../../lib/backends/registry";
@@ -64,29 +65,31 @@ describe.skipIf(emulatorsDisabled)("secret lifecycle from the emulators", () => 
       notBefore: new Date(Date.now() - DAY),
     });
     await az.setSecret(name("plain"), "CANARY-az-4", { tags: tags("company", "PLAIN") });
-    // AWS: one rotated secret (moto rotates without a Lambda) and one never rotated.
+    // AWS: one rotated secret (moto rotates without a Lambda) and two never rotated, changed in this order a second or
+    // more apart (moto keeps whole seconds): DB, STATIC, API, then STATIC's value again.
     const aws = awsSdk();
-    await aws.send(
-      new CreateSecretCommand({
-        Name: `${PREFIX}/rotated`,
-        SecretString: "CANARY-aws-1",
-        Tags: tagList(tags("company", "DB")),
-      }),
-    );
+    const create = (name: string, key: string) =>
+      aws.send(
+        new CreateSecretCommand({
+          Name: `${PREFIX}/${name}`,
+          SecretString: `CANARY-aws-${name}`,
+          Tags: tagList(tags("company", key)),
+        }),
+      );
+    await create("rotated", "DB");
     await aws.send(
       new RotateSecretCommand({
         SecretId: `${PREFIX}/rotated`,
-        RotationRules: { AutomaticallyAfterDays: 30 },
+        RotationRules: { AutomaticallyAfterDays: 7 },
         RotateImmediately: true,
       }),
     );
-    await aws.send(
-      new CreateSecretCommand({
-        Name: `${PREFIX}/static`,
-        SecretString: "CANARY-aws-2",
-        Tags: tagList(tags("company", "STATIC")),
-      }),
-    );
+    await sleep(1_100);
+    await create("static", "STATIC");
+    await sleep(1_100);
+    await create("api", "API");
+    await sleep(1_100);
+    await aws.send(new PutSecretValueCommand({ SecretId: `${PREFIX}/static`, SecretString: "CANARY-aws-static-2" }));
     // Google: one secret with an expire time.
     gcpClient = gcp();
     const project = emulatorEnv("KEYHOLD_GCP_PROJECT_ID");
@@ -151,7 +154,7 @@ describe.skipIf(emulatorsDisabled)("secret lifecycle from the emulators", () => 
         expect(JSON.stringify([all, expiring, disabled])).not.toContain("CANARY");
       });
 
-      it("AWS: last rotated and next rotation on the rotated secret only", async () => {
+      it("AWS: rotation on the rotated secret only; sorted by last changed; never expiring nor disabled, stale after 90 days", async () => {
         const { endpoint, region, accessKeyId, secretAccessKey } = awsEnv();
         const b = createBackend({
           document: doc("aws-secret-manager", {
@@ -163,23 +166,59 @@ describe.skipIf(emulatorsDisabled)("secret lifecycle from the emulators", () => 
           attachment: TENANT,
         });
         const serving = memoryServing({ namespaces: ["company"], backends: { "": b } });
-        const list = await listNamespaceSecrets(
-          prisma,
-          newTenant(),
-          "company",
-          { sort: "updated", dir: "desc" },
-          serving,
-        );
-        const byKey = Object.fromEntries(list.rows.map((r) => [r.key, r]));
-        expect(Object.keys(byKey).sort()).toEqual(["DB", "STATIC"]);
+        const tenant = newTenant();
+        const list = (query: Parameters<typeof listNamespaceSecrets>[3]) =>
+          listNamespaceSecrets(prisma, tenant, "company", query, serving);
+        const keys = (l: Awaited<ReturnType<typeof list>>) => l.rows.map((r) => r.key);
+
+        // Last changed, newest first: STATIC's value changed last, API was created after DB (not the key order).
+        const desc = await list({ sort: "updated", dir: "desc" });
+        expect(keys(desc)).toEqual(["STATIC", "API", "DB"]);
+        expect(keys(await list({ sort: "updated", dir: "asc" }))).toEqual(["DB", "API", "STATIC"]);
+        expect(keys(await list({}))).toEqual(["API", "DB", "STATIC"]);
+
+        const byKey = Object.fromEntries(desc.rows.map((r) => [r.key, r]));
         const rotated = byKey.DB.lifecycle;
         expect(rotated.lastRotatedAt).not.toBeNull();
         expect(Math.abs(new Date(rotated.lastRotatedAt!).getTime() - Date.now())).toBeLessThan(5 * 60_000);
-        expect(new Date(rotated.nextRotationAt!).getTime() - new Date(rotated.lastRotatedAt!).getTime()).toBe(30 * DAY);
-        expect(byKey.STATIC.lifecycle.lastRotatedAt).toBeNull();
-        expect(byKey.STATIC.lifecycle.nextRotationAt).toBeNull();
-        expect(byKey.DB.updatedAt).not.toBeNull();
-        expect(JSON.stringify(list)).not.toContain("CANARY");
+        expect(new Date(rotated.nextRotationAt!).getTime() - new Date(rotated.lastRotatedAt!).getTime()).toBe(7 * DAY);
+        for (const key of ["STATIC", "API"]) {
+          expect(byKey[key].lifecycle.lastRotatedAt, key).toBeNull();
+          expect(byKey[key].lifecycle.nextRotationAt, key).toBeNull();
+        }
+        // AWS tells neither an expiry nor an enabled flag: a rotation due in 7 days is not an expiry.
+        for (const r of desc.rows)
+          expect([r.key, r.lifecycle.expiresAt, r.lifecycle.enabled]).toEqual([r.key, null, null]);
+        const changed = Object.fromEntries(desc.rows.map((r) => [r.key, new Date(r.updatedAt!).getTime()]));
+        expect(changed.API - changed.DB).toBeGreaterThanOrEqual(1_000);
+
+        for (const filter of ["expiring", "disabled", "stale"] as const) {
+          const filtered = await list({ filter, sort: "updated", dir: "desc" });
+          expect([filter, keys(filtered), filtered.total]).toEqual([filter, [], 0]);
+        }
+        expect((await namespaceLifecycleCounts(prisma, tenant, ["company"], serving)).get("company")).toEqual({
+          expiring: 0,
+          disabled: 0,
+          stale: 0,
+        });
+
+        // Half a second past 90 days after DB last changed, DB alone is "not changed for 90 days"; a day later, all.
+        const staleFrom = new Date(changed.DB + 90 * DAY + 500);
+        const countsAt = async (now: Date) =>
+          (await namespaceLifecycleCounts(prisma, tenant, ["company"], serving, now)).get("company");
+        expect(await countsAt(staleFrom)).toEqual({ expiring: 0, disabled: 0, stale: 1 });
+        expect(await countsAt(new Date(changed.STATIC + 91 * DAY))).toEqual({ expiring: 0, disabled: 0, stale: 3 });
+        vi.useFakeTimers({ toFake: ["Date"] });
+        try {
+          vi.setSystemTime(staleFrom);
+          expect(keys(await list({ filter: "stale" }))).toEqual(["DB"]);
+          vi.setSystemTime(new Date(changed.STATIC + 91 * DAY));
+          expect(keys(await list({ filter: "stale", sort: "updated", dir: "desc" }))).toEqual(["STATIC", "API", "DB"]);
+          expect(keys(await list({ filter: "expiring" }))).toEqual([]);
+        } finally {
+          vi.useRealTimers();
+        }
+        expect(JSON.stringify(desc)).not.toContain("CANARY");
       });
 
       it("Google: the expire time; Vault KV v2: the current version and its creation time", async () => {

@@ -1,6 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -9,6 +7,7 @@ import { createAwsBackend } from "../../../lib/backends/aws/adapter";
 import { parseConfigDocument } from "../../../lib/backends/document";
 import { createEgressPolicy } from "../../../lib/net/egress";
 import { awsEnv } from "../../support/backends/aws";
+import { issuedKey, signer, startAwsForwarder, type AwsForwarder } from "../../support/backends/aws-forwarder";
 import { emulatorsDisabled } from "../../support/emulators";
 import { guardLoopback } from "../../support/backends/vault";
 
@@ -22,23 +21,14 @@ let PORT = Number(process.env.KEYHOLD_TEST_STS_PROXY_PORT ?? 0);
 const ROLE = "arn:aws:iam::123456789012:role/keyhold-reader";
 const ACME: Attachment = { tenant: "acme", namespace: null };
 
-interface Seen {
-  target: string;
-  form: URLSearchParams;
-  authorization: string | undefined;
-  answer: string;
-}
-const seen: Seen[] = [];
-let proxy: http.Server;
+let proxy: AwsForwarder;
 let dirs = "";
 const savedDirs = process.env.KEYHOLD_TOKEN_FILE_DIRS;
 
 const url = () => `http://127.0.0.1:${PORT}`;
-const stsCalls = () => seen.filter((s) => s.form.has("Action"));
-const smCalls = () => seen.filter((s) => s.target.startsWith("secretsmanager."));
-/** The access key id a SigV4 Authorization header names. */
-const signer = (s: Seen) => /Credential=([^/]+)\//.exec(s.authorization ?? "")?.[1];
-const issuedKey = (s: Seen) => /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(s.answer)?.[1];
+const seen = () => proxy.seen;
+const stsCalls = () => proxy.stsCalls();
+const smCalls = () => proxy.smCalls();
 
 function doc(section: Record<string, unknown>) {
   const parsed = parseConfigDocument(
@@ -62,37 +52,8 @@ const dedicated = (section: Record<string, unknown>, attachment: Attachment = AC
 
 beforeAll(async () => {
   if (emulatorsDisabled) return;
-  const target = new URL(awsEnv().endpoint);
-  proxy = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const upstream = http.request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          const back: Buffer[] = [];
-          answer.on("data", (c: Buffer) => back.push(c));
-          answer.on("end", () => {
-            const text = Buffer.concat(back).toString("utf8");
-            seen.push({
-              target: String(req.headers["x-amz-target"] ?? "").toLowerCase(),
-              form: new URLSearchParams(
-                String(req.headers["content-type"]).includes("x-www-form-urlencoded") ? body.toString("utf8") : "",
-              ),
-              authorization: req.headers.authorization,
-              answer: text,
-            });
-            res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(back));
-          });
-        },
-      );
-      upstream.on("error", () => res.writeHead(502).end());
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((r) => proxy.listen(PORT, "127.0.0.1", r));
-  PORT = (proxy.address() as AddressInfo).port;
+  proxy = await startAwsForwarder(awsEnv().endpoint, PORT);
+  PORT = proxy.port;
   dirs = mkdtempSync(path.join(tmpdir(), "kh-aws-tokens-"));
   mkdirSync(path.join(dirs, "acme"));
   mkdirSync(path.join(dirs, "globex"));
@@ -101,14 +62,14 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  seen.length = 0;
+  if (proxy) proxy.seen.length = 0;
   process.env.KEYHOLD_TOKEN_FILE_DIRS = `${dirs}/{tenant}`;
 });
 
 afterAll(async () => {
   if (savedDirs === undefined) delete process.env.KEYHOLD_TOKEN_FILE_DIRS;
   else process.env.KEYHOLD_TOKEN_FILE_DIRS = savedDirs;
-  await new Promise((r) => proxy?.close(r));
+  await proxy?.close();
   if (dirs) rmSync(dirs, { recursive: true, force: true });
 });
 
@@ -165,7 +126,7 @@ describe.skipIf(emulatorsDisabled)("AWS role sessions (moto STS)", () => {
       expect(error, externalId).toMatchObject({ code: "invalid-config" });
       expect(error?.message).toContain("acme");
     }
-    expect(seen).toEqual([]);
+    expect(seen()).toEqual([]);
   });
 
   it("the configuration file's backend (no tenant) sends only the external id it names", async () => {
@@ -211,7 +172,7 @@ describe.skipIf(emulatorsDisabled)("AWS role sessions (moto STS)", () => {
       );
     expect(error?.code).toBe("forbidden");
     expect(error?.message).not.toContain(dirs);
-    expect(seen).toEqual([]);
+    expect(seen()).toEqual([]);
   });
 
   it("STS calls of a dedicated manager pass the egress policy: an STS endpoint it refuses is never reached", async () => {
@@ -231,6 +192,6 @@ describe.skipIf(emulatorsDisabled)("AWS role sessions (moto STS)", () => {
       (e: unknown) => e as { code: string },
     );
     expect(error?.code).toBe("forbidden");
-    expect(seen).toEqual([]);
+    expect(seen()).toEqual([]);
   });
 });
