@@ -36,12 +36,18 @@ const wire: { kind: "sent" | "read"; at: number }[] = [];
 diagnostics.subscribe("http.client.request.start", () => wire.push({ kind: "sent", at: performance.now() }));
 diagnostics.subscribe("http.client.response.finish", () => wire.push({ kind: "read", at: performance.now() }));
 
-/** Per answer read and the request sent right after it: how long the request waited (ms). */
-function sendGaps(): number[] {
+/** From each answer read to the request sent right after it, and from each request sent to its answer read (ms). */
+function wireTimes(start: number, end: number): { gaps: number[]; answers: number[]; before: number; after: number } {
   const gaps: number[] = [];
-  for (let i = 1; i < wire.length; i++)
-    if (wire[i - 1].kind === "read" && wire[i].kind === "sent") gaps.push(wire[i].at - wire[i - 1].at);
-  return gaps;
+  const answers: number[] = [];
+  for (let i = 1; i < wire.length; i++) {
+    const span = wire[i].at - wire[i - 1].at;
+    if (wire[i - 1].kind === "read" && wire[i].kind === "sent") gaps.push(span);
+    if (wire[i - 1].kind === "sent" && wire[i].kind === "read") answers.push(span);
+  }
+  // Before the first request and after the last answer: the run's time outside the backend's pages.
+  const [before, after] = wire.length ? [wire[0].at - start, end - wire.at(-1)!.at] : [0, 0];
+  return { gaps, answers, before, after };
 }
 
 async function main() {
@@ -151,6 +157,8 @@ async function main() {
     const motoCpus = new Map(variants.map(([name]) => [name, [] as number[]]));
     const pgCpus = new Map(variants.map(([name]) => [name, [] as number[]]));
     const gaps = new Map(variants.map(([name]) => [name, [] as number[]]));
+    const answers = new Map(variants.map(([name]) => [name, [] as number[]]));
+    const outside = new Map(variants.map(([name]) => [name, { before: [] as number[], after: [] as number[] }]));
     const pgCpu = () => (DATABASE_URL ? postgresPids().reduce((sum, pid) => sum + processCpuMs(pid), 0) : 0);
     for (let i = 0; i < RUNS; i++) {
       for (const [name, fn] of i % 2 ? [...variants].reverse() : variants) {
@@ -159,8 +167,13 @@ async function main() {
         const [moto0, pg0] = [processCpuMs(moto.pid), pgCpu()];
         wire.length = 0;
         const n = await fn();
-        times.get(name)!.push(performance.now() - t);
-        gaps.get(name)!.push(...sendGaps());
+        const end = performance.now();
+        times.get(name)!.push(end - t);
+        const seen = wireTimes(t, end);
+        outside.get(name)!.before.push(seen.before);
+        outside.get(name)!.after.push(seen.after);
+        gaps.get(name)!.push(...seen.gaps);
+        answers.get(name)!.push(...seen.answers);
         const used = process.cpuUsage(cpu);
         cpus.get(name)!.push((used.user + used.system) / 1000);
         motoCpus.get(name)!.push(processCpuMs(moto.pid) - moto0);
@@ -177,9 +190,9 @@ async function main() {
     );
     for (const [name] of variants) {
       const m = median(times.get(name)!);
-      const g = gaps.get(name)!;
+      const [g, a] = [gaps.get(name)!, answers.get(name)!];
       console.log(
-        `  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop; CPU ms: this process ${median(cpus.get(name)!).toFixed(0)}, moto ${median(motoCpus.get(name)!).toFixed(0)}${DATABASE_URL ? `, PostgreSQL ${median(pgCpus.get(name)!).toFixed(0)}` : ""}${g.length ? `; next request sent ${median(g).toFixed(1)} ms after an answer, median of ${g.length}` : ""})`,
+        `  ${name}: ${m.toFixed(0)} (${(m / base).toFixed(2)}x the SDK loop; CPU ms: this process ${median(cpus.get(name)!).toFixed(0)}, moto ${median(motoCpus.get(name)!).toFixed(0)}${DATABASE_URL ? `, PostgreSQL ${median(pgCpus.get(name)!).toFixed(0)}` : ""}${g.length ? `; per page, medians: answer ${median(a).toFixed(1)} ms after its request, next request ${median(g).toFixed(1)} ms after the answer; before the first request ${median(outside.get(name)!.before).toFixed(1)}, after the last answer ${median(outside.get(name)!.after).toFixed(1)}` : ""})`,
       );
     }
     await prisma.$disconnect();
