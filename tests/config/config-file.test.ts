@@ -489,3 +489,101 @@ describe("keyhold.egress", () => {
     expect(r.warnings).toEqual([`${FILE}:11: keyhold.egress.alow: Unknown key 'alow'`]);
   });
 });
+
+describe("keyless methods, in the file with the form's keys", () => {
+  const load = (yaml: string) => {
+    const { backend, warnings } = parseConfigFile(yaml, FILE, {});
+    expect(warnings).toEqual([]);
+    return { settings: backend?.settings, credentials: backend?.credentials };
+  };
+
+  it("AWS: a role from the keys with an external id, and a web identity whose token file is a credential", () => {
+    const keys = load(
+      "secret:\n  type: aws-secret-manager\n  aws-secret-manager:\n    region: eu-west-1\n    access-key-id: AKIDEXAMPLE\n" +
+        "    secret-key-id: CANARY-secret\n    role-arn: arn:aws:iam::123456789012:role/keyhold-read\n    external-id: acme\n",
+    );
+    expect(keys.settings?.["aws-secret-manager"]).toMatchObject({
+      "role-arn": "arn:aws:iam::123456789012:role/keyhold-read",
+      "external-id": "acme",
+    });
+    expect(keys.credentials).toEqual({ "aws-secret-manager.secret-key-id": "CANARY-secret" });
+
+    const web = load(
+      "secret:\n  type: aws-secret-manager\n  aws-secret-manager:\n    region: eu-west-1\n" +
+        "    role-arn: arn:aws:iam::123456789012:role/keyhold-read\n    session-name: keyhold-acme\n    duration: 900\n" +
+        "    web-identity-token-file: /var/run/secrets/eks/token\n    sts-endpoint-override: https://sts.eu-west-1.amazonaws.com\n",
+    );
+    expect(web.settings?.["aws-secret-manager"]).toMatchObject({
+      "session-name": "keyhold-acme",
+      duration: 900,
+      "sts-endpoint-override": "https://sts.eu-west-1.amazonaws.com",
+    });
+    expect(JSON.stringify(web.settings)).not.toContain("/var/run/secrets/eks/token");
+    expect(web.credentials).toEqual({ "aws-secret-manager.web-identity-token-file": "/var/run/secrets/eks/token" });
+  });
+
+  it("AWS: an external id with a web identity is refused at its line (AssumeRoleWithWebIdentity takes none)", () => {
+    const yaml =
+      "secret:\n  type: aws-secret-manager\n  aws-secret-manager:\n    region: eu-west-1\n" +
+      "    role-arn: arn:aws:iam::123456789012:role/r\n    external-id: acme\n    web-identity-token-file: /t\n";
+    expect(errorOf(() => parseConfigFile(yaml, FILE, {}))).toMatch(
+      /^\/etc\/keyhold\/keyhold\.yaml:6: secret\.aws-secret-manager\.external-id: /,
+    );
+  });
+
+  it("Azure: workload identity (token file as a credential) and a user-assigned managed identity", () => {
+    const workload = load(
+      "secret:\n  type: azure-key-vault\n  azure-key-vault:\n    vault-name: acme-kv\n    workloadIdentity:\n" +
+        "      tenantId: t-1\n      clientId: c-1\n      tokenFile: /var/run/secrets/azure/tokens/azure-identity-token\n",
+    );
+    expect(workload.settings?.["azure-key-vault"]).toMatchObject({
+      workloadIdentity: { tenantId: "t-1", clientId: "c-1" },
+    });
+    expect(workload.credentials).toEqual({
+      "azure-key-vault.workloadIdentity.tokenFile": "/var/run/secrets/azure/tokens/azure-identity-token",
+    });
+
+    const managed = load(
+      "secret:\n  type: azure-key-vault\n  azure-key-vault:\n    vault-name: acme-kv\n    managedIdentity:\n" +
+        "      kind: user-assigned\n      clientId: c-2\n",
+    );
+    expect(managed.settings?.["azure-key-vault"]).toMatchObject({
+      managedIdentity: { kind: "user-assigned", clientId: "c-2" },
+    });
+    expect(managed.credentials).toEqual({});
+  });
+
+  it("Google: impersonation with delegates, from the configured key", () => {
+    const key = JSON.stringify({ type: "service_account", client_email: "k@acme.iam.gserviceaccount.com" });
+    const { backend } = parseConfigFile(
+      "secret:\n  type: google-secret-manager\n  google-secret-manager:\n    project: acme-prod\n" +
+        `    service-account: '${key}'\n    impersonate-service-account: reader@acme-prod.iam.gserviceaccount.com\n` +
+        "    delegates: [a@acme-prod.iam.gserviceaccount.com]\n",
+      FILE,
+      {},
+    );
+    expect(backend?.settings["google-secret-manager"]).toMatchObject({
+      "impersonate-service-account": "reader@acme-prod.iam.gserviceaccount.com",
+      delegates: ["a@acme-prod.iam.gserviceaccount.com"],
+    });
+    expect(Object.keys(backend?.credentials ?? {})).toEqual(["google-secret-manager.service-account"]);
+  });
+
+  it("Vault: JWT and Kubernetes logins, their token files as credentials and their mounts defaulted", () => {
+    const jwt = load(
+      "secret:\n  type: vault\n  vault:\n    address: https://vault.acme.test\n    jwt:\n      role: keyhold\n" +
+        "      token-file: /var/run/secrets/vault/jwt\n",
+    );
+    expect(jwt.settings?.vault).toMatchObject({ jwt: { path: "jwt", role: "keyhold" } });
+    expect(jwt.credentials).toEqual({ "vault.jwt.token-file": "/var/run/secrets/vault/jwt" });
+
+    const kubernetes = load(
+      "secret:\n  type: vault\n  vault:\n    address: https://vault.acme.test\n    kubernetes:\n      role: keyhold\n" +
+        "      token-file: /var/run/secrets/kubernetes.io/serviceaccount/token\n",
+    );
+    expect(kubernetes.settings?.vault).toMatchObject({ kubernetes: { path: "kubernetes", role: "keyhold" } });
+    expect(kubernetes.credentials).toEqual({
+      "vault.kubernetes.token-file": "/var/run/secrets/kubernetes.io/serviceaccount/token",
+    });
+  });
+});
