@@ -4,12 +4,13 @@
 // other (fetch, write, fetch…), and the bare SDK loop (no index). A refresh is timed until its first page is served
 // (the list asked right after it, as the Refresh route does). With --before <module>, also a refresh through that
 // module's refreshSource (a copy of an earlier lib/secrets/index/store.ts, to compare the write path side by side).
-//   npx tsx --conditions=react-server scripts/bench/scan-overlap.ts [--count 5000] [--database-url postgres://…] [--before ./lib/secrets/index/store-before.ts] [--runs 5]
+// With --latency-ms N, Toxiproxy holds each of moto's answers back N ms, for both (pages as slow as a network's).
+//   npx tsx --conditions=react-server scripts/bench/scan-overlap.ts [--count 5000] [--database-url postgres://…] [--before ./lib/secrets/index/store-before.ts] [--runs 5] [--latency-ms 20]
 import diagnostics from "node:diagnostics_channel";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ListSecretsCommand } from "@aws-sdk/client-secrets-manager";
+import { ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { IndexedSecret } from "../../lib/backends/adapter";
 import { createAwsDriver } from "../../lib/backends/aws/driver";
 import { createAwsBackend } from "../../lib/backends/aws/adapter";
@@ -22,12 +23,15 @@ import { migrate } from "../../lib/db/migrator";
 import { listVisible, type LineageEntry } from "../../lib/secrets/index/query";
 import { refreshSource, settleIndexWrites } from "../../lib/secrets/index/store";
 import { seedMany, startOwnMoto } from "../../tests/support/backends/moto-own";
+import { Toxiproxy } from "../../tests/support/toxiproxy";
 import { arg, median, postgresPids, processCpuMs } from "./bench-kit";
 
 const COUNT = Number(arg("count", "5000"));
 const RUNS = Number(arg("runs", "5"));
 const DATABASE_URL = arg("database-url", "");
 const BEFORE = arg("before", "");
+// Milliseconds Toxiproxy holds each answer of moto back (0: no proxy), for pages that take as long as a network's.
+const LATENCY_MS = Number(arg("latency-ms", "0"));
 
 // When each HTTP request to moto is sent and each answer is read (Node publishes both): the time from an answer read
 // to the next request sent is the part of the backend's critical path this process holds (parsing the answer, the
@@ -69,6 +73,20 @@ async function main() {
       }),
       4,
     );
+    // Keyhold and the SDK loop both ask through the proxy when there is one.
+    const toxiproxy = LATENCY_MS > 0 ? await Toxiproxy.start() : null;
+    let endpoint = moto.endpoint;
+    if (toxiproxy) {
+      const proxy = await toxiproxy.createProxy("moto", new URL(moto.endpoint).host);
+      await proxy.addToxic({ type: "latency", attributes: { latency: LATENCY_MS, jitter: 0 } });
+      endpoint = `http://${proxy.address}`;
+    }
+    const loopClient = new SecretsManagerClient({
+      endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+      maxAttempts: 1,
+    });
     await migrate(driver);
     const prisma = new PrismaClient({ adapter: driver.adapter });
     const ctx = {
@@ -77,7 +95,7 @@ async function main() {
         "read-only": true,
         "aws-secret-manager": {
           region: "us-east-1",
-          "endpoint-override": moto.endpoint,
+          "endpoint-override": endpoint,
           "access-key-id": "testing",
           "secret-key-id": "testing",
         },
@@ -111,7 +129,7 @@ async function main() {
       let token: string | undefined;
       let n = 0;
       do {
-        const page = await moto.client.send(
+        const page = await loopClient.send(
           new ListSecretsCommand({ MaxResults: 100, NextToken: token, IncludePlannedDeletion: false }),
         );
         n += page.SecretList?.length ?? 0;
@@ -186,7 +204,7 @@ async function main() {
     const base = median(times.get(variants.at(-1)![0])!);
     const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
     console.log(
-      `Scan into the index, ${COUNT} secrets on moto, ${DATABASE_URL ? "PostgreSQL" : "PGlite"}, medians of ${RUNS} (ms; load average ${load})`,
+      `Scan into the index, ${COUNT} secrets on moto${LATENCY_MS ? ` (each answer ${LATENCY_MS} ms later, Toxiproxy)` : ""}, ${DATABASE_URL ? "PostgreSQL" : "PGlite"}, medians of ${RUNS} (ms; load average ${load})`,
     );
     for (const [name] of variants) {
       const m = median(times.get(name)!);
@@ -196,6 +214,8 @@ async function main() {
       );
     }
     await prisma.$disconnect();
+    loopClient.destroy();
+    await toxiproxy?.stop();
   } finally {
     await moto.stop();
     await driver.close();
