@@ -9,9 +9,12 @@
 // quadratic) and races past about 20,000, so 50,000 seed only sharded. Keyhold and the SDK loop both see the one
 // endpoint (the loop through the same router).
 //   scripts/bench/list-scale [--sizes 1000,10000,50000] [--runs 5] [--backends aws,vault] [--seed-concurrency 8]
-//     [--moto-shards 10] [--port 3310]
+//     [--moto-shards 10] [--port 3310] [--latency-ms 20]
+// With --latency-ms N, Toxiproxy holds each of moto's answers back N ms (Keyhold, the SDK loop and the seeding alike).
 import { readFileSync } from "node:fs";
 import { startMotoShards } from "../../tests/support/backends/moto-shards";
+import { awsEnv } from "../../tests/support/backends/aws";
+import { Toxiproxy } from "../../tests/support/toxiproxy";
 import {
   arg,
   awsReadOnly,
@@ -38,6 +41,8 @@ const SEED_CONCURRENCY = Number(arg("seed-concurrency", "8"));
 /** The Vault scan's subkeys requests in flight (lib/backends/vault/adapter.ts, DETAIL_CONCURRENCY). */
 const VAULT_CONCURRENCY = 16;
 const PORT = Number(arg("port", "3310"));
+// Milliseconds Toxiproxy holds each of moto's answers back (0: none), for Keyhold and the SDK loop alike.
+const LATENCY_MS = Number(arg("latency-ms", "0"));
 const MOTO_SHARDS = Number(arg("moto-shards", "0"));
 const TENANT = "scale";
 
@@ -64,7 +69,15 @@ async function timedRefresh(admin: Parameters<typeof timedList>[0], namespace: s
 
 async function main() {
   const shards = MOTO_SHARDS > 0 ? await startMotoShards(MOTO_SHARDS) : null;
-  const backends = await countingBackends(shards?.endpoint);
+  const toxiproxy = LATENCY_MS > 0 ? await Toxiproxy.start() : null;
+  let awsEndpoint = shards?.endpoint;
+  if (toxiproxy) {
+    const upstream = new URL(shards?.endpoint ?? awsEnv().endpoint).host;
+    const proxy = await toxiproxy.createProxy("moto", upstream);
+    await proxy.addToxic({ type: "latency", attributes: { latency: LATENCY_MS, jitter: 0 } });
+    awsEndpoint = `http://${proxy.address}`;
+  }
+  const backends = await countingBackends(awsEndpoint);
   // The SDK loops ask through the same counting proxies as Keyhold, so both pay the proxies' hop.
   const server = await startServer(PORT, {
     KEYHOLD_EGRESS_ALLOW: [new URL(backends.aws.url).host, new URL(backends.vault.url).host].join(","),
@@ -138,10 +151,11 @@ async function main() {
     await server.stop();
     await backends.close();
     await shards?.stop();
+    await toxiproxy?.stop();
   }
   const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   console.log(
-    `Secrets index at scale (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}${shards ? `; moto in ${MOTO_SHARDS} shards` : ""}; medians of ${RUNS} scans, ${RUNS * 2} page views and searches; ms over HTTP on loopback; load average at the end ${load})`,
+    `Secrets index at scale (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}${shards ? `; moto in ${MOTO_SHARDS} shards` : ""}${LATENCY_MS ? `; each of moto's answers ${LATENCY_MS} ms later (Toxiproxy)` : ""}; medians of ${RUNS} scans, ${RUNS * 2} page views and searches; ms over HTTP on loopback; load average at the end ${load})`,
   );
   console.log(
     "| Secrets | Backend | Scan into the index | SDK loop (same metadata) | Ratio | Bare list (names only) | Warm first page | Search | Value reads per view | Peak RSS (MiB) |",
