@@ -135,16 +135,19 @@ describe.skipIf(emulatorsDisabled)("a prefix edit switches what the namespace se
         company = await resolveScope(prisma, row.id, "company");
       });
 
-      /** Configures company's manager (a switch from the builtin store, confirmed), then edits it as `next`. */
-      async function editAndCheck(first: unknown, next: unknown, now: Set<string>, after: Set<string>) {
-        const created = await previewSwitch(
-          prisma,
-          tenant,
-          company,
-          { enabled: true, document: first, keepCredentials: [] },
-          who,
-        );
+      /** What saving `document` as company's manager would switch. */
+      const previewOf = (document: unknown) =>
+        previewSwitch(prisma, tenant, company, { enabled: true, document, keepCredentials: [] }, who);
+
+      /** Configures company's manager as `first`: a switch from the builtin store, confirmed. */
+      async function configure(first: unknown) {
+        const created = await previewOf(first);
         await saveConfig(prisma, company, save(first, null, created.confirmation!), "setup", strict);
+      }
+
+      /** Configures company's manager, then edits it as `next`. */
+      async function editAndCheck(first: unknown, next: unknown, now: Set<string>, after: Set<string>) {
+        await configure(first);
         await Promise.all(runningScans());
 
         // Without the preview: refused, nothing saved, nothing audited.
@@ -155,13 +158,7 @@ describe.skipIf(emulatorsDisabled)("a prefix edit switches what the namespace se
           (await prisma.secretsManagerConfig.findFirstOrThrow({ where: { scopeKey: company.scopeKey } })).version,
         ).toBe(1);
 
-        const preview = await previewSwitch(
-          prisma,
-          tenant,
-          company,
-          { enabled: true, document: next, keepCredentials: [] },
-          who,
-        );
+        const preview = await previewOf(next);
         const want = expected(now, after);
         expect(preview).toMatchObject({
           switching: true,
@@ -210,21 +207,8 @@ describe.skipIf(emulatorsDisabled)("a prefix edit switches what the namespace se
         ];
         for (const [first, next] of cases) {
           await prisma.secretsManagerConfig.deleteMany();
-          const created = await previewSwitch(
-            prisma,
-            tenant,
-            company,
-            { enabled: true, document: first, keepCredentials: [] },
-            who,
-          );
-          await saveConfig(prisma, company, save(first, null, created.confirmation!), "setup", strict);
-          const preview = await previewSwitch(
-            prisma,
-            tenant,
-            company,
-            { enabled: true, document: next, keepCredentials: [] },
-            who,
-          );
+          await configure(first);
+          const preview = await previewOf(next);
           expect(preview).toMatchObject({ switching: false, confirmation: null, counts: { current: 0 } });
           await expect(saveConfig(prisma, company, save(next, 1), "admin", strict)).resolves.toMatchObject({
             version: 2,

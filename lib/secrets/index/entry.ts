@@ -52,8 +52,11 @@ export function searchText(key: string | null, tags: Record<string, string>): st
   return [key ?? "", ...Object.entries(tags).map(([k, v]) => `${k}=${v}`)].join(SEARCH_SEPARATOR).toLowerCase();
 }
 
-/** A timestamp(3) as `jsonb_to_recordset` reads it (UTC, as Prisma stores DateTime); null for none or an invalid date. */
-function timestampOf(value: Date | string | null | undefined): string | null {
+/**
+ * A timestamp(3) as the index stores and reads it back (UTC without a zone, as Prisma stores DateTime): for
+ * `jsonb_to_recordset`, comparisons and cursors. Null for none or an invalid date.
+ */
+export function timestampOf(value: Date | string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d.toISOString().replace("T", " ").replace("Z", "");

@@ -1,5 +1,6 @@
 import "server-only";
 import { Prisma, type PrismaClient } from "../../db/generated/client";
+import { timestampOf } from "./entry";
 import { tenantVisibleRows, type ListTenantInput } from "./query";
 
 /** The Secrets tab's lifecycle filters (URL `filter=`), and what the tenant overview counts per namespace. */
@@ -12,7 +13,7 @@ export const STALE_DAYS = 90;
 
 const DAY_MS = 86_400_000;
 // The index stores UTC timestamps without a zone (as Prisma does); compare with the same text.
-const timestamp = (d: Date) => Prisma.sql`${d.toISOString().replace("T", " ").replace("Z", "")}::timestamp`;
+const timestamp = (d: Date) => Prisma.sql`${timestampOf(d)}::timestamp`;
 
 /**
  * The SQL condition of a filter on the visible rows (`alias` has `expiresAt`, `enabled` and `updatedKey`, the last

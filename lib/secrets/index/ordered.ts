@@ -2,7 +2,7 @@ import "server-only";
 import { Prisma, type PrismaClient } from "../../db/generated/client";
 import { searchNeedle } from "../../backends/search";
 import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cursor";
-import { SEARCH_SEPARATOR, searchPattern } from "./entry";
+import { SEARCH_SEPARATOR, searchPattern, timestampOf } from "./entry";
 import { countVisible, indexRow, limitOf } from "./key-order";
 import { LIFECYCLE_DETAILS } from "./lifecycle";
 import type { IndexPage, LineageEntry, ListVisibleInput, RawRow } from "./query";
@@ -160,13 +160,11 @@ export function orderedPageQuery(input: ListVisibleInput): Prisma.Sql | null {
   return Prisma.sql`SELECT * FROM (${Prisma.join(parts, " UNION ALL ")}) u ORDER BY ${mergedOrder(sort, dir)} LIMIT ${take}`;
 }
 
-/** A timestamp(3) as PostgreSQL reads it back (UTC, as Prisma stores it); `-infinity` for none. */
-const timestampText = (d: Date | null) => (d ? d.toISOString().replace("T", " ").replace("Z", "") : "-infinity");
-
-function keysetOf(row: PageRow, sort: IndexSort): string[] {
+/** A row's place in `sort` order, as cursors hold it (the update time as PostgreSQL reads it back; `-infinity`: none). */
+export function keysetOf(row: PageRow, sort: IndexSort): string[] {
   const tail = [row.sortKey, row.sourceKey, row.backendName];
   if (sort === "namespace") return [row.nsSort, ...tail];
-  if (sort === "updated") return [timestampText(row.updatedAt), ...tail];
+  if (sort === "updated") return [timestampOf(row.updatedAt) ?? "-infinity", ...tail];
   return tail;
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import type { PrismaClient } from "../../db/generated/client";
 import { KeyholdError } from "../../errors";
 import { encodeCursor, type IndexDir, type IndexSort } from "./cursor";
+import { timestampOf } from "./entry";
 import { listTenantVisible, listVisible, type IndexRow, type ListTenantInput, type ListVisibleInput } from "./query";
 import { sortKey } from "./sort-key";
 
@@ -17,13 +18,12 @@ export interface TwoWayPage {
 }
 
 const flip = (dir: IndexDir): IndexDir => (dir === "asc" ? "desc" : "asc");
-const timestampText = (iso: string | null) => (iso ? iso.replace("T", " ").replace("Z", "") : "-infinity");
 
 /** The keyset of a row, as query.ts's cursors hold it. */
 function keysetOf(row: IndexRow, sort: IndexSort): string[] {
   const tail = [sortKey(row.key), row.sourceKey, row.backendName];
   if (sort === "namespace") return [sortKey(row.source), ...tail];
-  if (sort === "updated") return [timestampText(row.updatedAt), ...tail];
+  if (sort === "updated") return [timestampOf(row.updatedAt) ?? "-infinity", ...tail];
   return tail;
 }
 

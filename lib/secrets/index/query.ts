@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor, type IndexDir, type IndexSort } from "./cur
 import { SEARCH_SEPARATOR, searchPattern } from "./entry";
 import { indexRow, limitOf } from "./key-order";
 import { LIFECYCLE_DETAILS, lifecycleCondition, type LifecycleFilter } from "./lifecycle";
-import { orderedPage } from "./ordered";
+import { keysetOf, orderedPage } from "./ordered";
 import { sortKey } from "./sort-key";
 
 export type { IndexDir, IndexSort } from "./cursor";
@@ -274,16 +274,6 @@ function orderColumns(sort: IndexSort, alias: string): Prisma.Sql[] {
   if (sort === "updated") return [Prisma.sql`${a}."updatedKey"`, ...tail];
   return tail;
 }
-
-function keysetOf(row: RawRow, sort: IndexSort): string[] {
-  const tail = [row.sortKey, row.sourceKey, row.backendName];
-  if (sort === "namespace") return [row.nsSort, ...tail];
-  if (sort === "updated") return [timestampText(row.updatedAt), ...tail];
-  return tail;
-}
-
-/** A timestamp(3) as PostgreSQL reads it back (UTC, as Prisma stores it); `-infinity` for none. */
-const timestampText = (d: Date | null) => (d ? d.toISOString().replace("T", " ").replace("Z", "") : "-infinity");
 
 // Ignored counts per database client by tenant and source stamp: a GROUP BY over the whole source, once per revision.
 const ignoredByClient = new WeakMap<PrismaClient, Map<string, Partial<Record<IgnoreReason, number>>>>();

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { Prisma, type PrismaClient } from "../../db/generated/client";
 import { clip, isBackendError } from "../../backends/backend-error";
 import type { LatestVersion } from "../../backends/adapter";
-import { entryRecord, type IndexedSecret } from "./entry";
+import { entryRecord, timestampOf, type IndexedSecret } from "./entry";
 
 export type { IndexedSecret } from "./entry";
 
@@ -193,7 +193,7 @@ async function cleanUp(
   await new Promise((r) => setTimeout(r, CLEANUP_DELAY_MS));
   const { key, createdAt, generation } = owner;
   // As the database stores it (UTC, without a zone), compared as such whatever the session's time zone.
-  const created = createdAt.toISOString().replace("T", " ").replace("Z", "");
+  const created = timestampOf(createdAt);
   const same = Prisma.sql`EXISTS (SELECT 1 FROM "SecretIndexSource" s WHERE s."key" = ${key}
     AND s."createdAt" = ${created}::timestamp(3) AND s."servedGeneration" >= ${generation})`;
   // Older generations only: a scan that took the lease since has a newer one.
@@ -432,7 +432,7 @@ export async function setLatestVersion(
 ): Promise<number> {
   const generations = await liveGenerations(prisma, sourceKey);
   if (!generations.length) return 0;
-  const at = latest.createdAt ? latest.createdAt.toISOString().replace("T", " ").replace("Z", "") : null;
+  const at = timestampOf(latest.createdAt);
   // The source row is touched as setSubkeys touches it (the list's response cache checks its row version).
   return prisma.$executeRaw`
     WITH touch AS (UPDATE "SecretIndexSource" SET "revision" = "revision" WHERE "key" = ${sourceKey} RETURNING 1)

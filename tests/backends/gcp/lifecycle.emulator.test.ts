@@ -8,7 +8,6 @@ import type { protos } from "@google-cloud/secret-manager";
 import type { Attachment } from "../../../lib/backends/adapter";
 import { createBackend } from "../../../lib/backends/registry";
 import type { PrismaClient } from "../../../lib/db/generated/client";
-import { migrate } from "../../../lib/db/migrator";
 import { runningScans } from "../../../lib/secrets/index/freshness";
 import { listNamespaceSecrets, type NamespaceSecretsQuery } from "../../../lib/secrets/namespace-secrets";
 import { showSubkeys } from "../../../lib/secrets/secret-lookup";
@@ -17,7 +16,7 @@ import { startFake, type FakeInstance } from "../../support/backends/gcp";
 import { emulatorsDisabled } from "../../support/emulators";
 import { loopbackOnly, type LoopbackOnly } from "../../support/loopback-only";
 import { memoryServing } from "../../support/memory-backend";
-import { createTestDatabase, TEST_DATABASES, type TestDatabase } from "../../support/test-db";
+import { migratedPrisma, TEST_DATABASES } from "../../support/test-db";
 
 const PROJECT = "keyhold-test";
 const TENANT: Attachment = { tenant: "acme", namespace: null };
@@ -123,21 +122,15 @@ describe.skipIf(emulatorsDisabled)("google-secret-manager lifecycle on gcp-sm-fa
 
   for (const { kind, available } of TEST_DATABASES) {
     describe.skipIf(!available)(`on ${kind}`, () => {
-      let db: TestDatabase;
+      const database = migratedPrisma(kind, available);
       let prisma: PrismaClient;
       let fake: FakeInstance;
       beforeAll(async () => {
         fake = await seededFake();
-        db = await createTestDatabase(kind);
-        await migrate(db.driver);
-        const { PrismaClient } = await import("../../../lib/db/generated/client");
-        prisma = new PrismaClient({ adapter: db.driver.adapter });
+        prisma = database.get();
       });
-      afterAll(async () => {
-        await idle();
-        await prisma?.$disconnect();
-        await db?.drop();
-      });
+      // Before the database goes (after-hooks run last registered first): the scans a list started.
+      afterAll(idle);
 
       it("rotation and expiry from ListSecrets; the latest version and its time kept after Show subkeys; 'last changed' follows it", async () => {
         const backend = createBackend({
