@@ -80,24 +80,26 @@ export async function refreshSource(
 ): Promise<RefreshResult> {
   const leaseMs = Math.max(1, Math.round(options.leaseMs ?? DEFAULT_LEASE_MS));
   const holder = clip(options.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`, 100);
-  await prisma.$executeRaw`
-    INSERT INTO "SecretIndexSource" ("key", "tenantId", "configId") VALUES (${source.key}, ${source.tenantId}, ${source.configId})
-    ON CONFLICT ("key") DO NOTHING`;
+  // One statement takes the lease: the source's row is created with it, or an existing row's expired lease is taken
+  // (ON CONFLICT re-checks the WHERE on the row's latest version, so two instances cannot both take it).
   const taken = await prisma.$queryRawUnsafe<{ generation: number; served: number | null }[]>(
-    `UPDATE "SecretIndexSource" SET "leaseHolder" = $1, "leaseUntil" = ${NOW_UTC} + $2 * interval '1 millisecond',
-       "scanGeneration" = "nextGeneration", "nextGeneration" = "nextGeneration" + 1, "scanCount" = 0
-     WHERE "key" = $3 AND ("leaseUntil" IS NULL OR "leaseUntil" < ${NOW_UTC})
+    `INSERT INTO "SecretIndexSource" AS s ("key", "tenantId", "configId", "leaseHolder", "leaseUntil", "scanGeneration",
+       "nextGeneration", "scanCount")
+     VALUES ($1, $2, $3, $4, ${NOW_UTC} + $5 * interval '1 millisecond', 1, 2, 0)
+     ON CONFLICT ("key") DO UPDATE SET "leaseHolder" = EXCLUDED."leaseHolder", "leaseUntil" = EXCLUDED."leaseUntil",
+       "scanGeneration" = s."nextGeneration", "nextGeneration" = s."nextGeneration" + 1, "scanCount" = 0
+     WHERE s."leaseUntil" IS NULL OR s."leaseUntil" < ${NOW_UTC}
      RETURNING "scanGeneration" AS "generation", "servedGeneration" AS "served"`,
+    source.key,
+    source.tenantId,
+    source.configId,
     holder,
     leaseMs,
-    source.key,
   );
   if (!taken.length) return { status: "busy" };
   const { generation, served } = taken[0];
-  // A crashed holder's partial generation (older than ours, not served) goes.
-  await prisma.$executeRaw`
-    DELETE FROM "SecretIndexEntry" WHERE "sourceKey" = ${source.key} AND "generation" < ${generation}
-      AND "generation" IS DISTINCT FROM ${served}::int`;
+  // A crashed holder's partial generation (older than this one, never served) goes with the old generation after the
+  // swap (cleanUp), not before the first page: the backend is asked as soon as the lease is held.
 
   let count = 0;
   try {
