@@ -60,6 +60,7 @@ test("a namespace switched from the builtin store to Vault: counts, the disappea
 
   await fill();
   await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId("switch-changes")).toHaveText("Changed: dedicated secrets manager turned on.");
   await expect(dialog.getByTestId("switch-counts")).toHaveText(
     `The namespace sees ${now.length} secrets now; the new backend has ${kept.length} of their keys. ${missing.length} would disappear from flows, ${added.length} would appear.`,
   );
@@ -127,6 +128,8 @@ test("the same Vault under another path prefix: the form asks too, with the coun
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = switchDialog(page);
   await expect(dialog).toBeVisible();
+  // The backend is the same on both sides of "From … to …": the dialog names the setting that makes it a switch.
+  await expect(dialog.getByTestId("switch-changes")).toHaveText("Changed: secret path prefix.");
   await expect(dialog.getByTestId("switch-counts")).toHaveText(
     `The namespace sees ${now.length} secrets now; the new backend has ${now.length - missing.length} of their keys. ${missing.length} would disappear from flows.`,
   );

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from "react";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
+import { wordList } from "@/lib/backends/destination";
 import type { SwitchPreview } from "@/lib/secrets/switch-preview";
 
 /**
@@ -36,6 +37,11 @@ export function SwitchDialog({
             From <strong>{preview.from}</strong> to <strong>{preview.to}</strong>
             {preview.namespaces.length ? ` for ${preview.namespaces.join(", ")}` : ""}.
           </p>
+          {preview.changes.length ? (
+            <p data-testid="switch-changes">
+              Changed: <strong>{wordList(preview.changes)}</strong>.
+            </p>
+          ) : null}
           {lossy ? (
             <p data-testid="switch-counts">
               The namespace sees <strong>{c.current}</strong> secret{c.current === 1 ? "" : "s"} now; the new backend

@@ -23,7 +23,8 @@ export function changedDestinations(type: ExternalBackendType, before: unknown, 
   return Object.keys(a).filter((p) => a[p] !== b[p]);
 }
 
-function list(words: string[]): string {
+/** "a, b and c": setting words in messages. */
+export function wordList(words: string[]): string {
   return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 
@@ -37,7 +38,7 @@ export function credentialNoun(type: ExternalBackendType, credentialPath: string
 export function reenterMessage(type: ExternalBackendType, credentialPath: string, changed: string[]): string {
   const { destinations } = descriptorOf(type);
   const words = changed.map((p) => (Object.hasOwn(destinations, p) ? destinations[p] : p));
-  return `Enter the ${credentialNoun(type, credentialPath)} again: the ${list(words)} changed`;
+  return `Enter the ${credentialNoun(type, credentialPath)} again: the ${wordList(words)} changed`;
 }
 
 /** Whose identity a parsed document authenticates with. */

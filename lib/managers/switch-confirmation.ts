@@ -4,7 +4,7 @@ import type { SwitchCounts } from "../audit/record";
 import { splitCredentials, type ConfigDocument } from "../backends/document";
 import { changedDestinations } from "../backends/destination";
 import { changedView } from "../backends/view";
-import type { ExternalBackendType } from "../backends/descriptors";
+import { descriptorOf, type ExternalBackendType } from "../backends/descriptors";
 import { deriveSecret } from "../crypto";
 import { KeyholdError } from "../errors";
 import type { ResolvedScope } from "./scope";
@@ -91,24 +91,39 @@ export function checkConfirmation(
 }
 
 /**
- * Whether saving changes the backend that serves the scope, or what it shows there: a dedicated manager turned on or
- * off, its type changed, a destination field (where it connects, what it unlocks), or a view setting (its descriptor's
- * `view`: the Vault mount, KV version, path prefix and read-only flag, the AWS role, the tagged backends' prefix and
- * filters). Other edits (a rotated credential for the same role and address, cache settings, default tags) keep what
- * the scope sees and need no preview. The console's form, the REST API and the tenant-file plan all ask this.
+ * What makes saving change the backend that serves the scope, or what it shows there, in the form's words (empty: no
+ * switch): a dedicated manager turned on or off, its type changed, a destination field (where it connects, what it
+ * unlocks), or a view setting (its descriptor's `view`: the Vault mount, KV version, path prefix and read-only flag,
+ * the AWS role, the tagged backends' prefix and filters). Other edits (a rotated credential for the same role and
+ * address, cache settings, default tags) keep what the scope sees and need no preview. The console's form, the REST
+ * API and the tenant-file plan all ask this; the switch dialog names what it lists.
  */
-export function isBackendSwitch(
+export function switchChanges(
   row: { enabled: boolean; type: ExternalBackendType; settings: Record<string, unknown> } | null,
   enabled: boolean,
   document: ConfigDocument | null,
-): boolean {
+): string[] {
   const before = row?.enabled ? row : null;
   const after = enabled ? document : null;
-  if (!before || !after) return !!before !== !!after;
-  if (before.type !== after.type) return true;
+  if (!before && !after) return [];
+  if (!before) return ["dedicated secrets manager turned on"];
+  if (!after) return ["dedicated secrets manager turned off"];
+  if (before.type !== after.type) return ["backend type"];
   const type = after.type as ExternalBackendType;
-  return (
-    changedDestinations(type, before.settings[type], after[type]).length > 0 ||
-    changedView(type, before.settings, after).length > 0
-  );
+  const { destinations, view } = descriptorOf(type);
+  const label = (labels: Record<string, string>, path: string) => (Object.hasOwn(labels, path) ? labels[path] : path);
+  // Several paths can share a word (Vault's auth mount path of each method): each word once.
+  return [
+    ...new Set([
+      ...changedDestinations(type, before.settings[type], after[type]).map((p) => label(destinations, p)),
+      ...changedView(type, before.settings, after).map((p) =>
+        p === "read-only" ? "read-only mode" : label(view.fields, p),
+      ),
+    ]),
+  ];
+}
+
+/** Whether saving switches the backend that serves the scope (switchChanges names why). */
+export function isBackendSwitch(...args: Parameters<typeof switchChanges>): boolean {
+  return switchChanges(...args).length > 0;
 }

@@ -12,7 +12,7 @@ import { documentWithKeptCredentials } from "../managers/config-store";
 import { identityRefusal } from "../managers/credential-binding";
 import { configCandidates, globalCandidate } from "../managers/effective";
 import type { ResolvedScope } from "../managers/scope";
-import { isBackendSwitch, issueConfirmation, targetOf } from "../managers/switch-confirmation";
+import { issueConfirmation, switchChanges, targetOf } from "../managers/switch-confirmation";
 import { instanceEgressPolicy } from "../net/egress-settings";
 import { listNamespaces } from "../tenancy/namespaces";
 import { namespaceLineage } from "../tenancy/names";
@@ -33,6 +33,8 @@ export interface SwitchPreview {
   switching: boolean;
   from: string;
   to: string;
+  /** What makes the save a switch, in the form's words ("secret path prefix", "address"); empty when not switching. */
+  changes: string[];
   /** The namespaces whose flows would resolve against another backend. */
   namespaces: string[];
   counts: SwitchCounts;
@@ -132,11 +134,13 @@ export async function previewSwitch(
   const from = label(before(scope.namespace));
   const to = label(afterOf(scope.namespace));
   const none: SwitchCounts = { current: 0, kept: 0, missing: 0, added: 0 };
-  if (!isBackendSwitch(stored, input.enabled, document))
+  const changes = switchChanges(stored, input.enabled, document);
+  if (!changes.length)
     return {
       switching: false,
       from,
       to,
+      changes,
       namespaces: [],
       counts: none,
       missing: [],
@@ -197,6 +201,7 @@ export async function previewSwitch(
       switching: true,
       from,
       to,
+      changes,
       namespaces: counted,
       counts,
       missing,

@@ -186,6 +186,7 @@ describe.skipIf(emulatorsDisabled)("a prefix edit switches what the namespace se
         expect([...after].sort()).toEqual(["EXTRA", "SHARED"]);
         const preview = await editAndCheck(vaultDoc(vaultBases.a), vaultDoc(vaultBases.b), now, after);
         expect(preview.counts).toEqual({ current: 3, kept: 1, missing: 2, added: 1 });
+        expect(preview.changes).toEqual(["secret path prefix"]);
       });
 
       it("AWS: another marker prefix at the same endpoint and region", async () => {
@@ -195,6 +196,7 @@ describe.skipIf(emulatorsDisabled)("a prefix edit switches what the namespace se
         expect([...after].sort()).toEqual(["EXTRA", "MORE", "SHARED"]);
         const preview = await editAndCheck(awsDoc(awsPrefixes.a), awsDoc(awsPrefixes.b), now, after);
         expect(preview.counts).toEqual({ current: 3, kept: 1, missing: 2, added: 2 });
+        expect(preview.changes).toEqual(["prefix"]);
       });
 
       it("a credential-only edit (a new Vault token, a rotated AWS key) is no switch", async () => {
@@ -209,7 +211,7 @@ describe.skipIf(emulatorsDisabled)("a prefix edit switches what the namespace se
           await prisma.secretsManagerConfig.deleteMany();
           await configure(first);
           const preview = await previewOf(next);
-          expect(preview).toMatchObject({ switching: false, confirmation: null, counts: { current: 0 } });
+          expect(preview).toMatchObject({ switching: false, confirmation: null, counts: { current: 0 }, changes: [] });
           await expect(saveConfig(prisma, company, save(next, 1), "admin", strict)).resolves.toMatchObject({
             version: 2,
           });

@@ -12,6 +12,7 @@ import type { TenantRef } from "../../tenancy/tenant-ref";
 export const switchPreviewSchema = z.strictObject({
   from: z.string(),
   to: z.string(),
+  changes: z.array(z.string()),
   namespaces: z.array(z.string()),
   counts: z.strictObject({
     current: z.number().int(),
@@ -63,6 +64,7 @@ export async function saveConfirmed(
 const previewBody = (p: Awaited<ReturnType<typeof previewSwitch>>) => ({
   from: p.from,
   to: p.to,
+  changes: p.changes,
   namespaces: p.namespaces,
   counts: p.counts,
   missing: p.missing,

@@ -70,6 +70,7 @@ describe.each(TEST_DATABASES)("REST API v1: switching a namespace's backend on $
       type: "urn:keyhold:error:switch-confirmation-required",
       status: 409,
       preview: {
+        changes: ["dedicated secrets manager turned on"],
         namespaces: ["company.team"],
         // Now: DB (its own) and API_KEY (from company); after: an empty Vault, API_KEY still inherited.
         counts: { current: 2, kept: 1, missing: 1, added: 0 },
@@ -135,7 +136,11 @@ describe.each(TEST_DATABASES)("REST API v1: switching a namespace's backend on $
       body: {
         code: "switch-confirmation-required",
         // Back to the builtin store: DB comes back, nothing disappears.
-        preview: { counts: { current: 1, kept: 1, missing: 0, added: 1 }, missing: [] },
+        preview: {
+          changes: ["dedicated secrets manager turned off"],
+          counts: { current: 1, kept: 1, missing: 0, added: 1 },
+          missing: [],
+        },
       },
     });
     expect(await stored()).toEqual([{ version: 2, enabled: true }]);
