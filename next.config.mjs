@@ -19,7 +19,8 @@ const csp = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite loads its WebAssembly and data files from its package folder; pg, the Prisma adapters and argon2's native binding stay external too.
-  // The Google client loads protos and gRPC at run time; bundling @grpc/grpc-js breaks it.
+  // The Google client loads protos and gRPC at run time; bundling @grpc/grpc-js breaks it. proper-lockfile (PGlite's
+  // folder lock) releases its locks from a process exit hook (signal-exit): one copy of it, loaded by Node.
   serverExternalPackages: [
     "@electric-sql/pglite",
     "pglite-prisma-adapter",
@@ -30,6 +31,7 @@ const nextConfig = {
     "google-gax",
     "@grpc/grpc-js",
     "node-vault",
+    "proper-lockfile",
   ],
   poweredByHeader: false,
   // The build checks what it ships (app, components, lib); `npm run typecheck` (tsconfig.json) covers tests, e2e and scripts too.

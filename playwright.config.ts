@@ -11,7 +11,8 @@ Object.assign(process.env, loopbackGuardEnv(), { NEXT_TELEMETRY_DISABLED: "1" })
 
 // One server per run; scripts/test/all.sh runs this config once on PGlite and once on PostgreSQL.
 const port = Number(process.env.KEYHOLD_E2E_PORT ?? 3100);
-const dataDir = process.env.KEYHOLD_E2E_DATA_DIR ?? path.join(os.tmpdir(), `keyhold-e2e-${process.pid}`);
+// Set for the workers too (they inherit the runner's environment): e2e/data-folder-lock.spec.ts opens the same folder.
+const dataDir = (process.env.KEYHOLD_E2E_DATA_DIR ??= path.join(os.tmpdir(), `keyhold-e2e-${process.pid}`));
 const label = process.env.KEYHOLD_E2E_LABEL ?? "pglite";
 
 export default defineConfig({

@@ -27,7 +27,7 @@ KEYHOLD_API_TOKEN (or --token, which other users can see in the process list). T
 resolved from your environment and their values sent to the server; a credential whose variable is unset keeps the
 stored one where the destination is unchanged.
 Direct (no --url): DATABASE_URL (PostgreSQL) or the PGlite folder in KEYHOLD_DATA_DIR (default ./data), as npm start.
-With PGlite, stop the console first: the embedded database takes one process at a time.`;
+With PGlite, stop the console first: the embedded database takes one process at a time (refused while it runs).`;
 
 // The wrapper runs from the repository (so ./data matches npm start); file names are the caller's.
 const callerDir = process.env.KEYHOLD_CLI_CWD || process.cwd();

@@ -3,12 +3,13 @@ import path from "node:path";
 import { mkdirSync } from "node:fs";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { serverEnv } from "../env";
 import { logger } from "../log";
+import { lockDataDir } from "./data-lock";
 
 /** The raw database connection under Prisma: the migrator needs multi-statement SQL, which Prisma's raw queries refuse. */
 export interface Driver {
@@ -48,8 +49,15 @@ const UNCHANGED_MAX = 1_000;
 
 function openPglite(dir: string): Driver {
   mkdirSync(dir, { recursive: true });
-  // pg_trgm: the secrets index's search reads a trigram index (migration 20261206020000_search_trgm).
-  const db = new PGlite(dir, { extensions: { pg_trgm } });
+  // The folder's lock first (lib/db/data-lock.ts): PGlite reads the folder as soon as it is created, and a second
+  // process on it aborts or damages the data. Every statement waits for it; refused, each answers DataDirInUse.
+  const opened = lockDataDir(dir).then((release) => ({
+    // pg_trgm: the secrets index's search reads a trigram index (migration 20261206020000_search_trgm).
+    db: new PGlite(dir, { extensions: { pg_trgm } }),
+    release,
+  }));
+  opened.catch(() => undefined); // refused: told by the first statement
+  const pglite = async () => (await opened).db;
   // PGlite is this process's only connection to its data folder (one process at a time: the CLI asks for the console
   // to be stopped), so every change to the data passes through `counted` below. Each statement, Prisma's included,
   // moves `epoch` when it is asked and again when it settles, and `pending` counts those not settled. A read kept by
@@ -70,10 +78,12 @@ function openPglite(dir: string): Driver {
         epoch++;
       }
     };
-  const query = counted(db.query.bind(db));
-  const exec = counted(db.exec.bind(db));
+  // Every argument passed on (Prisma's adapter asks for array rows in query's options).
+  const query = counted(async <T>(...args: Parameters<PGlite["query"]>) => (await pglite()).query<T>(...args));
+  const exec = counted(async (...args: Parameters<PGlite["exec"]>) => (await pglite()).exec(...args));
+  const transaction = counted(async <T>(fn: (tx: Transaction) => Promise<T>) => (await pglite()).transaction(fn));
   // Prisma's adapter sees only these three: its statements, transactions included, all move the epoch.
-  const client = { query, exec, transaction: counted(db.transaction.bind(db)) } as unknown as PGlite;
+  const client = { query, exec, transaction } as unknown as PGlite;
   // PGlite is single-connection: serialise callers that need exclusive use (migrations).
   let queue: Promise<unknown> = Promise.resolve();
   const conn = {
@@ -91,7 +101,7 @@ function openPglite(dir: string): Driver {
       if (hit && hit.epoch === epoch && pending === 0) return hit.rows as T[];
       const asked = pending === 0 ? epoch : -1;
       // Frozen, first read included: a caller that changed shared rows would fail at once, not leak into the next.
-      const rows = Object.freeze((await db.query<T>(sql, params)).rows.map((r) => Object.freeze(r)));
+      const rows = Object.freeze((await (await pglite()).query<T>(sql, params)).rows.map((r) => Object.freeze(r)));
       if (asked === epoch) {
         kept.delete(key);
         kept.set(key, { epoch, rows });
@@ -104,7 +114,12 @@ function openPglite(dir: string): Driver {
       queue = run.catch(() => undefined);
       return run;
     },
-    close: () => db.close(),
+    close: async () => {
+      const held = await opened.catch(() => null);
+      if (!held) return;
+      await held.db.close();
+      await held.release();
+    },
   };
 }
 

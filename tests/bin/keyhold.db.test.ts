@@ -123,3 +123,27 @@ describe.each(TEST_DATABASES)("bin/keyhold on $kind", ({ kind, available }) => {
     120_000,
   );
 });
+
+describe("bin/keyhold on a PGlite folder the console holds", () => {
+  it("refuses at once, by name, and runs once the folder is free", async () => {
+    const a = await instance("pglite");
+    // This process holds the folder, as a running console does.
+    const { openDriver } = await import("../../lib/db/driver");
+    const { migrate } = await import("../../lib/db/migrator");
+    const console_ = openDriver({ dataDir: a.KEYHOLD_DATA_DIR });
+    await migrate(console_);
+    const started = Date.now();
+    const refused = await keyhold(a, "export", "--tenant", "acme");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `Another Keyhold process is using the embedded database at ${path.join(a.KEYHOLD_DATA_DIR, "db")}: stop it first`,
+    );
+    expect(refused.stderr).not.toContain("RuntimeError");
+    // Not waited for: the console renews its lock (the CLI's own start-up is most of this).
+    expect(Date.now() - started).toBeLessThan(20_000);
+    await console_.close();
+    const after = await keyhold(a, "export", "--tenant", "acme");
+    expect(after.stderr).toContain("does not exist");
+    expect(after.stderr).not.toContain("Another Keyhold process");
+  }, 120_000);
+});
