@@ -34,10 +34,15 @@ export function credentialNoun(type: ExternalBackendType, credentialPath: string
   return Object.hasOwn(credentials, credentialPath) ? credentials[credentialPath] : "credential";
 }
 
+/** The word forms use for a destination field (path inside the section): "address", "auth mount path". */
+export function destinationWord(type: ExternalBackendType, path: string): string {
+  const { destinations } = descriptorOf(type);
+  return Object.hasOwn(destinations, path) ? destinations[path] : path;
+}
+
 /** "Enter the token again: the address changed", for a kept credential (path inside the section). */
 export function reenterMessage(type: ExternalBackendType, credentialPath: string, changed: string[]): string {
-  const { destinations } = descriptorOf(type);
-  const words = changed.map((p) => (Object.hasOwn(destinations, p) ? destinations[p] : p));
+  const words = changed.map((p) => destinationWord(type, p));
   return `Enter the ${credentialNoun(type, credentialPath)} again: the ${wordList(words)} changed`;
 }
 

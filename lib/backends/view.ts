@@ -37,6 +37,13 @@ export function viewOf(type: ExternalBackendType, document: Viewed): Record<stri
   return out;
 }
 
+/** The word forms use for a view setting (`changedView`'s path): "secret path prefix", "read-only mode". */
+export function viewWord(type: ExternalBackendType, path: string): string {
+  if (path === "read-only") return "read-only mode";
+  const { fields } = descriptorOf(type).view;
+  return Object.hasOwn(fields, path) ? fields[path] : path;
+}
+
 /** Which view settings differ between two documents of one type (paths inside the section, or `read-only`). */
 export function changedView(type: ExternalBackendType, before: Viewed, after: Viewed): string[] {
   const a = viewOf(type, before);

@@ -2,9 +2,9 @@ import "server-only";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { SwitchCounts } from "../audit/record";
 import { splitCredentials, type ConfigDocument } from "../backends/document";
-import { changedDestinations } from "../backends/destination";
-import { changedView } from "../backends/view";
-import { descriptorOf, type ExternalBackendType } from "../backends/descriptors";
+import { changedDestinations, destinationWord } from "../backends/destination";
+import { changedView, viewWord } from "../backends/view";
+import type { ExternalBackendType } from "../backends/descriptors";
 import { deriveSecret } from "../crypto";
 import { KeyholdError } from "../errors";
 import type { ResolvedScope } from "./scope";
@@ -110,15 +110,11 @@ export function switchChanges(
   if (!after) return ["dedicated secrets manager turned off"];
   if (before.type !== after.type) return ["backend type"];
   const type = after.type as ExternalBackendType;
-  const { destinations, view } = descriptorOf(type);
-  const label = (labels: Record<string, string>, path: string) => (Object.hasOwn(labels, path) ? labels[path] : path);
   // Several paths can share a word (Vault's auth mount path of each method): each word once.
   return [
     ...new Set([
-      ...changedDestinations(type, before.settings[type], after[type]).map((p) => label(destinations, p)),
-      ...changedView(type, before.settings, after).map((p) =>
-        p === "read-only" ? "read-only mode" : label(view.fields, p),
-      ),
+      ...changedDestinations(type, before.settings[type], after[type]).map((p) => destinationWord(type, p)),
+      ...changedView(type, before.settings, after).map((p) => viewWord(type, p)),
     ]),
   ];
 }

@@ -9,6 +9,7 @@ import nodeVault from "node-vault";
 import { awsEnv } from "../../tests/support/backends/aws";
 import { startCountingProxy, startCountingTcpProxy, type CountingProxy } from "../../tests/support/counting-proxy";
 import { ACTIONS, signedIn, type ActionClient } from "../../tests/support/server-actions";
+import { Toxiproxy } from "../../tests/support/toxiproxy";
 
 export const ADMIN = { email: "bench@keyhold.test", password: "bench-password-123456" };
 export const VIEWER = { email: "bench-viewer@keyhold.test", password: "bench-viewer-123456" };
@@ -23,6 +24,21 @@ export const percentile = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 export const median = (xs: number[]) => percentile(xs, 50);
+
+/**
+ * With `latencyMs` > 0, a Toxiproxy in front of `endpoint` that holds each answer back that long (pages as slow as a
+ * network's), for Keyhold and the SDK loop alike; else `endpoint` itself. `stop` ends the proxy.
+ */
+export async function withLatency(
+  endpoint: string,
+  latencyMs: number,
+): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  if (latencyMs <= 0) return { endpoint, stop: async () => undefined };
+  const toxiproxy = await Toxiproxy.start();
+  const proxy = await toxiproxy.createProxy("moto", new URL(endpoint).host);
+  await proxy.addToxic({ type: "latency", attributes: { latency: latencyMs, jitter: 0 } });
+  return { endpoint: `http://${proxy.address}`, stop: () => toxiproxy.stop() };
+}
 
 /** Runs fn over items with at most `limit` calls in flight. */
 export async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {

@@ -14,7 +14,6 @@
 import { readFileSync } from "node:fs";
 import { startMotoShards } from "../../tests/support/backends/moto-shards";
 import { awsEnv } from "../../tests/support/backends/aws";
-import { Toxiproxy } from "../../tests/support/toxiproxy";
 import {
   arg,
   awsReadOnly,
@@ -32,6 +31,7 @@ import {
   startServer,
   timedList,
   vaultReadOnly,
+  withLatency,
 } from "./bench-kit";
 
 const SIZES = arg("sizes", "1000,10000,50000").split(",").map(Number);
@@ -69,15 +69,8 @@ async function timedRefresh(admin: Parameters<typeof timedList>[0], namespace: s
 
 async function main() {
   const shards = MOTO_SHARDS > 0 ? await startMotoShards(MOTO_SHARDS) : null;
-  const toxiproxy = LATENCY_MS > 0 ? await Toxiproxy.start() : null;
-  let awsEndpoint = shards?.endpoint;
-  if (toxiproxy) {
-    const upstream = new URL(shards?.endpoint ?? awsEnv().endpoint).host;
-    const proxy = await toxiproxy.createProxy("moto", upstream);
-    await proxy.addToxic({ type: "latency", attributes: { latency: LATENCY_MS, jitter: 0 } });
-    awsEndpoint = `http://${proxy.address}`;
-  }
-  const backends = await countingBackends(awsEndpoint);
+  const moto = await withLatency(shards?.endpoint ?? awsEnv().endpoint, LATENCY_MS);
+  const backends = await countingBackends(moto.endpoint);
   // The SDK loops ask through the same counting proxies as Keyhold, so both pay the proxies' hop.
   const server = await startServer(PORT, {
     KEYHOLD_EGRESS_ALLOW: [new URL(backends.aws.url).host, new URL(backends.vault.url).host].join(","),
@@ -151,7 +144,7 @@ async function main() {
     await server.stop();
     await backends.close();
     await shards?.stop();
-    await toxiproxy?.stop();
+    await moto.stop();
   }
   const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   console.log(

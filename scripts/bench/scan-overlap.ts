@@ -23,8 +23,7 @@ import { migrate } from "../../lib/db/migrator";
 import { listVisible, type LineageEntry } from "../../lib/secrets/index/query";
 import { refreshSource, settleIndexWrites } from "../../lib/secrets/index/store";
 import { seedMany, startOwnMoto } from "../../tests/support/backends/moto-own";
-import { Toxiproxy } from "../../tests/support/toxiproxy";
-import { arg, median, postgresPids, processCpuMs } from "./bench-kit";
+import { arg, median, postgresPids, processCpuMs, withLatency } from "./bench-kit";
 
 const COUNT = Number(arg("count", "5000"));
 const RUNS = Number(arg("runs", "5"));
@@ -74,13 +73,8 @@ async function main() {
       4,
     );
     // Keyhold and the SDK loop both ask through the proxy when there is one.
-    const toxiproxy = LATENCY_MS > 0 ? await Toxiproxy.start() : null;
-    let endpoint = moto.endpoint;
-    if (toxiproxy) {
-      const proxy = await toxiproxy.createProxy("moto", new URL(moto.endpoint).host);
-      await proxy.addToxic({ type: "latency", attributes: { latency: LATENCY_MS, jitter: 0 } });
-      endpoint = `http://${proxy.address}`;
-    }
+    const slowed = await withLatency(moto.endpoint, LATENCY_MS);
+    const { endpoint } = slowed;
     const loopClient = new SecretsManagerClient({
       endpoint,
       region: "us-east-1",
@@ -215,7 +209,7 @@ async function main() {
     }
     await prisma.$disconnect();
     loopClient.destroy();
-    await toxiproxy?.stop();
+    await slowed.stop();
   } finally {
     await moto.stop();
     await driver.close();

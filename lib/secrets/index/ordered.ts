@@ -161,7 +161,10 @@ export function orderedPageQuery(input: ListVisibleInput): Prisma.Sql | null {
 }
 
 /** A row's place in `sort` order, as cursors hold it (the update time as PostgreSQL reads it back; `-infinity`: none). */
-export function keysetOf(row: PageRow, sort: IndexSort): string[] {
+export function keysetOf(
+  row: Pick<PageRow, "nsSort" | "sortKey" | "sourceKey" | "backendName"> & { updatedAt: Date | string | null },
+  sort: IndexSort,
+): string[] {
   const tail = [row.sortKey, row.sourceKey, row.backendName];
   if (sort === "namespace") return [row.nsSort, ...tail];
   if (sort === "updated") return [timestampOf(row.updatedAt) ?? "-infinity", ...tail];

@@ -2,7 +2,7 @@ import "server-only";
 import type { PrismaClient } from "../../db/generated/client";
 import { KeyholdError } from "../../errors";
 import { encodeCursor, type IndexDir, type IndexSort } from "./cursor";
-import { timestampOf } from "./entry";
+import { keysetOf } from "./ordered";
 import { listTenantVisible, listVisible, type IndexRow, type ListTenantInput, type ListVisibleInput } from "./query";
 import { sortKey } from "./sort-key";
 
@@ -19,16 +19,13 @@ export interface TwoWayPage {
 
 const flip = (dir: IndexDir): IndexDir => (dir === "asc" ? "desc" : "asc");
 
-/** The keyset of a row, as query.ts's cursors hold it. */
-function keysetOf(row: IndexRow, sort: IndexSort): string[] {
-  const tail = [sortKey(row.key), row.sourceKey, row.backendName];
-  if (sort === "namespace") return [sortKey(row.source), ...tail];
-  if (sort === "updated") return [timestampOf(row.updatedAt) ?? "-infinity", ...tail];
-  return tail;
-}
-
+/** A listed row's cursor: its keyset as the list's own cursors hold it (ordered.ts), from its key and source. */
 const cursorAt = (row: IndexRow, sort: IndexSort, dir: IndexDir) =>
-  encodeCursor({ sort, dir, values: keysetOf(row, sort) });
+  encodeCursor({
+    sort,
+    dir,
+    values: keysetOf({ ...row, sortKey: sortKey(row.key), nsSort: sortKey(row.source) }, sort),
+  });
 
 type Input = { sort: IndexSort; dir: IndexDir; cursor?: string | null } & (
   | { tenantWide: false; query: Omit<ListVisibleInput, "sort" | "dir" | "cursor"> }
