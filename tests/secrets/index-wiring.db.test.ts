@@ -156,11 +156,15 @@ for (const { kind, available } of TEST_DATABASES) {
       backend.secrets.push({ namespace: "ns", key: "NEW", value: "y" });
       await new Promise((r) => setTimeout(r, 80));
       const scansBefore = backend.calls.filter((c) => c === "scan").length;
+      // The refresh the lists start stays running until released: each list must answer without waiting for it.
+      let release!: () => void;
+      backend.hold = new Promise<void>((r) => (release = r));
       const lists = await Promise.all(
         Array.from({ length: 50 }, () => listNamespaceSecrets(prisma, tenant, "ns", {}, serving)),
       );
       // Served at once from the index as it was.
       expect(lists.every((l) => l.rows.map((r) => r.key).join() === "OLD")).toBe(true);
+      release();
       await idle();
       expect(backend.calls.filter((c) => c === "scan").length - scansBefore).toBe(1);
       const later = await listNamespaceSecrets(prisma, tenant, "ns", {}, serving);

@@ -46,6 +46,8 @@ export type MemoryBackend = SecretsBackend & {
   /** Every call, in order: `scan`, `subkeys company/db`, `write company/db`, `verify`. */
   readonly calls: string[];
   readonly secrets: MemorySecret[];
+  /** Set: a scan waits for it before its first page (a scan still running while lists are served). */
+  hold: Promise<unknown> | null;
 };
 
 const subkeysOf = (value: string): string[] => {
@@ -85,14 +87,16 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
         ignored: reason as IgnoreReason,
       })),
     );
-  return {
+  const backend: MemoryBackend = {
     type,
     readOnly: !!options.readOnly,
     subkeySource,
     calls,
     secrets,
+    hold: null,
     async *scan(): AsyncIterable<IndexedSecret[]> {
       calls.push("scan");
+      if (backend.hold) await backend.hold;
       if (options.listError) throw options.listError;
       const all = [...secrets.map(indexed), ...skipped()];
       for (let i = 0; i < all.length; i += 100) yield all.slice(i, i + 100);
@@ -146,6 +150,7 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
       };
     },
   };
+  return backend;
 }
 
 /**
