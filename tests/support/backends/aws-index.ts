@@ -56,10 +56,12 @@ function awsBackend(readOnly: boolean): SecretsBackend {
 
 /** The backend with its scans counted, and optionally failing after its first page. */
 function counted(backend: SecretsBackend) {
-  const state = { scans: 0, failAfterFirstPage: false };
+  // hold, when set: a scan waits for it before its first page (a scan still running while lists are served).
+  const state = { scans: 0, failAfterFirstPage: false, hold: null as Promise<unknown> | null };
   const wrapped: SecretsBackend = Object.assign(Object.create(backend) as SecretsBackend, {
     async *scan(): AsyncIterable<IndexedSecret[]> {
       state.scans++;
+      if (state.hold) await state.hold;
       let pages = 0;
       for await (const page of backend.scan()) {
         if (state.failAfterFirstPage && pages++ > 0)
@@ -188,10 +190,14 @@ export function runIndexOnMoto() {
         await seedAws("two", tagged("company", "TWO"));
         await new Promise((r) => setTimeout(r, 300));
         const scans = state.scans;
+        // The refresh the lists start stays running until released: each list must answer without waiting for it.
+        let release!: () => void;
+        state.hold = new Promise<void>((r) => (release = r));
         const lists = await Promise.all(
           Array.from({ length: 50 }, () => listNamespaceSecrets(prisma, tenant, "company", {}, serving)),
         );
         expect(lists.every((l) => l.rows.map((r) => r.key).join() === "ONE")).toBe(true);
+        release();
         await idle();
         expect(state.scans - scans).toBe(1);
         expect((await listNamespaceSecrets(prisma, tenant, "company", {}, serving)).rows.map((r) => r.key)).toEqual([
